@@ -1,0 +1,92 @@
+/**
+ * `followup` command line (#2 import/render; later issues add commands).
+ * stdout carries data (JSON, rendered documents); stderr carries the human summary and errors.
+ */
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { LAYOUTS, type ImportResult, type Layout } from '../core/model/schema.js';
+import { importBytes, mergeResults } from '../io/import.js';
+import { renderReports } from '../io/render/index.js';
+import { summarize } from './summary.js';
+
+type Command = (argv: string[]) => Promise<number>;
+
+const USAGE = `usage:
+  followup import <file>… [--org 総務省] [--json]
+  followup render <file> --layout <${LAYOUTS.join('|')}> [--format tsv|html] [--org 名称]
+`;
+
+function readImport(files: string[], org: string | undefined): ImportResult {
+  return mergeResults(
+    files.map((f) => {
+      let bytes: Uint8Array;
+      try {
+        bytes = readFileSync(f);
+      } catch (error) {
+        const why = error instanceof Error ? error.message : String(error);
+        return {
+          reports: [],
+          plans: [],
+          issues: [{ severity: 'error' as const, code: 'READ_FAILED', file: basename(f), line: 0, message: `ファイルを読めません: ${why}`, messageEn: `Cannot read the file: ${why}` }],
+        };
+      }
+      return importBytes(basename(f), bytes, org ? { org } : {});
+    }),
+  );
+}
+
+const importCommand: Command = async (argv) => {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { org: { type: 'string' }, json: { type: 'boolean' } } });
+  if (positionals.length === 0) {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  const result = readImport(positionals, values.org);
+  if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  process.stderr.write(summarize(result));
+  const hasErrors = [...result.issues, ...result.reports.flatMap((r) => r.issues)].some((i) => i.severity === 'error');
+  const nothing = result.reports.length === 0 && result.plans.length === 0;
+  return nothing ? 1 : hasErrors ? 3 : 0;
+};
+
+const renderCommand: Command = async (argv) => {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { layout: { type: 'string' }, format: { type: 'string', default: 'tsv' }, org: { type: 'string' } },
+  });
+  const layout = values.layout as Layout | undefined;
+  const format = values.format;
+  if (positionals.length !== 1 || !layout || !LAYOUTS.includes(layout) || (format !== 'tsv' && format !== 'html')) {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  const result = readImport(positionals, values.org);
+  const reports = result.reports.filter((r) => r.layout === layout);
+  if (reports.length === 0) {
+    process.stderr.write(summarize(result));
+    process.stderr.write(`error: ${positionals[0]} has no report in layout ${layout}\n`);
+    return 1;
+  }
+  process.stdout.write(renderReports(result.reports, layout, format));
+  return 0;
+};
+
+const COMMANDS: Record<string, Command> = {
+  import: importCommand,
+  render: renderCommand,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  const command = name ? COMMANDS[name] : undefined;
+  if (!command) {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  return command(rest);
+}
+
+process.exitCode = await main(process.argv.slice(2));
