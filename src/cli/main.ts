@@ -9,13 +9,16 @@ import { parseArgs } from 'node:util';
 import { LAYOUTS, type ImportResult, type Layout } from '../core/model/schema.js';
 import { importBytes, mergeResults } from '../io/import.js';
 import { renderReports } from '../io/render/index.js';
+import type { Command } from './command.js';
+import { devTokenCommand } from './commands/dev-token.js';
+import { provisionCommand } from './commands/provision.js';
 import { summarize } from './summary.js';
-
-type Command = (argv: string[]) => Promise<number>;
 
 const USAGE = `usage:
   followup import <file>… [--org 総務省] [--json]
   followup render <file> --layout <${LAYOUTS.join('|')}> [--format tsv|html] [--org 名称]
+  followup dev-token [user]
+  followup provision --site <site URL or host:/path>
 `;
 
 function readImport(files: string[], org: string | undefined): ImportResult {
@@ -77,6 +80,8 @@ const renderCommand: Command = async (argv) => {
 const COMMANDS: Record<string, Command> = {
   import: importCommand,
   render: renderCommand,
+  'dev-token': devTokenCommand,
+  provision: provisionCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
