@@ -45,6 +45,43 @@ export class ThrottledError extends AppError {
   }
 }
 
+/** One field that both sides changed differently since the base the edit started from (#4). */
+export interface FieldConflict {
+  field: string;
+  base: unknown;
+  mine: unknown;
+  theirs: unknown;
+}
+
+/**
+ * The stored item changed since it was read (Graph 412 on If-Match). Nothing was overwritten; `conflicts` lists the
+ * fields that need a decision when the caller already merged, and is empty when only the precondition failed.
+ */
+export class ConflictError extends AppError {
+  readonly code = 'conflict';
+  constructor(
+    message: string,
+    readonly conflicts: FieldConflict[] = [],
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Any other Graph / SharePoint failure, with the evidence needed to report it. */
+export class GraphAccessError extends AppError {
+  readonly code = 'graph';
+  constructor(
+    message: string,
+    readonly statusCode: number | undefined,
+    readonly graphCode: string | undefined,
+    readonly requestId: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
 export class ImportError extends AppError {
   readonly code = 'import';
   constructor(
