@@ -1,0 +1,216 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+
+import {
+  findNodeByPath,
+  findNodesByTitle,
+  guidelineNodes,
+  joinCell,
+  parseGuidelineRefs,
+} from '../../../src/core/guideline/index.js';
+import { GuidelineRef } from '../../../src/core/model/schema.js';
+
+type Expected = [nodeId: string | null, resolution: GuidelineRef['resolution']];
+
+/**
+ * Every Ｂ cell of samples/002 (domain.md §6.1), copied verbatim with its PDF line breaks; expectations from §5.2's
+ * "cited by" table and §5.3 (≈ = title-match, plan-specific for references into the ministry's own plan).
+ */
+const B_CELLS_002: { row: string; org: string; lines: string; text: string; expected: Expected[] }[] = [
+  { row: 'R1', org: '内閣官房', lines: '27–29', text: 'Ⅳ．推進体制等\n（１）部局長のリーダーシップの発揮と\n推進体制', expected: [[null, 'plan-specific']] },
+  { row: 'R2', org: '内閣官房', lines: '42–46', text: 'Ⅳ．推進体制等\n（２）内閣官房が一丸となって働き方改\n革を進めるための共通目標・指標等の設\n定、職員の声の把握、エンゲージメント\n調査等の実施', expected: [[null, 'plan-specific']] },
+  { row: 'R3', org: '内閣官房', lines: '58–63', text: 'Ⅱ．ワークライフバランスの推進のため\nの働き方改革\n１．業務効率化・デジタル化の推進\n（２）テレワークの推進\n② 行政文書の電磁記録化などテレワー\nク実施環境の整備', expected: [['G2024:Ⅱ-1-(2)-②', 'exact']] },
+  { row: 'R4', org: '内閣官房', lines: '71–78', text: 'Ⅱ．ワークライフバランスの推進のため\nの働き方改革\n３．マネジメント改革\n（１）職員のやりがい向上も踏まえた管\n理職のマネジメント向上\n②管理職のマネジメント能力の向上\nア管理職に対するマネジメント研修の充\n実', expected: [['G2024:Ⅱ-3-(1)-②-ア', 'exact']] },
+  { row: 'R1', org: '内閣法制局', lines: '112–117', text: 'Ⅱ．「ワークライフバランスの推進のた\nめの働き方改革」\n１．業務効率化・デジタル化の推進\n（１）業務の廃止を含めた業務見直し・\n効率化\n④府省横断的な業務の効率化', expected: [['G2024:Ⅱ-1-(1)-④', 'exact']] },
+  { row: 'R2', org: '内閣法制局', lines: '128–133', text: 'Ⅱ．「ワークライフバランスの推進のた\nめの働き方改革」\n１．業務効率化・デジタル化の推進\n（２）テレワークの推進\n②行政文書の電磁記録化などテレワーク\n実施環境の整備', expected: [['G2024:Ⅱ-1-(2)-②', 'exact']] },
+  { row: 'R3', org: '内閣法制局', lines: '141–146', text: 'Ⅱ．「ワークライフバランスの推進のた\nめの働き方改革」\n３．マネジメント改革\n（１）職員のやりがい向上も踏まえた管\n理職のマネジメント向上\n②管理職のマネジメント能力の向上', expected: [['G2024:Ⅱ-3-(1)-②', 'exact']] },
+  { row: 'R1', org: '内閣府', lines: '180–183', text: 'Ⅱ「ワークライフバランスの推進のため\nの働き方改革」\n１．業務効率化・デジタル化の推進\n（１）国会関係業務の効率化', expected: [[null, 'plan-specific']] },
+  { row: 'R2', org: '内閣府', lines: '197–200', text: 'Ⅱ「ワークライフバランスの推進のため\nの働き方改革」\n１．業務効率化・デジタル化の推進\n（６）業務の棚卸し', expected: [[null, 'plan-specific']] },
+  { row: 'R3', org: '内閣府', lines: '238–241', text: 'Ⅱ「ワークライフバランスの推進のため\nの働き方改革」\n１．業務効率化・デジタル化の推進\n（４）オフィス改革', expected: [[null, 'plan-specific']] },
+  { row: 'R4', org: '内閣府', lines: '273–277', text: 'Ⅱ「ワークライフバランスの推進のため\nの働き方改革」\n２．管理職員のマネジメント改革\n（２）管理職員のマネジメント能力の向\n上', expected: [[null, 'plan-specific']] },
+  { row: 'R1', org: '宮内庁', lines: '295–295', text: '（別添）具体的な取組事項', expected: [[null, 'plan-specific']] },
+  { row: 'R1', org: '公正取引委員会', lines: '368–371', text: 'Ⅳ「推進体制等」\n（１）各府省等における取組の推進\n②大臣、事務次官等のリーダーシップの\n発揮と推進体制', expected: [['G2024:Ⅳ-(1)-②', 'exact']] },
+  { row: 'R2', org: '公正取引委員会', lines: '379–387', text: ' Ⅱ「ワークライフバランスの推進のため\nの働き方改革」\n１．業務効率化・デジタル化の推進\n（１）業務の廃止を含めた業務見直し・\n効率化\n①廃止を含めた業務の棚卸し\n②業務見直し\n③定型業務の効率化\n⑤効率的に働ける職場環境の整備', expected: [['G2024:Ⅱ-1-(1)-①', 'exact'], ['G2024:Ⅱ-1-(1)-②', 'exact'], ['G2024:Ⅱ-1-(1)-③', 'exact'], ['G2024:Ⅱ-1-(1)-⑤', 'exact']] },
+  { row: 'R3', org: '公正取引委員会', lines: '440–445', text: 'Ⅱ「ワークライフバランスの推進のため\nの働き方改革」\n３．マネジメント改革\n（１）職員のやりがい向上も踏まえた管\n理職のマネジメント向上\n②管理職のマネジメント能力の向上', expected: [['G2024:Ⅱ-3-(1)-②', 'exact']] },
+  { row: 'R4', org: '公正取引委員会', lines: '452–457', text: 'Ⅱ「ワークライフバランスの推進のため\nの働き方改革」\n１．業務効率化・デジタル化の推進\n（２）テレワ－クの推進\n③テレワークに対応したマネジメント改\n革の推進', expected: [['G2024:Ⅱ-1-(2)-③', 'exact']] },
+  { row: 'R5', org: '公正取引委員会', lines: '468–473', text: 'Ⅱ「ワークライフバランスの推進のため\nの働き方改革」\n３．マネジメント改革\n（２）人材育成のための人事当局の役割\n①人事異動を通じた人材育成・キャリア\n形成', expected: [['G2024:Ⅱ-3-(2)-①', 'exact']] },
+  { row: 'R6', org: '公正取引委員会', lines: '478–483', text: 'Ⅱ「ワークライフバランスの推進のため\nの働き方改革」\n３．マネジメント改革\n（２）人材育成のための人事当局の役割\n①人事異動を通じた人材育成・キャリア\n形成', expected: [['G2024:Ⅱ-3-(2)-①', 'exact']] },
+  { row: 'R7', org: '公正取引委員会', lines: '489–494', text: 'Ⅱ「ワークライフバランスの推進のため\nの働き方改革」\n４．仕事と生活の両立支援\n（２）仕事と生活を両立しながら活躍で\nきる環境づくり\n③転勤に関する配慮等', expected: [['G2024:Ⅱ-4-(2)-③', 'exact']] },
+  { row: 'R8', org: '公正取引委員会', lines: '513–517', text: 'Ⅱ「ワークライフバランスの推進のため\nの働き方改革」\n４．仕事と生活の両立支援\n（３）両立支援制度の利用と育児休業取\n得中・復職後の支援', expected: [['G2024:Ⅱ-4-(3)', 'exact']] },
+  { row: 'R1', org: '警察庁', lines: '544–547', text: 'Ⅱ「ワークライフバランスの推進のため\nの働き方改革」\n１．業務効率化・デジタル化の推進\n（２）テレワークの推進', expected: [['G2024:Ⅱ-1-(2)', 'exact']] },
+  { row: 'R1', org: '個人情報保護委員会', lines: '577–581', text: '第２　ワークライフバランスの推進のた\nめの働き方改革\n１業務効率化・デジタル化の推進\n② 「業務見直し・ DX 推進チーム」に\nよる 業務見直し', expected: [[null, 'plan-specific']] },
+  { row: 'R2', org: '個人情報保護委員会', lines: '590–595', text: '第２　ワークライフバランスの推進のた\nめの働き方改革\n３　マネジメント改革\n⑵人材育成のための人事当局の役割\n①自己成長の機会提供、チューター制度\n等の活用', expected: [[null, 'plan-specific']] },
+  { row: 'R3', org: '個人情報保護委員会', lines: '604–607', text: '第２　ワークライフバランスの推進のた\nめの働き方改革\n４　仕事と生活の両立支援\n⑴男性の育児への参画促進', expected: [['G2024:Ⅱ-4-(1)', 'title-match']] },
+  { row: 'R1', org: '金融庁', lines: '650–655', text: 'Ⅱ「ワークライフバランスの推進のため\nの働き方改革」\n３．マネジメント改革\n（２）人材育成のための人事当局の役割\n①人事異動を通じた人材育成・キャリア\n形成', expected: [['G2024:Ⅱ-3-(2)-①', 'exact']] },
+  { row: 'R2', org: '金融庁', lines: '683–689', text: 'Ⅱ「ワークライフバランスの推進のため\nの働き方改革」\n３．マネジメント改革\n（２）人材育成のための人事当局の役割\n①人事異動を通じた人材育成・キャリア\n形成\n②自己成長の機会提供', expected: [['G2024:Ⅱ-3-(2)-①', 'exact'], ['G2024:Ⅱ-3-(2)-②', 'exact']] },
+  { row: 'R3', org: '金融庁', lines: '711–715', text: '３．マネジメント改革\n（１）職員のやりがい向上も踏まえた管\n理職のマネジメント向上\n①管理職が実施すべきマネジメント行動\n②管理職のマネジメント能力の向上', expected: [['G2024:Ⅱ-3-(1)-①', 'exact'], ['G2024:Ⅱ-3-(1)-②', 'exact']] },
+  { row: 'R4', org: '金融庁', lines: '720–726', text: ' Ⅱ「ワークライフバランスの推進のため\nの働き方改革」\n１．業務効率化・デジタル化の推進\n（１）業務の廃止を含めた業務見直し・\n効率化\n③定型業務の効率化\n⑤効率的に働ける職場環境の整備', expected: [['G2024:Ⅱ-1-(1)-③', 'exact'], ['G2024:Ⅱ-1-(1)-⑤', 'exact']] },
+  { row: 'R1', org: '消費者庁', lines: '775–779', text: 'Ⅱ「ワークライフバランスの推進のため\nの働き方改革」\n１．業務効率化・デジタル化の推進\n（１）業務の廃止を含めた業務見直し・\n効率化', expected: [['G2024:Ⅱ-1-(1)', 'exact']] },
+  { row: 'R2', org: '消費者庁', lines: '789–792', text: 'Ⅱ「ワークライフバランスの推進のため\nの働き方改革」\n１．業務効率化・デジタル化の推進\n（２）．テレワークの推進', expected: [['G2024:Ⅱ-1-(2)', 'exact']] },
+  { row: 'R3', org: '消費者庁', lines: '803–805', text: 'Ⅱ「ワークライフバランスの推進のため\nの働き方改革」\n３．マネジメント改革', expected: [['G2024:Ⅱ-3', 'exact']] },
+  { row: 'R4', org: '消費者庁', lines: '811–813', text: 'Ⅱ「ワークライフバランスの推進のため\nの働き方改革」\n３．マネジメント改革', expected: [['G2024:Ⅱ-3', 'exact']] },
+  { row: 'R1', org: 'カジノ管理委員会', lines: '844–848', text: 'Ⅳワークライフバランスの推進のための\n働き方改革３マネジメント改革（１）職\n員のやりがい向上も踏まえた管理職のマ\nネジメント向上②管理職員のマネジメン\nト能力の向上', expected: [['G2024:Ⅱ-3-(1)-②', 'title-match']] },
+  { row: 'R2', org: 'カジノ管理委員会', lines: '858–861', text: 'Ⅳワークライフバランスの推進のための\n働き方改革３マネジメント改革（２）人\n材育成のための人事当局の役割①人事異\n動を通じた人材育成・キャリア形成', expected: [['G2024:Ⅱ-3-(2)-①', 'title-match']] },
+  { row: 'R1', org: 'デジタル庁', lines: '932–935', text: '1. 効率的な働き方（業務効率化・デジ\nタル化の推進など）\n（1）自由がある働き方（テレワークの\n推進など）', expected: [[null, 'plan-specific']] },
+  { row: 'R2', org: 'デジタル庁', lines: '955–957', text: '3.マネジメント改革\n（1）職員のやりがい向上も踏まえた管\n理職等のマネジメント向上', expected: [[null, 'plan-specific']] },
+  { row: 'R1', org: '復興庁', lines: '978–981', text: 'Ⅰ基本的な考え方\n２．勤務時間管理のシステム化と勤務時\n間管理の徹底\n（１）勤務時間管理のシステム化', expected: [['G2024:Ⅱ-2-(1)', 'title-match']] },
+  { row: 'R2', org: '復興庁', lines: '997–1000', text: 'Ⅰ基本的な考え方\n２．勤務時間管理のシステム化と勤務時\n間管理の徹底\n（２）人員配置等', expected: [[null, 'plan-specific']] },
+  { row: 'R1', org: '総務省', lines: '1040–1042', text: 'Ⅱ「ワークライフバランスの推進のため\nの働き方改革」\n３．マネジメント改革', expected: [['G2024:Ⅱ-3', 'exact']] },
+  { row: 'R2', org: '総務省', lines: '1066–1068', text: 'Ⅱ「ワークライフバランスの推進のため\nの働き方改革」\n１．業務効率化・デジタル化の推進', expected: [['G2024:Ⅱ-1', 'exact']] },
+];
+
+/** 000 L-R5-FOCUS column B (lines 8–9), HTML removed. */
+const B_CELLS_000 = [
+  { title: 'モチベーションの向上', text: 'Ⅱ「ワークライフバランスの推進のための働き方改革」 3. マネジメント改革', nodeId: 'G2024:Ⅱ-3', path: 'Ⅱ-3' },
+  { title: '生産性の向上', text: 'Ⅱ「ワークライフバランスの推進のための働き方改革」 1. 業務効率化・デジタル化の推進', nodeId: 'G2024:Ⅱ-1', path: 'Ⅱ-1' },
+];
+
+const summary = (refs: GuidelineRef[]): Expected[] => refs.map((r) => [r.nodeId, r.resolution]);
+
+describe('guidelineNodes', () => {
+  it('holds every node of §5.2 with ids G2024:<path>, levels and parents', () => {
+    const nodes = guidelineNodes();
+    expect(nodes).toHaveLength(32);
+    expect(nodes.map((n) => n.path)).toContain('Ⅱ-3-(1)-②-ア');
+    const a = findNodeByPath('Ⅱ-3-(1)-②-ア');
+    expect(a).toMatchObject({ id: 'G2024:Ⅱ-3-(1)-②-ア', level: 'subItem', title: '管理職に対するマネジメント研修の充実', parentId: 'G2024:Ⅱ-3-(1)-②' });
+    expect(findNodeByPath('Ⅳ-(1)')).toMatchObject({ level: 'section', parentId: 'G2024:Ⅳ', title: '各府省等における取組の推進' });
+    expect(findNodeByPath('Ⅲ-2')).toMatchObject({ level: 'chapter', title: '女性の登用目標達成に向けた計画的育成' });
+    expect(findNodeByPath('Ⅱ')).toMatchObject({ level: 'part', parentId: null });
+  });
+
+  it('every parent id names a node that exists', () => {
+    const ids = new Set(guidelineNodes().map((n) => n.id));
+    for (const n of guidelineNodes()) if (n.parentId !== null) expect(ids.has(n.parentId)).toBe(true);
+  });
+
+  it('finds nodes by normalised title, including the テレワ－ク (U+FF0D) variant', () => {
+    expect(findNodesByTitle('テレワ－クの推進').map((n) => n.id)).toEqual(['G2024:Ⅱ-1-(2)']);
+    expect(findNodesByTitle(' テレワークの推進 ').map((n) => n.id)).toEqual(['G2024:Ⅱ-1-(2)']);
+    expect(findNodesByTitle('「推進体制等」').map((n) => n.id)).toEqual(['G2024:Ⅳ']);
+    expect(findNodesByTitle('存在しない見出し')).toEqual([]);
+  });
+});
+
+describe('parseGuidelineRefs on the Ｂ cells of 002', () => {
+  for (const c of B_CELLS_002) {
+    it(`resolves ${c.org} ${c.row} (002 lines ${c.lines}) as ${c.expected.map((e) => `${e[0] ?? '—'} ${e[1]}`).join(', ')}`, () => {
+      expect(summary(parseGuidelineRefs(c.text, { orgName: c.org }))).toEqual(c.expected);
+    });
+  }
+
+  it('resolves the same without the organisation, except デジタル庁 R2 whose plan numbering looks like Ⅱ-3-(1)', () => {
+    for (const c of B_CELLS_002) {
+      const refs = parseGuidelineRefs(c.text);
+      if (c.org === 'デジタル庁' && c.row === 'R2') {
+        expect(summary(refs)).toEqual([['G2024:Ⅱ-3-(1)', 'exact']]);
+      } else {
+        expect(summary(refs)).toEqual(c.expected);
+      }
+    }
+  });
+
+  it('keeps the normalised path as read, with the unknown part left out (金融庁 R3)', () => {
+    const refs = (row: string, org: string) => {
+      const c = B_CELLS_002.find((x) => x.row === row && x.org === org);
+      if (!c) throw new Error(`no case ${org} ${row}`);
+      return parseGuidelineRefs(c.text, { orgName: org }).map((r) => r.path);
+    };
+    expect(refs('R3', '金融庁')).toEqual(['3-(1)-①', '3-(1)-②']);
+    expect(refs('R1', 'カジノ管理委員会')).toEqual(['Ⅳ-3-(1)-②']);
+    expect(refs('R1', '個人情報保護委員会')).toEqual(['第2-1-②']);
+    expect(refs('R3', '個人情報保護委員会')).toEqual(['第2-4-(1)']);
+    expect(refs('R2', '消費者庁')).toEqual(['Ⅱ-1-(2)']);
+    expect(refs('R1', '宮内庁')).toEqual([null]);
+  });
+
+  it('joins PDF wraps without a space and splits one reference per leaf, raw texts adding up to the cell', () => {
+    const c = B_CELLS_002.find((x) => x.org === '公正取引委員会' && x.row === 'R2');
+    if (!c) throw new Error('case missing');
+    const refs = parseGuidelineRefs(c.text);
+    expect(refs.map((r) => r.raw)).toEqual([
+      'Ⅱ「ワークライフバランスの推進のための働き方改革」１．業務効率化・デジタル化の推進（１）業務の廃止を含めた業務見直し・効率化①廃止を含めた業務の棚卸し',
+      '②業務見直し',
+      '③定型業務の効率化',
+      '⑤効率的に働ける職場環境の整備',
+    ]);
+    expect(refs.map((r) => r.raw).join('')).toBe(joinCell(c.text).text);
+  });
+
+  it('joins 管 + 理職 across a wrap (内閣官房 R4)', () => {
+    const [ref] = parseGuidelineRefs('（１）職員のやりがい向上も踏まえた管\n理職のマネジメント向上');
+    expect(ref?.raw).toBe('（１）職員のやりがい向上も踏まえた管理職のマネジメント向上');
+  });
+
+  it('gives title-matches a lower confidence than exact hits', () => {
+    const all = B_CELLS_002.flatMap((c) => parseGuidelineRefs(c.text, { orgName: c.org }));
+    const exact = all.filter((r) => r.resolution === 'exact').map((r) => r.confidence);
+    const title = all.filter((r) => r.resolution === 'title-match').map((r) => r.confidence);
+    expect(title.length).toBe(4);
+    expect(Math.max(...title)).toBeLessThan(Math.min(...exact));
+    for (const r of all) expect(GuidelineRef.safeParse(r).success).toBe(true);
+  });
+});
+
+describe('parseGuidelineRefs on 000 column B', () => {
+  for (const c of B_CELLS_000) {
+    it(`resolves ${c.title}'s B cell exactly to ${c.path}`, () => {
+      const refs = parseGuidelineRefs(c.text, { orgName: '総務省' });
+      expect(refs).toEqual([{ raw: c.text, path: c.path, nodeId: c.nodeId, resolution: 'exact', confidence: 1 }]);
+    });
+  }
+
+  it('tolerates the <p> wrapper of the TSV cell', () => {
+    const refs = parseGuidelineRefs(`<p>${B_CELLS_000[0]?.text ?? ''}</p>`);
+    expect(summary(refs)).toEqual([['G2024:Ⅱ-3', 'exact']]);
+  });
+});
+
+describe('parseGuidelineRefs marker forms', () => {
+  it('reads ⑴ and （1） and （２）． as sections, １．/1./１/３　/glued ３ as chapters', () => {
+    expect(parseGuidelineRefs('Ⅱ　４　仕事と生活の両立支援\n⑴男性の育児への参画促進')[0]?.path).toBe('Ⅱ-4-(1)');
+    expect(parseGuidelineRefs('Ⅱ\n1.業務効率化・デジタル化の推進\n（1）業務の廃止を含めた業務見直し・効率化')[0]).toMatchObject({
+      path: 'Ⅱ-1-(1)',
+      resolution: 'exact',
+    });
+    expect(parseGuidelineRefs('Ⅱ３マネジメント改革（２）人材育成のための人事当局の役割')[0]?.nodeId).toBe('G2024:Ⅱ-3-(2)');
+    expect(parseGuidelineRefs('Ⅱ．１業務効率化・デジタル化の推進')[0]?.nodeId).toBe('G2024:Ⅱ-1');
+  });
+
+  it('does not read a katakana ア wrapped to the start of a line as sub-item ア', () => {
+    const refs = parseGuidelineRefs('Ⅱ\n３．マネジメント改革\n（２）人材育成のための人事当局の役割\n①人事異動を通じた人材育成・キャリ\nア形成');
+    expect(summary(refs)).toEqual([['G2024:Ⅱ-3-(2)-①', 'exact']]);
+  });
+
+  it('inherits the open upper levels for a second chapter in one cell', () => {
+    const refs = parseGuidelineRefs('Ⅱ「ワークライフバランスの推進のための働き方改革」\n１．業務効率化・デジタル化の推進\n３．マネジメント改革');
+    expect(refs.map((r) => r.path)).toEqual(['Ⅱ-1', 'Ⅱ-3']);
+    expect(summary(refs)).toEqual([
+      ['G2024:Ⅱ-1', 'exact'],
+      ['G2024:Ⅱ-3', 'exact'],
+    ]);
+  });
+
+  it('title-matches an unnumbered guideline title and leaves other text unresolved', () => {
+    expect(summary(parseGuidelineRefs('テレワ－クの推進'))).toEqual([['G2024:Ⅱ-1-(2)', 'title-match']]);
+    expect(parseGuidelineRefs('該当なし')).toEqual([{ raw: '該当なし', path: null, nodeId: null, resolution: 'unresolved', confidence: 0 }]);
+  });
+
+  it('returns no references for an empty or blank cell', () => {
+    expect(parseGuidelineRefs('')).toEqual([]);
+    expect(parseGuidelineRefs(' \n\u3000\n')).toEqual([]);
+  });
+
+  it('never throws and always returns schema-valid references for arbitrary text', () => {
+    const markerish = fc.constantFrom(...'ⅠⅡⅣ第１２３1.．（）()⑴⑵①②⑤アイ「」\n 　<p></p>ー－業務効率化マネジメント改革'.split(''));
+    const text = fc.oneof(fc.string(), fc.array(markerish, { maxLength: 60 }).map((a) => a.join('')));
+    fc.assert(
+      fc.property(text, fc.option(fc.constantFrom('デジタル庁', '内閣府', '宮内庁', '不明な府省'), { nil: undefined }), (t, org) => {
+        const refs = parseGuidelineRefs(t, { orgName: org });
+        for (const r of refs) expect(GuidelineRef.safeParse(r).success).toBe(true);
+        expect(refs.map((r) => r.raw).join('')).toBe(joinCell(t).text);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
