@@ -1,0 +1,191 @@
+/**
+ * The SharePoint lists the product needs, as data (#4). Provisioning (src/graph/provision.ts) turns this into Graph
+ * `columnDefinition`s; docs/lists.md documents every list and column from it. Internal column names are ASCII and
+ * never change once shipped; a newer schema only adds lists and columns (or indexes), never renames or drops them.
+ */
+
+/** Bump when a list or column is added. Columns carry the version that introduced them (`since`). */
+export const SCHEMA_VERSION = 1;
+
+/** SharePoint allows at most 20 indexed columns per list. */
+export const MAX_INDEXES_PER_LIST = 20;
+/** Single line of text holds at most 255 characters. */
+export const MAX_TEXT_LENGTH = 255;
+
+/** Who may change a column's value after the item exists (see src/core/permissions). */
+export const FieldGroup = {
+  /** Set once when the item is created (keys); nobody edits it afterwards. */
+  Immutable: 'immutable',
+  /** Structure and assignment: the secretariat only. */
+  Structure: 'structure',
+  /** What the owning division reports: status, reason, content, results, indicator values, survey answers. */
+  Division: 'division',
+  /** Review state and comment: reviewers (and the secretariat). */
+  Review: 'review',
+} as const;
+export type FieldGroup = (typeof FieldGroup)[keyof typeof FieldGroup];
+
+export type ColumnKind = 'text' | 'note' | 'choice' | 'number' | 'boolean';
+
+export interface ColumnSchema {
+  /** Internal (API) name: the key in `fields`, `$select` and `$filter`. */
+  readonly name: string;
+  /** Japanese display name shown in SharePoint. */
+  readonly displayName: string;
+  readonly kind: ColumnKind;
+  /** What the column means (English; docs/lists.md). */
+  readonly description: string;
+  readonly group: FieldGroup;
+  readonly indexed?: boolean;
+  readonly required?: boolean;
+  /** Unique values (SharePoint requires the column to be indexed as well). */
+  readonly unique?: boolean;
+  readonly choices?: readonly string[];
+  readonly minimum?: number;
+  readonly maximum?: number;
+  /** Built into the list template (`Title`): never created, only documented and selected. */
+  readonly builtIn?: boolean;
+  /** Schema version that introduced the column. */
+  readonly since: number;
+}
+
+export interface ListSchema {
+  /** List title; also its SharePoint REST address (`getbytitle('…')`). ASCII, stable. */
+  readonly name: string;
+  readonly description: string;
+  readonly columns: readonly ColumnSchema[];
+  readonly since: number;
+}
+
+export interface SiteSchema {
+  readonly version: number;
+  readonly lists: readonly ListSchema[];
+}
+
+/** Choice values are the Japanese terms the documents print (domain §9.3). */
+export const STATUS_CHOICES = ['実施', '実施未定'] as const;
+export const ROW_KIND_CHOICES = ['取組', '重点項目', '数値', '調査', '見出し'] as const;
+export const REVIEW_STATE_CHOICES = ['未確認', '提出済', '差戻し', '承認済'] as const;
+export const SPLIT_KIND_CHOICES = ['独自実施のもの', '内閣人事局・人事院が実施するものへの派遣'] as const;
+export const LAYOUT_CHOICES = ['L-R2', 'L-R5-FOCUS', 'L-R5-OVERVIEW', 'L-R6-COMPILATION', 'L-R7'] as const;
+export const ORGANIZATION_SOURCE_CHOICES = ['printed', 'option', 'inferred', 'unknown'] as const;
+
+export const LIST_NAMES = { Reports: 'FollowUpReports', Rows: 'FollowUpRows', Meta: 'FollowUpMeta' } as const;
+
+const col = (c: Omit<ColumnSchema, 'since'> & { since?: number }): ColumnSchema => ({ since: 1, ...c });
+
+const TITLE_ROW = col({
+  name: 'Title',
+  displayName: 'タイトル',
+  kind: 'text',
+  description: 'Row title: 中項目/小項目/項目 title, indicator or survey name, or 重点項目 name (plain text).',
+  group: FieldGroup.Structure,
+  builtIn: true,
+});
+
+export const ROWS_LIST: ListSchema = {
+  name: LIST_NAMES.Rows,
+  description: 'フォローアップ票の行（取組・重点項目・数値・調査）',
+  since: 1,
+  columns: [
+    TITLE_ROW,
+    col({ name: 'RowKey', displayName: '行キー', kind: 'text', description: 'Client-generated key, unique in the list: ReportKey + "/" + Row.key (hashed when over 255 characters). A retried create can never duplicate a row.', group: FieldGroup.Immutable, indexed: true, required: true, unique: true }),
+    col({ name: 'ReportKey', displayName: '調査票キー', kind: 'text', description: 'Key of the report (FollowUpReports.ReportKey) the row belongs to; resumable imports query by it.', group: FieldGroup.Immutable, indexed: true, required: true }),
+    col({ name: 'FiscalYear', displayName: '年度', kind: 'number', description: 'Western year of the cycle label (令和6年度 → 2024).', group: FieldGroup.Structure, indexed: true, required: true, minimum: 1989, maximum: 2100 }),
+    col({ name: 'OrgCode', displayName: '府省等コード', kind: 'text', description: '府省等 code (src/core/model/organization.ts), e.g. `soumu`.', group: FieldGroup.Structure, indexed: true, required: true }),
+    col({ name: 'DivisionCode', displayName: '担当部局・課室コード', kind: 'text', description: 'Division that owns the row; empty until the secretariat assigns it (which also sets item permissions).', group: FieldGroup.Structure, indexed: true }),
+    col({ name: 'RowKind', displayName: '行の種類', kind: 'choice', description: 'Row kind: 取組 initiative, 重点項目 focus, 数値 indicator, 調査 survey, 見出し heading.', group: FieldGroup.Structure, required: true, choices: ROW_KIND_CHOICES }),
+    col({ name: 'SortOrder', displayName: '表示順', kind: 'number', description: 'Printed order within the report.', group: FieldGroup.Structure, minimum: 0 }),
+    col({ name: 'Level', displayName: '階層', kind: 'number', description: 'Hierarchy level 0–4 (大項目 … split line).', group: FieldGroup.Structure, minimum: 0, maximum: 4 }),
+    col({ name: 'ParentRowKey', displayName: '親行キー', kind: 'text', description: 'Report-local key (Row.key) of the parent row, for 小項目/細目/split lines.', group: FieldGroup.Structure }),
+    col({ name: 'MajorItem', displayName: '大項目', kind: 'text', description: '大項目 (canonical).', group: FieldGroup.Structure }),
+    col({ name: 'MarkerRaw', displayName: '項番（原文）', kind: 'text', description: 'Hierarchy marker as printed (`b 7`, `4`, `1-1.`).', group: FieldGroup.Structure }),
+    col({ name: 'MarkerNorm', displayName: '項番', kind: 'text', description: 'Normalised marker path (`b/ア`, `4`, `1-1`).', group: FieldGroup.Structure }),
+    col({ name: 'FocusItem', displayName: '重点項目', kind: 'text', description: '重点項目 name for focus rows.', group: FieldGroup.Structure }),
+    col({ name: 'SplitKind', displayName: '区分', kind: 'choice', description: 'Split line kind of L-R2 (独自実施のもの / 派遣).', group: FieldGroup.Structure, choices: SPLIT_KIND_CHOICES }),
+    col({ name: 'Status', displayName: '実施状況', kind: 'choice', description: '実施 / 実施未定 (blank allowed).', group: FieldGroup.Division, indexed: true, choices: STATUS_CHOICES }),
+    col({ name: 'ReasonNotPlanned', displayName: '実施未定の理由', kind: 'note', description: 'Reason, required iff Status = 実施未定.', group: FieldGroup.Division }),
+    col({ name: 'Narrative', displayName: '取組時期・内容', kind: 'note', description: 'Narrative (plain text, one entry per line group, tags 【継続】… kept).', group: FieldGroup.Division }),
+    col({ name: 'NarrativeEntriesJson', displayName: '取組内容（分割）', kind: 'note', description: 'JSON `{ tags, entries }` derived from Narrative; rewritten together with it.', group: FieldGroup.Division }),
+    col({ name: 'Outcome', displayName: '成果・課題・今後の取組', kind: 'note', description: 'Outcome / results (plain text).', group: FieldGroup.Division }),
+    col({ name: 'IndicatorValuesJson', displayName: '数値', kind: 'note', description: 'JSON array of IndicatorValue (目標/現状/目標設定時/注記 per category). One field: concurrent edits of two values of the same row conflict rather than merge.', group: FieldGroup.Division }),
+    col({ name: 'SurveyAnswersJson', displayName: '調査回答', kind: 'note', description: 'JSON array of SurveyAnswer for 調査 rows.', group: FieldGroup.Division }),
+    col({ name: 'ReviewState', displayName: '確認状況', kind: 'choice', description: 'Review state: 未確認 / 提出済 / 差戻し / 承認済.', group: FieldGroup.Review, choices: REVIEW_STATE_CHOICES }),
+    col({ name: 'ReviewComment', displayName: '確認コメント', kind: 'note', description: "Reviewer's comment (e.g. why the row was returned).", group: FieldGroup.Review }),
+    col({ name: 'RowDetailJson', displayName: '行の詳細', kind: 'note', description: 'JSON of the remaining structural fields: majorItemRaw, titleRich, crossRef, guidelineRefs(+Raw), indicatorCode, surveyCode.', group: FieldGroup.Structure }),
+    col({ name: 'SourceRaw', displayName: '原文', kind: 'note', description: 'JSON of the lossless import evidence: source position, raw cells, statusRaw, narrativeRaw, outcomeRaw.', group: FieldGroup.Immutable }),
+  ],
+};
+
+export const REPORTS_LIST: ListSchema = {
+  name: LIST_NAMES.Reports,
+  description: 'フォローアップ票（府省等・年度・様式ごと）',
+  since: 1,
+  columns: [
+    col({ name: 'Title', displayName: 'タイトル', kind: 'text', description: 'Report title as printed.', group: FieldGroup.Structure, builtIn: true }),
+    col({ name: 'ReportKey', displayName: '調査票キー', kind: 'text', description: 'Report key (Report.key), unique; a retried import finds its report by it.', group: FieldGroup.Immutable, indexed: true, required: true, unique: true }),
+    col({ name: 'FiscalYear', displayName: '年度', kind: 'number', description: 'Western year of the cycle label.', group: FieldGroup.Structure, indexed: true, required: true, minimum: 1989, maximum: 2100 }),
+    col({ name: 'OrgCode', displayName: '府省等コード', kind: 'text', description: '府省等 code.', group: FieldGroup.Structure, indexed: true, required: true }),
+    col({ name: 'Organization', displayName: '府省等', kind: 'text', description: '府省等 name as printed or given.', group: FieldGroup.Structure }),
+    col({ name: 'OrganizationSource', displayName: '府省等の出典', kind: 'choice', description: 'Where the 府省等 came from: printed / option / inferred / unknown.', group: FieldGroup.Structure, choices: ORGANIZATION_SOURCE_CHOICES }),
+    col({ name: 'Layout', displayName: '様式', kind: 'choice', description: 'Layout id.', group: FieldGroup.Structure, required: true, choices: LAYOUT_CHOICES }),
+    col({ name: 'CycleLabel', displayName: '年度表記', kind: 'text', description: 'Cycle label as printed (令和6年度).', group: FieldGroup.Structure }),
+    col({ name: 'ImplementationYear', displayName: '実施年度', kind: 'number', description: 'Year whose implementation the report describes, when it differs from the label.', group: FieldGroup.Structure }),
+    col({ name: 'ReviewState', displayName: '確認状況', kind: 'choice', description: 'Report review state.', group: FieldGroup.Review, choices: REVIEW_STATE_CHOICES }),
+    col({ name: 'RowCount', displayName: '行数', kind: 'number', description: 'Number of rows the import writes; a complete import has this many FollowUpRows items with this ReportKey.', group: FieldGroup.Immutable, minimum: 0 }),
+    col({ name: 'ReportDetailJson', displayName: '調査票の詳細', kind: 'note', description: 'JSON: titleRaw, coverNote, noRowsReason, focusItems, source.', group: FieldGroup.Structure }),
+    col({ name: 'ImportIssuesJson', displayName: '取込課題', kind: 'note', description: 'JSON array of ImportIssue found when the document was imported.', group: FieldGroup.Immutable }),
+  ],
+};
+
+export const META_LIST: ListSchema = {
+  name: LIST_NAMES.Meta,
+  description: 'フォローアップ用サイトの設定（スキーマ版数など）',
+  since: 1,
+  columns: [
+    col({ name: 'Title', displayName: 'タイトル', kind: 'text', description: 'Human label of the setting.', group: FieldGroup.Structure, builtIn: true }),
+    col({ name: 'MetaKey', displayName: 'キー', kind: 'text', description: 'Setting key, unique (`schemaVersion`).', group: FieldGroup.Immutable, indexed: true, required: true, unique: true }),
+    col({ name: 'MetaValue', displayName: '値', kind: 'text', description: 'Setting value (`1`).', group: FieldGroup.Structure }),
+  ],
+};
+
+/** Key of the Meta item that records the provisioned schema version. */
+export const SCHEMA_VERSION_KEY = 'schemaVersion';
+
+export const FOLLOW_UP_SCHEMA: SiteSchema = { version: SCHEMA_VERSION, lists: [REPORTS_LIST, ROWS_LIST, META_LIST] };
+
+/** The schema as it was at an older version (columns and lists introduced later removed). */
+export function schemaAtVersion(schema: SiteSchema, version: number): SiteSchema {
+  return {
+    version,
+    lists: schema.lists.filter((l) => l.since <= version).map((l) => ({ ...l, columns: l.columns.filter((c) => c.since <= version) })),
+  };
+}
+
+export function findList(schema: SiteSchema, name: string): ListSchema | undefined {
+  return schema.lists.find((l) => l.name === name);
+}
+
+/** Column names a read selects (everything the mapping needs). */
+export function selectableColumns(list: ListSchema): string[] {
+  return list.columns.map((c) => c.name);
+}
+
+/** Problems that make a schema unprovisionable on SharePoint; empty when it is fine. */
+export function checkSchema(schema: SiteSchema): string[] {
+  const problems: string[] = [];
+  for (const list of schema.lists) {
+    const names = new Set<string>();
+    const indexed = list.columns.filter((c) => c.indexed).length;
+    if (indexed > MAX_INDEXES_PER_LIST) problems.push(`${list.name}: ${indexed} indexed columns (max ${MAX_INDEXES_PER_LIST})`);
+    for (const c of list.columns) {
+      if (!/^[A-Za-z][A-Za-z0-9]*$/.test(c.name)) problems.push(`${list.name}.${c.name}: internal names must be ASCII letters and digits`);
+      if (names.has(c.name)) problems.push(`${list.name}.${c.name}: duplicate column`);
+      names.add(c.name);
+      if (c.unique && !c.indexed) problems.push(`${list.name}.${c.name}: unique columns must be indexed`);
+      if (c.kind === 'choice' && (!c.choices || c.choices.length === 0)) problems.push(`${list.name}.${c.name}: choice column without choices`);
+      if (c.since > schema.version) problems.push(`${list.name}.${c.name}: introduced in ${c.since}, after schema version ${schema.version}`);
+    }
+  }
+  return problems;
+}

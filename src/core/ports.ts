@@ -1,0 +1,136 @@
+/**
+ * Ports: interfaces implemented at the edges (style guide 11.2). Every surface (Teams tab, Excel add-in, manager
+ * view, importer) reads and writes follow-up rows through FollowUpStore (#4); src/graph implements it over Microsoft
+ * Graph, against real Graph or the local Graph-compatible service, unchanged.
+ */
+import type { AppError, FieldConflict } from './errors.js';
+import type { RowRecord } from './lists/row-fields.js';
+import type { Report } from './model/schema.js';
+import type { Denial } from './permissions/rules.js';
+
+/** What a token is for: Graph, or SharePoint REST on one tenant origin (item permissions need the latter). */
+export type TokenRequest = { resource: 'graph' } | { resource: 'sharepoint'; origin: string };
+
+/** Supplies bearer tokens. The local sign-in and (later) MSAL plug in here. */
+export interface TokenProvider {
+  /** @throws PermissionError when no token can be obtained without user interaction. */
+  getToken(request: TokenRequest): Promise<string>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+/** A row as stored: the domain record plus the item's identity and concurrency token. */
+export interface StoredRow extends RowRecord {
+  itemId: string;
+  /** Opaque; sent back verbatim in If-Match. */
+  eTag: string;
+  /** ISO timestamp from the service clock. */
+  lastModified: string;
+}
+
+/** Which rows a view holds: one division of an organisation, or the whole organisation (managers). */
+export interface RowScope {
+  fiscalYear: number;
+  orgCode: string;
+  divisionCode?: string;
+}
+
+/**
+ * Where a refresh continues from. JSON-serialisable so a surface can persist it; otherwise opaque.
+ * `delta` uses Graph delta on list items; `modified` is the fallback (indexed Modified query) for clouds without it.
+ */
+export type RefreshCursor =
+  | { mode: 'delta'; scope: RowScope; deltaLink: string }
+  | { mode: 'modified'; scope: RowScope; since: string; seenAtEdge: Record<string, string> };
+
+export interface RowSet {
+  rows: StoredRow[];
+  cursor: RefreshCursor;
+}
+
+export interface RefreshResult {
+  /** Rows in scope created or changed since the cursor (latest state of each). */
+  changed: StoredRow[];
+  /** Item ids deleted, or moved out of the scope (reassigned), since the cursor. Delta mode only reports deletions. */
+  removedItemIds: string[];
+  cursor: RefreshCursor;
+}
+
+/** One edited row: the stored row the edit started from, and the record as the user wants it. */
+export interface RowEdit {
+  base: StoredRow;
+  mine: RowRecord;
+}
+
+export type SaveOutcome =
+  /** Written as asked. */
+  | 'saved'
+  /** The row changed meanwhile; the edits touched other fields and were merged and written. */
+  | 'merged'
+  /** Nothing changed; nothing was sent. */
+  | 'unchanged'
+  /** Some fields were changed on both sides: those keep the stored value (see conflicts); the rest was written. */
+  | 'conflict'
+  /** The permission rule refused the edit; nothing was sent. */
+  | 'denied'
+  /** The service refused or failed (see error); nothing of this row was written. */
+  | 'failed';
+
+export interface SaveResult {
+  rowKey: string;
+  outcome: SaveOutcome;
+  /** The row as stored after the save (for saved/merged/conflict/unchanged). Use it as the next edit's base. */
+  stored?: StoredRow;
+  conflicts: FieldConflict[];
+  denial?: Denial;
+  error?: AppError;
+}
+
+export interface ImportProgress {
+  reportKey: string;
+  totalRows: number;
+  /** Rows that were already in the list when this run started (a resumed import). */
+  alreadyPresent: number;
+  /** Rows created by this run so far. */
+  created: number;
+}
+
+export interface ImportOptions {
+  onProgress?: (progress: ImportProgress) => void;
+  /** Stops between batches (AbortSignal fits). A re-run resumes where the list says the import stopped. */
+  signal?: { readonly aborted: boolean };
+}
+
+export interface ImportSummary extends ImportProgress {
+  /** True when the list now holds exactly one item per row of the report. */
+  complete: boolean;
+}
+
+export interface AssignResult {
+  divisionCode: string;
+  assigned: string[];
+  /** Row keys not found in the list. */
+  missing: string[];
+}
+
+/** The data layer every surface uses. */
+export interface FollowUpStore {
+  /** A division's rows for a fiscal year, with a cursor for refresh. @throws PermissionError, ThrottledError, GraphAccessError */
+  openDivision(fiscalYear: number, orgCode: string, divisionCode: string): Promise<RowSet>;
+  /** A whole organisation's rows for a fiscal year (managers, secretariat). */
+  openOrganization(fiscalYear: number, orgCode: string): Promise<RowSet>;
+  /** Writes only changed fields with If-Match; merges on 412. Never throws for per-row problems: see each result. */
+  saveChanges(edits: readonly RowEdit[]): Promise<SaveResult[]>;
+  /** Rows changed since the cursor. */
+  refresh(cursor: RefreshCursor): Promise<RefreshResult>;
+  /**
+   * Creates the report and its rows with client-generated keys. Resumable: rows already in the list are skipped,
+   * so a re-run after a crash or timeout never duplicates. Existing rows are never overwritten.
+   * @throws ValidationError before anything is written when the report cannot be stored.
+   */
+  importReport(report: Report, options?: ImportOptions): Promise<ImportSummary>;
+  /** Assigns rows to a division (secretariat): sets DivisionCode and the item permissions. */
+  assignRows(rowKeys: readonly string[], divisionCode: string): Promise<AssignResult>;
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+
+import { describeStep, planProvisioning, type ObservedSite } from '../../../src/core/lists/provision-plan.js';
+import { FOLLOW_UP_SCHEMA, ROWS_LIST, SCHEMA_VERSION, type SiteSchema } from '../../../src/core/lists/schema.js';
+
+/** What a site provisioned with `schema` looks like. */
+function observedFrom(schema: SiteSchema): ObservedSite {
+  return {
+    schemaVersion: schema.version,
+    lists: schema.lists.map((l, i) => ({
+      id: `list-${i}`,
+      name: l.name,
+      columns: l.columns.map((c, j) => ({ id: `col-${j}`, name: c.name, indexed: c.indexed ?? false, enforceUniqueValues: c.unique ?? false })),
+    })),
+  };
+}
+
+describe('planProvisioning', () => {
+  it('creates every list and records the version on an empty site', () => {
+    const plan = planProvisioning(FOLLOW_UP_SCHEMA, { lists: [], schemaVersion: null });
+    expect(plan.steps.map(describeStep)).toEqual([
+      'create list FollowUpReports (12 columns)',
+      'create list FollowUpRows (25 columns)',
+      'create list FollowUpMeta (2 columns)',
+      `record schema version ${SCHEMA_VERSION} (was none)`,
+    ]);
+  });
+
+  it('plans nothing for a site that matches', () => {
+    expect(planProvisioning(FOLLOW_UP_SCHEMA, observedFrom(FOLLOW_UP_SCHEMA))).toEqual({ steps: [], warnings: [] });
+  });
+
+  it('adds only what a newer schema introduced', () => {
+    const extra = { ...ROWS_LIST.columns[10]!, name: 'Priority', since: SCHEMA_VERSION + 1, indexed: true };
+    const newer: SiteSchema = {
+      version: SCHEMA_VERSION + 1,
+      lists: FOLLOW_UP_SCHEMA.lists.map((l) => (l.name === ROWS_LIST.name ? { ...l, columns: [...l.columns, extra] } : l)),
+    };
+    const plan = planProvisioning(newer, observedFrom(FOLLOW_UP_SCHEMA));
+    expect(plan.steps.map(describeStep)).toEqual(['add column FollowUpRows.Priority', `record schema version ${SCHEMA_VERSION + 1} (was ${SCHEMA_VERSION})`]);
+  });
+
+  it('indexes an existing column that lost (or never had) its index and uniqueness', () => {
+    const site = observedFrom(FOLLOW_UP_SCHEMA);
+    const rows = site.lists.find((l) => l.name === ROWS_LIST.name)!;
+    rows.columns = rows.columns.map((c) => (c.name === 'RowKey' ? { ...c, indexed: false, enforceUniqueValues: false } : c));
+    const plan = planProvisioning(FOLLOW_UP_SCHEMA, site);
+    expect(plan.steps).toHaveLength(1);
+    expect(plan.steps[0]).toMatchObject({ kind: 'updateColumn', list: 'FollowUpRows', columnId: 'col-1', set: { indexed: true, enforceUniqueValues: true } });
+  });
+
+  it('never downgrades a site provisioned by a newer version', () => {
+    const site = { ...observedFrom(FOLLOW_UP_SCHEMA), schemaVersion: SCHEMA_VERSION + 3 };
+    const plan = planProvisioning(FOLLOW_UP_SCHEMA, site);
+    expect(plan.steps).toEqual([]);
+    expect(plan.warnings[0]).toContain(`schema version ${SCHEMA_VERSION + 3}`);
+  });
+});
