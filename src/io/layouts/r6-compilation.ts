@@ -306,7 +306,7 @@ export interface AssembledSection {
 }
 
 /** Pairs a section's Ａ/Ｂ runs into rows and proposes each row's 重点項目 by content. */
-export function assembleSection(section: Section, complete: boolean): AssembledSection {
+export function assembleSection(section: Section, reuseValues: boolean): AssembledSection {
   const { rows: drafts, focus, orphanB } = draftRows(section);
   const focusValues = focus.map((f) => ({ name: joinAll(f.lines.map((l) => l.text)), block: f }));
   let noRowsReason: string | null = null;
@@ -318,10 +318,10 @@ export function assembleSection(section: Section, complete: boolean): AssembledS
   const docs = drafts.map((d) => `${textOf(d.a).join('')}\n${d.b ? joinAll(d.b.lines.map((l) => l.text)) : ''}`);
   const foldedNames = focusValues.map((f) => foldForMatch(f.name));
   const pairs = pairByContent(docs, focusValues.map((f) => f.name), foldedNames, { orderPrior: ORDER_PRIOR });
-  // Rows left over when fewer values are printed than rows: reuse the best-fitting value, but only in a complete
-  // section (in a cut one the missing values are simply not in the file).
+  // Rows left over when fewer values are printed than rows: reuse the best-fitting value, but only where the caller
+  // knows the section is complete (in a cut one the missing values are simply not in the file).
   const assigned = pairs.map((p) => p.candidate);
-  if (complete && focusValues.length > 0) {
+  if (reuseValues && focusValues.length > 0) {
     assigned.forEach((c, i) => {
       if (c >= 0) return;
       const fits = focusValues.map((f) => pairByContent([docs[i] ?? ''], [f.name])[0]?.score ?? 0);
@@ -395,7 +395,13 @@ function buildReport(section: Section, ctx: BuildContext): Report {
   let key = baseKey;
   for (let n = 2; ctx.usedKeys.has(key); n++) key = `${baseKey}~${String(n)}`;
   ctx.usedKeys.add(key);
-  const complete = section.titleLines.length >= 2 && section.captionLine !== null;
+  const furnitureOk = section.titleLines.length >= 2 && section.captionLine !== null;
+  const draftsOnly = draftRows(section).rows;
+  const lastBlock = section.blocks[section.blocks.length - 1];
+  const lastText = lastBlock?.lines[lastBlock.lines.length - 1]?.text ?? '';
+  // The last section of a file may be cut: a row without its Ｂ, or a file ending inside Ａ text mid-sentence.
+  const cut = ctx.isLast && (draftsOnly.some((d) => !d.b) || (lastBlock?.kind === 'A' && !SENTENCE_END.test(lastText)));
+  const complete = furnitureOk && !cut;
   if (!complete) {
     issues.push(
       makeIssue(
@@ -404,16 +410,16 @@ function buildReport(section: Section, ctx: BuildContext): Report {
         file,
         section.lastLine,
         ctx.isLast
-          ? '文書が区間の途中で終わっています（表題または「重点項目」欄がありません）。この府省等の行は不完全な可能性があります。'
+          ? '文書が区間の途中で終わっています（表題・「重点項目」欄またはＢ欄がありません）。この府省等の行は不完全な可能性があります。'
           : '区間に表題または「重点項目」欄がありません。',
         ctx.isLast
-          ? 'The document ends inside this section (no page title or 重点項目 caption): its rows may be incomplete.'
+          ? 'The document ends inside this section (page title, 重点項目 caption or a Ｂ cell missing): its rows may be incomplete.'
           : 'The section has no page title or 重点項目 caption.',
       ),
     );
   }
 
-  const { drafts, focusValues, orphanB, noRowsReason, pairs, assigned } = assembleSection(section, complete);
+  const { drafts, focusValues, orphanB, noRowsReason, pairs, assigned } = assembleSection(section, complete && !ctx.isLast);
   const foldedNames = focusValues.map((f) => foldForMatch(f.name));
   for (const b of orphanB) {
     const l = b.lines[0]?.no ?? anchor;
