@@ -19,6 +19,9 @@ const isBlank = (s: string | null | undefined): boolean => s === null || s === u
 const HTML_LEFTOVER =
   /<\/?(?:p|ul|ol|li|b|i|u|br|span|div|strong|em|font|table|tr|td|th|a|sup|sub)(?:\s[^<>]*)?\/?>|&(?:nbsp|amp|lt|gt|quot|apos|#\d+);/i;
 
+/** An entry that only points to a 重点項目 (000: `※一部重点項目「生産性の向上」参照`) needs no tag. */
+const CROSS_REF_ONLY = /^※(?:一部)?重点項目「[^」]*」参照$/;
+
 /** Name comparison for 重点項目: width and spaces ignored. */
 const normName = (s: string): string => s.normalize('NFKC').replace(/\s/g, '');
 
@@ -292,7 +295,11 @@ export const RULES: readonly ValidationRule[] = [
     },
     // Untagged entries are legal (警察庁, 消費者庁, デジタル庁 in 002); info lets the reviewer decide.
     check: (row) =>
-      row.entries.flatMap((e, i) => (e.tag === null && !/^【[^】]*】/.test(e.text.trim()) ? [{ value: e.text, params: { n: i + 1 } }] : [])),
+      row.entries.flatMap((e, i) =>
+        e.tag === null && !/^【[^】]*】/.test(e.text.trim()) && !CROSS_REF_ONLY.test(e.text.trim())
+          ? [{ value: e.text, params: { n: i + 1 } }]
+          : [],
+      ),
   }),
   rowRule({
     id: 'unknown-tag',
@@ -380,6 +387,64 @@ export const RULES: readonly ValidationRule[] = [
       const counts = new Map<string, number>();
       for (const r of report.rows) counts.set(r.key, (counts.get(r.key) ?? 0) + 1);
       return [...counts].filter(([, n]) => n > 1).map(([key, n]) => ({ rowKey: key, value: key, params: { key, count: n } }));
+    },
+  }),
+  reportRule({
+    id: 'continued-without-history',
+    scope: 'report',
+    severity: 'info',
+    appliesTo: { kinds: ['initiative', 'focus'] },
+    field: 'entries',
+    message: {
+      ja: '【継続】の記載がありますが、前年度のフォローアップに「{title}」の行が見当たりません。',
+      en: 'the row has a 【継続】 (continued) entry but last cycle\'s follow-up has no row "{title}".',
+    },
+    // §8.4 item 3: 【継続】 asserts the entry existed last year. Rows are matched by title (or 重点項目 name), since
+    // keys change with the layout from one cycle to the next.
+    check: (report, context) => {
+      const prev = context.previousReport;
+      if (!prev) return [];
+      const titles = new Set(prev.rows.flatMap((r) => [normName(r.title), normName(r.focusItem ?? r.title)]));
+      return report.rows
+        .filter((r) => (r.kind === 'initiative' || r.kind === 'focus') && r.entries.some((e) => e.tag === '継続'))
+        .filter((r) => !titles.has(normName(r.title)) && !titles.has(normName(r.focusItem ?? r.title)))
+        .map((r) => ({ rowKey: r.key, params: { title: r.focusItem ?? r.title } }));
+    },
+  }),
+  reportRule({
+    id: 'current-not-newer-than-last-cycle',
+    scope: 'report',
+    severity: 'warning',
+    appliesTo: { kinds: ['indicator'] },
+    field: 'indicatorValues',
+    message: {
+      ja: '区分「{category}」の最新の現状（{asOf}）が前年度のフォローアップの現状（{prevAsOf}）より新しくありません。',
+      en: 'the newest current value of category "{category}" ({asOf}) is not newer than last cycle\'s ({prevAsOf}).',
+    },
+    check: (report, context) => {
+      const prev = context.previousReport;
+      if (!prev) return [];
+      const newest = (row: Row, category: string | null) =>
+        row.indicatorValues.filter((v) => v.valueKind === 'current' && v.category === category && asOfKey(v) !== null).sort((a, b) => a.seq - b.seq)[0];
+      const findings: Finding[] = [];
+      for (const row of report.rows.filter((r) => r.kind === 'indicator')) {
+        const before = prev.rows.find(
+          (p) => p.kind === 'indicator' && (row.indicatorCode !== null ? p.indicatorCode === row.indicatorCode : normName(p.title) === normName(row.title)),
+        );
+        if (!before) continue;
+        for (const category of new Set(row.indicatorValues.map((v) => v.category))) {
+          const now = newest(row, category);
+          const then = newest(before, category);
+          if (now && then && (asOfKey(now) ?? '') <= (asOfKey(then) ?? '')) {
+            findings.push({
+              rowKey: row.key,
+              value: now.asOfRaw,
+              params: { category: category ?? '（区分なし）', asOf: now.asOfRaw ?? '', prevAsOf: then.asOfRaw ?? '' },
+            });
+          }
+        }
+      }
+      return findings;
     },
   }),
   rowRule({

@@ -53,6 +53,8 @@ export type ValidationRule = RowRule | ReportRule;
 export interface ValidationContext {
   /** Other reports of the same document/organisation and cycle (000's L-R5-FOCUS holds the 重点項目 its L-R5-OVERVIEW refers to). */
   relatedReports?: readonly Report[];
+  /** Last cycle's report of the same organisation and layout family: 【継続】 entries and 現状 dates are checked against it. */
+  previousReport?: Report;
 }
 
 /** An Issue (errors.ts) with the rule, severity, place and both rendered messages. `row` is the row key. */

@@ -362,3 +362,52 @@ describe('findRule', () => {
     expect(findRule('nope')).toBeUndefined();
   });
 });
+
+describe('entry-without-tag on cross-reference entries', () => {
+  it('does not ask for a tag on ※一部重点項目「…」参照 (000 line 16)', () => {
+    const row = makeRow({
+      crossRef: { focusItem: '生産性の向上', partial: true },
+      entries: [
+        { tag: null, text: '※一部重点項目「生産性の向上」参照' },
+        { tag: '継続', text: '・テレワークの更なる定着のために…' },
+      ],
+    });
+    expect(rowIssues('entry-without-tag', row)).toEqual([]);
+  });
+});
+
+describe('continued-without-history (needs last cycle)', () => {
+  const lastYear = makeReport({ fiscalYear: 2022, cycleLabel: '令和4年度', rows: [makeRow({ title: '業務効率化・デジタル化の推進' })] });
+
+  it('is info when a 【継続】 row has no counterpart last cycle', () => {
+    const row = makeRow({ key: 'L-R5-OVERVIEW/新しい項目', title: '新しい項目' });
+    const issues = validateReport(makeReport({ rows: [row] }), { previousReport: lastYear }).filter((i) => i.ruleId === 'continued-without-history');
+    expect(issues.map((i) => [i.severity, i.row])).toEqual([['info', 'L-R5-OVERVIEW/新しい項目']]);
+  });
+
+  it('passes when the row existed last cycle, and without a previous report', () => {
+    const report = makeReport({ rows: [makeRow()] });
+    expect(validateReport(report, { previousReport: lastYear }).filter((i) => i.ruleId === 'continued-without-history')).toEqual([]);
+    expect(validateReport(makeReport({ rows: [makeRow({ title: '新しい項目' })] })).filter((i) => i.ruleId === 'continued-without-history')).toEqual([]);
+  });
+});
+
+describe('current-not-newer-than-last-cycle', () => {
+  const withAsOf = (asOfRaw: string, asOfEnd: string) =>
+    makeIndicatorRow({ indicatorValues: [makeIndicatorValue({ asOfRaw, asOfStart: asOfEnd, asOfEnd })] });
+  const lastYear = makeReport({ rows: [withAsOf('令和4年度', '2023-03-31')] });
+
+  it('warns when this cycle repeats last cycle\'s 現状 date', () => {
+    const issues = validateReport(makeReport({ rows: [withAsOf('令和4年度', '2023-03-31')] }), { previousReport: lastYear }).filter(
+      (i) => i.ruleId === 'current-not-newer-than-last-cycle',
+    );
+    expect(issues.map((i) => [i.severity, i.value])).toEqual([['warning', '令和4年度']]);
+  });
+
+  it('passes a newer 現状', () => {
+    const issues = validateReport(makeReport({ rows: [withAsOf('令和5年度', '2024-03-31')] }), { previousReport: lastYear }).filter(
+      (i) => i.ruleId === 'current-not-newer-than-last-cycle',
+    );
+    expect(issues).toEqual([]);
+  });
+});
