@@ -1,0 +1,125 @@
+/** Collects the rows, issues and page furniture of one report while a TSV importer walks its lines (#2). */
+import type { ImportIssue, Layout, RawCell, Report, Row } from '../../core/model/schema.js';
+import type { GridLine } from './grid.js';
+import { isBlankText } from './grid.js';
+import type { IssueInit } from './issue.js';
+import { makeIssue } from './issue.js';
+import type { PageItem } from './pages.js';
+import { furnitureCells, joinTitle } from './pages.js';
+import { KeyRegistry } from './row.js';
+
+export class ReportBuilder {
+  readonly rows: Row[] = [];
+  readonly issues: ImportIssue[] = [];
+  readonly keys: KeyRegistry;
+  /** First title block of the report (its canonical title); later ones are page repeats. */
+  titleLines: GridLine[] | null = null;
+  firstLine = 0;
+  private pending: RawCell[] = [];
+
+  constructor(
+    readonly file: string,
+    readonly layout: Layout,
+  ) {
+    this.keys = new KeyRegistry(file, this.issues);
+  }
+
+  /** Records a title or header block; its cells go to the next row so the page can be written back where it was. */
+  addFurniture(item: PageItem): void {
+    if (item.kind === 'title' && this.titleLines === null) this.titleLines = item.lines;
+    if (this.firstLine === 0 && item.kind !== 'data') this.firstLine = item.kind === 'title' ? (item.lines[0]?.line ?? 0) : item.g.line;
+    for (const { g, role } of furnitureCells(item)) {
+      g.cells.forEach((text, col) => {
+        if (!isBlankText(text)) this.pending.push({ text, line: g.line, col, role });
+      });
+    }
+  }
+
+  /** Appends a row in printed order; sortOrder is its position. */
+  addRow(row: Row): Row {
+    row.sortOrder = this.rows.length;
+    if (this.pending.length > 0) {
+      row.cells = [...this.pending, ...row.cells];
+      this.pending = [];
+    }
+    this.rows.push(row);
+    return row;
+  }
+
+  get lastRow(): Row | undefined {
+    return this.rows[this.rows.length - 1];
+  }
+
+  issue(init: Omit<IssueInit, 'file'>): void {
+    this.issues.push(makeIssue({ ...init, file: this.file }));
+  }
+
+  /** Finishes the report. Furniture after the last row stays on the last row (still lossless). */
+  build(fields: Pick<Report, 'key' | 'organization' | 'organizationCode' | 'organizationSource' | 'fiscalYear' | 'cycleLabel'> & Partial<Report>): Report {
+    const last = this.lastRow;
+    if (last && this.pending.length > 0) {
+      last.cells.push(...this.pending);
+      this.pending = [];
+    }
+    const titleRaw = (this.titleLines ?? []).map((g) => g.cells[0] ?? '');
+    return {
+      implementationYear: null,
+      layout: this.layout,
+      title: this.titleLines ? joinTitle(this.titleLines) : '',
+      titleRaw,
+      coverNote: null,
+      noRowsReason: null,
+      focusItems: [],
+      rows: this.rows,
+      issues: this.issues,
+      reviewState: 'unreviewed',
+      source: { file: this.file, line: this.firstLine },
+      ...fields,
+    };
+  }
+
+  /**
+   * Flags a data line that lacks cells its layout requires (a file cut short, a dropped column). The row stays in the
+   * report but carries an error, so it is never taken as complete.
+   */
+  checkComplete(g: GridLine, width: number, isLastLine: boolean, rowKey: string): void {
+    if (g.cells.length < width) {
+      this.issue({
+        severity: 'error',
+        code: isLastLine ? 'TRUNCATED_ROW' : 'MISSING_CELLS',
+        line: g.line,
+        col: g.cells.length,
+        rowKey,
+        message: isLastLine
+          ? `${this.file} ${g.line}行目: ファイルが行の途中で終わっています（${width}列中${g.cells.length}列）。この行は不完全です。`
+          : `${this.file} ${g.line}行目: 列が不足しています（${width}列中${g.cells.length}列）。この行は不完全です。`,
+        messageEn: isLastLine
+          ? `${this.file} line ${g.line}: the file ends in the middle of a row (${g.cells.length} of ${width} cells); the row is incomplete.`
+          : `${this.file} line ${g.line}: the row has ${g.cells.length} of ${width} cells; it is incomplete.`,
+      });
+    }
+    if (!isLastLine) return;
+    const lastCell = g.cells[g.cells.length - 1] ?? '';
+    if (isCutHtml(lastCell)) {
+      this.issue({
+        severity: 'error',
+        code: 'TRUNCATED_CELL',
+        line: g.line,
+        col: g.cells.length - 1,
+        rowKey,
+        message: `${this.file} ${g.line}行目 ${g.cells.length - 1}列: セルの HTML が途中で切れています（ファイルの途中終了）。この行は不完全です。`,
+        messageEn: `${this.file} line ${g.line} col ${g.cells.length - 1}: the cell's HTML is cut off (the file ends early); the row is incomplete.`,
+      });
+    }
+  }
+}
+
+/**
+ * A cell whose HTML stops mid-way: an open `<p>` without its `</p>`, or a tag cut inside `<…`. Unclosed `<ul>` is normal
+ * in the seeds (000, 004) and is not counted.
+ */
+export function isCutHtml(cell: string): boolean {
+  const opens = (cell.match(/<p[\s>]/g) ?? []).length;
+  const closes = (cell.match(/<\/p>/g) ?? []).length;
+  return opens > closes || /<\/?[a-z]*[^>]*$/i.test(cell.replace(/<(?![a-z/])/gi, ''));
+}

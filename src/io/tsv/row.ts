@@ -1,0 +1,129 @@
+/** Row construction helpers shared by the TSV importers (#2): defaults, raw cells, unique keys. */
+import type { ImportIssue, RawCell, Row, SourceRef } from '../../core/model/schema.js';
+import type { GridLine } from './grid.js';
+import { isBlankText } from './grid.js';
+import { makeIssue } from './issue.js';
+
+/** Roles a raw cell can play; the renderers regenerate each role from the model's normalised fields. */
+export const CELL_ROLES = [
+  'page-title',
+  'page-header',
+  'stray',
+  'extra',
+  'majorItem',
+  'kind',
+  'kind+title',
+  'marker',
+  'marker+title',
+  'title',
+  'split',
+  'split+status',
+  'status',
+  'reason',
+  'narrative',
+  'outcome',
+  'refs',
+  'indicator',
+  'survey-scope',
+  'survey-answer',
+  'survey-fields',
+  'survey-text',
+] as const;
+export type CellRole = (typeof CELL_ROLES)[number];
+
+/** Roles that are kept verbatim (not derived from normalised fields): layout furniture and unparsed fragments. */
+export const PASS_THROUGH_ROLES: ReadonlySet<string> = new Set<CellRole>(['page-title', 'page-header', 'stray', 'extra']);
+
+type RowInit = Pick<Row, 'key' | 'kind' | 'sortOrder' | 'source'> & Partial<Row>;
+
+/** A row with every field present: nulls and empty lists unless given. */
+export function newRow(init: RowInit): Row {
+  return {
+    parentKey: null,
+    level: 1,
+    majorItem: null,
+    majorItemRaw: null,
+    markerRaw: null,
+    markerNorm: null,
+    title: '',
+    titleRich: null,
+    focusItem: null,
+    splitKind: null,
+    status: null,
+    statusRaw: null,
+    reasonNotPlanned: null,
+    narrative: null,
+    narrativeRaw: null,
+    outcome: null,
+    outcomeRaw: null,
+    tags: [],
+    entries: [],
+    crossRef: null,
+    guidelineRefs: [],
+    guidelineRefsRaw: null,
+    indicatorCode: null,
+    indicatorValues: [],
+    surveyCode: null,
+    surveyAnswers: [],
+    division: null,
+    reviewState: 'unreviewed',
+    cells: [],
+    ...init,
+  };
+}
+
+/** A RawCell for `g.cells[col]` with its role. */
+export function rawCell(g: GridLine, col: number, role: CellRole): RawCell {
+  return { text: g.cells[col] ?? '', line: g.line, col, role };
+}
+
+/** Source position of a cell of `g`. */
+export function sourceOf(file: string, g: GridLine, col?: number): SourceRef {
+  return col === undefined ? { file, line: g.line } : { file, line: g.line, col };
+}
+
+/**
+ * Adds every non-blank cell of `g` to `row.cells` (lossless rule, §9.1): cells with a role in `roles` get it, the others
+ * are kept as 'extra' so nothing the source printed is lost.
+ */
+export function addLineCells(row: Row, g: GridLine, roles: ReadonlyMap<number, CellRole>): void {
+  g.cells.forEach((text, col) => {
+    if (isBlankText(text)) return;
+    row.cells.push({ text, line: g.line, col, role: roles.get(col) ?? 'extra' });
+  });
+}
+
+/** Hands out row keys that are unique within a report; a repeated path (duplicated source line) gets a `~n` suffix. */
+export class KeyRegistry {
+  private readonly used = new Map<string, number>();
+
+  constructor(
+    private readonly file: string,
+    private readonly issues: ImportIssue[],
+  ) {}
+
+  /** Returns `key` or, if already taken, `key~n` plus a DUPLICATE_ROW_KEY warning. */
+  claim(key: string, line: number): string {
+    const n = this.used.get(key);
+    if (n === undefined) {
+      this.used.set(key, 1);
+      return key;
+    }
+    this.used.set(key, n + 1);
+    const unique = `${key}~${n + 1}`;
+    this.issues.push(
+      makeIssue({
+        severity: 'warning',
+        code: 'DUPLICATE_ROW_KEY',
+        file: this.file,
+        line,
+        field: 'key',
+        value: key,
+        message: `${this.file} ${line}行目: 同じ位置づけの行（${key}）が既にあります。重複行の可能性があるため ${unique} として取り込みました。`,
+        messageEn: `${this.file} line ${line}: a row with the same path (${key}) already exists; imported as ${unique} (possible duplicate line).`,
+        rowKey: unique,
+      }),
+    );
+    return unique;
+  }
+}
