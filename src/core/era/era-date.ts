@@ -363,15 +363,8 @@ function readPeriodAt(s: string, i: number): { ok: true; found: Found } | { ok: 
       j = right.end;
     }
   }
-  let relation: PeriodRelation | undefined;
-  for (const [word, rel] of RELATIONS) {
-    if (s.startsWith(word, j)) {
-      relation = rel;
-      j += word.length;
-      break;
-    }
-  }
-  return { ok: true, found: { span, relation, from: i, to: j } };
+  const after = readRelation(s, j);
+  return { ok: true, found: { span, relation: after.relation, from: i, to: after.end } };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -404,10 +397,57 @@ export function parsePeriod(text: string): Result<Period, PeriodError> {
   return ok(period);
 }
 
-/** Finds every valid date expression inside running text (prose, indicator cells), in order; impossible dates are skipped. */
+const RE_RELATIVE_MONTH = /(同年|翌年|同)(\d{1,2})月(?:(末)|(\d{1,2})日)?/y;
+const RE_SAME_FY = /(同)?年度(末)?/y;
+
+/**
+ * Resolves a date that only makes sense after another one (§4.5 Relative): 同年12月, 同11月, 翌年2月 take the calendar
+ * year of the previous date; 同年度 is its fiscal year and a bare 年度末 (or 同年度末) the end of the previous date's fiscal year. 今年度末, 来年度末
+ * and 前年同時期 depend on the document's own year and are not resolved.
+ */
+function readRelativeAt(s: string, i: number, previousStart: string): { span: Span; end: number } | null {
+  const prevYear = Number(previousStart.slice(0, 4));
+  const rel = matchAt(RE_RELATIVE_MONTH, s, i);
+  if (rel) {
+    const year = prevYear + (rel[1] === '翌年' ? 1 : 0);
+    const month = Number(rel[2]);
+    const unit: Unit = rel[3] !== undefined ? 'monthEnd' : rel[4] !== undefined ? 'day' : 'month';
+    const r = validate({ era: null, year, month, day: rel[4] === undefined ? null : Number(rel[4]), unit }, i + rel[0].length);
+    return r.ok ? { span: spanOf(r.fields), end: r.end } : null;
+  }
+  const sameFy = matchAt(RE_SAME_FY, s, i);
+  // 年度 alone is a common noun (年度計画); only 同年度, 同年度末 and 年度末 point at a fiscal year.
+  if (sameFy && (sameFy[1] !== undefined || sameFy[2] !== undefined)) {
+    const prevMonth = Number(previousStart.slice(5, 7));
+    const fy = prevMonth >= 4 ? prevYear : prevYear - 1;
+    const unit: Unit = sameFy[2] !== undefined ? 'fyEnd' : 'fy';
+    return { span: spanOf({ era: null, year: fy, month: null, day: null, unit }), end: i + sameFy[0].length };
+  }
+  return null;
+}
+
+function readRelation(s: string, j: number): { relation: PeriodRelation | undefined; end: number } {
+  for (const [word, rel] of RELATIONS) {
+    if (s.startsWith(word, j)) return { relation: rel, end: j + word.length };
+  }
+  return { relation: undefined, end: j };
+}
+
+/**
+ * Finds every valid date expression inside running text (prose, indicator cells), in order; impossible dates are
+ * skipped. Relative dates (同年12月, 同11月, 翌年2月, a bare 年度末) are resolved against the previous date found.
+ * @example findPeriods('令和５年９月から同年１２月にかけて').map((f) => f.period.start) → ['2023-09-01', '2023-12-01']
+ */
 export function findPeriods(text: string): { period: Period; index: number; length: number }[] {
   const { s, map } = normalizeForDates(text);
   const out: { period: Period; index: number; length: number }[] = [];
+  const emit = (span: Span, relation: PeriodRelation | undefined, from: number, to: number): void => {
+    const index = map[from] ?? 0;
+    const endOrig = (map[to - 1] ?? index) + 1;
+    const period: Period = { raw: text.slice(index, endOrig), start: span.start, end: span.end, precision: span.precision };
+    if (relation) period.relation = relation;
+    out.push({ period, index, length: endOrig - index });
+  };
   let i = 0;
   while (i < s.length) {
     const prev = i > 0 ? s[i - 1] : undefined;
@@ -419,15 +459,19 @@ export function findPeriods(text: string): { period: Period; index: number; leng
       (/[0-9]/.test(ch) && (prev === undefined || !/[0-9.]/.test(prev)));
     const r = canStart ? readPeriodAt(s, i) : null;
     if (r && r.ok) {
-      const { found } = r;
-      const index = map[found.from] ?? 0;
-      const endOrig = (map[found.to - 1] ?? index) + 1;
-      const raw = text.slice(index, endOrig);
-      const period: Period = { raw, start: found.span.start, end: found.span.end, precision: found.span.precision };
-      if (found.relation) period.relation = found.relation;
-      out.push({ period, index, length: endOrig - index });
-      i = found.to;
+      emit(r.found.span, r.found.relation, r.found.from, r.found.to);
+      i = r.found.to;
       continue;
+    }
+    const last = out[out.length - 1];
+    if (last && (ch === '同' || ch === '翌' || (ch === '年' && !(prev !== undefined && /[0-9元今本当来前昨翌]/.test(prev))))) {
+      const rel = readRelativeAt(s, i, last.period.start);
+      if (rel) {
+        const after = readRelation(s, rel.end);
+        emit(rel.span, after.relation, i, after.end);
+        i = after.end;
+        continue;
+      }
     }
     i++;
   }

@@ -167,6 +167,25 @@ describe('findPeriods', () => {
     ]);
   });
 
+  it('resolves 同年, 同, 翌年 and a bare 年度末 against the previous date (001/002 prose)', () => {
+    const spans = (t: string) => findPeriods(t).map((f) => [f.period.raw, f.period.start, f.period.end, f.period.precision]);
+    expect(spans('【継続】令和５年９月から同年１２月にかけて、')).toEqual([
+      ['令和５年９月', '2023-09-01', '2023-09-30', 'month'],
+      ['同年１２月', '2023-12-01', '2023-12-31', 'month'],
+    ]);
+    expect(spans('令和6年4月に開設。また、同11月にはTeams上')[1]).toEqual(['同11月', '2024-11-01', '2024-11-30', 'month']);
+    expect(spans('令和5年11月に周知し、翌年２月に職員へ利用')[1]).toEqual(['翌年２月', '2024-02-01', '2024-02-29', 'month']);
+    expect(spans('令和6年1月に評価を受け、年度末には上司から')[1]).toEqual(['年度末', '2024-03-31', '2024-03-31', 'fiscalYearEnd']);
+    expect(spans('令和6年度に評価を受け、同年度末までに')[1]).toEqual(['同年度末までに', '2025-03-31', '2025-03-31', 'fiscalYearEnd']);
+    expect(spans('令和6年7月に開始し、同年度中に')[1]).toEqual(['同年度', '2024-04-01', '2025-03-31', 'fiscalYear']);
+    expect(spans('令和6年7月に開始し、年度計画に')).toHaveLength(1);
+  });
+
+  it('leaves relative dates without an anchor, and 来年度末 / 前年同時期, unresolved', () => {
+    expect(findPeriods('年度末には上司から同11月に')).toEqual([]);
+    expect(findPeriods('令和6年度に開始し来年度末まで。前年同時期より縮減').map((f) => f.period.raw)).toEqual(['令和6年度']);
+  });
+
   it('keeps relations with the date', () => {
     const [f] = findPeriods('導入済み又は令和7年度までに導入予定');
     expect(f?.period.raw).toBe('令和7年度までに');
@@ -287,6 +306,16 @@ describe('robustness', () => {
       fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), (s) => {
         const r = parsePeriod(s);
         expect(typeof r.ok).toBe('boolean');
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('parsePeriod and findPeriods never throw on arbitrary UTF-16 (lone surrogates included)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (s) => {
+        expect(typeof parsePeriod(s).ok).toBe('boolean');
+        expect(Array.isArray(findPeriods(s))).toBe(true);
       }),
       { numRuns: 1000 },
     );
