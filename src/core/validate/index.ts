@@ -2,6 +2,7 @@
  * Row and report validation (domain.md §8.4, §9.2): runs the rules of RULES and renders bilingual messages that name
  * the file, line, row, field and reason.
  */
+import { ValidationError } from '../errors.js';
 import type { ImportIssue, Report, Row, SourceRef } from '../model/schema.js';
 import { RULES } from './rules.js';
 import type { Finding, RuleTarget, ValidationContext, ValidationIssue, ValidationRule } from './types.js';
@@ -136,4 +137,18 @@ export function toImportIssues(issues: readonly ValidationIssue[], report: Repor
       ...(i.row !== undefined ? { rowKey: i.row } : {}),
     };
   });
+}
+
+/** True when any issue is an error (a boundary must not write the data). */
+export function hasErrors(issues: readonly ValidationIssue[]): boolean {
+  return issues.some((i) => i.severity === 'error');
+}
+
+/**
+ * For boundaries (before writing to the list): a ValidationError carrying the error-severity issues, or null when
+ * there are none. Warnings and info never block.
+ */
+export function toValidationError(issues: readonly ValidationIssue[]): ValidationError | null {
+  const errors = issues.filter((i) => i.severity === 'error');
+  return errors.length === 0 ? null : new ValidationError(errors);
 }

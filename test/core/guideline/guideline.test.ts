@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
@@ -89,6 +91,24 @@ describe('guidelineNodes', () => {
     expect(findNodesByTitle(' テレワークの推進 ').map((n) => n.id)).toEqual(['G2024:Ⅱ-1-(2)']);
     expect(findNodesByTitle('「推進体制等」').map((n) => n.id)).toEqual(['G2024:Ⅳ']);
     expect(findNodesByTitle('存在しない見出し')).toEqual([]);
+  });
+});
+
+const SAMPLES = new URL('../../../samples/', import.meta.url);
+const sampleLines = (name: string): string[] => readFileSync(new URL(name, SAMPLES), 'utf8').split(/\r?\n/);
+
+describe('the embedded Ｂ cells', () => {
+  it('are verbatim copies of samples/002 at the stated lines', () => {
+    const lines = sampleLines('002_2a41778675c87b6f.part.txt');
+    for (const c of B_CELLS_002) {
+      const [from, to] = c.lines.split('–').map(Number);
+      expect(lines.slice((from ?? 0) - 1, to).join('\n'), `${c.org} ${c.row}`).toBe(c.text);
+    }
+  });
+
+  it('are verbatim copies of 000 lines 8–9 column B without <p>', () => {
+    const lines = sampleLines('000_af6c26688b7c18a9.txt');
+    expect([8, 9].map((n) => lines[n - 1]?.split('\t')[2])).toEqual(B_CELLS_000.map((c) => `<p>${c.text}</p>`));
   });
 });
 

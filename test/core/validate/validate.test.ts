@@ -1,8 +1,17 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { ImportIssue } from '../../../src/core/model/schema.js';
-import { renderTemplate, toImportIssues, validateReport, validateRow } from '../../../src/core/validate/index.js';
-import { makeReport, makeRow, makeSource } from '../../support/builders.js';
+import { ValidationError } from '../../../src/core/errors.js';
+import { ImportIssue, LAYOUTS, ROW_KINDS } from '../../../src/core/model/schema.js';
+import {
+  hasErrors,
+  renderTemplate,
+  toImportIssues,
+  toValidationError,
+  validateReport,
+  validateRow,
+} from '../../../src/core/validate/index.js';
+import { makeIndicatorValue, makeReport, makeRow, makeSource } from '../../support/builders.js';
 
 describe('validateRow messages', () => {
   it('names file, line, row, field and reason in Japanese and English', () => {
@@ -49,5 +58,56 @@ describe('toImportIssues', () => {
 describe('renderTemplate', () => {
   it('fills known placeholders and leaves unknown ones', () => {
     expect(renderTemplate('{a} と {b}', { a: 1 })).toBe('1 と {b}');
+  });
+});
+
+describe('hasErrors / toValidationError', () => {
+  it('blocks on errors only, carrying the error issues', () => {
+    const warnOnly = validateReport(makeReport({ rows: [makeRow({ reasonNotPlanned: '検討中' })] }));
+    expect(hasErrors(warnOnly)).toBe(false);
+    expect(toValidationError(warnOnly)).toBeNull();
+    const withError = validateReport(makeReport({ rows: [makeRow({ status: 'undecided' })] }));
+    expect(hasErrors(withError)).toBe(true);
+    const e = toValidationError(withError);
+    expect(e).toBeInstanceOf(ValidationError);
+    expect(e?.issues.map((i) => i.reason)).toEqual(['reason-required-when-undecided']);
+  });
+});
+
+describe('validateReport on arbitrary rows', () => {
+  it('never throws and names the row and field of every issue', () => {
+    const text = fc.option(fc.string({ maxLength: 30 }), { nil: null });
+    const rowArb = fc.record({
+      kind: fc.constantFrom(...ROW_KINDS),
+      status: fc.constantFrom('implemented' as const, 'undecided' as const, null),
+      reasonNotPlanned: text,
+      narrative: text,
+      title: fc.string({ maxLength: 20 }),
+      percent: fc.option(fc.double({ min: -1000, max: 1000, noNaN: false }), { nil: null }),
+      splitKind: fc.constantFrom('独自実施のもの' as const, null),
+    });
+    fc.assert(
+      fc.property(fc.array(rowArb, { maxLength: 6 }), fc.constantFrom(...LAYOUTS), (specs, layout) => {
+        const rows = specs.map((s, i) =>
+          makeRow({
+            key: `r${i}`,
+            kind: s.kind,
+            status: s.status,
+            reasonNotPlanned: s.reasonNotPlanned,
+            narrative: s.narrative,
+            title: s.title,
+            splitKind: s.splitKind,
+            indicatorValues: [makeIndicatorValue({ valuePercent: s.percent })],
+          }),
+        );
+        const issues = validateReport(makeReport({ layout, rows }));
+        for (const i of issues) {
+          expect(i.row).toBeDefined();
+          expect(i.message).toContain(`行「${i.row ?? ''}」`);
+          expect(i.messageEn).toContain(`field ${i.field}`);
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 });
