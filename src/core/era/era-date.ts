@@ -341,8 +341,11 @@ interface Found {
   to: number;
 }
 
-/** Reads a full period (date, optional range, optional relation) at i of the normalised string. */
-function readPeriodAt(s: string, i: number): { ok: true; found: Found } | { ok: false; error: PeriodError } | null {
+/**
+ * Reads a full period (date, optional range, optional relation) at i of the normalised string. `lenient` (prose) reads
+ * a bad right side of `～` as no range at all (`令和5年度～3年間`), where parsePeriod reports it.
+ */
+function readPeriodAt(s: string, i: number, lenient = false): { ok: true; found: Found } | { ok: false; error: PeriodError } | null {
   const left = readDate(s, i);
   if (!left) return null;
   if (!left.ok) return { ok: false, error: left.error };
@@ -350,18 +353,17 @@ function readPeriodAt(s: string, i: number): { ok: true; found: Found } | { ok: 
   let j = left.end;
   if (s[j] === '～') {
     const right = readDate(s, j + 1, left.fields);
-    if (right && !right.ok) return { ok: false, error: right.error };
+    let error: PeriodError | null = right && !right.ok ? right.error : null;
     if (right && right.ok) {
       const rightSpan = spanOf(right.fields);
       if (rightSpan.end < span.start) {
-        return {
-          ok: false,
-          error: periodError('range-reversed', '期間の終わりが始まりより前です', 'the end of the range is before its start'),
-        };
+        error = periodError('range-reversed', '期間の終わりが始まりより前です', 'the end of the range is before its start');
+      } else {
+        span = { start: span.start, end: rightSpan.end, precision: 'range' };
+        j = right.end;
       }
-      span = { start: span.start, end: rightSpan.end, precision: 'range' };
-      j = right.end;
     }
+    if (error && !lenient) return { ok: false, error };
   }
   const after = readRelation(s, j);
   return { ok: true, found: { span, relation: after.relation, from: i, to: after.end } };
@@ -457,7 +459,7 @@ export function findPeriods(text: string): { period: Period; index: number; leng
       ch === '令' || ch === '平' || ch === '昭' ||
       (/[RHS]/.test(ch) && (prev === undefined || !/[A-Za-z0-9]/.test(prev))) ||
       (/[0-9]/.test(ch) && (prev === undefined || !/[0-9.]/.test(prev)));
-    const r = canStart ? readPeriodAt(s, i) : null;
+    const r = canStart ? readPeriodAt(s, i, true) : null;
     if (r && r.ok) {
       emit(r.found.span, r.found.relation, r.found.from, r.found.to);
       i = r.found.to;

@@ -186,6 +186,11 @@ describe('findPeriods', () => {
     expect(findPeriods('令和6年度に開始し来年度末まで。前年同時期より縮減').map((f) => f.period.raw)).toEqual(['令和6年度']);
   });
 
+  it('reads a date before a ～ that starts no valid range as the date alone', () => {
+    expect(findPeriods('令和5年度～3年間の計画').map((f) => [f.period.raw, f.period.precision])).toEqual([['令和5年度', 'fiscalYear']]);
+    expect(findPeriods('令和5年9月～令和5年7月').map((f) => f.period.raw)).toEqual(['令和5年9月', '令和5年7月']);
+  });
+
   it('keeps relations with the date', () => {
     const [f] = findPeriods('導入済み又は令和7年度までに導入予定');
     expect(f?.period.raw).toBe('令和7年度までに');
