@@ -111,13 +111,16 @@ function markerAt(cell: JoinedCell, i: number, prev: RawMarker | undefined): Raw
   if (SUB_ITEMS.includes(ch) && atLineStart && prev && LEVEL_RANK[prev.level] >= LEVEL_RANK.item && !isKatakana(before)) {
     return { level: 'subItem', segment: ch, printed: ch, start: i, bodyStart: i + 1 };
   }
-  // Chapters: `１．`, `1. `, `3.`, `３　`, and glued `３マネジメント改革` / `１業務効率化`. A bare digit is ambiguous
+  // Chapters: `１．`, `1. `, `3.`, `３　`, `3-(1)`, and glued `３マネジメント改革` / `１業務効率化`. A bare digit is ambiguous
   // (titles can hold numbers), so it opens a chapter only right after a part or at the start of a line.
   // Not inside a number or a code: `10`, `R6.4.1`, `1on1`.
   const inNumber =
     /[0-9０-９A-Za-zＡ-Ｚａ-ｚ]/.test(before ?? '') || (/[.．]/.test(before ?? '') && /[0-9０-９]/.test(text[i - 2] ?? ''));
   if (/[0-9０-９]/.test(ch) && !inNumber) {
-    const m = /^([0-9０-９]{1,2})(?:([ \u3000]*[．.、](?![0-9０-９])[ \u3000]*)|([ \u3000]+)|(?=[\u3040-\u30ff\u4e00-\u9fff「『]))/.exec(rest);
+    const m =
+      /^([0-9０-９]{1,2})(?:([ \u3000]*[．.、](?![0-9０-９])[ \u3000]*|[-－](?=[（(\u2460-\u2487]))|([ \u3000]+)|(?=[\u3040-\u30ff\u4e00-\u9fff「『]))/.exec(
+        rest,
+      );
     if (m) {
       const hasSeparator = m[2] !== undefined || m[3] !== undefined;
       const afterPart = prev?.level === 'part';
@@ -130,7 +133,8 @@ function markerAt(cell: JoinedCell, i: number, prev: RawMarker | undefined): Raw
 
 /** Strips separators and one pair of enclosing brackets from a marker's title (`．「…」` → `…`). */
 function cleanTitle(s: string): string {
-  let t = s.replace(/^[\s\u3000．.、]+|[\s\u3000]+$/g, '');
+  // Hyphens join markers in typed paths (`Ⅱ-3-(1)-②`, `Ⅱ－３－（１）`); they are never part of a title's edge.
+  let t = s.replace(/^[\s\u3000．.、\-－‐–—]+|[\s\u3000\-－‐–—]+$/g, '');
   const quoted = /^「([^「」]*)」$/.exec(t);
   if (quoted) t = quoted[1] ?? '';
   return t.trim();

@@ -197,6 +197,11 @@ describe('parseGuidelineRefs marker forms', () => {
     expect(parseGuidelineRefs('Ⅱ．１業務効率化・デジタル化の推進')[0]?.nodeId).toBe('G2024:Ⅱ-1');
   });
 
+  it('reads typed node paths such as Ⅱ-3-(1)-② and Ⅱ－３－（２）－①', () => {
+    expect(summary(parseGuidelineRefs('Ⅱ-3-(1)-②'))).toEqual([['G2024:Ⅱ-3-(1)-②', 'exact']]);
+    expect(summary(parseGuidelineRefs('Ⅱ－３－（２）－①'))).toEqual([['G2024:Ⅱ-3-(2)-①', 'exact']]);
+  });
+
   it('does not read a katakana ア wrapped to the start of a line as sub-item ア', () => {
     const refs = parseGuidelineRefs('Ⅱ\n３．マネジメント改革\n（２）人材育成のための人事当局の役割\n①人事異動を通じた人材育成・キャリ\nア形成');
     expect(summary(refs)).toEqual([['G2024:Ⅱ-3-(2)-①', 'exact']]);
