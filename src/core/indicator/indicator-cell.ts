@@ -217,17 +217,17 @@ export function parseIndicatorCell(raw: string, where: CellLocation): { values: 
       seqs.set(kind, seq + 1);
       const cls: Classified =
         kind === 'note' ? { valuePercent: null, qualifier: null, notApplicable: false, problem: null } : classifyValue(valueText, kind);
-      const where = category ? `【${block.categoryRaw ?? category}】${KIND_JA[kind]}` : KIND_JA[kind];
+      const part = category ? `【${block.categoryRaw ?? category}】${KIND_JA[kind]}` : KIND_JA[kind];
       if (cls.problem === 'percent-out-of-range') {
-        issue('error', 'PERCENT_OUT_OF_RANGE', valueText, `${where}の割合が0〜100%の範囲外です`, `${kind} percentage is outside 0–100%`);
+        issue('error', 'PERCENT_OUT_OF_RANGE', valueText, `${part}の割合が0〜100%の範囲外です`, `${kind} percentage is outside 0–100%`);
       } else if (cls.problem === 'unparsed') {
-        issue('error', 'UNPARSED_INDICATOR_PART', valueText, `${where}の値を読み取れません（文字列として保持）`, `cannot read the ${kind} value (kept as text)`);
+        issue('error', 'UNPARSED_INDICATOR_PART', valueText, `${part}の値を読み取れません（文字列として保持）`, `cannot read the ${kind} value (kept as text)`);
       }
       let period: Period | null = null;
       if (asOf !== null) {
         const r = parsePeriod(asOf);
         if (r.ok) period = r.value;
-        else issue('error', 'INVALID_DATE', asOf, `${where}の時点が不正です（${r.error.message}）`, `invalid ${kind} date (${r.error.messageEn})`);
+        else issue('error', 'INVALID_DATE', asOf, `${part}の時点が不正です（${r.error.message}）`, `invalid ${kind} date (${r.error.messageEn})`);
       }
       values.push({
         category,
