@@ -1,0 +1,131 @@
+/** SQLite schema, first-start seeding (site, directory, site permissions) and reset for the local Graph service (#3). */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+import Database from 'better-sqlite3';
+
+import { DEMO_DIRECTORY, type Directory } from './directory.js';
+
+export type Db = Database.Database;
+
+/** Default database file (relative to the working directory) and its env override. */
+export const DEFAULT_DB_PATH = './data/followup.db';
+export const DB_ENV = 'FOLLOWUP_DB';
+
+/** SharePoint's standard role definition ids. */
+export const ROLE = { Read: 1073741826, Contribute: 1073741827, FullControl: 1073741829, Edit: 1073741830 } as const;
+
+export const DEMO_SITE = { hostname: 'localhost', path: '/sites/followup', name: 'followup', displayName: 'WLB指針 取組計画等のフォローアップ' } as const;
+
+const SCHEMA_VERSION = '1';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sites(
+  rid INTEGER PRIMARY KEY, hostname TEXT NOT NULL, path TEXT NOT NULL, site_guid TEXT NOT NULL, web_guid TEXT NOT NULL,
+  name TEXT NOT NULL, display_name TEXT NOT NULL, description TEXT NOT NULL, created TEXT NOT NULL, modified TEXT NOT NULL,
+  UNIQUE(hostname, path));
+CREATE TABLE IF NOT EXISTS principals(
+  id INTEGER PRIMARY KEY, kind TEXT NOT NULL, key TEXT NOT NULL UNIQUE, title TEXT NOT NULL, email TEXT NOT NULL,
+  login_name TEXT NOT NULL, oid TEXT NOT NULL, description TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS group_members(group_id INTEGER NOT NULL, user_id INTEGER NOT NULL, PRIMARY KEY(group_id, user_id));
+CREATE TABLE IF NOT EXISTS lists(
+  lid INTEGER PRIMARY KEY, site_rid INTEGER NOT NULL, guid TEXT NOT NULL UNIQUE, name TEXT NOT NULL, display_name TEXT NOT NULL,
+  description TEXT NOT NULL, template TEXT NOT NULL, created TEXT NOT NULL, modified TEXT NOT NULL, author INTEGER NOT NULL,
+  editor INTEGER NOT NULL, version INTEGER NOT NULL, next_item_id INTEGER NOT NULL, unique_perms INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS columns(
+  lid INTEGER NOT NULL, pos INTEGER NOT NULL, name TEXT NOT NULL, def TEXT NOT NULL, PRIMARY KEY(lid, name));
+CREATE TABLE IF NOT EXISTS items(
+  rid INTEGER PRIMARY KEY, lid INTEGER NOT NULL, item_id INTEGER NOT NULL, guid TEXT NOT NULL, version INTEGER NOT NULL,
+  created TEXT NOT NULL, modified TEXT NOT NULL, author INTEGER NOT NULL, editor INTEGER NOT NULL, fields TEXT NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0, seq INTEGER NOT NULL, unique_perms INTEGER NOT NULL DEFAULT 0, UNIQUE(lid, item_id));
+CREATE INDEX IF NOT EXISTS items_seq ON items(lid, seq);
+CREATE INDEX IF NOT EXISTS items_modified ON items(lid, modified, item_id);
+CREATE TABLE IF NOT EXISTS versions(
+  lid INTEGER NOT NULL, item_id INTEGER NOT NULL, version INTEGER NOT NULL, modified TEXT NOT NULL, editor INTEGER NOT NULL,
+  fields TEXT NOT NULL, PRIMARY KEY(lid, item_id, version)) WITHOUT ROWID;
+-- Scope: lid = 0 is the web, item_id = 0 is the list itself.
+CREATE TABLE IF NOT EXISTS role_assignments(
+  site_rid INTEGER NOT NULL, lid INTEGER NOT NULL, item_id INTEGER NOT NULL, principal_id INTEGER NOT NULL, roledef_id INTEGER NOT NULL,
+  PRIMARY KEY(site_rid, lid, item_id, principal_id, roledef_id)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS ra_principal ON role_assignments(lid, principal_id, item_id);
+`;
+
+/** SharePoint-style UTC timestamp without fractions, as list item fields carry them. */
+export const nowIso = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/** Opens (creating if needed) the database, applies the schema and seeds the site and directory on first start. */
+export function openDatabase(dbPath: string, directory: Directory = DEMO_DIRECTORY): Db {
+  if (dbPath !== ':memory:') mkdirSync(dirname(dbPath), { recursive: true });
+  const db = new Database(dbPath);
+  if (dbPath !== ':memory:') db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  // dev-token may open the same file while the service runs; wait instead of failing on a lock.
+  db.pragma('busy_timeout = 5000');
+  db.exec(SCHEMA);
+  seed(db, directory);
+  return db;
+}
+
+/** Deletes the database file (and its WAL/SHM companions) so the next start re-creates the demo site. */
+export function resetDatabase(dbPath: string): void {
+  if (dbPath === ':memory:') return;
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${dbPath}${suffix}`, { force: true });
+}
+
+/** Reads a meta value. */
+export function getMeta(db: Db, key: string): string | undefined {
+  const row = db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+  return row?.value;
+}
+
+function seed(db: Db, directory: Directory): void {
+  const tx = db.transaction(() => {
+    const insertMeta = db.prepare('INSERT OR IGNORE INTO meta(key, value) VALUES (?, ?)');
+    insertMeta.run('schema_version', SCHEMA_VERSION);
+    insertMeta.run('token_secret', randomBytes(32).toString('hex'));
+    insertMeta.run('epoch', randomBytes(6).toString('hex'));
+    insertMeta.run('delta_floor', '0');
+    insertMeta.run('seq', '0');
+
+    const hasPrincipals = db.prepare('SELECT count(*) AS n FROM principals').get() as { n: number };
+    if (hasPrincipals.n === 0) {
+      // Site groups and users share one site-local id space, as in SharePoint's User Information List.
+      let id = 3;
+      const insP = db.prepare('INSERT INTO principals(id, kind, key, title, email, login_name, oid, description) VALUES (?,?,?,?,?,?,?,?)');
+      const groupIds = new Map<string, number>();
+      for (const g of directory.groups) {
+        groupIds.set(g.id, id);
+        insP.run(id++, 'group', g.id, g.displayName, '', g.displayName, '', g.description);
+      }
+      const insM = db.prepare('INSERT INTO group_members(group_id, user_id) VALUES (?, ?)');
+      for (const user of directory.users) {
+        const uid = id++;
+        insP.run(uid, 'user', user.upn.toLowerCase(), user.displayName, user.upn, `i:0#.f|membership|${user.upn}`, user.oid, user.jobTitle);
+        for (const g of user.groups) {
+          const gid = groupIds.get(g);
+          if (gid !== undefined) insM.run(gid, uid);
+        }
+      }
+    }
+
+    const site = db.prepare('SELECT rid FROM sites WHERE hostname = ? AND path = ?').get(DEMO_SITE.hostname, DEMO_SITE.path) as { rid: number } | undefined;
+    if (!site) {
+      const t = nowIso();
+      const r = db
+        .prepare('INSERT INTO sites(hostname, path, site_guid, web_guid, name, display_name, description, created, modified) VALUES (?,?,?,?,?,?,?,?,?)')
+        .run(DEMO_SITE.hostname, DEMO_SITE.path, randomUUID(), randomUUID(), DEMO_SITE.name, DEMO_SITE.displayName, `${directory.ministry} 働き方改革(WLB)指針の取組計画等フォローアップ`, t, t);
+      const rid = Number(r.lastInsertRowid);
+      const ra = db.prepare('INSERT OR IGNORE INTO role_assignments(site_rid, lid, item_id, principal_id, roledef_id) VALUES (?, 0, 0, ?, ?)');
+      const gid = (key: string): number | undefined => (db.prepare("SELECT id FROM principals WHERE kind = 'group' AND key = ?").get(key) as { id: number } | undefined)?.id;
+      const owner = gid(directory.siteOwnerGroup);
+      if (owner !== undefined) ra.run(rid, owner, ROLE.FullControl);
+      for (const g of directory.siteReaderGroups) {
+        const id = gid(g);
+        if (id !== undefined) ra.run(rid, id, ROLE.Read);
+      }
+    }
+  });
+  tx.immediate();
+}

@@ -1,0 +1,139 @@
+/** Fault injection (429/503/latency/dropped connections) and SharePoint-style resource-unit throttling (#3). */
+
+export interface FaultConfig {
+  rate429: number;
+  rate503: number;
+  retryAfterSeconds: number;
+  latencyMs: number;
+  dropRate: number;
+  seed?: number;
+}
+
+export const NO_FAULTS: FaultConfig = { rate429: 0, rate503: 0, retryAfterSeconds: 1, latencyMs: 0, dropRate: 0 };
+
+/** mulberry32: a small deterministic PRNG so seeded fault runs repeat exactly. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const clampRate = (name: string, v: number): number => {
+  if (!Number.isFinite(v) || v < 0 || v > 1) throw new RangeError(`Fault rate ${name} must be between 0 and 1, got ${v}.`);
+  return v;
+};
+
+/** Validates and merges a partial fault configuration. */
+export function mergeFaults(base: FaultConfig, f: Partial<FaultConfig>): FaultConfig {
+  const next: FaultConfig = { ...base, ...f };
+  clampRate('rate429', next.rate429);
+  clampRate('rate503', next.rate503);
+  clampRate('dropRate', next.dropRate);
+  if (!Number.isFinite(next.retryAfterSeconds) || next.retryAfterSeconds < 0) throw new RangeError(`retryAfterSeconds must be >= 0, got ${next.retryAfterSeconds}.`);
+  if (!Number.isFinite(next.latencyMs) || next.latencyMs < 0) throw new RangeError(`latencyMs must be >= 0, got ${next.latencyMs}.`);
+  return next;
+}
+
+export type FaultOutcome = 'drop' | 429 | 503 | undefined;
+
+/** Rolls faults per request. */
+export class FaultInjector {
+  private cfg: FaultConfig = NO_FAULTS;
+  private rand: () => number = Math.random;
+
+  constructor(f: Partial<FaultConfig> = {}) {
+    this.set(f);
+  }
+
+  /** Replaces the configuration (a new seed restarts the PRNG sequence). */
+  set(f: Partial<FaultConfig>): void {
+    this.cfg = mergeFaults(this.cfg, f);
+    if (f.seed !== undefined) this.rand = mulberry32(f.seed);
+    else if (this.cfg.seed === undefined) this.rand = Math.random;
+  }
+
+  get config(): FaultConfig {
+    return { ...this.cfg };
+  }
+
+  /** Decides the fault for one request; `allowDrop` is false for $batch sub-requests (they share one connection). */
+  roll(allowDrop: boolean): FaultOutcome {
+    const { dropRate, rate429, rate503 } = this.cfg;
+    if (dropRate === 0 && rate429 === 0 && rate503 === 0) return undefined;
+    const r = this.rand();
+    if (allowDrop && r < dropRate) return 'drop';
+    const base = allowDrop ? dropRate : 0;
+    if (r < base + rate429) return 429;
+    if (r < base + rate429 + rate503) return 503;
+    return undefined;
+  }
+}
+
+/** Reads `FOLLOWUP_FAULT_*` variables (429, 503, RETRY_AFTER, LATENCY_MS, DROP, SEED) for `npm start`. */
+export function faultsFromEnv(env: NodeJS.ProcessEnv): Partial<FaultConfig> {
+  const out: Partial<FaultConfig> = {};
+  const num = (k: string): number | undefined => {
+    const v = env[k];
+    if (v === undefined || v === '') return undefined;
+    const n = Number(v);
+    if (!Number.isFinite(n)) throw new RangeError(`${k} must be a number, got '${v}'.`);
+    return n;
+  };
+  const set = <K extends keyof FaultConfig>(key: K, envKey: string): void => {
+    const n = num(envKey);
+    if (n !== undefined) out[key] = n as FaultConfig[K];
+  };
+  set('rate429', 'FOLLOWUP_FAULT_429');
+  set('rate503', 'FOLLOWUP_FAULT_503');
+  set('retryAfterSeconds', 'FOLLOWUP_FAULT_RETRY_AFTER');
+  set('latencyMs', 'FOLLOWUP_FAULT_LATENCY_MS');
+  set('dropRate', 'FOLLOWUP_FAULT_DROP');
+  set('seed', 'FOLLOWUP_FAULT_SEED');
+  return out;
+}
+
+/** Reads `FOLLOWUP_THROTTLE_RU_PER_MINUTE` (unset or 0 = off). */
+export function throttleFromEnv(env: NodeJS.ProcessEnv): { resourceUnitsPerMinute: number } | false {
+  const v = Number(env.FOLLOWUP_THROTTLE_RU_PER_MINUTE ?? '0');
+  return Number.isFinite(v) && v > 0 ? { resourceUnitsPerMinute: v } : false;
+}
+
+/**
+ * Per-user resource-unit budget as a token bucket refilled continuously at budget/60 s, so a client that
+ * floods gets 429 with the seconds until enough units are back, the way SharePoint Online throttles.
+ */
+export class Throttle {
+  private buckets = new Map<string, { units: number; at: number }>();
+  private perMinute = 0;
+
+  constructor(t: { resourceUnitsPerMinute: number } | false, private readonly now: () => number = Date.now) {
+    this.set(t);
+  }
+
+  set(t: { resourceUnitsPerMinute: number } | false): void {
+    if (t !== false && (!Number.isFinite(t.resourceUnitsPerMinute) || t.resourceUnitsPerMinute <= 0)) throw new RangeError('resourceUnitsPerMinute must be > 0.');
+    this.perMinute = t === false ? 0 : t.resourceUnitsPerMinute;
+    this.buckets.clear();
+  }
+
+  /** Charges `cost` units to `user`; returns the Retry-After seconds when the budget is exhausted (nothing charged). */
+  charge(user: string, cost: number): number | undefined {
+    if (this.perMinute === 0) return undefined;
+    const t = this.now();
+    const rate = this.perMinute / 60_000;
+    const b = this.buckets.get(user) ?? { units: this.perMinute, at: t };
+    b.units = Math.min(this.perMinute, b.units + (t - b.at) * rate);
+    b.at = t;
+    this.buckets.set(user, b);
+    if (b.units >= cost) {
+      b.units -= cost;
+      return undefined;
+    }
+    return Math.max(1, Math.ceil((cost - b.units) / rate / 1000));
+  }
+}
