@@ -3,7 +3,7 @@
  * view, importer) reads and writes follow-up rows through FollowUpStore (#4); src/graph implements it over Microsoft
  * Graph, against real Graph or the local Graph-compatible service, unchanged.
  */
-import type { AppError, FieldConflict } from './errors.js';
+import type { AppError, FieldConflict, Issue } from './errors.js';
 import type { RowRecord } from './lists/row-fields.js';
 import type { Report } from './model/schema.js';
 import type { Denial } from './permissions/rules.js';
@@ -45,9 +45,16 @@ export type RefreshCursor =
   | { mode: 'delta'; scope: RowScope; deltaLink: string }
   | { mode: 'modified'; scope: RowScope; since: string; seenAtEdge: Record<string, string> };
 
+/** An item the mapping could not read (hand-edited in SharePoint, say): shown to the secretariat, never dropped silently. */
+export interface UnreadableItem {
+  itemId: string;
+  issues: Issue[];
+}
+
 export interface RowSet {
   rows: StoredRow[];
   cursor: RefreshCursor;
+  unreadable: UnreadableItem[];
 }
 
 export interface RefreshResult {
@@ -56,6 +63,9 @@ export interface RefreshResult {
   /** Item ids deleted, or moved out of the scope (reassigned), since the cursor. Delta mode only reports deletions. */
   removedItemIds: string[];
   cursor: RefreshCursor;
+  unreadable: UnreadableItem[];
+  /** The cursor had expired (delta 410): `changed` holds the whole scope; replace, do not patch. */
+  resynced: boolean;
 }
 
 /** One edited row: the stored row the edit started from, and the record as the user wants it. */

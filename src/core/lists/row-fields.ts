@@ -386,7 +386,7 @@ export const checkReportFields = (fields: Fields, where: string): Issue[] => che
  * Decodes one stored field value for display in a conflict (choices back to domain values, JSON parsed).
  * Unknown fields and undecodable values are returned unchanged.
  */
-export function toDomainValue(field: string, value: FieldValue | undefined): unknown {
+export function toDomainValue(field: string, value: unknown): unknown {
   if (value === undefined || value === null) return null;
   if (typeof value === 'string') {
     if (field === 'Status') return STATUS_FROM_JA.get(value) ?? value;

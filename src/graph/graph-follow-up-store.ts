@@ -1,0 +1,580 @@
+/**
+ * FollowUpStore over Microsoft Graph (#4). Works unchanged against real Graph and the local Graph-compatible service.
+ *
+ * Reads: one `$filter` on indexed columns (DivisionCode, OrgCode, FiscalYear) + `$expand=fields($select=…)` + paging
+ *   via nextLink; never the non-indexed Prefer header. The delta token is taken in the same `$batch`, first.
+ * Writes: only changed fields, `PATCH …/fields` with If-Match, up to 20 per `$batch`, throttled sub-requests retried
+ *   on their own (src/graph/batch.ts). 412 → re-read + core three-way merge; nothing is overwritten without a decision.
+ * Creates: client-generated RowKey (unique column): a replayed create answers 409 and is read back, never duplicated.
+ * Refresh: delta, or (selectable, and automatic where delta is refused) an indexed `lastModifiedDateTime` query.
+ * Assignment: DivisionCode + item permissions through SharePoint REST (src/graph/sharepoint-rest.ts).
+ */
+import type { Client } from '@microsoft/microsoft-graph-client';
+
+import { AppError, ConflictError, GraphAccessError, NotFoundError, PermissionError, ValidationError, type FieldConflict, type Issue } from '../core/errors.js';
+import {
+  checkReportFields,
+  checkRowFields,
+  fromRowFields,
+  pickOwnedFields,
+  toDomainValue,
+  toListRowKey,
+  toReportFields,
+  toRowFields,
+  type Fields,
+  type RowRecord,
+} from '../core/lists/row-fields.js';
+import { LIST_NAMES, ROWS_LIST } from '../core/lists/schema.js';
+import type { Report } from '../core/model/schema.js';
+import { checkEdit, type Actor } from '../core/permissions/rules.js';
+import type {
+  AssignResult,
+  FollowUpStore,
+  ImportOptions,
+  ImportSummary,
+  RefreshCursor,
+  RefreshResult,
+  RowEdit,
+  RowScope,
+  RowSet,
+  SaveResult,
+  StoredRow,
+  UnreadableItem,
+} from '../core/ports.js';
+import { diffFields, mergeFields } from '../core/sync/merge.js';
+import { MAX_BATCH_SIZE, runBatched, type BatchStep, type RunOptions, type StepResponse } from './batch.js';
+import type { GraphConnection } from './create-graph-client.js';
+import { collectPages, getPage, odataString, toPage, withQuery, type Page } from './paging.js';
+import { ROLE_NAMES, SharePointRest } from './sharepoint-rest.js';
+import { resolveSite, type ResolvedSite, type SiteRef } from './site.js';
+import { toAppError, toAppErrorFromResponse } from './to-app-error.js';
+
+/** How refresh finds changes. `auto` uses delta and falls back to the Modified query where delta is refused. */
+export type RefreshMode = 'delta' | 'modified' | 'auto';
+
+/** SharePoint site groups that receive item permissions when rows are assigned. */
+export interface PermissionGroups {
+  /** Keeps Full Control on every assigned row. */
+  secretariat: string;
+  /** Gets `reviewerRole` on assigned rows (review fields are guarded by the core rule; SharePoint has no field-level permission). */
+  reviewers: string;
+  reviewerRole: 'Contribute' | 'Read';
+  /** Group of a division (the demo directory names groups by division code, e.g. `div-somu`). */
+  divisionGroup(divisionCode: string): string;
+}
+
+export const DEFAULT_PERMISSION_GROUPS: PermissionGroups = {
+  secretariat: 'secretariat',
+  reviewers: 'reviewers',
+  reviewerRole: 'Contribute',
+  divisionGroup: (code) => code,
+};
+
+export interface GraphFollowUpStoreOptions {
+  connection: GraphConnection;
+  site: string | SiteRef | { id: string };
+  /** Who is editing: the core rule checks every edit before anything is sent. */
+  actor: Actor;
+  refreshMode?: RefreshMode;
+  /** `$top` for item queries; the service may return fewer per page (nextLink is always followed). */
+  pageSize?: number;
+  batch?: RunOptions;
+  groups?: PermissionGroups;
+  /** Parallel SharePoint REST calls when assigning rows. */
+  permissionConcurrency?: number;
+  /** Window re-read by the Modified fallback to cover clock granularity; items already seen are filtered out. */
+  modifiedOverlapMs?: number;
+}
+
+interface GraphItem {
+  id: string;
+  eTag?: string;
+  lastModifiedDateTime?: string;
+  fields?: Record<string, unknown>;
+  deleted?: { state?: string };
+}
+
+const ITEM_SELECT = 'id,eTag,lastModifiedDateTime';
+const ROW_EXPAND = `fields($select=${ROWS_LIST.columns.map((c) => c.name).join(',')})`;
+const EPOCH = '1970-01-01T00:00:00Z';
+/** Rounds of re-read + merge before a row is reported as failed because it keeps changing. */
+const MAX_MERGE_ROUNDS = 4;
+
+/** Opens the store: resolves the site and list ids once (2 requests). @throws NotFoundError when not provisioned. */
+export async function openGraphFollowUpStore(options: GraphFollowUpStoreOptions): Promise<GraphFollowUpStore> {
+  const { client } = options.connection;
+  const site = await resolveSite(client, options.site);
+  let body: unknown;
+  try {
+    body = await client.api(withQuery(`/sites/${site.id}/lists`, { $select: 'id,displayName' })).get();
+  } catch (error) {
+    throw toAppError(error, 'GET lists');
+  }
+  const lists = await collectPages<{ id: string; displayName: string }>(client, toPage(body), 'GET lists');
+  const idOf = (name: string): string => {
+    const l = lists.items.find((x) => x.displayName === name);
+    if (!l) throw new NotFoundError(`The list ${name} does not exist on ${site.webUrl}: run \`npx followup provision --site ${site.webUrl}\` first.`);
+    return l.id;
+  };
+  return new GraphFollowUpStore(options, site, { rows: idOf(LIST_NAMES.Rows), reports: idOf(LIST_NAMES.Reports) });
+}
+
+const scopeFilter = (scope: RowScope): string =>
+  [
+    // Most selective indexed column first: SharePoint seeks on it, so the query stays under the view threshold.
+    ...(scope.divisionCode !== undefined ? [`fields/DivisionCode eq ${odataString(scope.divisionCode)}`] : []),
+    `fields/OrgCode eq ${odataString(scope.orgCode)}`,
+    `fields/FiscalYear eq ${scope.fiscalYear}`,
+  ].join(' and ');
+
+const inScope = (row: StoredRow, scope: RowScope): boolean =>
+  row.fiscalYear === scope.fiscalYear && row.orgCode === scope.orgCode && (scope.divisionCode === undefined || row.row.division === scope.divisionCode);
+
+const etagOf = (headers: Record<string, string>, body: unknown): string | undefined => {
+  const b = body as Record<string, unknown> | undefined;
+  const fromBody = b?.['@odata.etag'] ?? b?.eTag;
+  return typeof fromBody === 'string' ? fromBody : headers.etag;
+};
+
+export class GraphFollowUpStore implements FollowUpStore {
+  private readonly client: Client;
+  private readonly rowsPath: string;
+  private readonly reportsPath: string;
+  private mode: RefreshMode;
+  private readonly pageSize: number;
+  private sp: SharePointRest | undefined;
+
+  constructor(
+    private readonly options: GraphFollowUpStoreOptions,
+    readonly site: ResolvedSite,
+    readonly listIds: { rows: string; reports: string },
+  ) {
+    this.client = options.connection.client;
+    this.rowsPath = `/sites/${site.id}/lists/${listIds.rows}/items`;
+    this.reportsPath = `/sites/${site.id}/lists/${listIds.reports}/items`;
+    this.mode = options.refreshMode ?? 'auto';
+    this.pageSize = options.pageSize ?? 5000;
+  }
+
+  /** The refresh mode in effect (`auto` resolves to `delta` or `modified` on first use). */
+  get refreshMode(): RefreshMode {
+    return this.mode;
+  }
+
+  // ------------------------------------------------------------------ reads
+
+  openDivision(fiscalYear: number, orgCode: string, divisionCode: string): Promise<RowSet> {
+    return this.open({ fiscalYear, orgCode, divisionCode });
+  }
+
+  openOrganization(fiscalYear: number, orgCode: string): Promise<RowSet> {
+    return this.open({ fiscalYear, orgCode });
+  }
+
+  private queryPath(scope: RowScope, since?: string): string {
+    const filter = since === undefined ? scopeFilter(scope) : `${scopeFilter(scope)} and lastModifiedDateTime ge ${since}`;
+    return withQuery(this.rowsPath, { $filter: filter, $expand: ROW_EXPAND, $select: ITEM_SELECT, $top: this.pageSize });
+  }
+
+  private deltaLatestPath(): string {
+    return withQuery(`${this.rowsPath}/delta`, { token: 'latest', $expand: ROW_EXPAND, $select: ITEM_SELECT });
+  }
+
+  private async open(scope: RowScope): Promise<RowSet> {
+    const what = `read rows of ${scope.orgCode}/${scope.fiscalYear}${scope.divisionCode ? `/${scope.divisionCode}` : ''}`;
+    let first: Page<GraphItem>;
+    let deltaLink: string | undefined;
+    if (this.mode === 'modified') {
+      first = await getPage<GraphItem>(this.client, this.queryPath(scope), what);
+    } else {
+      // Token first (dependsOn), then the query: a change committed in between shows up again in the next refresh
+      // instead of being missed.
+      const groups: BatchStep[][] = [
+        [
+          { id: 'delta', method: 'GET', url: this.deltaLatestPath() },
+          { id: 'page', method: 'GET', url: this.queryPath(scope), dependsOn: ['delta'] },
+        ],
+      ];
+      const responses = await runBatched(this.client, groups, this.options.batch);
+      const d = responses.get('delta');
+      const p = responses.get('page');
+      if (d?.status === 200) {
+        deltaLink = toPage(d.body).deltaLink;
+        if (this.mode === 'auto') this.mode = 'delta';
+      } else if (this.mode === 'auto' && d && [400, 404, 405, 501].includes(d.status)) {
+        this.mode = 'modified';
+      } else {
+        throw this.stepError(d, 'GET delta?token=latest');
+      }
+      if (p?.status === 200) first = toPage<GraphItem>(p.body);
+      else if (p?.status === 424) first = await getPage<GraphItem>(this.client, this.queryPath(scope), what);
+      else throw this.stepError(p, what);
+    }
+    const { items } = await collectPages(this.client, first, what);
+    const { rows, unreadable } = this.toStoredRows(items);
+    if (this.mode === 'delta' || deltaLink !== undefined) {
+      if (deltaLink === undefined) throw new GraphAccessError('delta?token=latest answered without a deltaLink', 200, undefined, undefined);
+      return { rows, unreadable, cursor: { mode: 'delta', scope, deltaLink } };
+    }
+    return { rows, unreadable, cursor: this.modifiedCursor(scope, EPOCH, {}, rows) };
+  }
+
+  private stepError(r: StepResponse | undefined, what: string): AppError {
+    if (!r) return new GraphAccessError(`${what}: no answer in the $batch response`, undefined, undefined, undefined);
+    return r.error ?? toAppErrorFromResponse(r.status, r.body, r.headers, what);
+  }
+
+  private toStoredRow(item: GraphItem): { ok: true; row: StoredRow } | { ok: false; issues: Issue[] } {
+    const fields = item.fields ?? {};
+    const record = fromRowFields(pickOwnedFields(ROWS_LIST, fields));
+    if (!record.ok) return { ok: false, issues: record.error.map((i) => ({ ...i, row: i.row ?? `item ${item.id}` })) };
+    const eTag = item.eTag ?? (typeof fields['@odata.etag'] === 'string' ? fields['@odata.etag'] : undefined);
+    if (!eTag) return { ok: false, issues: [{ row: `item ${item.id}`, field: 'eTag', reason: 'the service returned no eTag' }] };
+    return { ok: true, row: { ...record.value, itemId: String(item.id), eTag, lastModified: item.lastModifiedDateTime ?? (typeof fields.Modified === 'string' ? fields.Modified : EPOCH) } };
+  }
+
+  private toStoredRows(items: GraphItem[]): { rows: StoredRow[]; unreadable: UnreadableItem[] } {
+    const rows: StoredRow[] = [];
+    const unreadable: UnreadableItem[] = [];
+    for (const item of items) {
+      const r = this.toStoredRow(item);
+      if (r.ok) rows.push(r.row);
+      else unreadable.push({ itemId: String(item.id), issues: r.issues });
+    }
+    return { rows, unreadable };
+  }
+
+  private modifiedCursor(scope: RowScope, since: string, seenAtEdge: Record<string, string>, rows: StoredRow[]): RefreshCursor {
+    const overlap = this.options.modifiedOverlapMs ?? 5000;
+    const all = [...rows.map((r) => ({ id: r.itemId, eTag: r.eTag, at: r.lastModified }))];
+    const latest = all.reduce((m, r) => (Date.parse(r.at) > Date.parse(m) ? r.at : m), since);
+    const edgeFrom = Date.parse(latest) - overlap;
+    const edge: Record<string, string> = {};
+    for (const [id, eTag] of Object.entries(seenAtEdge)) edge[id] = eTag;
+    for (const r of all) if (Date.parse(r.at) >= edgeFrom) edge[r.id] = r.eTag;
+    return { mode: 'modified', scope, since: latest, seenAtEdge: edge };
+  }
+
+  async refresh(cursor: RefreshCursor): Promise<RefreshResult> {
+    return cursor.mode === 'delta' ? this.refreshDelta(cursor) : this.refreshModified(cursor);
+  }
+
+  private async refreshDelta(cursor: Extract<RefreshCursor, { mode: 'delta' }>): Promise<RefreshResult> {
+    let collected: { items: GraphItem[]; deltaLink?: string };
+    try {
+      collected = await collectPages(this.client, await getPage<GraphItem>(this.client, cursor.deltaLink, 'GET delta'), 'GET delta');
+    } catch (error) {
+      if (error instanceof GraphAccessError && error.statusCode === 410) {
+        // The token expired (410 resync): start over with a full read of the scope.
+        const fresh = await this.open(cursor.scope);
+        return { changed: fresh.rows, removedItemIds: [], unreadable: fresh.unreadable, cursor: fresh.cursor, resynced: true };
+      }
+      throw error;
+    }
+    if (!collected.deltaLink) throw new GraphAccessError('delta ended without a deltaLink', 200, undefined, undefined);
+    // An item can appear more than once in a delta feed: the last occurrence is its latest state.
+    const last = new Map<string, GraphItem>();
+    for (const item of collected.items) last.set(String(item.id), item);
+    const removedItemIds: string[] = [];
+    const needFields: string[] = [];
+    const withFields: GraphItem[] = [];
+    for (const [id, item] of last) {
+      if (item.deleted) removedItemIds.push(id);
+      else if (item.fields) withFields.push(item);
+      else needFields.push(id);
+    }
+    withFields.push(...(await this.getItems(needFields)));
+    const { rows, unreadable } = this.toStoredRows(withFields);
+    const changed: StoredRow[] = [];
+    for (const row of rows) {
+      // Delta covers the whole list; rows outside the scope (or moved out of it) are reported as removed.
+      if (inScope(row, cursor.scope)) changed.push(row);
+      else removedItemIds.push(row.itemId);
+    }
+    return { changed, removedItemIds, unreadable, cursor: { ...cursor, deltaLink: collected.deltaLink }, resynced: false };
+  }
+
+  private async refreshModified(cursor: Extract<RefreshCursor, { mode: 'modified' }>): Promise<RefreshResult> {
+    const overlap = this.options.modifiedOverlapMs ?? 5000;
+    const from = new Date(Math.max(0, Date.parse(cursor.since) - overlap)).toISOString();
+    const what = 'GET rows modified since the last read';
+    const { items } = await collectPages(this.client, await getPage<GraphItem>(this.client, this.queryPath(cursor.scope, from), what), what);
+    const { rows, unreadable } = this.toStoredRows(items);
+    // The overlap window re-reads rows already reported; the same eTag means nothing new.
+    const changed = rows.filter((r) => cursor.seenAtEdge[r.itemId] !== r.eTag);
+    const next = this.modifiedCursor(cursor.scope, cursor.since, {}, rows);
+    return { changed, removedItemIds: [], unreadable, cursor: next, resynced: false };
+  }
+
+  /** GETs items by id, 20 per $batch. */
+  private async getItems(ids: readonly string[]): Promise<GraphItem[]> {
+    if (ids.length === 0) return [];
+    const groups = ids.map((id) => [{ id: `get-${id}`, method: 'GET' as const, url: withQuery(`${this.rowsPath}/${id}`, { $expand: ROW_EXPAND, $select: ITEM_SELECT }) }]);
+    const responses = await runBatched(this.client, groups, this.options.batch);
+    const out: GraphItem[] = [];
+    for (const id of ids) {
+      const r = responses.get(`get-${id}`);
+      if (r?.status === 200) out.push(r.body as GraphItem);
+      else if (r?.status !== 404) throw this.stepError(r, `GET item ${id}`);
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------ writes
+
+  async saveChanges(edits: readonly RowEdit[]): Promise<SaveResult[]> {
+    const results = new Map<number, SaveResult>();
+    interface Work {
+      index: number;
+      base: Fields;
+      mine: Fields;
+      eTag: string;
+      itemId: string;
+      stored: StoredRow;
+      conflicts: FieldConflict[];
+      merged: boolean;
+      rounds: number;
+    }
+    let work: Work[] = [];
+    edits.forEach((edit, index) => {
+      const base = toRowFields(edit.base);
+      const mine = toRowFields(edit.mine);
+      const patch = diffFields(base, mine);
+      const changedFields = Object.keys(patch);
+      if (changedFields.length === 0) {
+        results.set(index, { rowKey: edit.base.rowKey, outcome: 'unchanged', stored: edit.base, conflicts: [] });
+        return;
+      }
+      const denial = checkEdit(this.options.actor, { rowKey: edit.base.rowKey, orgCode: edit.base.orgCode, divisionCode: edit.base.row.division }, changedFields);
+      if (denial) {
+        results.set(index, { rowKey: edit.base.rowKey, outcome: 'denied', conflicts: [], denial, error: new PermissionError(denial.messageEn) });
+        return;
+      }
+      const issues = checkRowFields(mine, edit.base.rowKey);
+      if (issues.length > 0) {
+        results.set(index, { rowKey: edit.base.rowKey, outcome: 'failed', conflicts: [], error: new ValidationError(issues) });
+        return;
+      }
+      work.push({ index, base, mine, eTag: edit.base.eTag, itemId: edit.base.itemId, stored: edit.base, conflicts: [], merged: false, rounds: 0 });
+    });
+
+    while (work.length > 0) {
+      // What each row still needs written on top of what the service holds (theirs = stored).
+      const toSend: { w: Work; patch: Fields }[] = [];
+      for (const w of work) {
+        const theirs = toRowFields(w.stored);
+        const { patch } = mergeFields(w.base, w.mine, theirs);
+        if (Object.keys(patch).length === 0) this.settle(results, w, edits);
+        else toSend.push({ w, patch: patch as Fields });
+      }
+      const groups = toSend.map(({ w, patch }) => [
+        { id: `patch-${w.index}`, method: 'PATCH' as const, url: `${this.rowsPath}/${w.itemId}/fields`, headers: { 'If-Match': w.eTag, 'Content-Type': 'application/json' }, body: patch },
+      ]);
+      const responses = await runBatched(this.client, groups, this.options.batch);
+      const stale: Work[] = [];
+      for (const { w, patch } of toSend) {
+        const r = responses.get(`patch-${w.index}`);
+        if (r?.status === 200) {
+          const eTag = etagOf(r.headers, r.body);
+          const theirs = toRowFields(w.stored);
+          const after = { ...theirs, ...patch };
+          const record = fromRowFields(after);
+          if (!eTag || !record.ok) {
+            // The answer lacks what we need to continue editing: read the item back.
+            stale.push(w);
+            continue;
+          }
+          const body = r.body as Record<string, unknown>;
+          w.stored = { ...record.value, itemId: w.itemId, eTag, lastModified: typeof body.Modified === 'string' ? body.Modified : w.stored.lastModified };
+          w.eTag = eTag;
+          this.settle(results, w, edits);
+        } else if (r?.status === 412) {
+          w.merged = true;
+          stale.push(w);
+        } else {
+          const error = this.stepError(r, `PATCH ${LIST_NAMES.Rows} item ${w.itemId}`);
+          results.set(w.index, { rowKey: w.stored.rowKey, outcome: error instanceof PermissionError ? 'denied' : 'failed', conflicts: [], error });
+        }
+      }
+      // 412 (or an answer without an eTag): re-read, merge against the edit's base, and try again.
+      const fresh = await this.getItems(stale.map((w) => w.itemId));
+      const byId = new Map(fresh.map((i) => [String(i.id), i]));
+      work = [];
+      for (const w of stale) {
+        const item = byId.get(w.itemId);
+        if (!item) {
+          results.set(w.index, { rowKey: w.stored.rowKey, outcome: 'failed', conflicts: [], error: new NotFoundError(`Row ${w.stored.rowKey} (item ${w.itemId}) no longer exists.`) });
+          continue;
+        }
+        const parsed = this.toStoredRow(item);
+        if (!parsed.ok) {
+          results.set(w.index, { rowKey: w.stored.rowKey, outcome: 'failed', conflicts: [], error: new ValidationError(parsed.issues) });
+          continue;
+        }
+        w.stored = parsed.row;
+        w.eTag = parsed.row.eTag;
+        w.rounds++;
+        if (w.rounds > MAX_MERGE_ROUNDS) {
+          results.set(w.index, { rowKey: w.stored.rowKey, outcome: 'failed', conflicts: [], stored: w.stored, error: new ConflictError(`Row ${w.stored.rowKey} kept changing while saving; reload and try again.`) });
+          continue;
+        }
+        work.push(w);
+      }
+    }
+    return edits.map((edit, i) => results.get(i) ?? { rowKey: edit.base.rowKey, outcome: 'failed', conflicts: [], error: new GraphAccessError('not processed', undefined, undefined, undefined) });
+  }
+
+  /** Records the final outcome of a row whose remaining patch is empty. */
+  private settle(results: Map<number, SaveResult>, w: { index: number; base: Fields; mine: Fields; stored: StoredRow; merged: boolean }, edits: readonly RowEdit[]): void {
+    const theirs = toRowFields(w.stored);
+    const { conflicts } = mergeFields(w.base, w.mine, theirs);
+    const decoded = conflicts.map((c) => ({ field: c.field, base: toDomainValue(c.field, c.base), mine: toDomainValue(c.field, c.mine), theirs: toDomainValue(c.field, c.theirs) }));
+    const othersChanged = Object.keys(diffFields(w.mine, theirs)).length > 0;
+    const outcome = decoded.length > 0 ? 'conflict' : w.merged && othersChanged ? 'merged' : 'saved';
+    results.set(w.index, { rowKey: edits[w.index]?.base.rowKey ?? w.stored.rowKey, outcome, stored: w.stored, conflicts: decoded });
+  }
+
+  // ------------------------------------------------------------------ imports
+
+  async importReport(report: Report, options: ImportOptions = {}): Promise<ImportSummary> {
+    const issues: Issue[] = [];
+    if (report.fiscalYear === null) issues.push({ field: 'fiscalYear', reason: '年度が不明です / the fiscal year is unknown' });
+    if (report.organizationCode === null) issues.push({ field: 'organizationCode', reason: '府省等コードが不明です（--org で指定）/ the 府省等 code is unknown (give it with --org)' });
+    if (issues.length > 0) throw new ValidationError(issues);
+    const fiscalYear = report.fiscalYear as number;
+    const orgCode = report.organizationCode as string;
+    const records: RowRecord[] = report.rows.map((row) => ({ rowKey: toListRowKey(report.key, row.key), reportKey: report.key, fiscalYear, orgCode, row, reviewComment: null }));
+    const seen = new Set<string>();
+    for (const r of records) {
+      if (seen.has(r.rowKey)) issues.push({ row: r.row.key, field: 'key', reason: 'duplicate row key in the report' });
+      seen.add(r.rowKey);
+      issues.push(...checkRowFields(toRowFields(r), r.rowKey));
+    }
+    const reportFields = toReportFields(report, records.length);
+    issues.push(...checkReportFields(reportFields, report.key));
+    if (issues.length > 0) throw new ValidationError(issues);
+
+    // What is already there (a resumed import): the report item and the RowKeys of this report, in one $batch.
+    const reportQuery = withQuery(this.reportsPath, { $filter: `fields/ReportKey eq ${odataString(report.key)}`, $expand: 'fields($select=ReportKey)', $select: 'id' });
+    const rowsQuery = withQuery(this.rowsPath, { $filter: `fields/ReportKey eq ${odataString(report.key)}`, $expand: 'fields($select=RowKey)', $select: 'id', $top: this.pageSize });
+    const lookups = await runBatched(this.client, [[{ id: 'report', method: 'GET', url: reportQuery }], [{ id: 'rows', method: 'GET', url: rowsQuery }]], this.options.batch);
+    const rep = lookups.get('report');
+    const rws = lookups.get('rows');
+    if (rep?.status !== 200) throw this.stepError(rep, `find report ${report.key}`);
+    if (rws?.status !== 200) throw this.stepError(rws, `find rows of ${report.key}`);
+    const hasReport = toPage(rep.body).value.length > 0;
+    const existing = await collectPages<{ fields?: { RowKey?: unknown } }>(this.client, toPage(rws.body), `find rows of ${report.key}`);
+    const present = new Set(existing.items.map((i) => String(i.fields?.RowKey)));
+    const alreadyPresent = records.filter((r) => present.has(r.rowKey)).length;
+    const progress = { reportKey: report.key, totalRows: records.length, alreadyPresent, created: 0 };
+
+    const groups: BatchStep[][] = [];
+    if (!hasReport) groups.push([{ id: 'create-report', method: 'POST', url: this.reportsPath, body: { fields: dropNulls(reportFields) } }]);
+    records.forEach((r, i) => {
+      if (!present.has(r.rowKey)) groups.push([{ id: `create-${i}`, method: 'POST', url: this.rowsPath, body: { fields: dropNulls(toRowFields(r)) } }]);
+    });
+    const failures: AppError[] = [];
+    let raced = 0;
+    await runBatched(this.client, groups, {
+      ...this.options.batch,
+      shouldStop: () => options.signal?.aborted === true,
+      onBatchSettled: (settled) => {
+        for (const s of settled) {
+          if (s.status === 201) {
+            if (s.id !== 'create-report') progress.created++;
+          } else if (s.status === 409) {
+            // Unique RowKey/ReportKey: it exists already (an earlier attempt landed, or a concurrent import).
+            if (s.id !== 'create-report') raced++;
+          } else {
+            failures.push(s.error ?? toAppErrorFromResponse(s.status, s.body, s.headers, `create ${s.id}`));
+          }
+        }
+        options.onProgress?.({ ...progress, alreadyPresent: progress.alreadyPresent + raced });
+      },
+    });
+    progress.alreadyPresent += raced;
+    if (failures.length > 0) {
+      const first = failures[0] as AppError;
+      throw new GraphAccessError(
+        `import of ${report.key} stopped: ${failures.length} request(s) failed (first: ${first.message}). Run the import again to resume; rows already created are kept and never duplicated.`,
+        first instanceof GraphAccessError ? first.statusCode : undefined,
+        first instanceof GraphAccessError ? first.graphCode : first.code,
+        first instanceof GraphAccessError ? first.requestId : undefined,
+        { cause: first },
+      );
+    }
+    return { ...progress, complete: progress.alreadyPresent + progress.created === progress.totalRows };
+  }
+
+  // ------------------------------------------------------------------ assignment
+
+  async assignRows(rowKeys: readonly string[], divisionCode: string): Promise<AssignResult> {
+    if (!this.options.actor.isSecretariat) throw new PermissionError(`${this.options.actor.displayName} is not the secretariat; only the secretariat assigns rows to divisions.`);
+    const keys = [...new Set(rowKeys)];
+    const groups = keys.map((k, i) => [{ id: `find-${i}`, method: 'GET' as const, url: withQuery(this.rowsPath, { $filter: `fields/RowKey eq ${odataString(k)}`, $expand: ROW_EXPAND, $select: ITEM_SELECT }) }]);
+    const found = await runBatched(this.client, groups, this.options.batch);
+    const rows: StoredRow[] = [];
+    const missing: string[] = [];
+    keys.forEach((k, i) => {
+      const r = found.get(`find-${i}`);
+      if (r?.status !== 200) throw this.stepError(r, `find row ${k}`);
+      const item = toPage<GraphItem>(r.body).value[0];
+      if (!item) {
+        missing.push(k);
+        return;
+      }
+      const parsed = this.toStoredRow(item);
+      if (!parsed.ok) throw new ValidationError(parsed.issues);
+      rows.push(parsed.row);
+    });
+    const previous = new Map(rows.map((r) => [r.itemId, r.row.division]));
+    // DivisionCode through the normal save path (If-Match, merge on 412).
+    const saved = await this.saveChanges(rows.map((r) => ({ base: r, mine: { ...r, row: { ...r.row, division: divisionCode } } })));
+    const failed = saved.find((s) => s.outcome === 'failed' || s.outcome === 'denied' || s.outcome === 'conflict');
+    if (failed) throw failed.error ?? new ConflictError(`Row ${failed.rowKey}: DivisionCode was changed meanwhile`, failed.conflicts);
+    await this.setItemPermissions(rows.map((r) => ({ itemId: r.itemId, previous: previous.get(r.itemId) ?? null })), divisionCode);
+    return { divisionCode, assigned: rows.map((r) => r.rowKey), missing };
+  }
+
+  /**
+   * Unique permissions per assigned item: the division group Edit, the secretariat Full Control, reviewers
+   * Contribute (or Read). A previous division's Edit is removed. SharePoint ignores a repeated break/add, so a
+   * re-run after a failure converges.
+   */
+  private async setItemPermissions(items: { itemId: string; previous: string | null }[], divisionCode: string): Promise<void> {
+    const groups = this.options.groups ?? DEFAULT_PERMISSION_GROUPS;
+    this.sp ??= new SharePointRest(this.options.connection, { webUrl: this.site.webUrl });
+    const sp = this.sp;
+    const [division, secretariat, reviewers, edit, full, reviewerRole] = await Promise.all([
+      sp.groupId(groups.divisionGroup(divisionCode)),
+      sp.groupId(groups.secretariat),
+      sp.groupId(groups.reviewers),
+      sp.roleId(ROLE_NAMES.Edit),
+      sp.roleId(ROLE_NAMES.FullControl),
+      sp.roleId(groups.reviewerRole === 'Read' ? ROLE_NAMES.Read : ROLE_NAMES.Contribute),
+    ]);
+    const list = LIST_NAMES.Rows;
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < items.length) {
+        const item = items[next++] as { itemId: string; previous: string | null };
+        await sp.breakInheritance(list, item.itemId, false);
+        await sp.addRoleAssignment(list, item.itemId, secretariat, full);
+        await sp.addRoleAssignment(list, item.itemId, reviewers, reviewerRole);
+        if (item.previous !== null && item.previous !== divisionCode) {
+          const old = await sp.groupId(groups.divisionGroup(item.previous));
+          await sp.removeRoleAssignment(list, item.itemId, old, edit);
+        }
+        await sp.addRoleAssignment(list, item.itemId, division, edit);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.options.permissionConcurrency ?? 4, items.length) }, worker));
+  }
+}
+
+function dropNulls(fields: Fields): Fields {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null));
+}
+
+/** Batches needed to write `n` items (the theoretical minimum for saves and creates). */
+export const minimumBatches = (n: number): number => Math.ceil(n / MAX_BATCH_SIZE);

@@ -1,0 +1,147 @@
+/**
+ * Idempotent provisioning (#4): reads what the site has, asks core for the plan, applies it. Running it twice
+ * changes nothing; a newer schema adds what is missing without touching data. The schema version is recorded in the
+ * FollowUpMeta list (SharePoint's property bag is not reachable through Graph).
+ */
+import type { Client } from '@microsoft/microsoft-graph-client';
+
+import { GraphAccessError } from '../core/errors.js';
+import { toColumnDefinition, toListCreateBody } from '../core/lists/column-definition.js';
+import { describeStep, planProvisioning, type ObservedColumn, type ObservedList, type ObservedSite, type ProvisionStep } from '../core/lists/provision-plan.js';
+import { FOLLOW_UP_SCHEMA, LIST_NAMES, SCHEMA_VERSION_KEY, type SiteSchema } from '../core/lists/schema.js';
+import { runBatched, type BatchStep, type RunOptions } from './batch.js';
+import type { GraphConnection } from './create-graph-client.js';
+import { collectPages, toPage, withQuery } from './paging.js';
+import { resolveSite, type ResolvedSite, type SiteRef } from './site.js';
+import { toAppError, toAppErrorFromResponse } from './to-app-error.js';
+
+export interface ProvisionOptions {
+  schema?: SiteSchema;
+  /** Plan only. */
+  dryRun?: boolean;
+  batch?: RunOptions;
+}
+
+export interface ProvisionReport {
+  site: ResolvedSite;
+  /** Steps applied (or planned, with dryRun), described one per line. */
+  applied: string[];
+  steps: ProvisionStep[];
+  warnings: string[];
+  /** Write requests sent (0 when the site was up to date). */
+  writes: number;
+  /** List ids by name after provisioning. */
+  listIds: Record<string, string>;
+}
+
+interface GraphList {
+  id: string;
+  displayName: string;
+}
+
+/** Reads the lists, their columns and the recorded schema version (3 requests: site excluded). */
+export async function observeSite(client: Client, siteId: string, schema: SiteSchema, batch?: RunOptions): Promise<ObservedSite> {
+  let listsBody: unknown;
+  try {
+    listsBody = await client.api(withQuery(`/sites/${siteId}/lists`, { $select: 'id,displayName' })).get();
+  } catch (error) {
+    throw toAppError(error, 'GET lists');
+  }
+  const lists = await collectPages<GraphList>(client, toPage<GraphList>(listsBody), 'GET lists');
+  const ours = lists.items.filter((l) => schema.lists.some((s) => s.name === l.displayName));
+  const steps: BatchStep[] = ours.map((l) => ({
+    id: `columns-${l.id}`,
+    method: 'GET',
+    url: withQuery(`/sites/${siteId}/lists/${l.id}/columns`, { $select: 'id,name,indexed,enforceUniqueValues' }),
+  }));
+  const meta = ours.find((l) => l.displayName === LIST_NAMES.Meta);
+  if (meta) steps.push({ id: 'meta', method: 'GET', url: withQuery(`/sites/${siteId}/lists/${meta.id}/items`, { $expand: 'fields($select=MetaKey,MetaValue)', $select: 'id,eTag' }) });
+  const responses = await runBatched(client, steps.map((s) => [s]), batch);
+  const observedLists: ObservedList[] = [];
+  for (const l of ours) {
+    const r = responses.get(`columns-${l.id}`);
+    if (!r || r.status !== 200) throw r?.error ?? toAppErrorFromResponse(r?.status ?? 0, r?.body, r?.headers ?? {}, `GET columns of ${l.displayName}`);
+    const cols = await collectPages<{ id: string; name: string; indexed?: boolean; enforceUniqueValues?: boolean }>(client, toPage(r.body), `GET columns of ${l.displayName}`);
+    observedLists.push({
+      id: l.id,
+      name: l.displayName,
+      columns: cols.items.map((c): ObservedColumn => ({ id: c.id, name: c.name, indexed: c.indexed === true, enforceUniqueValues: c.enforceUniqueValues === true })),
+    });
+  }
+  let schemaVersion: number | null = null;
+  const metaResponse = responses.get('meta');
+  if (metaResponse) {
+    if (metaResponse.status !== 200) throw metaResponse.error ?? toAppErrorFromResponse(metaResponse.status, metaResponse.body, metaResponse.headers, 'GET FollowUpMeta items');
+    const items = await collectPages<{ fields?: Record<string, unknown> }>(client, toPage(metaResponse.body), 'GET FollowUpMeta items');
+    const v = items.items.find((i) => i.fields?.MetaKey === SCHEMA_VERSION_KEY)?.fields?.MetaValue;
+    if (v !== undefined && v !== null && Number.isFinite(Number(v))) schemaVersion = Number(v);
+  }
+  return { lists: observedLists, schemaVersion };
+}
+
+async function write(client: Client, method: 'post' | 'patch', path: string, body: unknown, what: string): Promise<unknown> {
+  try {
+    return method === 'post' ? await client.api(path).post(body) : await client.api(path).patch(body);
+  } catch (error) {
+    throw toAppError(error, what);
+  }
+}
+
+/**
+ * Creates or upgrades the lists and columns the product needs on a site, and records the schema version.
+ * @throws NotFoundError (site), PermissionError (needs Sites.Manage.All / site owner), ThrottledError, GraphAccessError
+ */
+export async function provisionSite(connection: GraphConnection, site: string | SiteRef | { id: string }, options: ProvisionOptions = {}): Promise<ProvisionReport> {
+  const schema = options.schema ?? FOLLOW_UP_SCHEMA;
+  const { client } = connection;
+  const resolved = await resolveSite(client, site);
+  const observed = await observeSite(client, resolved.id, schema, options.batch);
+  const plan = planProvisioning(schema, observed);
+  const listIds: Record<string, string> = Object.fromEntries(observed.lists.map((l) => [l.name, l.id]));
+  const report: ProvisionReport = { site: resolved, applied: [], steps: plan.steps, warnings: plan.warnings, writes: 0, listIds };
+  if (options.dryRun) {
+    report.applied = plan.steps.map(describeStep);
+    return report;
+  }
+  for (const step of plan.steps) {
+    switch (step.kind) {
+      case 'createList': {
+        const created = (await write(client, 'post', `/sites/${resolved.id}/lists`, toListCreateBody(step.list), `create list ${step.list.name}`)) as { id?: unknown };
+        if (typeof created.id !== 'string') throw new GraphAccessError(`create list ${step.list.name}: no id in the answer`, 201, undefined, undefined);
+        listIds[step.list.name] = created.id;
+        break;
+      }
+      case 'addColumn':
+        await write(client, 'post', `/sites/${resolved.id}/lists/${listIds[step.list]}/columns`, toColumnDefinition(step.column), `add column ${step.list}.${step.column.name}`);
+        break;
+      case 'updateColumn':
+        await write(client, 'patch', `/sites/${resolved.id}/lists/${listIds[step.list]}/columns/${step.columnId}`, step.set, `update column ${step.list}.${step.column.name}`);
+        break;
+      case 'recordVersion': {
+        const metaId = listIds[LIST_NAMES.Meta];
+        if (!metaId) throw new GraphAccessError('record schema version: the FollowUpMeta list does not exist', undefined, undefined, undefined);
+        await recordSchemaVersion(client, resolved.id, metaId, step.version);
+        break;
+      }
+    }
+    report.writes++;
+    report.applied.push(describeStep(step));
+  }
+  return report;
+}
+
+/** Writes the schema version into FollowUpMeta (creates the item the first time; MetaKey is unique). */
+async function recordSchemaVersion(client: Client, siteId: string, metaListId: string, version: number): Promise<void> {
+  const items = `/sites/${siteId}/lists/${metaListId}/items`;
+  let body: unknown;
+  try {
+    body = await client.api(withQuery(items, { $expand: 'fields($select=MetaKey)', $select: 'id' })).get();
+  } catch (error) {
+    throw toAppError(error, 'GET FollowUpMeta items');
+  }
+  const all = await collectPages<{ id: string; fields?: Record<string, unknown> }>(client, toPage(body), 'GET FollowUpMeta items');
+  const existing = all.items.find((i) => i.fields?.MetaKey === SCHEMA_VERSION_KEY);
+  const fields = { Title: 'スキーマ版数', MetaKey: SCHEMA_VERSION_KEY, MetaValue: String(version) };
+  if (existing) await write(client, 'patch', `${items}/${existing.id}/fields`, { MetaValue: String(version) }, 'update schema version');
+  else await write(client, 'post', items, { fields }, 'record schema version');
+}
