@@ -273,6 +273,8 @@ export const Plan = z.object({
   title: z.string(),
   decidedOn: Period.nullable(),
   revisedOn: Period.nullable(),
+  /** Revision stamp printed on the plan without a date (001 line 1 ` 改定 `). Optional: added for the plan importer (#2). */
+  revisionStamp: z.string().nullable().optional(),
   periodEnd: z.string().nullable(),
   focusItems: z.array(FocusItem),
   sections: z.array(z.object({ path: z.string(), marker: z.string(), title: z.string(), source: SourceRef })),
