@@ -78,7 +78,7 @@ export async function runBatch(steps: BatchStep[], execute: (s: BatchStep) => Pr
       results.set(s.id, {
         id: s.id,
         status: 424,
-        headers: { 'Content-Type': 'application/json' },
+        headers: { 'Content-Type': 'application/json; charset=utf-8' },
         body: { error: { code: 'failedDependency', message: `The request could not be processed because request '${failed}' it depends on failed.` } },
       });
       continue;

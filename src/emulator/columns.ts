@@ -232,8 +232,9 @@ export function columnJson(c: ColumnDef): Record<string, unknown> {
     name: c.name,
     readOnly: c.readOnly,
     required: c.required,
-    type: c.type,
   };
+  // Computed columns (Edit, LinkTitle, ContentType…) have no columnTypes value in Graph; they carry no `type`.
+  if (c.type !== 'computed') out.type = c.type;
   if (c.defaultValue) out.defaultValue = c.defaultValue;
   if (c.facetName) out[c.facetName] = c.facet ?? {};
   return out;

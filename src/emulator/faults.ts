@@ -13,7 +13,13 @@ export const NO_FAULTS: FaultConfig = { rate429: 0, rate503: 0, retryAfterSecond
 
 /** mulberry32: a small deterministic PRNG so seeded fault runs repeat exactly. */
 function mulberry32(seed: number): () => number {
+  // Scramble the seed (murmur3 fmix32): raw small seeds give clustered first outputs in mulberry32.
   let a = seed >>> 0;
+  a ^= a >>> 16;
+  a = Math.imul(a, 0x85ebca6b);
+  a ^= a >>> 13;
+  a = Math.imul(a, 0xc2b2ae35);
+  a = (a ^ (a >>> 16)) >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;

@@ -106,6 +106,7 @@ export async function createLocalGraph(options: LocalGraphOptions): Promise<Loca
   let stats = emptyStats();
 
   const count = (upn: string, units: number): void => {
+    // Every request that reached the service counts, including each $batch sub-request.
     stats.requests++;
     stats.resourceUnits += units;
     const u = (stats.byUser[upn] ??= { requests: 0, resourceUnits: 0 });
@@ -132,6 +133,13 @@ export async function createLocalGraph(options: LocalGraphOptions): Promise<Loca
       : { status, headers: { 'Retry-After': retry }, body: { error: { code: 'serviceNotAvailable', message: 'The service is temporarily unavailable. Retry after the number of seconds in the Retry-After header.' } } };
   };
 
+  /** An injected 429/503: counted as a request and as throttled, before authentication (so under no user). */
+  const injected = (status: 429 | 503): ApiResponse => {
+    stats.requests++;
+    stats.throttled++;
+    return faultResponse(status);
+  };
+
   /** Charges a request to the caller's budget; a 429 response when exhausted. */
   const charge = (caller: Caller, cost: number): ApiResponse | undefined => {
     const retryAfter = throttle.charge(caller.user.key, cost);
@@ -139,6 +147,7 @@ export async function createLocalGraph(options: LocalGraphOptions): Promise<Loca
       count(caller.user.key, cost);
       return undefined;
     }
+    count(caller.user.key, 0);
     stats.throttled++;
     return { status: 429, headers: { 'Retry-After': String(retryAfter) }, body: { error: { code: 'activityLimitReached', message: `The request has been throttled: the resource-unit budget of ${caller.user.key} is exhausted. Retry after ${retryAfter} seconds.` } } };
   };
@@ -191,7 +200,7 @@ export async function createLocalGraph(options: LocalGraphOptions): Promise<Loca
       if (e instanceof GraphHttpError) return fail(e);
       throw e;
     }
-    if (fault !== undefined) return reply(faultResponse(fault));
+    if (fault !== undefined) return reply(injected(fault));
     const caller = authenticate(headers);
     if (caller instanceof GraphHttpError) return fail(caller);
     const parsed = parseJson(body);
@@ -213,13 +222,15 @@ export async function createLocalGraph(options: LocalGraphOptions): Promise<Loca
         const query = new URLSearchParams(q === -1 ? '' : s.url.slice(q + 1));
         if (subPath === '/$batch') return { status: 400, headers: {}, body: { error: { code: 'invalidRequest', message: 'A $batch cannot contain another $batch.' } } };
         const f = faults.roll(false);
-        if (f === 429 || f === 503) return faultResponse(f);
+        if (f === 429 || f === 503) return injected(f);
         const throttled = charge(caller, graphCost(s.method, subPath, query));
         if (throttled) return throttled;
         const r = api.handle({ method: s.method, path: subPath, query, headers: s.headers, body: s.body, caller });
-        return { ...r, body: r.body === undefined ? undefined : withInnerError(r.body, requestId, clientRequestId) };
+        // The client rebuilds a Response per sub-request from these headers; JSON needs its Content-Type.
+        return r.body === undefined ? r : { ...r, headers: { 'Content-Type': JSON_CT, ...r.headers } };
       });
-      return reply({ status: 200, headers: { 'Content-Type': JSON_CT }, body: { responses } });
+      const withIds = responses.map((r) => (r.body === undefined ? r : { ...r, body: withInnerError(r.body, requestId, clientRequestId) }));
+      return reply({ status: 200, headers: { 'Content-Type': JSON_CT }, body: { responses: withIds } });
     }
     const throttled = charge(caller, graphCost(req.method ?? 'GET', path, url.searchParams));
     if (throttled) return reply(throttled);
@@ -240,7 +251,7 @@ export async function createLocalGraph(options: LocalGraphOptions): Promise<Loca
       res.writeHead(r.status, { 'request-id': requestId, SPRequestGuid: requestId, 'Content-Type': JSON_CT, ...r.headers });
       res.end(r.body === undefined ? undefined : JSON.stringify(r.body));
     };
-    if (fault !== undefined) return reply(sp.error(faultResponse(fault).status, 'Microsoft.SharePoint.SPServerBusyException', 'The server is busy. Retry later.', headers, { 'Retry-After': String(faults.config.retryAfterSeconds) }));
+    if (fault !== undefined) return reply(sp.error(injected(fault).status, 'Microsoft.SharePoint.SPServerBusyException', 'The server is busy. Retry later.', headers, { 'Retry-After': String(faults.config.retryAfterSeconds) }));
     if (!(body instanceof Buffer)) return reply(sp.error(413, 'System.ArgumentException', 'The request body is too large.', headers));
     const caller = authenticate(headers);
     if (caller instanceof GraphHttpError) return reply(sp.error(401, 'System.UnauthorizedAccessException', caller.message, headers));
