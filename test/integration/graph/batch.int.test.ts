@@ -196,6 +196,37 @@ describe('$batch', () => {
     }
   });
 
+  it('needs a token for the batch itself (401) and runs nothing', async () => {
+    const before = ((await h.client.api(`${listPath}/items?$top=500`).get()) as { value: unknown[] }).value.length;
+    const res = await h.raw('POST', '/$batch', {
+      token: null,
+      body: { requests: [{ id: '1', method: 'POST', url: `${listPath}/items`, headers: json, body: { fields: { Title: 'anon' } } }] },
+    });
+    expectRawError(res, 401, 'InvalidAuthenticationToken');
+    const after = ((await h.client.api(`${listPath}/items?$top=500`).get()) as { value: unknown[] }).value.length;
+    expect(after).toBe(before);
+  });
+
+  it('treats batch ids case-insensitively: "a" and "A" are duplicates → 400', async () => {
+    // json-batching.md: ids are "Not case-sensitive. Must be unique in the batch".
+    const dupCase = await h.raw('POST', '/$batch', {
+      body: {
+        requests: [
+          { id: 'a', method: 'GET', url: listPath },
+          { id: 'A', method: 'GET', url: listPath },
+        ],
+      },
+    });
+    expectRawError(dupCase, 400);
+  });
+
+  it('rejects dependsOn naming an id that is not in the batch with 400', async () => {
+    const unknownDep = await h.raw('POST', '/$batch', {
+      body: { requests: [{ id: '1', method: 'GET', url: listPath, dependsOn: ['9'] }] },
+    });
+    expectRawError(unknownDep, 400);
+  });
+
   it('rejects a malformed batch payload with 400', async () => {
     expectRawError(await h.raw('POST', '/$batch', { body: '{"requests": [' }), 400);
     expectRawError(await h.raw('POST', '/$batch', { body: { requests: 'nope' } }), 400);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type LocalGraphHarness, startLocalGraph } from '../../support/local-graph-client.js';
 import { type Collection, createItem, createList, type ListItemBody } from './followup-list.js';
-import { ETAG, expectCollectionShape, expectGraphError, expectShape } from './graph-assertions.js';
+import { ETAG, expectCollectionShape, expectGraphError, expectRawError, expectShape } from './graph-assertions.js';
 
 let h: LocalGraphHarness;
 let listPath: string;
@@ -62,6 +62,35 @@ describe('eTags and If-Match', () => {
     const res = await h.raw('DELETE', `${listPath}/items/${item.id}`, { headers: { 'If-Match': still.eTag as string } });
     expect(res.status).toBe(204);
     expect((await h.raw('GET', `${listPath}/items/${item.id}`)).status).toBe(404);
+  });
+
+  it('of five concurrent PATCHes with the same eTag exactly one wins, the others get 412', async () => {
+    const item = await createItem(h.client, listPath, { Title: 'race', Amount: 0 });
+    const results = await Promise.all(
+      [1, 2, 3, 4, 5].map((n) =>
+        h.raw('PATCH', `${listPath}/items/${item.id}/fields`, {
+          headers: { 'If-Match': item.eTag as string },
+          body: { Amount: n },
+        }),
+      ),
+    );
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses).toEqual([200, 412, 412, 412, 412]);
+    const winner = results.find((r) => r.status === 200)?.json as Record<string, unknown>;
+    expect((await get(item.id)).fields?.Amount).toBe(winner.Amount);
+    const versions = (await h.client.api(`${listPath}/items/${item.id}/versions`).get()) as Collection<{ id: string }>;
+    expect(versions.value.map((v) => v.id)).toEqual(['2.0', '1.0']);
+  });
+
+  it('rejects an unquoted or malformed eTag with 400 or 412, never applying the write', async () => {
+    const item = await createItem(h.client, listPath, { Title: 'malformed', Amount: 1 });
+    const res = await h.raw('PATCH', `${listPath}/items/${item.id}/fields`, {
+      headers: { 'If-Match': 'not-an-etag' },
+      body: { Amount: 2 },
+    });
+    expect([400, 412]).toContain(res.status);
+    expectRawError(res, res.status);
+    expect((await get(item.id)).fields?.Amount).toBe(1);
   });
 
   it('If-Match: * matches any current version', async () => {

@@ -119,6 +119,17 @@ describe('delta', () => {
     expect(live).toHaveLength(COUNT); // 35 created, one deleted, one added
   });
 
+  it('answers 410 Gone with a Location for a once-valid token that the service can no longer honour', async () => {
+    const round = await deltaRound(`${listPath}/items/delta`);
+    // A change after the token, then the change log is dropped (as after a long disconnection).
+    await h.client.api(`${listPath}/items/${ids[7]}/fields`).patch({ Title: 'after the token' });
+    h.graph.expireDeltaTokens();
+    const res = await h.raw('GET', round.deltaLink.slice(h.graph.graphUrl.length));
+    expectRawError(res, 410, /^resyncChanges(ApplyDifferences|UploadDifferences)$/);
+    const restart = await deltaRound(res.headers.get('location') as string);
+    expect([...latest(restart.items).values()].filter((i) => i.deleted === undefined)).toHaveLength(COUNT);
+  });
+
   it('answers 410 Gone with a resync code and a Location that starts a fresh enumeration for an unknown token', async () => {
     const res = await h.raw('GET', `${listPath}/items/delta?token=bm90LWEtdG9rZW4`);
     expectRawError(res, 410, /^resyncChanges(ApplyDifferences|UploadDifferences)$/);

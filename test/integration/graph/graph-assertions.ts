@@ -40,7 +40,11 @@ export function expectGraphErrorBody(body: unknown, code?: string | RegExp): Gra
 export function expectRawError(res: RawResponse, status: number, code?: string | RegExp): GraphErrorPayload {
   expect(res.status, `status of ${res.text.slice(0, 300)}`).toBe(status);
   expect(res.headers.get('content-type') ?? '').toMatch(/^application\/json/);
-  return expectGraphErrorBody(res.json, code);
+  const error = expectGraphErrorBody(res.json, code);
+  // Graph returns the same id in the request-id response header and in innerError.
+  const header = res.headers.get('request-id');
+  if (header !== null) expect(error.innerError['request-id']).toBe(header);
+  return error;
 }
 
 /**

@@ -1,6 +1,7 @@
 // List items: CRUD, $expand/$select/$filter/$orderby/$top and the non-indexed rule (#3).
 // Evidence: listitem-list.md, listitem-get.md, listitem-create.md, listitem-update.md, listitem-delete.md;
 // platform-facts A3 for the non-indexed 400 and the Prefer header.
+import { type PageCollection, PageIterator } from '@microsoft/microsoft-graph-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type LocalGraphHarness, startLocalGraph } from '../../support/local-graph-client.js';
@@ -118,6 +119,16 @@ describe('item CRUD', () => {
     await h.client.api(`${listPath}/items/${ids[2]}/fields`).patch({ Amount: ROWS[2]?.Amount, Status: ROWS[2]?.Status });
   });
 
+  it('PATCH with null clears a value', async () => {
+    const item = await createItem(h.client, listPath, { Title: 'clear', Memo: 'to clear', Amount: 5 });
+    await h.client.api(`${listPath}/items/${item.id}/fields`).patch({ Memo: null, Amount: null });
+    const fields = ((await h.client.api(`${listPath}/items/${item.id}?$expand=fields`).get()) as ListItemBody).fields ?? {};
+    expect(fields.Memo ?? null).toBeNull();
+    expect(fields.Amount ?? null).toBeNull();
+    expect(fields.Title).toBe('clear');
+    await h.client.api(`${listPath}/items/${item.id}`).delete();
+  });
+
   it('DELETE returns 204; the item is then 404 itemNotFound and gone from listings', async () => {
     const item = await createItem(h.client, listPath, { Title: '削除対象' });
     const res = await h.raw('DELETE', `${listPath}/items/${item.id}`);
@@ -160,6 +171,18 @@ describe('$filter on indexed fields', () => {
   });
 });
 
+describe('OData literals', () => {
+  it("escapes a quote in a string literal by doubling it ('O''Reilly')", async () => {
+    const item = await createItem(h.client, listPath, { Title: 'quote', Division: "O'Reilly" });
+    try {
+      const items = await query(`$filter=${encodeURIComponent(`fields/Division eq 'O''Reilly'`)}`);
+      expect(idsOf(items)).toEqual([item.id]);
+    } finally {
+      await h.client.api(`${listPath}/items/${item.id}`).delete();
+    }
+  });
+});
+
 describe('$orderby and $top', () => {
   it('orders by an indexed field, descending, with id as a stable tie-break', async () => {
     const items = await query('$expand=fields&$orderby=fields/Amount desc');
@@ -190,6 +213,26 @@ describe('non-indexed fields', () => {
   it('rejects $orderby on a non-indexed field with the same 400', async () => {
     const err = await expectGraphError(h.client.api(`${listPath}/items?$orderby=fields/Memo`).get(), 400, 'invalidRequest');
     expect(err.message).toMatch(/Field 'Memo' cannot be referenced/);
+  });
+
+  it('PageIterator re-sends the Prefer header on every nextLink of a non-indexed query', async () => {
+    const filter = `$filter=${encodeURIComponent(`fields/Memo eq 'other'`)}&$top=3`;
+    const first = (await h.client.api(`${listPath}/items?${filter}`).headers(PREFER).get()) as PageCollection;
+    expect(first['@odata.nextLink']).toEqual(expect.any(String));
+    const seen: string[] = [];
+    const iterator = new PageIterator(
+      h.client,
+      first,
+      (item: ListItemBody) => {
+        seen.push(item.id);
+        return true;
+      },
+      { headers: PREFER },
+    );
+    await iterator.iterate();
+    expect(seen).toEqual(expected((r) => r.Memo === 'other'));
+    // Without the header, a nextLink of the same query is refused like the first page would be.
+    await expectGraphError(h.client.api(first['@odata.nextLink'] as string).get(), 400, 'invalidRequest');
   });
 
   it('runs the query when Prefer: HonorNonIndexedQueriesWarningMayFailRandomly is sent', async () => {
@@ -248,6 +291,13 @@ describe('bad input is rejected and nothing is half-written', () => {
     const ok = await createItem(h.client, listPath, { Title: 'あ'.repeat(255) });
     expect(ok.fields?.Title).toBe('あ'.repeat(255));
     await h.client.api(`${listPath}/items/${ok.id}`).delete();
+  });
+
+  it('echoes client-request-id in the error body and response headers', async () => {
+    const res = await h.raw('GET', `${listPath}/items/99998`, { headers: { 'client-request-id': 'conformance-crid-1' } });
+    const error = expectRawError(res, 404, 'itemNotFound');
+    expect(error.innerError['client-request-id']).toBe('conformance-crid-1');
+    expect(res.headers.get('client-request-id')).toBe('conformance-crid-1');
   });
 
   it('unknown list and unknown item → 404 itemNotFound', async () => {
