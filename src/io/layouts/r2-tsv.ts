@@ -13,7 +13,7 @@ import type { ColumnSpec } from '../tsv/header.js';
 import { containsColumn, exactColumn, foldCaption, mapHeader } from '../tsv/header.js';
 import { matchMajorItem } from '../tsv/major-item.js';
 import { resolveOrganization } from '../tsv/org.js';
-import { scanPages } from '../tsv/pages.js';
+import { scanPages, soleText } from '../tsv/pages.js';
 import { ReportBuilder } from '../tsv/report.js';
 import type { CellRole } from '../tsv/row.js';
 import { addLineCells, newRow, sourceOf } from '../tsv/row.js';
@@ -49,9 +49,11 @@ function detect(doc: SourceDoc): number {
   let title = false;
   let header = false;
   doc.lines.forEach((text, i) => {
-    if (!text.includes('\t')) {
-      if (TITLE.test(text.trim())) title = true;
-    } else if (isHeader({ line: i + 1, cells: text.split('\t') })) {
+    const g: GridLine = { line: i + 1, cells: text.split('\t') };
+    const sole = soleText(g);
+    if (sole !== null) {
+      if (TITLE.test(sole.trim())) title = true;
+    } else if (isHeader(g)) {
       header = true;
     }
   });

@@ -13,7 +13,7 @@ import type { ColumnSpec } from '../tsv/header.js';
 import { exactColumn, foldCaption, mapHeader } from '../tsv/header.js';
 import { matchMajorItem } from '../tsv/major-item.js';
 import { resolveOrganization } from '../tsv/org.js';
-import { scanPages } from '../tsv/pages.js';
+import { scanPages, soleText } from '../tsv/pages.js';
 import { ReportBuilder } from '../tsv/report.js';
 import type { CellRole } from '../tsv/row.js';
 import { addLineCells, newRow, sourceOf } from '../tsv/row.js';
@@ -57,12 +57,12 @@ function detect(doc: SourceDoc): number {
   let header = false;
   const lines = doc.lines;
   for (let i = 0; i < lines.length; i += 1) {
-    const text = lines[i] ?? '';
-    if (!text.includes('\t')) {
-      if (sectionOfTitle(text) !== null) title = true;
+    const g: GridLine = { line: i + 1, cells: (lines[i] ?? '').split('\t') };
+    const sole = soleText(g);
+    if (sole !== null) {
+      if (sectionOfTitle(sole) !== null) title = true;
       continue;
     }
-    const g: GridLine = { line: i + 1, cells: text.split('\t') };
     if ((isFocusHeader(g) && g.cells.some((c) => c.trim() === 'A')) || isOverviewHeader(g)) header = true;
   }
   if (title && header) return 0.95;

@@ -1,6 +1,6 @@
 /** Page structure of the TSV layouts: title blocks, header rows (repeated per page) and data lines (#2). */
 import type { GridLine } from './grid.js';
-import { filledCells, isBlankLine } from './grid.js';
+import { filledCells, isBlankLine, isBlankText } from './grid.js';
 
 export type PageItem =
   | { kind: 'title'; lines: GridLine[]; text: string }
@@ -16,8 +16,8 @@ export interface PageRules {
   isCaptionRow(g: GridLine): boolean;
 }
 
-/** Text of a one-cell line, or null when the line has tabs (a table line). */
-const soleText = (g: GridLine): string | null => (g.cells.length === 1 ? (g.cells[0] ?? '') : null);
+/** Text of a line that holds only its first cell (trailing empty cells allowed), or null for a table line. */
+export const soleText = (g: GridLine): string | null => (g.cells.slice(1).every(isBlankText) ? (g.cells[0] ?? '') : null);
 
 /** Title lines join without a separator: they are one title wrapped by the PDF. */
 export const joinTitle = (lines: readonly GridLine[]): string => lines.map((l) => (l.cells[0] ?? '').trim()).join('');
