@@ -100,23 +100,30 @@ const EPOCH = '1970-01-01T00:00:00Z';
 /** Rounds of re-read + merge before a row is reported as failed because it keeps changing. */
 const MAX_MERGE_ROUNDS = 4;
 
-/** Opens the store: resolves the site and list ids once (2 requests). @throws NotFoundError when not provisioned. */
+/**
+ * Opens the store: resolves the site and the Rows list once (2 requests). The Reports list is resolved when an
+ * import first needs it: division members usually have no access to it (their access is item-level on Rows).
+ * @throws NotFoundError when the site is not provisioned (or the user cannot see the Rows list).
+ */
 export async function openGraphFollowUpStore(options: GraphFollowUpStoreOptions): Promise<GraphFollowUpStore> {
   const { client } = options.connection;
   const site = await resolveSite(client, options.site);
-  let body: unknown;
+  const rows = await resolveListId(client, site, LIST_NAMES.Rows);
+  return new GraphFollowUpStore(options, site, rows);
+}
+
+/** A list's id by title (`/lists/{list-title}`, platform facts A1). */
+async function resolveListId(client: Client, site: ResolvedSite, name: string): Promise<string> {
+  let body: { id?: unknown };
   try {
-    body = await client.api(withQuery(`/sites/${site.id}/lists`, { $select: 'id,displayName' })).get();
+    body = (await client.api(withQuery(`/sites/${site.id}/lists/${encodeURIComponent(name)}`, { $select: 'id' })).get()) as { id?: unknown };
   } catch (error) {
-    throw toAppError(error, 'GET lists');
+    const e = toAppError(error, `GET list ${name}`);
+    if (e instanceof NotFoundError) throw new NotFoundError(`The list ${name} does not exist on ${site.webUrl} (or you cannot see it): run \`npx followup provision --site ${site.webUrl}\` first.`, { cause: e });
+    throw e;
   }
-  const lists = await collectPages<{ id: string; displayName: string }>(client, toPage(body), 'GET lists');
-  const idOf = (name: string): string => {
-    const l = lists.items.find((x) => x.displayName === name);
-    if (!l) throw new NotFoundError(`The list ${name} does not exist on ${site.webUrl}: run \`npx followup provision --site ${site.webUrl}\` first.`);
-    return l.id;
-  };
-  return new GraphFollowUpStore(options, site, { rows: idOf(LIST_NAMES.Rows), reports: idOf(LIST_NAMES.Reports) });
+  if (typeof body.id !== 'string') throw new GraphAccessError(`GET list ${name}: no id in the answer`, 200, undefined, undefined);
+  return body.id;
 }
 
 const scopeFilter = (scope: RowScope): string =>
@@ -139,7 +146,7 @@ const etagOf = (headers: Record<string, string>, body: unknown): string | undefi
 export class GraphFollowUpStore implements FollowUpStore {
   private readonly client: Client;
   private readonly rowsPath: string;
-  private readonly reportsPath: string;
+  private reportsPath: string | undefined;
   private mode: RefreshMode;
   private readonly pageSize: number;
   private sp: SharePointRest | undefined;
@@ -147,11 +154,10 @@ export class GraphFollowUpStore implements FollowUpStore {
   constructor(
     private readonly options: GraphFollowUpStoreOptions,
     readonly site: ResolvedSite,
-    readonly listIds: { rows: string; reports: string },
+    readonly rowsListId: string,
   ) {
     this.client = options.connection.client;
-    this.rowsPath = `/sites/${site.id}/lists/${listIds.rows}/items`;
-    this.reportsPath = `/sites/${site.id}/lists/${listIds.reports}/items`;
+    this.rowsPath = `/sites/${site.id}/lists/${rowsListId}/items`;
     this.mode = options.refreshMode ?? 'auto';
     this.pageSize = options.pageSize ?? 5000;
   }
@@ -454,8 +460,10 @@ export class GraphFollowUpStore implements FollowUpStore {
     issues.push(...checkReportFields(reportFields, report.key));
     if (issues.length > 0) throw new ValidationError(issues);
 
+    this.reportsPath ??= `/sites/${this.site.id}/lists/${await resolveListId(this.client, this.site, LIST_NAMES.Reports)}/items`;
+    const reportsPath = this.reportsPath;
     // What is already there (a resumed import): the report item and the RowKeys of this report, in one $batch.
-    const reportQuery = withQuery(this.reportsPath, { $filter: `fields/ReportKey eq ${odataString(report.key)}`, $expand: 'fields($select=ReportKey)', $select: 'id' });
+    const reportQuery = withQuery(reportsPath, { $filter: `fields/ReportKey eq ${odataString(report.key)}`, $expand: 'fields($select=ReportKey)', $select: 'id' });
     const rowsQuery = withQuery(this.rowsPath, { $filter: `fields/ReportKey eq ${odataString(report.key)}`, $expand: 'fields($select=RowKey)', $select: 'id', $top: this.pageSize });
     const lookups = await runBatched(this.client, [[{ id: 'report', method: 'GET', url: reportQuery }], [{ id: 'rows', method: 'GET', url: rowsQuery }]], this.options.batch);
     const rep = lookups.get('report');
@@ -469,7 +477,7 @@ export class GraphFollowUpStore implements FollowUpStore {
     const progress = { reportKey: report.key, totalRows: records.length, alreadyPresent, created: 0 };
 
     const groups: BatchStep[][] = [];
-    if (!hasReport) groups.push([{ id: 'create-report', method: 'POST', url: this.reportsPath, body: { fields: dropNulls(reportFields) } }]);
+    if (!hasReport) groups.push([{ id: 'create-report', method: 'POST', url: reportsPath, body: { fields: dropNulls(reportFields) } }]);
     records.forEach((r, i) => {
       if (!present.has(r.rowKey)) groups.push([{ id: `create-${i}`, method: 'POST', url: this.rowsPath, body: { fields: dropNulls(toRowFields(r)) } }]);
     });

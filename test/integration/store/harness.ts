@@ -9,18 +9,25 @@ import type { Actor } from '../../../src/core/permissions/rules.js';
 import { secretariatActor } from '../../../src/core/permissions/rules.js';
 import { createLocalGraph, type LocalGraph, type LocalGraphOptions } from '../../../src/emulator/index.js';
 import type { FetchOptions } from '@microsoft/microsoft-graph-client';
-import { createGraphClient, staticTokenProvider, type GraphConnection, type RequestRecord } from '../../../src/graph/create-graph-client.js';
+import { createGraphClient, staticTokenProvider, type FetchLike, type GraphConnection, type RequestRecord } from '../../../src/graph/create-graph-client.js';
 import { openGraphFollowUpStore, type GraphFollowUpStore, type GraphFollowUpStoreOptions } from '../../../src/graph/graph-follow-up-store.js';
 import { provisionSite } from '../../../src/graph/provision.js';
+
+export interface ConnectOptions {
+  onRequest?: (r: RequestRecord) => void;
+  /** Wraps the real fetch (to lose answers, simulate a crash…). */
+  wrapFetch?: (real: FetchLike) => FetchLike;
+}
 
 export interface StoreHarness {
   graph: LocalGraph;
   /** Every network attempt of every connection made by this harness. */
   records: RequestRecord[];
-  connect(user?: string, options?: { onRequest?: (r: RequestRecord) => void }): GraphConnection;
+  connect(user?: string, options?: ConnectOptions): GraphConnection;
   /** Provisions the site as the secretariat. */
   provision(): ReturnType<typeof provisionSite>;
-  open(user?: string, actor?: Actor, options?: Partial<GraphFollowUpStoreOptions>): Promise<{ store: GraphFollowUpStore; connection: GraphConnection }>;
+  open(user?: string, actor?: Actor, options?: Partial<GraphFollowUpStoreOptions>, connect?: ConnectOptions): Promise<{ store: GraphFollowUpStore; connection: GraphConnection }>;
+  siteUrl: string;
   close(): Promise<void>;
 }
 
@@ -39,8 +46,10 @@ export async function startStoreHarness(options: Partial<LocalGraphOptions> = {}
   const graph = await createLocalGraph({ dbPath: ':memory:', port: 0, certDir: join(dir, 'certs'), ...options });
   const dispatcher = new Agent({ connect: { ca: graph.ca } });
   const records: RequestRecord[] = [];
-  const connect = (user?: string, o: { onRequest?: (r: RequestRecord) => void } = {}): GraphConnection =>
+  const realFetch: FetchLike = (url, init) => fetch(url, init);
+  const connect = (user?: string, o: ConnectOptions = {}): GraphConnection =>
     createGraphClient({
+      ...(o.wrapFetch ? { fetch: o.wrapFetch(realFetch) } : {}),
       baseUrl: graph.graphUrl,
       tokenProvider: staticTokenProvider(graph.tokenFor(user)),
       // `dispatcher` is undici's extension of RequestInit; graph-client copies fetchOptions into every fetch init.
@@ -57,8 +66,9 @@ export async function startStoreHarness(options: Partial<LocalGraphOptions> = {}
     records,
     connect,
     provision: () => provisionSite(connect(), siteUrl),
-    open: async (user, actor, extra = {}) => {
-      const connection = connect(user);
+    siteUrl,
+    open: async (user, actor, extra = {}, connectOptions = {}) => {
+      const connection = connect(user, connectOptions);
       const store = await openGraphFollowUpStore({ connection, site: siteUrl, actor: actor ?? ACTORS[user ?? 'sato'] ?? ACTORS.sato!, batch: { policy: FAST_RETRY }, ...extra });
       return { store, connection };
     },
@@ -68,4 +78,16 @@ export async function startStoreHarness(options: Partial<LocalGraphOptions> = {}
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Write requests (POST/PATCH/DELETE) in recorded traffic, counting each `$batch` sub-request on its own. */
+export function writesIn(records: readonly RequestRecord[]): { method: string; url: string }[] {
+  const out: { method: string; url: string }[] = [];
+  for (const r of records) {
+    if (r.url.endsWith('/$batch')) {
+      const body = JSON.parse(r.body ?? '{"requests":[]}') as { requests: { method: string; url: string }[] };
+      for (const s of body.requests) if (s.method !== 'GET') out.push({ method: s.method, url: s.url });
+    } else if (r.method !== 'GET') out.push({ method: r.method, url: r.url });
+  }
+  return out;
 }
