@@ -20,7 +20,7 @@ let a: string;
 let b: string;
 let c: string;
 
-async function sp(method: string, path: string, token?: string): Promise<RawResponse> {
+async function sp(method: string, path: string, token?: string | null): Promise<RawResponse> {
   return h.raw(method, `${h.graph.url}/sites/followup/_api/web/${path}`, {
     headers: NOMETADATA,
     ...(token !== undefined ? { token } : {}),
@@ -152,6 +152,13 @@ describe('item-level permissions', () => {
     expect(await fieldsOf(c)).toMatchObject({ Amount: 3 });
   });
 
+  it('item-level access does not let a user add items to the list (403), nor does site Read', async () => {
+    const before = await visibleTo('sato');
+    await expectGraphError(h.clientAs('tanaka').api(`${listPath}/items`).post({ fields: { Title: 'x' } }), 403, 'accessDenied');
+    await expectGraphError(h.clientAs('takahashi').api(`${listPath}/items`).post({ fields: { Title: 'x' } }), 403, 'accessDenied');
+    expect(await visibleTo('sato')).toEqual(before);
+  });
+
   it('members with Edit/Contribute can write', async () => {
     const fields = (await h.clientAs('suzuki').api(`${listPath}/items/${a}/fields`).patch({ Amount: 11 })) as Record<string, unknown>;
     expect(fields.Amount).toBe(11);
@@ -204,6 +211,11 @@ describe('item-level permissions', () => {
     expect(await visibleTo('takahashi')).toEqual(sorted(a, c));
     await spOk('POST', `${item(a)}/roleassignments/removeroleassignment(principalid=${reviewers},roledefid=${read})`);
     expect(await visibleTo('takahashi')).toEqual([c]);
+  });
+
+  it('SharePoint REST needs a valid token too (401)', async () => {
+    expect((await sp('GET', `roledefinitions/getbyname('Edit')`, null)).status).toBe(401);
+    expect((await sp('GET', `roledefinitions/getbyname('Edit')`, 'not-a-token')).status).toBe(401);
   });
 
   it('a user without manage-permissions rights cannot change item permissions', async () => {
