@@ -1,0 +1,66 @@
+// Starts the local Graph service in-process and talks to it with raw fetch over undici (#3).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { Agent } from 'undici';
+
+import { createLocalGraph, type LocalGraph, type LocalGraphOptions } from '../../src/emulator/index.js';
+
+export interface Res { status: number; headers: Headers; body: any } // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read arbitrary Graph JSON
+
+export interface Harness {
+  g: LocalGraph;
+  dir: string;
+  sitePath: string;
+  /** Graph call; path relative to /v1.0 unless absolute. `as` = demo user id, null = no token. */
+  call(method: string, path: string, opts?: { as?: string | null; body?: unknown; headers?: Record<string, string>; raw?: string }): Promise<Res>;
+  /** SharePoint REST call under /sites/followup/_api/web. */
+  sp(method: string, path: string, opts?: { as?: string; headers?: Record<string, string>; body?: unknown }): Promise<Res>;
+  close(): Promise<void>;
+}
+
+/** Starts a service on port 0 with a temp cert dir; `dbPath` defaults to ':memory:'. */
+export async function startHarness(opts: Partial<LocalGraphOptions> = {}): Promise<Harness> {
+  const dir = mkdtempSync(join(tmpdir(), 'lg-test-'));
+  const g = await createLocalGraph({ dbPath: ':memory:', port: 0, certDir: join(dir, 'certs'), ...opts });
+  const agent = new Agent({ connect: { ca: g.ca } });
+  const send = async (url: string, method: string, token: string | undefined, headers: Record<string, string>, body: string | undefined): Promise<Res> => {
+    const h: Record<string, string> = { ...headers };
+    if (token) h.Authorization = `Bearer ${token}`;
+    if (body !== undefined && !Object.keys(h).some((k) => k.toLowerCase() === 'content-type')) h['Content-Type'] = 'application/json';
+    const r = await fetch(url, { method, headers: h, body, dispatcher: agent } as RequestInit);
+    const text = await r.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // Non-JSON bodies (HTML pages) are returned as text.
+    }
+    return { status: r.status, headers: r.headers, body: parsed };
+  };
+  const tokenOf = (as: string | null | undefined): string | undefined => (as === null ? undefined : g.tokenFor(as));
+  return {
+    g,
+    dir,
+    sitePath: `/sites/${g.site.id}`,
+    call: (method, path, o = {}) =>
+      send(path.startsWith('https://') ? path : `${g.graphUrl}${path}`, method, tokenOf(o.as), o.headers ?? {}, o.raw ?? (o.body === undefined ? undefined : JSON.stringify(o.body))),
+    sp: (method, path, o = {}) =>
+      send(`${g.url}/sites/followup/_api/web${path}`, method, g.tokenFor(o.as), { Accept: 'application/json;odata=nometadata', ...(o.headers ?? {}) }, o.body === undefined ? undefined : JSON.stringify(o.body)),
+    close: async () => {
+      await g.close();
+      await agent.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Asserts Graph's error shape and returns the code. */
+export function errorCode(r: Res): string {
+  const e = r.body?.error;
+  if (!e || typeof e.code !== 'string' || typeof e.message !== 'string' || typeof e.innerError?.['request-id'] !== 'string' || typeof e.innerError?.date !== 'string') {
+    throw new Error(`Not a Graph error body (status ${r.status}): ${JSON.stringify(r.body)}`);
+  }
+  return e.code as string;
+}

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+
+import { DEMO_DIRECTORY, findUser } from '../../src/emulator/directory.js';
+import { FaultInjector, faultsFromEnv, Throttle, throttleFromEnv } from '../../src/emulator/faults.js';
+import { signToken, verifyToken } from '../../src/emulator/tokens.js';
+
+const sato = findUser(DEMO_DIRECTORY, 'sato@soumu.localhost');
+
+describe('tokens', () => {
+  it('round-trips claims shaped like Entra access tokens', () => {
+    if (!sato) throw new Error('demo user missing');
+    const t = signToken('s3cret', DEMO_DIRECTORY, sato, 1_000_000);
+    const v = verifyToken('s3cret', t, 1_000_010);
+    expect(v).toMatchObject({ ok: true, claims: { upn: 'sato@soumu.localhost', oid: sato.oid, name: '佐藤 花子', tid: DEMO_DIRECTORY.tenantId, aud: 'https://graph.microsoft.com', exp: 1_000_000 + 8 * 3600 } });
+  });
+
+  it('rejects a wrong signature, an expired token and garbage', () => {
+    if (!sato) throw new Error('demo user missing');
+    const t = signToken('s3cret', DEMO_DIRECTORY, sato, 1_000_000, 60);
+    expect(verifyToken('other', t, 1_000_010)).toEqual({ ok: false, reason: 'Signature validation failed.' });
+    expect(verifyToken('s3cret', t, 1_000_061)).toMatchObject({ ok: false, reason: expect.stringMatching(/expired/) });
+    expect(verifyToken('s3cret', 'abc', 1_000_010)).toMatchObject({ ok: false });
+    const [h, , s] = t.split('.');
+    const forged = `${h}.${Buffer.from(JSON.stringify({ upn: 'x', oid: 'y', aud: 'https://graph.microsoft.com', exp: 9e9 })).toString('base64url')}.${s}`;
+    expect(verifyToken('s3cret', forged, 1_000_010)).toEqual({ ok: false, reason: 'Signature validation failed.' });
+  });
+
+  it('finds users by short id, UPN (any case) and oid', () => {
+    expect(findUser(DEMO_DIRECTORY, 'SUZUKI@soumu.localhost')?.id).toBe('suzuki');
+    expect(findUser(DEMO_DIRECTORY, 'suzuki')?.displayName).toBe('鈴木 一郎');
+    expect(findUser(DEMO_DIRECTORY, 'nobody')).toBeUndefined();
+  });
+});
+
+describe('FaultInjector', () => {
+  it('is deterministic for a seed and respects the rates', () => {
+    const a = new FaultInjector({ rate429: 0.2, rate503: 0.1, seed: 42 });
+    const b = new FaultInjector({ rate429: 0.2, rate503: 0.1, seed: 42 });
+    const ra = Array.from({ length: 2000 }, () => a.roll(true));
+    const rb = Array.from({ length: 2000 }, () => b.roll(true));
+    expect(ra).toEqual(rb);
+    const n429 = ra.filter((x) => x === 429).length;
+    const n503 = ra.filter((x) => x === 503).length;
+    expect(n429).toBeGreaterThan(320);
+    expect(n429).toBeLessThan(480);
+    expect(n503).toBeGreaterThan(140);
+    expect(n503).toBeLessThan(260);
+    expect(ra).not.toContain('drop');
+  });
+
+  it('never drops inside a batch and never faults when off', () => {
+    const f = new FaultInjector({ dropRate: 1, seed: 1 });
+    expect(f.roll(true)).toBe('drop');
+    expect(f.roll(false)).toBeUndefined();
+    expect(new FaultInjector().roll(true)).toBeUndefined();
+  });
+
+  it('rejects rates outside 0..1', () => {
+    expect(() => new FaultInjector({ rate429: 1.5 })).toThrow(RangeError);
+  });
+
+  it('reads FOLLOWUP_FAULT_* and FOLLOWUP_THROTTLE_RU_PER_MINUTE', () => {
+    expect(faultsFromEnv({ FOLLOWUP_FAULT_429: '0.05', FOLLOWUP_FAULT_LATENCY_MS: '20', FOLLOWUP_FAULT_SEED: '3' })).toEqual({ rate429: 0.05, latencyMs: 20, seed: 3 });
+    expect(throttleFromEnv({ FOLLOWUP_THROTTLE_RU_PER_MINUTE: '600' })).toEqual({ resourceUnitsPerMinute: 600 });
+    expect(throttleFromEnv({})).toBe(false);
+  });
+});
+
+describe('Throttle', () => {
+  it('charges resource units per user and refills at budget/60 per second', () => {
+    let now = 0;
+    const t = new Throttle({ resourceUnitsPerMinute: 60 }, () => now);
+    for (let i = 0; i < 30; i++) expect(t.charge('a', 2)).toBeUndefined();
+    expect(t.charge('a', 2)).toBe(2);
+    expect(t.charge('b', 1)).toBeUndefined();
+    now += 2000;
+    expect(t.charge('a', 2)).toBeUndefined();
+    expect(t.charge('a', 1)).toBe(1);
+  });
+  it('is free when off', () => {
+    const t = new Throttle(false);
+    for (let i = 0; i < 100; i++) expect(t.charge('a', 5)).toBeUndefined();
+  });
+});
