@@ -109,6 +109,12 @@ describe('item CRUD', () => {
     for (const item of page.value) expect(item).not.toHaveProperty('fields');
   });
 
+  it('accepts the un-prefixed form expand=fields(select=…) from the older docs', async () => {
+    const item = (await h.client.api(`${listPath}/items/${ids[1]}?expand=fields(select=Title)`).get()) as ListItemBody;
+    expect(item.fields).toMatchObject({ Title: ROWS[1]?.Title });
+    expect(item.fields).not.toHaveProperty('Amount');
+  });
+
   it('$select limits listItem properties', async () => {
     const page = (await h.client.api(`${listPath}/items?$select=id,createdDateTime`).get()) as Collection<ListItemBody>;
     expectCollectionShape('listItem', page);

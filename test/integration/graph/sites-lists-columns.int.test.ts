@@ -58,8 +58,13 @@ describe('sites', () => {
     expect(viaPath.fields.Title).toBe('パス形式');
   });
 
-  it('returns 404 itemNotFound for an unknown site path', async () => {
+  it('returns 404 itemNotFound for an unknown site path or id', async () => {
     await expectGraphError(h.client.api('/sites/localhost:/sites/nope').get(), 404, 'itemNotFound');
+    await expectGraphError(
+      h.client.api('/sites/localhost,00000000-0000-0000-0000-000000000000,00000000-0000-0000-0000-000000000000').get(),
+      404,
+      'itemNotFound',
+    );
   });
 });
 
@@ -91,6 +96,19 @@ describe('lists', () => {
     const byName = (await h.client.api(`${h.sitePath}/lists/${encodeURIComponent('フォローアップ R6')}`).get()) as ListBody;
     expect(byName.id).toBe(list.id);
     expectShape('list', byName);
+  });
+
+  it('expands columns and items(expand=fields) on the list (list-get.md)', async () => {
+    const listPath = `${h.sitePath}/lists/${list.id}`;
+    await createItem(h.client, listPath, { Title: 'expanded', Amount: 4 });
+    const body = (await h.client.api(`${listPath}?expand=columns,items(expand=fields)`).get()) as ListBody & {
+      columns: ColumnBody[];
+      items: { id: string; fields: Record<string, unknown> }[];
+    };
+    expectShape('list', body);
+    expect(body.columns.map((c) => c.name)).toContain('Amount');
+    const expanded = body.items.find((i) => i.fields.Title === 'expanded');
+    expect(expanded?.fields.Amount).toBe(4);
   });
 
   it('rejects a second list with the same display name (409) and keeps one', async () => {
