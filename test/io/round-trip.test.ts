@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 
 import type { Report, Row } from '../../src/core/model/schema.js';
+import { measureR6RoundTrip } from '../../src/io/layouts/r6-compilation-roundtrip.js';
 import { renderReports } from '../../src/io/render/index.js';
 import { compareCells, measureRoundTrip } from '../../src/io/round-trip.js';
-import { importSeed, rowAt, SEED_000, SEED_003, SEED_004, seedText } from './tsv/seeds.js';
+import { importSeed, rowAt, SEED_000, SEED_002, SEED_003, SEED_004, seedText } from './tsv/seeds.js';
 
 const cellAt = (tsv: string, line: number, col: number): string | undefined => tsv.split('\n')[line - 1]?.split('\t')[col];
 
@@ -126,5 +127,12 @@ describe('HTML rendering', () => {
     expect(out).toContain('<p>説明会</p>&lt;script&gt;alert(1)&lt;/script&gt;<b>強調</b>');
     expect(out).not.toContain('<script>');
     expect(out.match(/<table>/g)).toHaveLength(2);
+  });
+});
+
+describe('measureRoundTrip dispatch', () => {
+  it('measures the 002 compilation with its own measure (measureR6RoundTrip)', () => {
+    const text = seedText(SEED_002);
+    expect(measureRoundTrip(SEED_002, text)).toEqual(measureR6RoundTrip(SEED_002, text));
   });
 });
