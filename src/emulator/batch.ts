@@ -32,8 +32,9 @@ export function parseBatch(body: unknown): BatchStep[] {
     const o = r as Record<string, unknown>;
     const id = typeof o.id === 'number' ? String(o.id) : o.id;
     if (typeof id !== 'string' || id === '') throw badRequest("Invalid batch payload format: every request needs a non-empty 'id'.");
-    if (ids.has(id)) throw badRequest(`Invalid batch payload format: the request id '${id}' is used more than once.`);
-    ids.add(id);
+    // Graph's ids are not case-sensitive: "a" and "A" collide.
+    if (ids.has(id.toLowerCase())) throw badRequest(`Invalid batch payload format: the request id '${id}' is used more than once.`);
+    ids.add(id.toLowerCase());
     const method = typeof o.method === 'string' ? o.method.toUpperCase() : '';
     if (!METHODS.has(method)) throw badRequest(`Invalid batch payload format: request '${id}' has an invalid or missing 'method'.`);
     if (typeof o.url !== 'string' || o.url === '') throw badRequest(`Invalid batch payload format: request '${id}' has no 'url'.`);
@@ -50,7 +51,14 @@ export function parseBatch(body: unknown): BatchStep[] {
     url = url.replace(/^\/v1\.0(?=\/)/, '');
     steps.push({ id, method, url, headers, body: o.body, dependsOn: dependsOn.map(String) });
   }
-  for (const s of steps) for (const d of s.dependsOn) if (!ids.has(d) || d === s.id) throw badRequest(`Invalid batch payload format: request '${s.id}' depends on unknown request '${d}'.`);
+  const canonical = new Map(steps.map((s) => [s.id.toLowerCase(), s.id]));
+  for (const s of steps) {
+    s.dependsOn = s.dependsOn.map((d) => {
+      const c = canonical.get(d.toLowerCase());
+      if (c === undefined || c === s.id) throw badRequest(`Invalid batch payload format: request '${s.id}' depends on unknown request '${d}'.`);
+      return c;
+    });
+  }
   // Reject cycles up front: every step must be reachable in a dependency order.
   const done = new Set<string>();
   for (let progress = true; progress; ) {

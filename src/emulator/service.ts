@@ -577,7 +577,8 @@ export class LocalGraphStore {
 
   /** Empties the change log (tombstones) so every earlier delta token gets 410, as an expired token would. */
   expireDeltaTokens(): void {
-    this.deltaFloor = this.seq;
+    // Advance the sequence so every token issued so far lies below the floor, and later ones do not.
+    this.deltaFloor = ++this.seq;
     this.db.transaction(() => {
       this.stmt("INSERT OR REPLACE INTO meta(key, value) VALUES ('delta_floor', ?)").run(String(this.deltaFloor));
       this.stmt('DELETE FROM items WHERE deleted = 1').run();
