@@ -119,6 +119,7 @@ describe('importing 003 (L-R2)', () => {
       [75, '育児で・介護のためと両立して', '育児・介護等と両立して活躍できるための改革'],
       [114, '女性改の活躍推進のた', '女性の活躍推進のための改革'],
     ]);
+    expect(garbled.map((i) => i.rowKey)).toEqual([45, 63, 75, 114].map((l) => rowAt(report, l).key));
     expect(rowAt(report, 63)).toMatchObject({ majorItem: '育児・介護等と両立して活躍できるための改革', majorItemRaw: '活 躍 で き る 等 と 両 改 革' });
   });
 

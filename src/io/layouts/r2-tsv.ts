@@ -192,7 +192,8 @@ function parseLine(b: ReportBuilder, g: GridLine, st: State, cols: Map<string, n
     pending.push(proposal ? { code, sev, col, ja, en, proposal } : { code, sev, col, ja, en });
   };
 
-  // Column 0: the 大項目, or (003 line 57) a 中項目 number printed there.
+  // Column 0: the 大項目, or (003 line 57) a 中項目 number printed there. Issues raised before the row exists get its key below.
+  const issuesBefore = b.issues.length;
   const c0 = cellAt(g, 0);
   const markers: { marker: string; col: number }[] = [];
   let printedMajor: string | null = null;
@@ -411,6 +412,7 @@ function parseLine(b: ReportBuilder, g: GridLine, st: State, cols: Map<string, n
   }
   if (title !== null) st.lastTitled = row;
 
+  for (const issue of b.issues.slice(issuesBefore)) issue.rowKey ??= row.key;
   for (const p of pending) {
     b.issue({
       severity: p.sev,
