@@ -227,3 +227,20 @@ export function pack(groups: readonly (readonly BatchStep[])[]): (readonly Batch
   if (current.length > 0) batches.push(current);
   return batches;
 }
+
+/**
+ * Runs one plain request with retries on transient failures (throttling RetryHandler gave up on, network errors),
+ * honouring Retry-After with the same cap and jitter as batched steps. Only for requests safe to replay (reads).
+ */
+export async function withRetries<T>(run: () => Promise<T>, what: string, policy: RetryPolicy = DEFAULT_RETRY_POLICY, runtime: BatchRuntime = REAL_RUNTIME): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      const appError = toAppError(error, what);
+      if (!isTransient(appError) || attempt >= policy.maxAttempts) throw appError;
+      const retryAfterMs = 'retryAfterMs' in appError ? (appError.retryAfterMs as number | undefined) : undefined;
+      await runtime.sleep(retryDelayMs(attempt, retryAfterMs, policy, runtime.random));
+    }
+  }
+}

@@ -44,7 +44,7 @@ import type {
 import { diffFields, mergeFields } from '../core/sync/merge.js';
 import { MAX_BATCH_SIZE, runBatched, type BatchStep, type RunOptions, type StepResponse } from './batch.js';
 import type { GraphConnection } from './create-graph-client.js';
-import { collectPages, getPage, odataString, toPage, withQuery, type Page } from './paging.js';
+import { collectPages, getPage, odataString, toPage, withQuery, type Page, type ReadRetry } from './paging.js';
 import { ROLE_NAMES, SharePointRest } from './sharepoint-rest.js';
 import { resolveSite, type ResolvedSite, type SiteRef } from './site.js';
 import { toAppError, toAppErrorFromResponse } from './to-app-error.js';
@@ -162,6 +162,10 @@ export class GraphFollowUpStore implements FollowUpStore {
     this.pageSize = options.pageSize ?? 5000;
   }
 
+  private get readRetry(): ReadRetry {
+    return { ...(this.options.batch?.policy ? { policy: this.options.batch.policy } : {}), ...(this.options.batch?.runtime ? { runtime: this.options.batch.runtime } : {}) };
+  }
+
   /** The refresh mode in effect (`auto` resolves to `delta` or `modified` on first use). */
   get refreshMode(): RefreshMode {
     return this.mode;
@@ -191,7 +195,7 @@ export class GraphFollowUpStore implements FollowUpStore {
     let first: Page<GraphItem>;
     let deltaLink: string | undefined;
     if (this.mode === 'modified') {
-      first = await getPage<GraphItem>(this.client, this.queryPath(scope), what);
+      first = await getPage<GraphItem>(this.client, this.queryPath(scope), what, this.readRetry);
     } else {
       // Token first (dependsOn), then the query: a change committed in between shows up again in the next refresh
       // instead of being missed.
@@ -213,10 +217,10 @@ export class GraphFollowUpStore implements FollowUpStore {
         throw this.stepError(d, 'GET delta?token=latest');
       }
       if (p?.status === 200) first = toPage<GraphItem>(p.body);
-      else if (p?.status === 424) first = await getPage<GraphItem>(this.client, this.queryPath(scope), what);
+      else if (p?.status === 424) first = await getPage<GraphItem>(this.client, this.queryPath(scope), what, this.readRetry);
       else throw this.stepError(p, what);
     }
-    const { items } = await collectPages(this.client, first, what);
+    const { items } = await collectPages(this.client, first, what, this.readRetry);
     const { rows, unreadable } = this.toStoredRows(items);
     if (this.mode === 'delta' || deltaLink !== undefined) {
       if (deltaLink === undefined) throw new GraphAccessError('delta?token=latest answered without a deltaLink', 200, undefined, undefined);
@@ -268,7 +272,7 @@ export class GraphFollowUpStore implements FollowUpStore {
   private async refreshDelta(cursor: Extract<RefreshCursor, { mode: 'delta' }>): Promise<RefreshResult> {
     let collected: { items: GraphItem[]; deltaLink?: string };
     try {
-      collected = await collectPages(this.client, await getPage<GraphItem>(this.client, cursor.deltaLink, 'GET delta'), 'GET delta');
+      collected = await collectPages(this.client, await getPage<GraphItem>(this.client, cursor.deltaLink, 'GET delta', this.readRetry), 'GET delta', this.readRetry);
     } catch (error) {
       if (error instanceof GraphAccessError && error.statusCode === 410) {
         // The token expired (410 resync): start over with a full read of the scope.
@@ -304,7 +308,7 @@ export class GraphFollowUpStore implements FollowUpStore {
     const overlap = this.options.modifiedOverlapMs ?? 5000;
     const from = new Date(Math.max(0, Date.parse(cursor.since) - overlap)).toISOString();
     const what = 'GET rows modified since the last read';
-    const { items } = await collectPages(this.client, await getPage<GraphItem>(this.client, this.queryPath(cursor.scope, from), what), what);
+    const { items } = await collectPages(this.client, await getPage<GraphItem>(this.client, this.queryPath(cursor.scope, from), what, this.readRetry), what, this.readRetry);
     const { rows, unreadable } = this.toStoredRows(items);
     // The overlap window re-reads rows already reported; the same eTag means nothing new.
     const changed = rows.filter((r) => cursor.seenAtEdge[r.itemId] !== r.eTag);
@@ -471,7 +475,7 @@ export class GraphFollowUpStore implements FollowUpStore {
     if (rep?.status !== 200) throw this.stepError(rep, `find report ${report.key}`);
     if (rws?.status !== 200) throw this.stepError(rws, `find rows of ${report.key}`);
     const hasReport = toPage(rep.body).value.length > 0;
-    const existing = await collectPages<{ fields?: { RowKey?: unknown } }>(this.client, toPage(rws.body), `find rows of ${report.key}`);
+    const existing = await collectPages<{ fields?: { RowKey?: unknown } }>(this.client, toPage(rws.body), `find rows of ${report.key}`, this.readRetry);
     const present = new Set(existing.items.map((i) => String(i.fields?.RowKey)));
     const alreadyPresent = records.filter((r) => present.has(r.rowKey)).length;
     const progress = { reportKey: report.key, totalRows: records.length, alreadyPresent, created: 0 };

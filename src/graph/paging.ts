@@ -4,7 +4,14 @@
  */
 import type { Client } from '@microsoft/microsoft-graph-client';
 
+import { withRetries, type BatchRuntime, type RetryPolicy } from './batch.js';
 import { toAppError } from './to-app-error.js';
+
+/** Retry settings for plain reads (see withRetries). */
+export interface ReadRetry {
+  policy?: RetryPolicy;
+  runtime?: BatchRuntime;
+}
 
 export interface Page<T> {
   value: T[];
@@ -13,13 +20,19 @@ export interface Page<T> {
 }
 
 /** Reads one page (a path relative to the version root, or an absolute nextLink/deltaLink). */
-export async function getPage<T>(client: Client, pathOrLink: string, what: string): Promise<Page<T>> {
-  let body: unknown;
-  try {
-    body = await client.api(pathOrLink).get();
-  } catch (error) {
-    throw toAppError(error, what);
-  }
+export async function getPage<T>(client: Client, pathOrLink: string, what: string, retry: ReadRetry = {}): Promise<Page<T>> {
+  const body = await withRetries(
+    async () => {
+      try {
+        return (await client.api(pathOrLink).get()) as unknown;
+      } catch (error) {
+        throw toAppError(error, what);
+      }
+    },
+    what,
+    retry.policy,
+    retry.runtime,
+  );
   return toPage<T>(body);
 }
 
@@ -34,12 +47,12 @@ export function toPage<T>(body: unknown): Page<T> {
 }
 
 /** Follows nextLinks from `first` and returns every item plus the final deltaLink, if any. */
-export async function collectPages<T>(client: Client, first: Page<T>, what: string): Promise<{ items: T[]; deltaLink?: string; pages: number }> {
+export async function collectPages<T>(client: Client, first: Page<T>, what: string, retry: ReadRetry = {}): Promise<{ items: T[]; deltaLink?: string; pages: number }> {
   const items = [...first.value];
   let page = first;
   let pages = 1;
   while (page.nextLink) {
-    page = await getPage<T>(client, page.nextLink, `${what} (page ${pages + 1})`);
+    page = await getPage<T>(client, page.nextLink, `${what} (page ${pages + 1})`, retry);
     items.push(...page.value);
     pages++;
   }

@@ -13,7 +13,7 @@ export const ROLE_NAMES = { FullControl: 'Full Control', Edit: 'Edit', Contribut
 export interface SharePointRestOptions {
   /** The site's web URL (`https://tenant.sharepoint.com/sites/x`). */
   webUrl: string;
-  /** Attempts per call on 429/503 (honouring Retry-After). */
+  /** Attempts per call on 429/503 (honouring Retry-After, with jitter) and network errors. Default 12. */
   maxAttempts?: number;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -36,7 +36,7 @@ export class SharePointRest {
   /** Calls `${webUrl}/_api/${path}`; returns the parsed JSON (or null for an empty body). */
   async call(method: 'GET' | 'POST', path: string): Promise<unknown> {
     const url = `${this.web}/_api/${path}`;
-    const maxAttempts = this.options.maxAttempts ?? 6;
+    const maxAttempts = this.options.maxAttempts ?? 12;
     const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
     for (let attempt = 1; ; attempt++) {
       const token = await this.connection.tokenProvider.getToken({ resource: 'sharepoint', origin: this.origin });
@@ -54,7 +54,7 @@ export class SharePointRest {
       if (res.ok) return text === '' ? null : (JSON.parse(text) as unknown);
       const retryAfter = parseRetryAfter(res.headers.get('Retry-After'));
       if ((res.status === 429 || res.status === 503) && attempt < maxAttempts) {
-        await sleep((retryAfter ?? 500 * 2 ** attempt) + Math.round(Math.random() * 100));
+        await sleep(Math.min(retryAfter ?? 250 * 2 ** attempt, 30_000) * (1 + 0.2 * Math.random()));
         continue;
       }
       throw this.toError(res.status, text, `${method} ${path}`, retryAfter, res.headers.get('request-id') ?? res.headers.get('sprequestguid') ?? undefined);

@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import type { StoredRow } from '../../../src/core/ports.js';
+import { makeReport } from '../../core/lists/make-row.js';
+import { ACTORS, startStoreHarness, type StoreHarness } from './harness.js';
+
+const ROWS = 120;
+// Storms fail 60% of requests: allow enough attempts that a step giving up is vanishingly unlikely (0.6^40).
+const STORM_RETRY = { maxAttempts: 40, baseDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 5, jitterRatio: 0.5 };
+
+let h: StoreHarness;
+let rowsPath: string;
+beforeAll(async () => {
+  h = await startStoreHarness();
+  await h.provision();
+});
+afterAll(async () => {
+  await h.close();
+});
+
+async function versionsOf(rows: StoredRow[]): Promise<number[]> {
+  const client = h.connect().client;
+  const out: number[] = [];
+  for (const r of rows) {
+    const body = (await client.api(`${rowsPath}/${r.itemId}/versions`).get()) as { value: unknown[] };
+    out.push(body.value.length);
+  }
+  return out;
+}
+
+describe('throttling storms (injected 429 and 503 on 30% of requests each)', () => {
+  it('imports every row exactly once', async () => {
+    const { store } = await h.open('sato', ACTORS.sato, { batch: { policy: STORM_RETRY } });
+    rowsPath = `/sites/${store.site.id}/lists/${store.rowsListId}/items`;
+    h.graph.setFaults({ rate429: 0.3, rate503: 0.3, retryAfterSeconds: 0, seed: 4 });
+    const summary = await store.importReport(makeReport({ rows: ROWS }));
+    h.graph.setFaults({ rate429: 0, rate503: 0 });
+    expect(summary).toMatchObject({ totalRows: ROWS, complete: true });
+    expect(summary.created + summary.alreadyPresent).toBe(ROWS);
+    expect(h.graph.stats().throttled + h.records.filter((r) => r.status === 429 || r.status === 503).length).toBeGreaterThan(0);
+    const rows = (await store.openOrganization(2024, 'soumu')).rows;
+    expect(rows).toHaveLength(ROWS);
+    expect(new Set(rows.map((r) => r.rowKey)).size).toBe(ROWS);
+  });
+
+  it('lands every changed row exactly once (one new version per row) and reports each as saved', async () => {
+    const { store, connection } = await h.open('sato', ACTORS.sato, { batch: { policy: STORM_RETRY } });
+    const rows = (await store.openOrganization(2024, 'soumu')).rows;
+    h.graph.setFaults({ rate429: 0.3, rate503: 0.3, retryAfterSeconds: 0, seed: 11 });
+    connection.resetCounters();
+    const results = await store.saveChanges(rows.map((r) => ({ base: r, mine: { ...r, row: { ...r.row, outcome: `成果 ${r.row.sortOrder}` } } })));
+    const attempts = connection.counters.attempts;
+    h.graph.setFaults({ rate429: 0, rate503: 0 });
+    expect(results.map((r) => r.outcome)).toEqual(Array(ROWS).fill('saved'));
+    // Retries happened (the storm was real) …
+    expect(attempts).toBeGreaterThan(Math.ceil(ROWS / 20));
+    // … yet each row has exactly two versions: the create and one update.
+    expect(await versionsOf(rows)).toEqual(Array(ROWS).fill(2));
+    const after = (await store.openOrganization(2024, 'soumu')).rows;
+    expect(after.every((r) => r.row.outcome === `成果 ${r.row.sortOrder}`)).toBe(true);
+  });
+
+  it('survives dropped connections as well (requests lost before the service handled them)', async () => {
+    const { store } = await h.open('sato', ACTORS.sato, { batch: { policy: STORM_RETRY } });
+    const rows = (await store.openOrganization(2024, 'soumu')).rows.slice(0, 40);
+    h.graph.setFaults({ rate429: 0.1, rate503: 0.1, dropRate: 0.2, retryAfterSeconds: 0, seed: 5 });
+    const results = await store.saveChanges(rows.map((r) => ({ base: r, mine: { ...r, row: { ...r.row, narrative: `再送 ${r.row.sortOrder}` } } })));
+    h.graph.setFaults({ rate429: 0, rate503: 0, dropRate: 0 });
+    expect(results.map((r) => r.outcome)).toEqual(Array(40).fill('saved'));
+    expect(await versionsOf(rows)).toEqual(Array(40).fill(3));
+  });
+});
