@@ -351,10 +351,15 @@ export const RULES: readonly ValidationRule[] = [
     appliesTo: {},
     field: 'splitKind',
     message: {
-      ja: '区分「{splitKind}」の行には親となる項目の行が必要です。',
-      en: 'a split line ({splitKind}) must have a parent row.',
+      ja: '区分「{splitKind}」の行には、項目名を持つか、親となる項目の行が必要です。',
+      en: 'a split line ({splitKind}) must carry its item title or have a parent row.',
     },
-    check: (row) => (row.splitKind !== null && row.parentKey === null ? [{ value: row.splitKind, params: { splitKind: row.splitKind } }] : []),
+    // A titled row may carry its own first split (003 line 68: `7 育児休業…セミナーの実施 | (独自実施のもの) 実施`):
+    // the item and its split line are printed as one row, so only an untitled split line needs a parent.
+    check: (row) =>
+      row.splitKind !== null && row.parentKey === null && row.title.trim() === ''
+        ? [{ value: row.splitKind, params: { splitKind: row.splitKind } }]
+        : [],
   }),
   reportRule({
     id: 'parent-not-found',

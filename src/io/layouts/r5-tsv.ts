@@ -137,6 +137,13 @@ function parse(doc: SourceDoc, options: ImportOptions): ImportResult {
     if (!b) continue;
     reports.push(finishReport(doc, b, options));
   }
+  // The 全体像 is "重点項目含む全体像": its ※重点項目「…」参照 rows point at the 重点項目 table of the same document,
+  // so the overview carries that table's focus items (printed order belongs to the focus table, hence null).
+  const focus = reports.find((r) => r.layout === 'L-R5-FOCUS');
+  const overview = reports.find((r) => r.layout === 'L-R5-OVERVIEW');
+  if (focus && overview && overview.focusItems.length === 0) {
+    overview.focusItems = focus.focusItems.map((f) => ({ ...f, printedOrder: null }));
+  }
   if (reports.length === 0) {
     fileIssues.issue({
       severity: 'error',

@@ -298,8 +298,13 @@ describe('html-in-plain-text', () => {
 });
 
 describe('split-kind-without-parent', () => {
-  it('is an error without a parent', () => {
-    const row = makeRow({ splitKind: '独自実施のもの' });
+  it('accepts a titled row that carries its own first split (003 line 68)', () => {
+    const row = makeRow({ title: '育児休業取得職員等を対象としたセミナーの実施', splitKind: '独自実施のもの' });
+    expect(rowIssues('split-kind-without-parent', row)).toEqual([]);
+  });
+
+  it('is an error for an untitled split line without a parent', () => {
+    const row = makeRow({ title: '', splitKind: '独自実施のもの' });
     expect(rowIssues('split-kind-without-parent', row).map((i) => [i.severity, i.field])).toEqual([['error', 'splitKind']]);
   });
 
