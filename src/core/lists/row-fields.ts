@@ -111,11 +111,18 @@ export function toListRowKey(reportKey: string, rowKey: string): string {
   return `${full.slice(0, MAX_TEXT_LENGTH - 18)}#${fnv1a64(full)}`;
 }
 
+/**
+ * SharePoint's built-in Title is required, but split lines and virtual parents have no title of their own. Such
+ * rows get a bracketed label (marker or key) and `untitled: true` in SourceRaw, so reading back gives '' again.
+ */
+const untitledLabel = (label: string): string => `［${label}］`.slice(0, MAX_TEXT_LENGTH);
+
 /** Row → FollowUpRows fields (every owned column, null when empty). */
 export function toRowFields(record: RowRecord): Fields {
   const r = record.row;
+  const untitled = r.title === '';
   return {
-    Title: text(r.title),
+    Title: untitled ? untitledLabel(r.markerRaw ?? r.key) : r.title,
     RowKey: record.rowKey,
     ReportKey: record.reportKey,
     FiscalYear: record.fiscalYear,
@@ -155,6 +162,7 @@ export function toRowFields(record: RowRecord): Fields {
       statusRaw: r.statusRaw,
       narrativeRaw: r.narrativeRaw,
       outcomeRaw: r.outcomeRaw,
+      ...(untitled ? { untitled: true } : {}),
     }),
   };
 }
@@ -175,6 +183,7 @@ const SourceRaw = z.object({
   statusRaw: z.string().nullable().default(null),
   narrativeRaw: z.string().nullable().default(null),
   outcomeRaw: z.string().nullable().default(null),
+  untitled: z.boolean().default(false),
 });
 const NarrativeEntries = z.object({ tags: z.array(Tag).default([]), entries: z.array(NarrativeEntry).default([]) });
 
@@ -265,7 +274,7 @@ export function fromRowFields(fields: Record<string, unknown>): Result<RowRecord
     majorItemRaw: detail.majorItemRaw,
     markerRaw: f.str('MarkerRaw'),
     markerNorm: f.str('MarkerNorm'),
-    title: f.str('Title') ?? '',
+    title: source?.untitled ? '' : (f.str('Title') ?? ''),
     titleRich: detail.titleRich,
     focusItem: f.str('FocusItem'),
     splitKind: splitKindText,
@@ -303,12 +312,14 @@ const ReportDetail = z.object({
   noRowsReason: z.string().nullable().default(null),
   focusItems: z.array(FocusItem).default([]),
   source: SourceRef,
+  untitled: z.boolean().default(false),
 });
 
 /** Report header → FollowUpReports fields. Requires the report's fiscal year and 府省等 code (validated by the caller). */
 export function toReportFields(report: Report | Omit<Report, 'rows'>, rowCount: number): Fields {
+  const untitled = report.title === '';
   return {
-    Title: text(report.title),
+    Title: untitled ? untitledLabel(report.key) : report.title,
     ReportKey: report.key,
     FiscalYear: report.fiscalYear,
     OrgCode: report.organizationCode,
@@ -325,6 +336,7 @@ export function toReportFields(report: Report | Omit<Report, 'rows'>, rowCount: 
       noRowsReason: report.noRowsReason,
       focusItems: report.focusItems,
       source: report.source,
+      ...(untitled ? { untitled: true } : {}),
     }),
     ImportIssuesJson: report.issues.length === 0 ? null : canonicalJson(report.issues),
   };
@@ -345,7 +357,7 @@ export function fromReportFields(fields: Record<string, unknown>): Result<Report
     cycleLabel: f.str('CycleLabel'),
     implementationYear: f.num('ImplementationYear'),
     layout: f.str('Layout') ?? '',
-    title: f.str('Title') ?? '',
+    title: detail?.untitled ? '' : (f.str('Title') ?? ''),
     titleRaw: detail?.titleRaw ?? [],
     coverNote: detail?.coverNote ?? null,
     noRowsReason: detail?.noRowsReason ?? null,

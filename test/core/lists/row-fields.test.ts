@@ -69,6 +69,17 @@ describe('toRowFields / fromRowFields', () => {
     expect(a).toEqual(b);
   });
 
+  it('gives untitled rows (split lines, virtual parents) a label for the required Title and reads them back untitled', () => {
+    const record = makeRecord(makeRow({ title: '', markerRaw: '(独自実施のもの)' }));
+    const fields = toRowFields(record);
+    expect(fields.Title).toBe('［(独自実施のもの)］');
+    expect(fromRowFields(fields)).toEqual({ ok: true, value: record });
+    const report = { ...makeReport({ rows: 0 }), title: '' };
+    const back = fromReportFields(toReportFields(report, 0));
+    expect(toReportFields(report, 0).Title).toBe('［soumu/2024/L-R7］');
+    expect(back.ok && back.value.report.title).toBe('');
+  });
+
   it('stores empty strings as null', () => {
     expect(toRowFields(makeRecord(makeRow({ outcome: '' }))).Outcome).toBe(null);
   });
