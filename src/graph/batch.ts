@@ -124,6 +124,11 @@ export interface RunOptions {
 /**
  * Runs groups of steps through `$batch`. A group (e.g. a request and the one it depends on) always travels in one
  * batch and is retried as a whole when any of its steps is throttled. Groups larger than 20 are rejected.
+ *
+ * Scheduling: one queue. Throttled groups go back to the queue and ride along with fresh work, so retries cost
+ * whole batches only when nothing else is left; a batch that is not full is only sent when no other batch is in
+ * flight (whatever comes back throttled could still join it). A Retry-After pauses all sending, not just the
+ * throttled step: SharePoint throttles per user and app, and sending on prolongs it (platform facts A9).
  * Returns the final response of every step that was sent.
  */
 export async function runBatched(client: Client, groups: readonly (readonly BatchStep[])[], options: RunOptions = {}): Promise<Map<string, StepResponse>> {
@@ -132,81 +137,127 @@ export async function runBatched(client: Client, groups: readonly (readonly Batc
   const concurrency = Math.max(1, options.concurrency ?? 2);
   const results = new Map<string, StepResponse>();
   const attempts = new Map<readonly BatchStep[], number>();
-  let pending: (readonly BatchStep[])[] = groups.filter((g) => g.length > 0);
-  for (const g of pending) if (g.length > MAX_BATCH_SIZE) throw new Error(`Assertion failed: a step group holds at most ${MAX_BATCH_SIZE} requests, got ${g.length}`);
+  const queue: (readonly BatchStep[])[] = groups.filter((g) => g.length > 0);
+  for (const g of queue) if (g.length > MAX_BATCH_SIZE) throw new Error(`Assertion failed: a step group holds at most ${MAX_BATCH_SIZE} requests, got ${g.length}`);
+  let inFlight = 0;
+  let pauseMs = 0;
+  let pausing: Promise<void> | null = null;
+  let stopped = false;
+  let waiters: (() => void)[] = [];
+  const notify = (): void => {
+    const w = waiters;
+    waiters = [];
+    for (const f of w) f();
+  };
+  const changed = (): Promise<void> => new Promise((resolve) => waiters.push(resolve));
+  const queuedSteps = (): number => queue.reduce((n, g) => n + g.length, 0);
 
-  while (pending.length > 0) {
-    const batches = pack(pending);
-    const retry: (readonly BatchStep[])[] = [];
-    let waitMs = 0;
-    let stopped = false;
-    const runOne = async (batch: (readonly BatchStep[])[]): Promise<void> => {
-      const steps = batch.flat();
-      for (const g of batch) attempts.set(g, (attempts.get(g) ?? 0) + 1);
-      let responses: Map<string, { status: number; headers: Record<string, string>; body: unknown }>;
-      try {
-        responses = await sendBatch(client, steps);
-      } catch (error) {
-        const appError = toAppError(error, 'POST $batch');
-        const settled: StepResponse[] = [];
-        for (const g of batch) {
-          const n = attempts.get(g) ?? 1;
-          if (isTransient(appError) && n < policy.maxAttempts) {
-            retry.push(g);
-            const retryAfterMs = 'retryAfterMs' in appError ? (appError.retryAfterMs as number | undefined) : undefined;
-            waitMs = Math.max(waitMs, retryDelayMs(n, retryAfterMs, policy, runtime.random));
-          } else {
-            for (const s of g) {
-              const r: StepResponse = { id: s.id, status: 0, headers: {}, body: undefined, error: appError, attempts: n };
-              results.set(s.id, r);
-              settled.push(r);
-            }
-          }
-        }
-        if (settled.length > 0) options.onBatchSettled?.(settled);
-        return;
-      }
+  const settle = (settled: StepResponse[]): void => {
+    for (const r of settled) results.set(r.id, r);
+    if (settled.length > 0) options.onBatchSettled?.(settled);
+  };
+  const retryOrFail = (g: readonly BatchStep[], retryAfterMs: number | undefined, fail: () => StepResponse[]): StepResponse[] => {
+    const n = attempts.get(g) ?? 1;
+    if (n < policy.maxAttempts) {
+      queue.push(g);
+      pauseMs = Math.max(pauseMs, retryDelayMs(n, retryAfterMs, policy, runtime.random));
+      return [];
+    }
+    return fail();
+  };
+
+  const runOne = async (batch: (readonly BatchStep[])[]): Promise<void> => {
+    for (const g of batch) attempts.set(g, (attempts.get(g) ?? 0) + 1);
+    let responses: Map<string, { status: number; headers: Record<string, string>; body: unknown }>;
+    try {
+      responses = await sendBatch(client, batch.flat());
+    } catch (error) {
+      const appError = toAppError(error, 'POST $batch');
+      const retryAfterMs = 'retryAfterMs' in appError ? (appError.retryAfterMs as number | undefined) : undefined;
       const settled: StepResponse[] = [];
       for (const g of batch) {
-        const n = attempts.get(g) ?? 1;
-        const rs = g.map((s) => responses.get(s.id));
-        const throttled = rs.filter((r) => r !== undefined && RETRYABLE_STATUSES.has(r.status));
-        const missing = rs.some((r) => r === undefined);
-        if ((throttled.length > 0 || missing) && n < policy.maxAttempts) {
-          retry.push(g);
-          const retryAfterMs = Math.max(0, ...throttled.map((r) => parseRetryAfter(r?.headers['retry-after']) ?? 0));
-          const hasRetryAfter = throttled.some((r) => r?.headers['retry-after'] !== undefined);
-          waitMs = Math.max(waitMs, retryDelayMs(n, hasRetryAfter ? retryAfterMs : undefined, policy, runtime.random));
-          continue;
-        }
-        for (const s of g) {
+        const fail = (): StepResponse[] => g.map((s) => ({ id: s.id, status: 0, headers: {}, body: undefined, error: appError, attempts: attempts.get(g) ?? 1 }));
+        settled.push(...(isTransient(appError) ? retryOrFail(g, retryAfterMs, fail) : fail()));
+      }
+      settle(settled);
+      return;
+    }
+    const settled: StepResponse[] = [];
+    for (const g of batch) {
+      const n = attempts.get(g) ?? 1;
+      const final = (): StepResponse[] =>
+        g.map((s) => {
           const r = responses.get(s.id);
-          const out: StepResponse = r
+          return r
             ? { id: s.id, status: r.status, headers: r.headers, body: r.body, attempts: n }
             : { id: s.id, status: 0, headers: {}, body: undefined, error: toAppError(new Error('no response for this request in the $batch answer'), `${s.method} ${s.url}`), attempts: n };
-          results.set(s.id, out);
-          settled.push(out);
-        }
+        });
+      const rs = g.map((s) => responses.get(s.id));
+      const throttled = rs.filter((r) => r !== undefined && RETRYABLE_STATUSES.has(r.status));
+      if (throttled.length === 0 && !rs.some((r) => r === undefined)) {
+        settled.push(...final());
+        continue;
       }
-      options.onBatchSettled?.(settled);
-    };
+      const hasRetryAfter = throttled.some((r) => r?.headers['retry-after'] !== undefined);
+      const retryAfterMs = hasRetryAfter ? Math.max(0, ...throttled.map((r) => parseRetryAfter(r?.headers['retry-after']) ?? 0)) : undefined;
+      settled.push(...retryOrFail(g, retryAfterMs, final));
+    }
+    settle(settled);
+  };
 
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < batches.length) {
-        if (options.shouldStop?.()) {
-          stopped = true;
-          return;
-        }
-        const batch = batches[next++] as (readonly BatchStep[])[];
-        await runOne(batch);
+  /** Takes whole groups from the queue head, up to 20 steps. */
+  const take = (): (readonly BatchStep[])[] => {
+    const batch: (readonly BatchStep[])[] = [];
+    let size = 0;
+    while (queue.length > 0 && size + (queue[0] as readonly BatchStep[]).length <= MAX_BATCH_SIZE) {
+      const g = queue.shift() as readonly BatchStep[];
+      batch.push(g);
+      size += g.length;
+    }
+    return batch;
+  };
+
+  const worker = async (): Promise<void> => {
+    for (;;) {
+      if (stopped || options.shouldStop?.()) {
+        stopped = true;
+        return;
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, worker));
-    if (stopped) break;
-    pending = retry;
-    if (pending.length > 0 && waitMs > 0) await runtime.sleep(waitMs);
-  }
+      if (queue.length === 0) {
+        if (inFlight === 0) return;
+        await changed();
+        continue;
+      }
+      // A partial batch waits for the batches in flight: their throttled steps can still fill it.
+      if (queuedSteps() < MAX_BATCH_SIZE && inFlight > 0) {
+        await changed();
+        continue;
+      }
+      if (pausing) {
+        await pausing;
+        continue;
+      }
+      if (pauseMs > 0) {
+        // Every worker waits out the same pause.
+        const p = pauseMs;
+        pauseMs = 0;
+        pausing = runtime.sleep(p).then(() => {
+          pausing = null;
+        });
+        await pausing;
+        continue;
+      }
+      const batch = take();
+      inFlight++;
+      try {
+        await runOne(batch);
+      } finally {
+        inFlight--;
+        notify();
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
   return results;
 }
 

@@ -1,0 +1,275 @@
+/**
+ * Follow-up store figures (#4): Graph requests and SharePoint resource units per operation against the theoretical
+ * minimum, with 0% and 5% injected 429s, plus wall time for 1,000 changed rows at 20 ms injected latency.
+ * The local Graph service runs in this process (port 0, file database in a temp dir). Prints a table, writes
+ * bench-results/store.json; never asserts. Run alone: `node --import tsx scripts/bench/store.ts`.
+ *
+ * requests = HTTP requests the client sent (each `$batch` counts once; RetryHandler retries and SharePoint REST
+ * calls included). resourceUnits = what the service charged (SharePoint counts each `$batch` sub-request).
+ */
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+import type { FetchOptions } from '@microsoft/microsoft-graph-client';
+import { Agent } from 'undici';
+
+import type { Report, Row } from '../../src/core/model/schema.js';
+import { secretariatActor } from '../../src/core/permissions/rules.js';
+import type { StoredRow } from '../../src/core/ports.js';
+import { createLocalGraph, type LocalGraph } from '../../src/emulator/index.js';
+import { runBatched } from '../../src/graph/batch.js';
+import { createGraphClient, staticTokenProvider, type GraphConnection } from '../../src/graph/create-graph-client.js';
+import { minimumBatches, openGraphFollowUpStore, type GraphFollowUpStore } from '../../src/graph/graph-follow-up-store.js';
+import { provisionSite } from '../../src/graph/provision.js';
+import { importBytes } from '../../src/io/import.js';
+
+export interface StoreFigure {
+  name: string;
+  requests: number;
+  minimumRequests: number;
+  resourceUnits: number;
+  ms: number;
+}
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const FY = 2024;
+const ORG = 'soumu';
+/** Rows per division in the synthetic report: the division sizes the figures need, plus background rows. */
+const DIVISION_ROWS: [string, number][] = [
+  ['div-somu', 50],
+  ['div-kikaku', 500],
+  ['div-gyokan', 1000],
+  ['div-jichi', 200],
+  ['div-joho', 250],
+];
+
+function syntheticReport(): Report {
+  const rows: Row[] = [];
+  let i = 0;
+  for (const [division, n] of DIVISION_ROWS) {
+    for (let k = 0; k < n; k++, i++) {
+      rows.push({
+        key: `L-R7/${division}/${k + 1}`,
+        kind: 'initiative',
+        sortOrder: i,
+        parentKey: null,
+        level: 1,
+        majorItem: '働き方改革',
+        majorItemRaw: '働き方改革',
+        markerRaw: `${k + 1}.`,
+        markerNorm: String(k + 1),
+        title: `取組 ${i + 1}（${division}）`,
+        titleRich: null,
+        focusItem: null,
+        splitKind: null,
+        status: 'implemented',
+        statusRaw: '実施',
+        reasonNotPlanned: null,
+        narrative: `【継続】取組 ${i + 1} として、テレワーク実施要領を周知し、管理職向け研修を実施した。`,
+        narrativeRaw: `<p>【継続】取組 ${i + 1} として、テレワーク実施要領を周知し、管理職向け研修を実施した。</p>`,
+        outcome: null,
+        outcomeRaw: null,
+        tags: ['継続'],
+        entries: [{ tag: '継続', text: `取組 ${i + 1} として、テレワーク実施要領を周知し、管理職向け研修を実施した。` }],
+        crossRef: null,
+        guidelineRefs: [],
+        guidelineRefsRaw: null,
+        indicatorCode: null,
+        indicatorValues: [],
+        surveyCode: null,
+        surveyAnswers: [],
+        division,
+        reviewState: 'unreviewed',
+        source: { file: 'bench-synthetic.txt', line: i + 3 },
+        cells: [{ text: `取組 ${i + 1}`, line: i + 3, col: 0, role: 'title' }],
+      });
+    }
+  }
+  return {
+    key: `${ORG}/${FY}/bench`,
+    organization: '総務省',
+    organizationCode: ORG,
+    organizationSource: 'option',
+    fiscalYear: FY,
+    cycleLabel: '令和6年度',
+    implementationYear: null,
+    layout: 'L-R7',
+    title: 'ベンチマーク用フォローアップ',
+    titleRaw: ['ベンチマーク用フォローアップ'],
+    coverNote: null,
+    noRowsReason: null,
+    focusItems: [],
+    rows,
+    issues: [],
+    reviewState: 'unreviewed',
+    source: { file: 'bench-synthetic.txt', line: 1 },
+  };
+}
+
+/** The sample document with the most rows, imported with the real importer. */
+function largestSample(): { file: string; reports: Report[] } {
+  const dir = join(ROOT, 'samples');
+  let best: { file: string; reports: Report[] } = { file: '', reports: [] };
+  const count = (rs: Report[]): number => rs.reduce((n, r) => n + r.rows.length, 0);
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.txt')).sort()) {
+    const result = importBytes(f, readFileSync(join(dir, f)));
+    const reports = result.reports.filter((r) => r.fiscalYear !== null && r.organizationCode !== null);
+    if (count(reports) > count(best.reports)) best = { file: f, reports };
+  }
+  return best;
+}
+
+interface Ctx {
+  graph: LocalGraph;
+  connection: GraphConnection;
+  store: GraphFollowUpStore;
+  current: Map<string, StoredRow>;
+}
+
+/** Logical requests per figure (before RetryHandler), printed beside the network requests. */
+const logical = new Map<string, number>();
+
+async function measure(ctx: Ctx, name: string, minimumRequests: number, op: () => Promise<void>): Promise<StoreFigure> {
+  ctx.graph.resetStats();
+  ctx.connection.resetCounters();
+  const t0 = performance.now();
+  await op();
+  const ms = Math.round(performance.now() - t0);
+  const { attempts, sharePointRest } = ctx.connection.counters;
+  logical.set(name, ctx.connection.counters.logical + sharePointRest);
+  return { name, requests: attempts + sharePointRest, minimumRequests, resourceUnits: ctx.graph.stats().resourceUnits, ms };
+}
+
+/** Saves a new Outcome on `rows` and checks every row was saved; returns the item ids. */
+async function saveOutcome(ctx: Ctx, rows: StoredRow[], tag: string): Promise<void> {
+  const results = await ctx.store.saveChanges(rows.map((r) => ({ base: r, mine: { ...r, row: { ...r.row, outcome: `${tag} ${r.row.sortOrder}` } } })));
+  const bad = results.filter((r) => r.outcome !== 'saved');
+  if (bad.length > 0) throw new Error(`${tag}: ${bad.length} rows not saved (first: ${bad[0]?.outcome} ${bad[0]?.error?.message ?? ''})`);
+  for (const r of results) if (r.stored) ctx.current.set(r.stored.rowKey, r.stored);
+}
+
+/** Version counts of items (via an uncounted admin connection). */
+async function versionCounts(admin: GraphConnection, rowsPath: string, rows: StoredRow[]): Promise<Map<string, number>> {
+  const responses = await runBatched(admin.client, rows.map((r) => [{ id: r.itemId, method: 'GET' as const, url: `${rowsPath}/${r.itemId}/versions?$select=id` }]));
+  return new Map(rows.map((r) => [r.itemId, ((responses.get(r.itemId)?.body as { value?: unknown[] } | undefined)?.value ?? []).length]));
+}
+
+function divisionRows(ctx: Ctx, division: string): StoredRow[] {
+  return [...ctx.current.values()].filter((r) => r.row.division === division).sort((a, b) => a.row.sortOrder - b.row.sortOrder);
+}
+
+export async function runStoreBench(): Promise<StoreFigure[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-store-'));
+  const graph = await createLocalGraph({ dbPath: join(dir, 'bench.db'), port: 0, certDir: join(dir, 'certs') });
+  const dispatcher = new Agent({ connect: { ca: graph.ca } });
+  const connect = (user?: string): GraphConnection =>
+    createGraphClient({
+      baseUrl: graph.graphUrl,
+      tokenProvider: staticTokenProvider(graph.tokenFor(user)),
+      fetchOptions: { dispatcher } as unknown as FetchOptions,
+      retry: { delaySeconds: 0, maxRetries: 8 },
+    });
+  const figures: StoreFigure[] = [];
+  try {
+    const admin = connect();
+    const siteUrl = `${graph.url}/sites/followup`;
+    await provisionSite(admin, siteUrl);
+    const connection = connect();
+    const store = await openGraphFollowUpStore({ connection, site: siteUrl, actor: secretariatActor() });
+    const report = syntheticReport();
+    await store.importReport(report);
+    const ctx: Ctx = { graph, connection, store, current: new Map() };
+    for (const r of (await store.openOrganization(FY, ORG)).rows) ctx.current.set(r.rowKey, r);
+    const rowsPath = `/sites/${store.site.id}/lists/${store.rowsListId}/items`;
+
+    // Reads.
+    figures.push(await measure(ctx, 'open a division (50 rows)', 1, async () => void (await store.openDivision(FY, ORG, 'div-somu'))));
+    figures.push(await measure(ctx, 'open a division (500 rows)', 1, async () => void (await store.openDivision(FY, ORG, 'div-kikaku'))));
+    const total = report.rows.length;
+    figures.push(await measure(ctx, `open a ministry (${total} rows)`, Math.ceil(total / 5000), async () => void (await store.openOrganization(FY, ORG))));
+
+    // Writes at 0% faults.
+    for (const n of [1, 20, 200, 1000]) {
+      figures.push(await measure(ctx, `save ${n} changed rows`, minimumBatches(n), () => saveOutcome(ctx, divisionRows(ctx, 'div-gyokan').slice(0, n), `save${n}`)));
+    }
+
+    // Import of the largest sample document.
+    const sample = largestSample();
+    const sampleRows = sample.reports.reduce((n, r) => n + r.rows.length, 0);
+    const sampleMin = sample.reports.reduce((n, r) => n + 1 + minimumBatches(r.rows.length + 1), 0);
+    figures.push(
+      await measure(ctx, `import ${sample.file} (${sample.reports.length} report(s), ${sampleRows} rows)`, sampleMin, async () => {
+        for (const r of sample.reports) {
+          const s = await store.importReport(r);
+          if (!s.complete) throw new Error(`import of ${r.key} incomplete`);
+        }
+      }),
+    );
+
+    // Refresh.
+    const somu = await store.openDivision(FY, ORG, 'div-somu');
+    let cursor = somu.cursor;
+    figures.push(
+      await measure(ctx, 'refresh with nothing changed', 1, async () => {
+        const r = await store.refresh(cursor);
+        if (r.changed.length !== 0) throw new Error(`refresh returned ${r.changed.length} rows`);
+        cursor = r.cursor;
+      }),
+    );
+    const other = await openGraphFollowUpStore({ connection: connect(), site: siteUrl, actor: secretariatActor() });
+    const remote = await other.saveChanges(somu.rows.slice(0, 10).map((r) => ({ base: r, mine: { ...r, row: { ...r.row, reasonNotPlanned: 'remote' } } })));
+    if (remote.some((r) => r.outcome !== 'saved')) throw new Error('remote changes failed');
+    figures.push(
+      await measure(ctx, 'refresh after 10 remote changes', 1, async () => {
+        const r = await store.refresh(cursor);
+        if (r.changed.length !== 10) throw new Error(`refresh returned ${r.changed.length} rows, expected 10`);
+      }),
+    );
+    for (const r of remote) if (r.stored) ctx.current.set(r.stored.rowKey, r.stored);
+
+    // Writes at 5% injected 429, each landing exactly once (one new version per row).
+    for (const n of [20, 200, 1000]) {
+      const rows = divisionRows(ctx, 'div-gyokan').slice(0, n);
+      const before = await versionCounts(admin, rowsPath, rows);
+      graph.setFaults({ rate429: 0.05, retryAfterSeconds: 0, seed: 1000 + n });
+      const fig = await measure(ctx, `save ${n} changed rows, 5% 429`, minimumBatches(n), () => saveOutcome(ctx, rows, `storm${n}`));
+      graph.setFaults({ rate429: 0 });
+      const after = await versionCounts(admin, rowsPath, rows);
+      const once = rows.every((r) => (after.get(r.itemId) ?? 0) === (before.get(r.itemId) ?? 0) + 1);
+      if (!once) throw new Error(`${fig.name}: a write did not land exactly once`);
+      const name = `${fig.name} (landed once: yes)`;
+      logical.set(name, logical.get(fig.name) ?? fig.requests);
+      figures.push({ ...fig, name });
+    }
+
+    // Wall time with 20 ms injected latency per HTTP request.
+    graph.setFaults({ latencyMs: 20 });
+    figures.push(await measure(ctx, 'save 1000 changed rows, 20 ms latency', minimumBatches(1000), () => saveOutcome(ctx, divisionRows(ctx, 'div-gyokan'), 'latency')));
+    graph.setFaults({ latencyMs: 0 });
+  } finally {
+    await graph.close();
+    await dispatcher.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  const pad = (s: string | number, n: number): string => String(s).padStart(n);
+  process.stdout.write(`\nfollow-up store (#4) — requests and resource units per operation\n`);
+  process.stdout.write('requests = HTTP requests sent; logical = before RetryHandler (whole-request retries excluded)\n');
+  process.stdout.write(`${'operation'.padEnd(62)}${pad('requests', 9)}${pad('logical', 8)}${pad('minimum', 8)}${pad('over', 6)}${pad('RU', 6)}${pad('ms', 7)}\n`);
+  const pct = (a: number, b: number): string => (b > 0 ? `${Math.round(((a - b) / b) * 100)}%` : '');
+  for (const f of figures) {
+    const l = logical.get(f.name) ?? f.requests;
+    process.stdout.write(`${f.name.padEnd(62)}${pad(f.requests, 9)}${pad(l, 8)}${pad(f.minimumRequests, 8)}${pad(pct(l, f.minimumRequests), 6)}${pad(f.resourceUnits, 6)}${pad(f.ms, 7)}\n`);
+  }
+  const out = join(ROOT, 'bench-results');
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, 'store.json'), `${JSON.stringify(figures, null, 2)}\n`);
+  process.stdout.write(`written: bench-results/store.json\n`);
+  return figures;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await runStoreBench();
+}
