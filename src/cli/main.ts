@@ -2,7 +2,7 @@
  * `followup` command line (#2 import/render; later issues add commands).
  * stdout carries data (JSON, rendered documents); stderr carries the human summary and errors.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -21,23 +21,32 @@ const USAGE = `usage:
   followup provision --site <site URL or host:/path>
 `;
 
+/** A file-level error issue for a path that cannot be read as a document (the importer never sees it). */
+function readIssue(path: string, code: string, message: string, messageEn: string): ImportResult {
+  return { reports: [], plans: [], issues: [{ severity: 'error', code, file: basename(path) || path, line: 0, field: 'file', value: path, message, messageEn }] };
+}
+
+function readOne(path: string, org: string | undefined): ImportResult {
+  let bytes: Uint8Array;
+  try {
+    if (statSync(path).isDirectory()) {
+      return readIssue(path, 'NOT_A_FILE', `${path}: ディレクトリです。取り込む文書ファイルを指定してください。`, `${path}: is a directory; give the document files to import.`);
+    }
+    bytes = readFileSync(path);
+  } catch (error) {
+    // Reported as an issue for this path so the other files of the batch are still imported.
+    const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
+    if (code === 'ENOENT') {
+      return readIssue(path, 'FILE_NOT_FOUND', `${path}: ファイルが見つかりません。`, `${path}: no such file.`);
+    }
+    const why = error instanceof Error ? error.message : String(error);
+    return readIssue(path, 'READ_FAILED', `${path}: ファイルを読めません（${why}）。`, `${path}: cannot read the file (${why}).`);
+  }
+  return importBytes(basename(path), bytes, org ? { org } : {});
+}
+
 function readImport(files: string[], org: string | undefined): ImportResult {
-  return mergeResults(
-    files.map((f) => {
-      let bytes: Uint8Array;
-      try {
-        bytes = readFileSync(f);
-      } catch (error) {
-        const why = error instanceof Error ? error.message : String(error);
-        return {
-          reports: [],
-          plans: [],
-          issues: [{ severity: 'error' as const, code: 'READ_FAILED', file: basename(f), line: 0, message: `ファイルを読めません: ${why}`, messageEn: `Cannot read the file: ${why}` }],
-        };
-      }
-      return importBytes(basename(f), bytes, org ? { org } : {});
-    }),
-  );
+  return mergeResults(files.map((f) => readOne(f, org)));
 }
 
 const importCommand: Command = async (argv) => {
@@ -91,7 +100,16 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(USAGE);
     return 2;
   }
-  return command(rest);
+  try {
+    return await command(rest);
+  } catch (error) {
+    // node:util parseArgs throws TypeError with code ERR_PARSE_ARGS_* on unknown or malformed options: a usage error.
+    if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`error: ${error.message}\n${USAGE}`);
+      return 2;
+    }
+    throw error;
+  }
 }
 
 process.exitCode = await main(process.argv.slice(2));
