@@ -20,8 +20,42 @@ const fileIssue = (file: string, code: string, message: string, messageEn: strin
 
 const empty = (issues: ImportIssue[]): ImportResult => ({ reports: [], plans: [], issues });
 
-/** Decodes a file's bytes as UTF-8 text. Returns an issue instead when the bytes are binary or not UTF-8. */
-export function decodeSource(file: string, bytes: Uint8Array): { doc: SourceDoc } | { issue: ImportIssue } {
+/**
+ * Where UTF-8 decoding first fails: byte offset, and whether the bad bytes are only an incomplete sequence at the very
+ * end (a file cut inside a multi-byte character). Null when the bytes are valid UTF-8.
+ */
+export function findInvalidUtf8(bytes: Uint8Array): { offset: number; truncatedTail: boolean } | null {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i] ?? 0;
+    const need = b < 0x80 ? 0 : b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
+    if (need < 0) return { offset: i, truncatedTail: false };
+    for (let k = 1; k <= need; k++) {
+      if (i + k >= bytes.length) return { offset: i, truncatedTail: true };
+      const c = bytes[i + k] ?? 0;
+      // The second byte of E0/ED/F0/F4 has a narrower range (no overlongs, no surrogates, nothing above U+10FFFF).
+      const lo = k === 1 && b === 0xe0 ? 0xa0 : k === 1 && b === 0xf0 ? 0x90 : 0x80;
+      const hi = k === 1 && b === 0xed ? 0x9f : k === 1 && b === 0xf4 ? 0x8f : 0xbf;
+      if (c < lo || c > hi) return { offset: i, truncatedTail: false };
+    }
+    i += need + 1;
+  }
+  return null;
+}
+
+/** 1-based line of a byte offset (counts LF bytes before it; CR-only files are not produced by the exports we read). */
+const lineOfOffset = (bytes: Uint8Array, offset: number): number => {
+  let line = 1;
+  for (let i = 0; i < offset; i++) if (bytes[i] === 0x0a) line++;
+  return line;
+};
+
+/**
+ * Decodes a file's bytes as UTF-8 text. Returns an issue instead when the bytes are binary or not UTF-8 (naming the
+ * line of the first bad byte). A file cut inside its last character is decoded up to the cut, with an error issue
+ * (`warning` is the importer's business; a cut file is always an error).
+ */
+export function decodeSource(file: string, bytes: Uint8Array): { doc: SourceDoc; issue?: ImportIssue } | { issue: ImportIssue } {
   if (bytes.length === 0) {
     return { issue: fileIssue(file, 'EMPTY_FILE', 'ファイルが空です。', 'The file is empty.') };
   }
@@ -31,16 +65,41 @@ export function decodeSource(file: string, bytes: Uint8Array): { doc: SourceDoc 
       issue: fileIssue(file, 'BINARY_FILE', 'バイナリファイルです（NUL バイトを含む）。テキスト（UTF-8）の表を指定してください。', 'The file is binary (contains NUL bytes); expected a UTF-8 text table.'),
     };
   }
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    // The decoder's error carries no position; the message below says what to do, which is what the user needs.
+  const bad = findInvalidUtf8(bytes);
+  if (bad && !bad.truncatedTail) {
+    const line = lineOfOffset(bytes, bad.offset);
+    const hex = Array.from(bytes.subarray(bad.offset, bad.offset + 2), (x) => x.toString(16).padStart(2, '0')).join(' ');
     return {
-      issue: fileIssue(file, 'NOT_UTF8', 'UTF-8 として読めません（Shift_JIS 等の場合は UTF-8 に変換してください）。', 'The file is not valid UTF-8 (convert Shift_JIS and other encodings to UTF-8).'),
+      issue: {
+        ...fileIssue(
+          file,
+          'NOT_UTF8',
+          `${file} ${line}行目: UTF-8 として読めないバイト（${hex}、オフセット ${bad.offset}）があります。Shift_JIS 等の場合は UTF-8 に変換してください。`,
+          `${file} line ${line}: bytes that are not UTF-8 (${hex} at byte offset ${bad.offset}); convert Shift_JIS and other encodings to UTF-8.`,
+          line,
+        ),
+        field: 'encoding',
+        value: hex,
+      },
     };
   }
-  return { doc: toSourceDoc(file, text) };
+  const end = bad ? bad.offset : bytes.length;
+  const doc = toSourceDoc(file, new TextDecoder('utf-8').decode(bytes.subarray(0, end)));
+  if (!bad) return { doc };
+  const line = doc.lines.length;
+  return {
+    doc,
+    issue: {
+      ...fileIssue(
+        file,
+        'TRUNCATED_FILE',
+        `${file} ${line}行目: ファイルが文字の途中で終わっています（最後の ${bytes.length - end} バイトは不完全な文字）。ファイルが途中で切れており、最後の行は不完全です。`,
+        `${file} line ${line}: the file ends inside a character (the last ${bytes.length - end} bytes are an incomplete character); the file was cut short and its last line is incomplete.`,
+        line,
+      ),
+      field: 'encoding',
+    },
+  };
 }
 
 /** Builds a SourceDoc from text: strips a BOM, splits on CRLF/LF/CR. */
@@ -99,8 +158,14 @@ export function importDocument(doc: SourceDoc, options: ImportOptions = {}): Imp
 /** Imports bytes (as read from disk or an upload). */
 export function importBytes(file: string, bytes: Uint8Array, options: ImportOptions = {}): ImportResult {
   const decoded = decodeSource(file, bytes);
-  if ('issue' in decoded) return empty([decoded.issue]);
-  return importDocument(decoded.doc, options);
+  if (!('doc' in decoded)) return empty([decoded.issue]);
+  const result = importDocument(decoded.doc, options);
+  if (!decoded.issue) return result;
+  // The cut is an error of the file; the row holding the last line is named so it is never taken as complete.
+  const lastLine = decoded.doc.lines.length;
+  const holder = [...result.reports.flatMap((r) => r.rows)].reverse().find((row) => row.source.line <= lastLine);
+  const issue: ImportIssue = holder ? { ...decoded.issue, rowKey: holder.key } : decoded.issue;
+  return { ...result, issues: [issue, ...result.issues] };
 }
 
 /** Concatenates results of several files. */

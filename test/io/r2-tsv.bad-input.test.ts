@@ -30,6 +30,8 @@ describe('L-R2 import of a truncated file', () => {
     expect(codes).toEqual([
       ['TRUNCATED_ROW', 7, 'L-R2/働き方改革/1'],
       ['TRUNCATED_CELL', 7, 'L-R2/働き方改革/1'],
+      // The template's last 大項目 (その他) never came: the report as a whole is incomplete too.
+      ['TRUNCATED_DOCUMENT', 7, 'L-R2/働き方改革/1'],
     ]);
   });
 });

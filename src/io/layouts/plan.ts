@@ -320,6 +320,7 @@ function parsePlan(doc: SourceDoc): ImportResult {
     (current as Unit | null)?.lines.push(line);
   }
   close();
+  checkPlanEnd(file, sections, all[all.length - 1], issues);
 
   const planItems = toPlanItems(units, file, issues);
   const identity = readIdentity(doc, file, issues);
@@ -403,6 +404,26 @@ function toPlanItems(units: Unit[], file: string, issues: ImportIssue[]): PlanIt
     }
   });
   return items;
+}
+
+/**
+ * A plan under the guideline ends with its part on 推進体制 (001: Ⅴ 推進体制等) and with a full sentence. A file cut
+ * short lacks one or both; the plan is then reported as incomplete instead of passing as a whole plan.
+ */
+function checkPlanEnd(file: string, sections: readonly Section[], last: { no: number; text: string } | undefined, issues: ImportIssue[]): void {
+  if (!last) return;
+  const parts = sections.filter((x) => !x.path.includes('-'));
+  if (parts.length > 0 && !parts.some((x) => x.title.includes('推進体制'))) {
+    issues.push(
+      makeIssue('error', 'TRUNCATED_DOCUMENT', file, last.no, `計画の最後の部（推進体制等）がありません（最後の部は「${parts[parts.length - 1]?.marker ?? ''} ${parts[parts.length - 1]?.title ?? ''}」）。ファイルが途中で切れている可能性があり、計画は不完全です。`, `The plan's last part (推進体制等) is missing (the last part is "${parts[parts.length - 1]?.marker ?? ''} ${parts[parts.length - 1]?.title ?? ''}"); the file may be cut short and the plan is incomplete.`, { field: 'sections' }),
+    );
+  }
+  const end = last.text.trim();
+  if (!/[。．.）)」』】]$/u.test(end)) {
+    issues.push(
+      makeIssue('warning', 'POSSIBLY_TRUNCATED', file, last.no, `文書が文の途中で終わっている可能性があります（末尾「${end.slice(-10)}」）。原本で確認してください。`, `The document may end in the middle of a sentence (ends with "${end.slice(-10)}"); check the original.`, { field: 'body', value: end.slice(-40) }),
+    );
+  }
 }
 
 interface Identity {

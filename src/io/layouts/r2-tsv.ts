@@ -21,6 +21,8 @@ import type { ImportOptions, LayoutImporter, SourceDoc } from '../types.js';
 
 /** 大項目 of the 令和2年度 template; the second is reconstructed from its garbled vertical prints (§6.4). */
 export const R2_MAJOR_ITEMS = ['働き方改革', '育児・介護等と両立して活躍できるための改革', '女性の活躍推進のための改革', 'その他'] as const;
+/** The template's last part: a file without it was cut short (TRUNCATED_DOCUMENT). */
+const R2_LAST_MAJOR_ITEM = R2_MAJOR_ITEMS[3];
 
 const TITLE = /^(?:#+\s*)?(?:令和|平成)\s*[0-9０-９元]+\s*年度\s*.*取組計画等の?フォローアップ\s*$/;
 const R2_COLUMNS: readonly ColumnSpec[] = [
@@ -144,6 +146,11 @@ function parse(doc: SourceDoc, options: ImportOptions): ImportResult {
   const org = resolveOrganization(doc, null, options, b.firstLine, b.issues);
   const { fiscalYear, cycleLabel } = readCycle(title);
   flagNonCp932(b);
+  b.checkTemplateEnd(
+    b.rows.some((r) => r.majorItem === R2_LAST_MAJOR_ITEM),
+    `大項目「${R2_LAST_MAJOR_ITEM}」`,
+    `the 大項目 「${R2_LAST_MAJOR_ITEM}」`,
+  );
   const report = b.build({
     key: `${org.organizationCode ?? org.organization ?? 'unknown'}/${fiscalYear ?? 'unknown'}/L-R2`,
     ...org,

@@ -27,6 +27,8 @@ const PRINTED_ORG = /^\s*(?:令和|平成)\s*[0-9０-９元]+\s*年度\s*(\S+?)�
 
 /** 大項目 of the 令和5年度 template (§3.5). */
 export const R5_MAJOR_ITEMS = ['ワークライフバランスの推進のための働き方改革', '女性の活躍推進のための改革', '推進体制等'] as const;
+/** The 全体像 template's last part: a file without it was cut short (TRUNCATED_DOCUMENT). */
+const R5_LAST_MAJOR_ITEM = R5_MAJOR_ITEMS[2];
 
 const FOCUS_COLUMNS: readonly ColumnSpec[] = [exactColumn('focus', '重点項目'), exactColumn('A', 'A'), exactColumn('B', 'B')];
 const OVERVIEW_COLUMNS: readonly ColumnSpec[] = [
@@ -183,6 +185,13 @@ function finishReport(doc: SourceDoc, b: ReportBuilder, options: ImportOptions):
   }
   flagNonCp932(b);
   const layout: Layout = b.layout;
+  if (layout === 'L-R5-OVERVIEW') {
+    b.checkTemplateEnd(
+      b.rows.some((r) => r.majorItem === R5_LAST_MAJOR_ITEM),
+      `大項目「${R5_LAST_MAJOR_ITEM}」`,
+      `the 大項目 「${R5_LAST_MAJOR_ITEM}」`,
+    );
+  }
   const focusItems =
     layout === 'L-R5-FOCUS' ? b.rows.map((r, i) => ({ name: r.title, number: null, printedOrder: i })) : [];
   return b.build({

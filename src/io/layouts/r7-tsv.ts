@@ -84,6 +84,12 @@ function parse(doc: SourceDoc, options: ImportOptions): ImportResult {
   const org = resolveOrganization(doc, null, options, b.firstLine, b.issues);
   const { fiscalYear, cycleLabel } = readCycle(title);
   flagNonCp932(b);
+  // The 令和7年度 template ends with item 6 (推進体制・実態把握) and its 調査 rows; without item 6 the file was cut short.
+  b.checkTemplateEnd(
+    b.rows.some((r) => r.markerNorm === R7_LAST_ITEM_MARKER),
+    `項目「${R7_LAST_ITEM_MARKER}」`,
+    `item 「${R7_LAST_ITEM_MARKER}」`,
+  );
   const report = b.build({
     key: `${org.organizationCode ?? org.organization ?? 'unknown'}/${fiscalYear ?? 'unknown'}/L-R7`,
     ...org,
@@ -92,6 +98,8 @@ function parse(doc: SourceDoc, options: ImportOptions): ImportResult {
   });
   return { reports: [report], plans: [], issues: fileIssues.issues };
 }
+
+const R7_LAST_ITEM_MARKER = '6';
 
 function parseLine(b: ReportBuilder, g: GridLine, cols: Map<string, number>, isLast: boolean): void {
   const cItem = cols.get('item') ?? 0;

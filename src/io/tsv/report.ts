@@ -46,6 +46,25 @@ export class ReportBuilder {
     return row;
   }
 
+  /**
+   * Flags a report whose template's last part never appears (a file cut at a line boundary leaves no cut cell behind).
+   * `expected` names the part as the layout prints it (e.g. 大項目「推進体制等」).
+   */
+  checkTemplateEnd(found: boolean, expectedJa: string, expectedEn: string): void {
+    const last = this.lastRow;
+    if (found || !last) return;
+    const lastLine = Math.max(last.source.line, ...last.cells.map((c) => c.line));
+    this.issue({
+      severity: 'error',
+      code: 'TRUNCATED_DOCUMENT',
+      line: lastLine,
+      field: 'layout',
+      rowKey: last.key,
+      message: `${this.file} ${lastLine}行目: 様式の最後の部分（${expectedJa}）がありません。ファイルが途中で切れている可能性があり、表は不完全です。`,
+      messageEn: `${this.file} line ${lastLine}: the layout's last part (${expectedEn}) is missing; the file may be cut short and the table is incomplete.`,
+    });
+  }
+
   get lastRow(): Row | undefined {
     return this.rows[this.rows.length - 1];
   }
@@ -100,6 +119,34 @@ export class ReportBuilder {
     }
     if (!isLastLine) return;
     const lastCell = g.cells[g.cells.length - 1] ?? '';
+    const col = g.cells.length - 1;
+    if (!isCutHtml(lastCell) && !isBlankText(lastCell)) {
+      // The file ends inside this cell (no tab after it). The seeds end with a tab (000, 003) or a full stop (004).
+      const open = unclosedBracket(lastCell);
+      if (open !== null) {
+        this.issue({
+          severity: 'error',
+          code: 'TRUNCATED_CELL',
+          line: g.line,
+          col,
+          rowKey,
+          value: lastCell.slice(-40),
+          message: `${this.file} ${g.line}行目 ${col}列: ファイルがセルの途中で終わっています（「${open}」が閉じていません）。この行は不完全です。`,
+          messageEn: `${this.file} line ${g.line} col ${col}: the file ends inside the cell (「${open}」 is never closed); the row is incomplete.`,
+        });
+      } else if (!CELL_END.test(lastCell.trimEnd())) {
+        this.issue({
+          severity: 'warning',
+          code: 'POSSIBLY_TRUNCATED',
+          line: g.line,
+          col,
+          rowKey,
+          value: lastCell.slice(-40),
+          message: `${this.file} ${g.line}行目 ${col}列: ファイルが文の途中で終わっている可能性があります（末尾「${lastCell.trimEnd().slice(-10)}」）。原本で確認してください。`,
+          messageEn: `${this.file} line ${g.line} col ${col}: the file may end in the middle of a sentence (ends with "${lastCell.trimEnd().slice(-10)}"); check the original.`,
+        });
+      }
+    }
     if (isCutHtml(lastCell)) {
       this.issue({
         severity: 'error',
@@ -112,6 +159,24 @@ export class ReportBuilder {
       });
     }
   }
+}
+
+/** Characters a complete cell ends with when the file stops right after it (sentence end, closing bracket, tag, %). */
+const CELL_END = /[。．.）)」』】>%％！？!?]$/u;
+
+const BRACKETS: readonly (readonly [string, string])[] = [
+  ['【', '】'],
+  ['「', '」'],
+  ['（', '）'],
+  ['『', '』'],
+];
+
+/** The first opening bracket (【「（『) left unclosed at the end of a cell, or null. */
+export function unclosedBracket(cell: string): string | null {
+  for (const [open, close] of BRACKETS) {
+    if (cell.lastIndexOf(open) > cell.lastIndexOf(close)) return open;
+  }
+  return null;
 }
 
 /**
