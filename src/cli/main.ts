@@ -58,7 +58,7 @@ const importCommand: Command = async (argv) => {
   const result = readImport(positionals, values.org);
   if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   process.stderr.write(summarize(result));
-  const hasErrors = [...result.issues, ...result.reports.flatMap((r) => r.issues)].some((i) => i.severity === 'error');
+  const hasErrors = [...result.issues, ...result.reports.flatMap((r) => r.issues), ...result.plans.flatMap((p) => p.issues)].some((i) => i.severity === 'error');
   const nothing = result.reports.length === 0 && result.plans.length === 0;
   return nothing ? 1 : hasErrors ? 3 : 0;
 };
