@@ -1,30 +1,66 @@
 /**
- * `npm start` (#2 interim): serves, on localhost only, a page listing the imported sample documents.
- * The local Graph-compatible service (#3) replaces this with the full embedded default.
+ * `npm start [-- --reset]`: the product on the embedded default, on https://localhost:PORT only (PORT, default 3000).
+ * The web app and the Graph endpoint share the origin; the site is provisioned and seeded from samples/ through Graph.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { join } from 'node:path';
+import { DB_ENV, DEFAULT_DB_PATH, DEMO_DIRECTORY, resetDatabase } from '../emulator/index.js';
+import { startEmbedded, type Embedded } from './embedded.js';
+import { createWebApp, type WebAppDeps } from './web/pages.js';
 
-import { importBytes, mergeResults } from '../io/import.js';
-
-const SAMPLES = join(import.meta.dirname, '..', '..', 'samples');
+const dbPath = process.env[DB_ENV] ?? DEFAULT_DB_PATH;
 const port = Number(process.env.PORT ?? 3000);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  process.stderr.write(`PORT must be a port number (0–65535), got ${JSON.stringify(process.env.PORT)}\n`);
+  process.exit(2);
+}
+if (process.argv.includes('--reset')) {
+  resetDatabase(dbPath);
+  process.stdout.write(`reset: removed ${dbPath}; the demo data is re-created from samples/\n`);
+}
 
-const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c);
+let deps: WebAppDeps | null = null;
+let embedded: Embedded;
+try {
+  embedded = await startEmbedded({ dbPath, port, env: process.env, requestHandler: createWebApp(() => deps) });
+} catch (error) {
+  const why = error instanceof Error ? error.message : String(error);
+  const hint = /EADDRINUSE/.test(why) ? ` (port ${port} is in use: set PORT, e.g. PORT=3100 npm start)` : '';
+  process.stderr.write(`followup: could not start: ${why}${hint}\n`);
+  process.exit(1);
+}
+const { graph } = embedded;
+const site = `${graph.url}${graph.site.path}`;
+deps = {
+  store: embedded.store,
+  samples: embedded.samples,
+  directory: DEMO_DIRECTORY,
+  urls: { web: `${graph.url}/`, graph: graph.graphUrl, site, signin: `${graph.url}/_local/signin` },
+};
 
-const files = readdirSync(SAMPLES).filter((f) => f.endsWith('.txt')).sort();
-const result = mergeResults(files.map((f) => importBytes(f, readFileSync(join(SAMPLES, f)))));
-const rows = result.reports
-  .map((r) => `<tr><td>${esc(r.source.file)}</td><td>${esc(r.layout)}</td><td>${esc(r.organization ?? '—')}</td><td>${esc(r.cycleLabel ?? '')}</td><td>${r.rows.length}</td><td>${r.issues.length}</td></tr>`)
-  .join('');
-const html = `<!doctype html><html lang="ja"><meta charset="utf-8"><title>取組計画等のフォローアップ</title>
-<h1>取組計画等のフォローアップ — サンプル文書</h1>
-<table><thead><tr><th>ファイル</th><th>様式</th><th>府省等</th><th>年度</th><th>行数</th><th>取込課題</th></tr></thead><tbody>${rows}</tbody></table></html>`;
+const { created, assigned, provisioned } = embedded.seeded;
+process.stdout.write(
+  [
+    `取組計画等のフォローアップ — embedded default (database ${dbPath})`,
+    `  web app:          ${graph.url}/   (self-signed certificate in ./data/certs: accept it once in the browser)`,
+    `  Graph v1.0:       ${graph.graphUrl}`,
+    `  demo site:        ${graph.graphUrl}/sites/localhost:/sites/followup   (id ${graph.site.id})`,
+    `  $batch:           ${graph.graphUrl}/$batch`,
+    `  SharePoint REST:  ${site}/_api/web`,
+    `  local sign-in:    ${graph.url}/_local/signin   (tokens: npx followup dev-token [user])`,
+    `  faults / stats:   ${graph.url}/_local/faults   ${graph.url}/_local/stats`,
+    `  seeded:           ${provisioned.length ? `provisioned ${provisioned.length} steps, ` : ''}${created} rows created, ${assigned} rows assigned to divisions (${embedded.samples.reports.length} reports from samples/)`,
+    'Ctrl+C stops.',
+    '',
+  ].join('\n'),
+);
 
-createServer((_req, res) => {
-  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-  res.end(html);
-}).listen(port, '127.0.0.1', () => {
-  process.stdout.write(`followup: http://localhost:${port}/ (${result.reports.length} reports from ${files.length} sample files)\n`);
-});
+const stop = (): void => {
+  embedded.close().then(
+    () => process.exit(0),
+    (e: unknown) => {
+      process.stderr.write(`error while closing: ${String(e)}\n`);
+      process.exit(1);
+    },
+  );
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

@@ -1,0 +1,214 @@
+/**
+ * Server-rendered pages of the embedded default (until the Teams tab issue brings the React app): the demo site's
+ * reports and rows, read through the follow-up store over Graph on every request — so what the page shows is what
+ * the SharePoint lists hold. Japanese first, English with `?lang=en`.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+import { STATUS_LABELS_JA, type ImportResult, type Report, type Row, type RowKind } from '../../core/model/schema.js';
+import type { FollowUpStore, StoredRow } from '../../core/ports.js';
+import type { Directory } from '../../emulator/index.js';
+
+type Lang = 'ja' | 'en';
+
+const T = {
+  ja: {
+    title: '取組計画等のフォローアップ',
+    subtitle: 'ローカル環境（Graph 互換の SharePoint リスト サービス）',
+    reports: 'フォローアップ票',
+    org: '府省等',
+    fy: '年度',
+    layout: '様式',
+    rows: '行数',
+    byKind: '内訳',
+    implemented: '実施',
+    undecided: '実施未定',
+    assigned: '担当割当済み',
+    back: '一覧へ戻る',
+    kind: '区分',
+    item: '項目',
+    status: '実施状況',
+    division: '担当',
+    content: '取組内容・数値',
+    tags: 'タグ',
+    endpoints: '接続先',
+    users: 'デモ利用者（ローカル ディレクトリ）',
+    signin: 'ローカル サインイン',
+    lang: 'English',
+    none: '—',
+    notFound: 'フォローアップ票が見つかりません。',
+    starting: '起動中です。しばらくしてから再読み込みしてください。',
+    kinds: { initiative: '取組', focus: '重点項目', indicator: '数値', survey: '調査', heading: '見出し' } satisfies Record<RowKind, string>,
+  },
+  en: {
+    title: 'WLB follow-up tables',
+    subtitle: 'Local environment (Graph-compatible SharePoint lists service)',
+    reports: 'Follow-up reports',
+    org: 'Organisation',
+    fy: 'Fiscal year',
+    layout: 'Layout',
+    rows: 'Rows',
+    byKind: 'By kind',
+    implemented: 'Implemented',
+    undecided: 'Undecided',
+    assigned: 'Assigned',
+    back: 'Back to the list',
+    kind: 'Kind',
+    item: 'Item',
+    status: 'Status',
+    division: 'Division',
+    content: 'Content / values',
+    tags: 'Tags',
+    endpoints: 'Endpoints',
+    users: 'Demo users (local directory)',
+    signin: 'Local sign-in',
+    lang: '日本語',
+    none: '—',
+    notFound: 'No such report.',
+    starting: 'Starting; reload in a moment.',
+    kinds: { initiative: 'Initiative', focus: 'Focus item', indicator: 'Indicator', survey: 'Survey', heading: 'Heading' } satisfies Record<RowKind, string>,
+  },
+} as const;
+
+const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+
+const STYLE = `
+:root{color-scheme:light dark;font-family:"Noto Sans CJK JP","Yu Gothic UI","Segoe UI",sans-serif}
+body{margin:0 auto;max-width:1200px;padding:1rem 1.5rem;line-height:1.5}
+table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}
+th,td{border:1px solid #8886;padding:.3rem .5rem;vertical-align:top;text-align:left}
+th{background:#8882}
+caption{text-align:left;font-weight:bold;padding:.3rem 0}
+.num{text-align:right;white-space:nowrap}
+.muted{opacity:.75}
+a:focus,a:hover{outline:2px solid currentColor;outline-offset:2px}
+@media (forced-colors:active){th{background:Canvas}}
+`;
+
+function page(lang: Lang, title: string, body: string): string {
+  const other = lang === 'ja' ? 'en' : 'ja';
+  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${esc(title)}</title><style>${STYLE}</style></head><body>
+<header><p><a href="?lang=${other}" lang="${other}">${esc(T[lang].lang)}</a></p></header>
+<main>${body}</main></body></html>`;
+}
+
+const reportTitle = (r: Report): string => `${r.organization ?? '?'} ${r.cycleLabel ?? ''} ${r.layout}`;
+
+export interface WebAppDeps {
+  store: FollowUpStore;
+  samples: ImportResult;
+  directory: Directory;
+  urls: { web: string; graph: string; site: string; signin: string };
+}
+
+/** Rows of one report as stored in the Rows list (read through Graph). */
+async function storedRows(store: FollowUpStore, report: Report): Promise<StoredRow[]> {
+  if (report.fiscalYear === null || report.organizationCode === null) return [];
+  const set = await store.openOrganization(report.fiscalYear, report.organizationCode);
+  return set.rows.filter((r) => r.reportKey === report.key).sort((a, b) => a.row.sortOrder - b.row.sortOrder);
+}
+
+function statusLabel(row: Row, lang: Lang): string {
+  if (row.status === null) return T[lang].none;
+  return lang === 'ja' ? STATUS_LABELS_JA[row.status] : row.status === 'implemented' ? T.en.implemented : T.en.undecided;
+}
+
+function contentCell(row: Row): string {
+  if (row.kind === 'indicator') {
+    return row.indicatorValues
+      .filter((v) => v.valueKind !== 'note')
+      .map((v) => `${v.category ? `【${v.category}】` : ''}${v.valueKind}: ${v.valueText}${v.asOfRaw ? `（${v.asOfRaw}）` : ''}`)
+      .map(esc)
+      .join('<br>');
+  }
+  if (row.kind === 'survey') return row.surveyAnswers.map((a) => esc(`${a.scope ? `[${a.scope}] ` : ''}${a.subField ? `【${a.subField}】` : ''}${a.text}`)).join('<br>');
+  const text = row.reasonNotPlanned ?? row.narrative ?? '';
+  return esc(text.length > 160 ? `${text.slice(0, 160)}…` : text);
+}
+
+async function homePage(deps: WebAppDeps, lang: Lang): Promise<string> {
+  const t = T[lang];
+  const lines: string[] = [];
+  for (const report of deps.samples.reports) {
+    const rows = await storedRows(deps.store, report);
+    const kinds = new Map<RowKind, number>();
+    for (const r of rows) kinds.set(r.row.kind, (kinds.get(r.row.kind) ?? 0) + 1);
+    const byKind = [...kinds].map(([k, n]) => `${t.kinds[k]} ${n}`).join('、');
+    const implemented = rows.filter((r) => r.row.status === 'implemented').length;
+    const undecided = rows.filter((r) => r.row.status === 'undecided').length;
+    const assigned = rows.filter((r) => r.row.division !== null).length;
+    lines.push(
+      `<tr><td><a href="/reports/${encodeURIComponent(report.key)}?lang=${lang}">${esc(report.organization ?? '?')}</a></td><td>${esc(report.cycleLabel ?? '')}</td><td>${esc(report.layout)}</td>` +
+        `<td class="num">${rows.length}</td><td>${esc(byKind)}</td><td class="num">${implemented}</td><td class="num">${undecided}</td><td class="num">${assigned}</td></tr>`,
+    );
+  }
+  const users = deps.directory.users
+    .map((u) => `<tr><td>${esc(u.displayName)}</td><td>${esc(u.id)}</td><td>${esc(u.groups.map((g) => deps.directory.groups.find((x) => x.id === g)?.displayName ?? g).join('、'))}</td></tr>`)
+    .join('');
+  return page(
+    lang,
+    t.title,
+    `<h1>${esc(t.title)}</h1><p class="muted">${esc(t.subtitle)}</p>
+<table><caption>${esc(t.reports)}</caption><thead><tr><th scope="col">${esc(t.org)}</th><th scope="col">${esc(t.fy)}</th><th scope="col">${esc(t.layout)}</th><th scope="col">${esc(t.rows)}</th><th scope="col">${esc(t.byKind)}</th><th scope="col">${esc(t.implemented)}</th><th scope="col">${esc(t.undecided)}</th><th scope="col">${esc(t.assigned)}</th></tr></thead><tbody>${lines.join('')}</tbody></table>
+<h2>${esc(t.endpoints)}</h2><ul><li>Graph: <code>${esc(deps.urls.graph)}</code></li><li>SharePoint site: <code>${esc(deps.urls.site)}</code></li><li><a href="${esc(deps.urls.signin)}">${esc(t.signin)}</a></li></ul>
+<table><caption>${esc(t.users)}</caption><thead><tr><th scope="col">氏名 / Name</th><th scope="col">ID</th><th scope="col">グループ / Groups</th></tr></thead><tbody>${users}</tbody></table>`,
+  );
+}
+
+async function reportPage(deps: WebAppDeps, key: string, lang: Lang): Promise<string | null> {
+  const t = T[lang];
+  const report = deps.samples.reports.find((r) => r.key === key);
+  if (!report) return null;
+  const rows = await storedRows(deps.store, report);
+  const divisionName = (code: string | null): string => (code ? (deps.directory.groups.find((g) => g.id === code)?.displayName ?? code) : t.none);
+  const body = rows
+    .map(({ row }) => {
+      const item = `${row.markerRaw ? `${row.markerRaw} ` : ''}${row.title || row.splitKind || ''}`;
+      return `<tr><td>${esc(t.kinds[row.kind])}</td><th scope="row" style="padding-left:${0.5 + row.level}rem">${esc(item)}</th><td>${esc(statusLabel(row, lang))}</td><td>${esc(divisionName(row.division))}</td><td>${contentCell(row)}</td><td>${esc(row.tags.join('、'))}</td></tr>`;
+    })
+    .join('');
+  return page(
+    lang,
+    reportTitle(report),
+    `<p><a href="/?lang=${lang}">${esc(t.back)}</a></p><h1>${esc(report.title)}</h1><p class="muted">${esc(reportTitle(report))}</p>
+<table><caption>${esc(t.rows)}: ${rows.length}</caption><thead><tr><th scope="col">${esc(t.kind)}</th><th scope="col">${esc(t.item)}</th><th scope="col">${esc(t.status)}</th><th scope="col">${esc(t.division)}</th><th scope="col">${esc(t.content)}</th><th scope="col">${esc(t.tags)}</th></tr></thead><tbody>${body}</tbody></table>`,
+  );
+}
+
+function send(res: ServerResponse, status: number, html: string): void {
+  res.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'",
+    'x-content-type-options': 'nosniff',
+  });
+  res.end(html);
+}
+
+/** Handles the web app's paths; returns false for paths that are not the app's (the local service answers them). */
+export function createWebApp(getDeps: () => WebAppDeps | null): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
+  return async (req, res) => {
+    const url = new URL(req.url ?? '/', 'https://localhost');
+    const isApp = url.pathname === '/' || url.pathname.startsWith('/reports/');
+    if (!isApp || req.method !== 'GET') return false;
+    const lang: Lang = url.searchParams.get('lang') === 'en' ? 'en' : 'ja';
+    const deps = getDeps();
+    if (!deps) {
+      send(res, 503, page(lang, T[lang].title, `<p role="status">${esc(T[lang].starting)}</p>`));
+      return true;
+    }
+    try {
+      if (url.pathname === '/') {
+        send(res, 200, await homePage(deps, lang));
+        return true;
+      }
+      const html = await reportPage(deps, decodeURIComponent(url.pathname.slice('/reports/'.length)), lang);
+      send(res, html ? 200 : 404, html ?? page(lang, T[lang].notFound, `<p>${esc(T[lang].notFound)}</p>`));
+    } catch (error) {
+      // Shown to the user rather than swallowed: the page is a diagnostic surface of the local environment.
+      send(res, 500, page(lang, 'Error', `<p role="alert">${esc(error instanceof Error ? error.message : String(error))}</p>`));
+    }
+    return true;
+  };
+}
