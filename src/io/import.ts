@@ -119,6 +119,25 @@ export function detectImporter(doc: SourceDoc): { importer: LayoutImporter; conf
   return best && best.confidence >= MIN_DETECT_CONFIDENCE ? best : null;
 }
 
+/** Roles importers give the cell that holds a row's guideline references (Ｂ / B / WLB取組指針の該当箇所). */
+const REF_CELL_ROLES = new Set(['refs', 'guidelineRefs']);
+
+/**
+ * Lossless rule for references: each parsed reference gets the position of the cell it came from (the importers
+ * parse the joined cell text, so the position is set here once for every layout).
+ */
+function attachRefSources(result: ImportResult): void {
+  for (const report of result.reports) {
+    for (const row of report.rows) {
+      const cell = row.cells.find((c) => c.role !== undefined && REF_CELL_ROLES.has(c.role));
+      if (!cell) continue;
+      const lastLine = cell.line + cell.text.split('\n').length - 1;
+      const source = { file: row.source.file, line: cell.line, col: cell.col, ...(lastLine > cell.line ? { endLine: lastLine } : {}) };
+      for (const ref of row.guidelineRefs) ref.source ??= source;
+    }
+  }
+}
+
 /** Imports one decoded document. Never throws on bad content. */
 export function importDocument(doc: SourceDoc, options: ImportOptions = {}): ImportResult {
   if (doc.text.trim() === '') {
@@ -144,6 +163,7 @@ export function importDocument(doc: SourceDoc, options: ImportOptions = {}): Imp
     const why = error instanceof Error ? error.message : String(error);
     return empty([fileIssue(doc.file, 'IMPORTER_FAILED', `取込処理でエラーが発生しました: ${why}`, `The importer failed: ${why}`)]);
   }
+  attachRefSources(result);
   const checked = ImportResult.safeParse(result);
   if (!checked.success) {
     const first = checked.error.issues[0];

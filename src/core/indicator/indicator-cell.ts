@@ -3,7 +3,7 @@
  * drop text: they become ImportIssues and the offending text is kept as a value with valuePercent null.
  */
 import { formatPeriod, parsePeriod } from '../era/index.js';
-import type { ImportIssue, IndicatorValue, Period, Qualifier, ValueKind } from '../model/schema.js';
+import type { ImportIssue, IndicatorValue, Period, Qualifier, SourceRef, ValueKind } from '../model/schema.js';
 import { decodeEntities, tokenizeHtml } from '../text/index.js';
 import { canonicalCategory } from './catalogue.js';
 
@@ -186,6 +186,7 @@ export function parseIndicatorCell(raw: string, where: CellLocation): { values: 
   const issues: ImportIssue[] = [];
   const field = where.field ?? 'indicatorValues';
   const at = `${where.file}:${where.line}${where.col !== undefined ? `:${where.col}` : ''}`;
+  const valueSource: SourceRef = where.col !== undefined ? { file: where.file, line: where.line, col: where.col } : { file: where.file, line: where.line };
 
   const issue = (severity: ImportIssue['severity'], code: string, value: string, ja: string, en: string): void => {
     const i: ImportIssue = {
@@ -243,6 +244,7 @@ export function parseIndicatorCell(raw: string, where: CellLocation): { values: 
         asOfStart: period?.start ?? null,
         asOfEnd: period?.end ?? null,
         note,
+        source: valueSource,
       });
     };
 

@@ -106,6 +106,11 @@ export const IndicatorValue = z.object({
   asOfStart: z.string().nullable(),
   asOfEnd: z.string().nullable(),
   note: z.string().nullable(),
+  /**
+   * The cell the value was read from (lossless rule: raw `valueText`/`asOfRaw` plus this position). Optional so values
+   * typed in by hand (not imported) need none; every importer sets it.
+   */
+  source: SourceRef.optional(),
 });
 export type IndicatorValue = z.infer<typeof IndicatorValue>;
 
@@ -138,6 +143,8 @@ export const GuidelineRef = z.object({
   nodeId: z.string().nullable(),
   resolution: RefResolution,
   confidence: z.number().min(0).max(1),
+  /** The cell the reference was read from (lossless rule; optional for references entered by hand, set on import). */
+  source: SourceRef.optional(),
 });
 export type GuidelineRef = z.infer<typeof GuidelineRef>;
 

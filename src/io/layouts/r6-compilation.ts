@@ -11,7 +11,7 @@
  */
 import { fiscalYearOf } from '../../core/era/index.js';
 import { parseGuidelineRefs } from '../../core/guideline/index.js';
-import type { FocusItem, ImportIssue, ImportResult, Report, Row, Tag } from '../../core/model/schema.js';
+import type { FocusItem, ImportIssue, ImportResult, Report, Row, SourceRef, Tag } from '../../core/model/schema.js';
 import { findOrganization } from '../../core/model/organization.js';
 import { splitEntries } from '../../core/text/index.js';
 import { makeIssue } from '../pdf-text/issues.js';
@@ -499,7 +499,8 @@ function buildReport(section: Section, ctx: BuildContext): Report {
       tags: distinctTags(entries),
       entries,
       crossRef: null,
-      guidelineRefs: bText ? parseGuidelineRefs(bText, { orgName: name }) : [],
+      // Lossless: each reference points at the Ｂ cell's printed lines (page breaks can sit between them).
+      guidelineRefs: bText ? parseGuidelineRefs(bText, { orgName: name }).map((ref) => ({ ...ref, source: bSource(file, d.b?.lines ?? [], anchor) })) : [],
       guidelineRefsRaw: bText,
       indicatorCode: null,
       indicatorValues: [],
@@ -600,3 +601,10 @@ export const R6_COMPILATION_IMPORTER: LayoutImporter = {
   },
   parse: (doc) => parseR6(doc),
 };
+
+/** Position of a Ｂ cell: its first and last printed line, column 2 as in the rendered table. */
+function bSource(file: string, lines: readonly { no: number }[], anchor: number): SourceRef {
+  const first = lines[0]?.no ?? anchor;
+  const last = lines[lines.length - 1]?.no ?? first;
+  return last > first ? { file, line: first, col: 2, endLine: last } : { file, line: first, col: 2 };
+}
