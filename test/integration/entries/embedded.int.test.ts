@@ -1,0 +1,83 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { Agent } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { startEmbedded, type Embedded } from '../../../src/entries/embedded.js';
+import { createWebApp } from '../../../src/entries/web/pages.js';
+import { DEMO_DIRECTORY } from '../../../src/emulator/index.js';
+
+// `npm start`'s composition, on a file database in a temp dir: first start seeds, a restart writes nothing.
+let dir: string;
+let dbPath: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'embedded-int-'));
+  dbPath = join(dir, 'followup.db');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function start(): Promise<{ embedded: Embedded; get: (path: string) => Promise<{ status: number; text: string }>; stop: () => Promise<void> }> {
+  let embedded: Embedded | null = null;
+  const handler = createWebApp(() =>
+    embedded
+      ? { store: embedded.store, samples: embedded.samples, directory: DEMO_DIRECTORY, urls: { web: '', graph: embedded.graph.graphUrl, site: '', signin: '/_local/signin' } }
+      : null,
+  );
+  embedded = await startEmbedded({ dbPath, port: 0, certDir: join(dir, 'certs'), requestHandler: handler });
+  const dispatcher = new Agent({ connect: { ca: embedded.graph.ca } });
+  const e = embedded;
+  return {
+    embedded: e,
+    get: async (path) => {
+      const res = await fetch(`${e.graph.url}${path}`, { dispatcher } as RequestInit);
+      return { status: res.status, text: await res.text() };
+    },
+    stop: async () => {
+      await dispatcher.close();
+      await e.close();
+    },
+  };
+}
+
+describe('the embedded default (npm start)', () => {
+  it('provisions the demo site, imports every sample row through Graph, assigns 総務省 rows, and serves them', async () => {
+    const s = await start();
+    try {
+      // 000: 2 + 15 rows, 002: 44, 003: 58, 004: 17 (domain.md §9.4).
+      expect(s.embedded.seeded.created).toBe(136);
+      // 総務省 FY2023 rows except its 4 数値 rows go to the five demo divisions.
+      expect(s.embedded.seeded.assigned).toBe(13);
+      const home = await s.get('/');
+      expect(home.status).toBe(200);
+      expect(home.text).toContain('<html lang="ja">');
+      expect(home.text).toMatch(/財務省<\/a><\/td><td>令和2年度<\/td><td>L-R2<\/td><td class="num">58<\/td>/);
+      expect(home.text).toMatch(/外務省<\/a><\/td><td>令和7年度<\/td><td>L-R7<\/td><td class="num">17<\/td>/);
+      const r2 = await s.get(`/reports/${encodeURIComponent('mof/2020/L-R2')}`);
+      expect(r2.status).toBe(200);
+      expect(r2.text).toContain('<caption>行数: 58</caption>');
+      expect(r2.text).toContain('実施未定');
+      const en = await s.get('/?lang=en');
+      expect(en.text).toContain('<html lang="en">');
+      expect((await s.get(`/reports/${encodeURIComponent('nope')}`)).status).toBe(404);
+      // The Graph endpoint shares the origin.
+      const unauthenticated = await s.get('/v1.0/sites/localhost:/sites/followup');
+      expect(unauthenticated.status).toBe(401);
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('writes nothing on a restart over the same database', async () => {
+    const s = await start();
+    try {
+      expect(s.embedded.seeded).toEqual({ created: 0, assigned: 0, provisioned: [] });
+      const soumu = await s.embedded.store.openOrganization(2023, 'soumu');
+      expect(soumu.rows).toHaveLength(17);
+      expect(soumu.rows.filter((r) => r.row.division !== null)).toHaveLength(13);
+    } finally {
+      await s.stop();
+    }
+  });
+});
