@@ -80,6 +80,8 @@ th,td{border:1px solid #8886;padding:.3rem .5rem;vertical-align:top;text-align:l
 th{background:#8882}
 caption{text-align:left;font-weight:bold;padding:.3rem 0}
 .num{text-align:right;white-space:nowrap}
+.nw{white-space:nowrap}
+.text{white-space:pre-line}
 .muted{opacity:.75}
 a:focus,a:hover{outline:2px solid currentColor;outline-offset:2px}
 @media (forced-colors:active){th{background:Canvas}}
@@ -165,7 +167,7 @@ async function reportPage(deps: WebAppDeps, key: string, lang: Lang): Promise<st
   const body = rows
     .map(({ row }) => {
       const item = `${row.markerRaw ? `${row.markerRaw} ` : ''}${row.title || row.splitKind || ''}`;
-      return `<tr><td>${esc(t.kinds[row.kind])}</td><th scope="row" style="padding-left:${0.5 + row.level}rem">${esc(item)}</th><td>${esc(statusLabel(row, lang))}</td><td>${esc(divisionName(row.division))}</td><td>${contentCell(row)}</td><td>${esc(row.tags.join('、'))}</td></tr>`;
+      return `<tr><td class="nw">${esc(t.kinds[row.kind])}</td><th scope="row" style="padding-left:${0.5 + row.level}rem">${esc(item)}</th><td class="nw">${esc(statusLabel(row, lang))}</td><td class="nw">${esc(divisionName(row.division))}</td><td class="text">${contentCell(row)}</td><td class="nw">${esc(row.tags.join('、'))}</td></tr>`;
     })
     .join('');
   return page(
