@@ -59,6 +59,13 @@ export interface PermissionGroups {
   /** Gets `reviewerRole` on assigned rows (review fields are guarded by the core rule; SharePoint has no field-level permission). */
   reviewers: string;
   reviewerRole: 'Contribute' | 'Read';
+  /**
+   * Groups that read every row of the Rows list (assigned or not) without editing it. The default, every division of
+   * the demo directory, lets divisions see the whole ministry's follow-up while editing only their own rows. Set
+   * before rows are assigned: an assigned row copies the readers at assignment time. On a tenant, one group whose
+   * membership changes (the site's Visitors, or a group of all divisions) avoids re-assigning rows.
+   */
+  readers: readonly string[];
   /** Group of a division (the demo directory names groups by division code, e.g. `div-somu`). */
   divisionGroup(divisionCode: string): string;
 }
@@ -67,6 +74,8 @@ export const DEFAULT_PERMISSION_GROUPS: PermissionGroups = {
   secretariat: 'secretariat',
   reviewers: 'reviewers',
   reviewerRole: 'Contribute',
+  // The local directory's divisions (src/emulator/directory.ts; graph may not import it). A tenant configures its own.
+  readers: ['div-somu', 'div-kikaku', 'div-gyokan', 'div-jichi', 'div-joho'],
   divisionGroup: (code) => code,
 };
 
@@ -150,6 +159,7 @@ export class GraphFollowUpStore implements FollowUpStore {
   private mode: RefreshMode;
   private readonly pageSize: number;
   private sp: SharePointRest | undefined;
+  private listPermissions: Promise<void> | undefined;
 
   constructor(
     private readonly options: GraphFollowUpStoreOptions,
@@ -549,30 +559,58 @@ export class GraphFollowUpStore implements FollowUpStore {
   }
 
   /**
-   * Unique permissions per assigned item: the division group Edit, the secretariat Full Control, reviewers
-   * Contribute (or Read). A previous division's Edit is removed. SharePoint ignores a repeated break/add, so a
-   * re-run after a failure converges.
+   * Permissions of the Rows list, set once per store (then cached): the list gets its own role assignments, made
+   * of exactly the secretariat (Full Control), the reviewers (Read) and the reader groups (Read; e.g. every division,
+   * so divisions see the whole ministry). Assigned items copy this set, so it must be explicit: a list that still
+   * inherits from the site would hand every site Member's Edit (a team site's default) to each assigned row.
+   * An existing unique list keeps its assignments; the reader groups are (re-)added, which SharePoint ignores when
+   * present. Calls: 1 check + (first time) 1 break + 2 adds, + 1 add per reader group.
+   */
+  private async ensureListPermissions(sp: SharePointRest, groups: PermissionGroups, ids: { secretariat: number; reviewers: number; full: number; read: number }): Promise<void> {
+    const list = LIST_NAMES.Rows;
+    if (!(await sp.hasUniqueRoleAssignments(list))) {
+      // clearSubscopes=false: rows assigned earlier keep their own permissions.
+      await sp.breakInheritance(list, undefined, false, false);
+      await sp.addRoleAssignment(list, undefined, ids.secretariat, ids.full);
+      await sp.addRoleAssignment(list, undefined, ids.reviewers, ids.read);
+    }
+    for (const name of groups.readers) await sp.addRoleAssignment(list, undefined, await sp.groupId(name), ids.read);
+  }
+
+  /**
+   * Item permissions of assigned rows: each item copies the list's explicit set (secretariat Full Control, reviewers
+   * and reader groups Read), then the division's group gets Edit and the reviewers `reviewerRole`. A previous
+   * division's Edit is removed on reassignment (its Read, if it is a reader, stays). A repeated add is kept as is and
+   * a repeated break changes nothing on an item that already has its own assignments (the local service does so;
+   * SharePoint's documentation does not say), so a re-run after a failure converges.
+   * Calls per row: break + division Edit (+ reviewers Contribute) (+ remove on reassignment) — 3 by default.
    */
   private async setItemPermissions(items: { itemId: string; previous: string | null }[], divisionCode: string): Promise<void> {
     const groups = this.options.groups ?? DEFAULT_PERMISSION_GROUPS;
     this.sp ??= new SharePointRest(this.options.connection, { webUrl: this.site.webUrl });
     const sp = this.sp;
-    const [division, secretariat, reviewers, edit, full, reviewerRole] = await Promise.all([
+    const [division, secretariat, reviewers, edit, full, read, contribute] = await Promise.all([
       sp.groupId(groups.divisionGroup(divisionCode)),
       sp.groupId(groups.secretariat),
       sp.groupId(groups.reviewers),
       sp.roleId(ROLE_NAMES.Edit),
       sp.roleId(ROLE_NAMES.FullControl),
-      sp.roleId(groups.reviewerRole === 'Read' ? ROLE_NAMES.Read : ROLE_NAMES.Contribute),
+      sp.roleId(ROLE_NAMES.Read),
+      sp.roleId(ROLE_NAMES.Contribute),
     ]);
+    this.listPermissions ??= this.ensureListPermissions(sp, groups, { secretariat, reviewers, full, read }).catch((error: unknown) => {
+      // Not cached when it failed: the next assignment tries again.
+      this.listPermissions = undefined;
+      throw error;
+    });
+    await this.listPermissions;
     const list = LIST_NAMES.Rows;
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < items.length) {
         const item = items[next++] as { itemId: string; previous: string | null };
-        await sp.breakInheritance(list, item.itemId, false);
-        await sp.addRoleAssignment(list, item.itemId, secretariat, full);
-        await sp.addRoleAssignment(list, item.itemId, reviewers, reviewerRole);
+        await sp.breakInheritance(list, item.itemId, true, true);
+        if (groups.reviewerRole === 'Contribute') await sp.addRoleAssignment(list, item.itemId, reviewers, contribute);
         if (item.previous !== null && item.previous !== divisionCode) {
           const old = await sp.groupId(groups.divisionGroup(item.previous));
           await sp.removeRoleAssignment(list, item.itemId, old, edit);

@@ -99,19 +99,35 @@ export class SharePointRest {
     return this.idOf(`web/roledefinitions/getbyname(${quote(name)})`);
   }
 
-  private item(listTitle: string, itemId: string): string {
-    return `web/lists/getbytitle(${quote(listTitle)})/items(${Number(itemId)})`;
+  /** `web/lists/getbytitle('T')`, or one of its items when `itemId` is given. */
+  private target(listTitle: string, itemId?: string): string {
+    const list = `web/lists/getbytitle(${quote(listTitle)})`;
+    return itemId === undefined ? list : `${list}/items(${Number(itemId)})`;
   }
 
-  async breakInheritance(listTitle: string, itemId: string, copyRoleAssignments: boolean): Promise<void> {
-    await this.call('POST', `${this.item(listTitle, itemId)}/breakroleinheritance(copyRoleAssignments=${copyRoleAssignments},clearSubscopes=true)`);
+  /** Whether the list (or item) has its own role assignments rather than inheriting them. */
+  async hasUniqueRoleAssignments(listTitle: string, itemId?: string): Promise<boolean> {
+    const body = (await this.call('GET', `${this.target(listTitle, itemId)}/hasuniqueroleassignments`)) as { value?: unknown; d?: { HasUniqueRoleAssignments?: unknown } } | null;
+    const v = body?.value ?? body?.d?.HasUniqueRoleAssignments;
+    if (typeof v !== 'boolean') throw new GraphAccessError(`GET hasuniqueroleassignments of ${listTitle}: no boolean in the answer`, 200, undefined, undefined);
+    return v;
   }
 
-  async addRoleAssignment(listTitle: string, itemId: string, principalId: number, roleId: number): Promise<void> {
-    await this.call('POST', `${this.item(listTitle, itemId)}/roleassignments/addroleassignment(principalid=${principalId},roledefid=${roleId})`);
+  /**
+   * Gives the list (or item) its own role assignments. Does nothing on an object that already has them.
+   * `clearSubscopes` on a list would also reset every item's unique permissions: pass false there.
+   */
+  async breakInheritance(listTitle: string, itemId: string | undefined, copyRoleAssignments: boolean, clearSubscopes: boolean): Promise<void> {
+    await this.call('POST', `${this.target(listTitle, itemId)}/breakroleinheritance(copyRoleAssignments=${copyRoleAssignments},clearSubscopes=${clearSubscopes})`);
   }
 
-  async removeRoleAssignment(listTitle: string, itemId: string, principalId: number, roleId: number): Promise<void> {
-    await this.call('POST', `${this.item(listTitle, itemId)}/roleassignments/removeroleassignment(principalid=${principalId},roledefid=${roleId})`);
+  /** Adds a role for a principal (idempotent: an existing binding is kept as is). */
+  async addRoleAssignment(listTitle: string, itemId: string | undefined, principalId: number, roleId: number): Promise<void> {
+    await this.call('POST', `${this.target(listTitle, itemId)}/roleassignments/addroleassignment(principalid=${principalId},roledefid=${roleId})`);
+  }
+
+  /** Removes one role binding of a principal (its other roles stay). */
+  async removeRoleAssignment(listTitle: string, itemId: string | undefined, principalId: number, roleId: number): Promise<void> {
+    await this.call('POST', `${this.target(listTitle, itemId)}/roleassignments/removeroleassignment(principalid=${principalId},roledefid=${roleId})`);
   }
 }

@@ -7,7 +7,7 @@
  * - A reviewer edits the review fields (state, comment) of any row of their organisation.
  *
  * The real enforcement is SharePoint's item permissions, set by the store when rows are assigned (division group:
- * Edit on its rows only). SharePoint has no field-level permission, so the field restriction inside a row the user
+ * Edit on its rows only; divisions read the whole ministry's rows). SharePoint has no field-level permission, so the field restriction inside a row the user
  * may edit is enforced by this rule and the UI (docs/lists.md).
  */
 import { FieldGroup, ROWS_LIST, type ListSchema } from '../lists/schema.js';
