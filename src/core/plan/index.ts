@@ -2,6 +2,7 @@
  * Plan → next year's follow-up rows (#2): lets the secretariat open a cycle from the 取組計画 instead of last year's
  * table. Pure: no I/O; the caller stores the rows.
  */
+import { createRow } from '../model/create-row.js';
 import { ValidationError } from '../errors.js';
 import type { GuidelineRef, Layout, Plan, PlanItem, Row } from '../model/schema.js';
 
@@ -25,41 +26,7 @@ function titleFromBody(body: string): string {
 }
 
 function blankRow(layout: Layout, path: string, sortOrder: number): Row {
-  return {
-    key: `${layout}/PLAN/${path}`,
-    kind: 'initiative',
-    sortOrder,
-    parentKey: null,
-    level: 0,
-    majorItem: null,
-    majorItemRaw: null,
-    markerRaw: null,
-    markerNorm: null,
-    title: '',
-    titleRich: null,
-    focusItem: null,
-    splitKind: null,
-    status: null,
-    statusRaw: null,
-    reasonNotPlanned: null,
-    narrative: null,
-    narrativeRaw: null,
-    outcome: null,
-    outcomeRaw: null,
-    tags: [],
-    entries: [],
-    crossRef: null,
-    guidelineRefs: [],
-    guidelineRefsRaw: null,
-    indicatorCode: null,
-    indicatorValues: [],
-    surveyCode: null,
-    surveyAnswers: [],
-    division: null,
-    reviewState: 'unreviewed',
-    source: { file: '', line: 0 },
-    cells: [],
-  };
+  return createRow({ key: `${layout}/PLAN/${path}`, kind: 'initiative', sortOrder, level: 0, source: { file: '', line: 0 } });
 }
 
 const refOf = (nodeId: string | null, raw: string, path: string): GuidelineRef[] =>

@@ -1,4 +1,5 @@
 /** Row construction helpers shared by the TSV importers (#2): defaults, raw cells, unique keys. */
+import { createRow } from '../../core/model/create-row.js';
 import type { ImportIssue, RawCell, Row, SourceRef } from '../../core/model/schema.js';
 import type { GridLine } from './grid.js';
 import { isBlankText } from './grid.js';
@@ -34,43 +35,8 @@ export type CellRole = (typeof CELL_ROLES)[number];
 /** Roles that are kept verbatim (not derived from normalised fields): layout furniture and unparsed fragments. */
 export const PASS_THROUGH_ROLES: ReadonlySet<string> = new Set<CellRole>(['page-title', 'page-header', 'stray', 'extra']);
 
-type RowInit = Pick<Row, 'key' | 'kind' | 'sortOrder' | 'source'> & Partial<Row>;
-
-/** A row with every field present: nulls and empty lists unless given. */
-export function newRow(init: RowInit): Row {
-  return {
-    parentKey: null,
-    level: 1,
-    majorItem: null,
-    majorItemRaw: null,
-    markerRaw: null,
-    markerNorm: null,
-    title: '',
-    titleRich: null,
-    focusItem: null,
-    splitKind: null,
-    status: null,
-    statusRaw: null,
-    reasonNotPlanned: null,
-    narrative: null,
-    narrativeRaw: null,
-    outcome: null,
-    outcomeRaw: null,
-    tags: [],
-    entries: [],
-    crossRef: null,
-    guidelineRefs: [],
-    guidelineRefsRaw: null,
-    indicatorCode: null,
-    indicatorValues: [],
-    surveyCode: null,
-    surveyAnswers: [],
-    division: null,
-    reviewState: 'unreviewed',
-    cells: [],
-    ...init,
-  };
-}
+/** A row with every field present (see createRow in core). */
+export const newRow = createRow;
 
 /** A RawCell for `g.cells[col]` with its role. */
 export function rawCell(g: GridLine, col: number, role: CellRole): RawCell {
