@@ -69,4 +69,33 @@ describe('throttling storms (injected 429 and 503 on 30% of requests each)', () 
     expect(results.map((r) => r.outcome)).toEqual(Array(40).fill('saved'));
     expect(await versionsOf(rows)).toEqual(Array(40).fill(3));
   });
+
+  // RetryHandler re-sends a whole `$batch` on an outer 429/503/504. Graph's outer 429/503 comes before the batch is
+  // handled (the local service injects them before authentication), but a 504 can come after its sub-requests ran.
+  // Simulated here: every first `$batch` of PATCHes reaches the service and lands, then its answer is replaced by 504.
+  it('never applies a sub-request twice when a whole $batch is re-sent after it landed (outer 504)', async () => {
+    let swallowed = 0;
+    const seen = new Set<string>();
+    const { store, connection } = await h.open('sato', ACTORS.sato, {}, {
+      wrapFetch: (real) => async (url, init) => {
+        const res = await real(url, init);
+        const body = typeof init.body === 'string' ? init.body : '';
+        if (url.endsWith('/$batch') && body.includes('"PATCH"') && !seen.has(body)) {
+          seen.add(body);
+          swallowed++;
+          return new Response(JSON.stringify({ error: { code: 'gatewayTimeout', message: 'simulated' } }), { status: 504, headers: { 'Content-Type': 'application/json', 'Retry-After': '0' } });
+        }
+        return res;
+      },
+    });
+    const rows = (await store.openOrganization(2024, 'soumu')).rows.slice(0, 30);
+    const before = await versionsOf(rows);
+    connection.resetCounters();
+    const results = await store.saveChanges(rows.map((r) => ({ base: r, mine: { ...r, row: { ...r.row, reasonNotPlanned: `504 ${r.row.sortOrder}` } } })));
+    expect(swallowed).toBe(2);
+    // The re-sent PATCHes carry the old If-Match: 412, re-read, nothing left to write (theirs = mine) → saved.
+    expect(results.map((r) => r.outcome)).toEqual(Array(30).fill('saved'));
+    expect(await versionsOf(rows)).toEqual(before.map((v) => v + 1));
+    expect(connection.counters.attempts - connection.counters.logical).toBe(2);
+  });
 });
