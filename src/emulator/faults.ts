@@ -67,6 +67,11 @@ export class FaultInjector {
     return { ...this.cfg };
   }
 
+  /** Added latency in ms (read on every request, so without copying the configuration). */
+  get latencyMs(): number {
+    return this.cfg.latencyMs;
+  }
+
   /** Decides the fault for one request; `allowDrop` is false for $batch sub-requests (they share one connection). */
   roll(allowDrop: boolean): FaultOutcome {
     const { dropRate, rate429, rate503 } = this.cfg;

@@ -66,7 +66,11 @@ export interface LocalGraph {
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 const JSON_CT = 'application/json; charset=utf-8';
 
+const NO_BODY = Buffer.alloc(0);
+
 function readBody(req: IncomingMessage): Promise<Buffer> {
+  // A request with neither Content-Length nor Transfer-Encoding has no body (RFC 9112 §6.3): skip the stream plumbing.
+  if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) return Promise.resolve(NO_BODY);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -114,15 +118,27 @@ export async function createLocalGraph(options: LocalGraphOptions): Promise<Loca
     u.resourceUnits += units;
   };
 
+  // Tokens that passed verification, until their `exp`: a client sends the same token on every request, and the
+  // HMAC check plus two JSON parses per request is avoidable work. Failures are never cached.
+  const verified = new Map<string, { caller: Caller; exp: number }>();
   const authenticate = (headers: Record<string, string | undefined>): Caller | GraphHttpError => {
     const auth = headers.authorization;
     if (!auth) return new GraphHttpError(401, 'InvalidAuthenticationToken', 'Access token is empty.');
     const m = /^Bearer\s+(\S+)$/i.exec(auth);
     if (!m) return new GraphHttpError(401, 'InvalidAuthenticationToken', 'Access token validation failure. The Authorization header must be "Bearer <token>".');
-    const v = verifyToken(store.secret, m[1] as string);
+    const token = m[1] as string;
+    const now = Math.floor(Date.now() / 1000);
+    const hit = verified.get(token);
+    if (hit !== undefined) {
+      if (hit.exp > now) return hit.caller;
+      verified.delete(token);
+    }
+    const v = verifyToken(store.secret, token, now);
     if (!v.ok) return new GraphHttpError(401, 'InvalidAuthenticationToken', `Access token validation failure. ${v.reason}`);
     const caller = store.callerByUpn(v.claims.upn);
     if (!caller) return new GraphHttpError(401, 'InvalidAuthenticationToken', 'Access token validation failure. The user in the token is not in the directory.');
+    if (verified.size >= 10_000) verified.clear();
+    verified.set(token, { caller, exp: v.claims.exp });
     return caller;
   };
 
@@ -154,11 +170,13 @@ export async function createLocalGraph(options: LocalGraphOptions): Promise<Loca
 
   const send = (res: ServerResponse, r: ApiResponse, requestId: string, clientRequestId: string | undefined): void => {
     const headers: Record<string, string> = { 'request-id': requestId, 'client-request-id': clientRequestId ?? requestId, ...r.headers };
-    let payload: string | undefined;
+    let payload: Buffer | undefined;
     if (r.body !== undefined) {
       const b = withInnerError(r.body, requestId, clientRequestId);
-      payload = JSON.stringify(b);
+      // One encoded buffer with its length: no chunked framing, one write.
+      payload = Buffer.from(JSON.stringify(b));
       headers['Content-Type'] ??= JSON_CT;
+      headers['Content-Length'] = String(payload.length);
     }
     res.writeHead(r.status, headers);
     res.end(payload);
@@ -192,7 +210,7 @@ export async function createLocalGraph(options: LocalGraphOptions): Promise<Loca
       req.socket.destroy();
       return;
     }
-    if (faults.config.latencyMs > 0) await sleep(faults.config.latencyMs);
+    if (faults.latencyMs > 0) await sleep(faults.latencyMs);
     let body: Buffer;
     try {
       body = await readBody(req);
@@ -245,11 +263,12 @@ export async function createLocalGraph(options: LocalGraphOptions): Promise<Loca
       req.socket.destroy();
       return;
     }
-    if (faults.config.latencyMs > 0) await sleep(faults.config.latencyMs);
+    if (faults.latencyMs > 0) await sleep(faults.latencyMs);
     const body = await readBody(req).catch((e: unknown) => e);
     const reply = (r: ApiResponse): void => {
-      res.writeHead(r.status, { 'request-id': requestId, SPRequestGuid: requestId, 'Content-Type': JSON_CT, ...r.headers });
-      res.end(r.body === undefined ? undefined : JSON.stringify(r.body));
+      const payload = r.body === undefined ? undefined : Buffer.from(JSON.stringify(r.body));
+      res.writeHead(r.status, { 'request-id': requestId, SPRequestGuid: requestId, 'Content-Type': JSON_CT, ...(payload ? { 'Content-Length': String(payload.length) } : {}), ...r.headers });
+      res.end(payload);
     };
     if (fault !== undefined) return reply(sp.error(injected(fault).status, 'Microsoft.SharePoint.SPServerBusyException', 'The server is busy. Retry later.', headers, { 'Retry-After': String(faults.config.retryAfterSeconds) }));
     if (!(body instanceof Buffer)) return reply(sp.error(413, 'System.ArgumentException', 'The request body is too large.', headers));

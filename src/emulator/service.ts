@@ -57,6 +57,16 @@ export class LocalGraphStore {
   private readonly columnCache = new Map<number, ColumnDef[]>();
   readonly principals = new Map<number, Principal>();
   private readonly membership = new Map<number, number[]>();
+  /** Callers by lower-case UPN: principals and group membership do not change while the service runs. */
+  private readonly callers = new Map<string, Caller | null>();
+  /** Sites by id or path key; sites are only created at first start. */
+  private readonly siteCache = new Map<string, SiteRow | null>();
+  /**
+   * Rights per (principal set, scope), and whether a list has items with unique permissions. Both are derived from
+   * role_assignments / unique_perms, which only this class changes (SharePoint REST calls): every such change clears them.
+   */
+  private readonly rightsCache = new Map<string, number>();
+  private readonly uniqueItemsCache = new Map<number, boolean>();
   private seq: number;
   private deltaFloor: number;
   readonly epoch: string;
@@ -92,10 +102,14 @@ export class LocalGraphStore {
   /** The caller for a user principal found by UPN. */
   callerByUpn(upn: string): Caller | undefined {
     const key = upn.toLowerCase();
+    const cached = this.callers.get(key);
+    if (cached !== undefined) return cached ?? undefined;
+    let found: Caller | null = null;
     for (const p of this.principals.values()) {
-      if (p.kind === 'user' && p.key === key) return { user: p, principalIds: JSON.stringify([p.id, ...(this.membership.get(p.id) ?? [])]) };
+      if (p.kind === 'user' && p.key === key) found = { user: p, principalIds: JSON.stringify([p.id, ...(this.membership.get(p.id) ?? [])]) };
     }
-    return undefined;
+    if (this.callers.size < 10_000) this.callers.set(key, found);
+    return found ?? undefined;
   }
 
   /** Principal by site-local id. */
@@ -112,16 +126,27 @@ export class LocalGraphStore {
 
   // ---------------------------------------------------------------- sites
 
+  private cachedSite(key: string, load: () => SiteRow | undefined): SiteRow | undefined {
+    const hit = this.siteCache.get(key);
+    if (hit !== undefined) return hit ?? undefined;
+    const row = load() ?? null;
+    // Misses are cached too (bounded): a client probing unknown sites must not grow memory without limit.
+    if (row !== null || this.siteCache.size < 1000) this.siteCache.set(key, row);
+    return row ?? undefined;
+  }
+
   siteByPath(hostname: string, path: string): SiteRow | undefined {
     const p = `/${path.replace(/^\/+|\/+$/g, '')}`;
-    return this.stmt('SELECT * FROM sites WHERE lower(hostname) = lower(?) AND lower(path) = lower(?)').get(hostname, p) as SiteRow | undefined;
+    return this.cachedSite(`p|${hostname.toLowerCase()}|${p.toLowerCase()}`, () => this.stmt('SELECT * FROM sites WHERE lower(hostname) = lower(?) AND lower(path) = lower(?)').get(hostname, p) as SiteRow | undefined);
   }
 
   siteById(id: string): SiteRow | undefined {
-    const parts = id.split(',');
-    if (parts.length === 3) return this.stmt('SELECT * FROM sites WHERE lower(hostname) = lower(?) AND lower(site_guid) = lower(?) AND lower(web_guid) = lower(?)').get(...parts) as SiteRow | undefined;
-    if (parts.length === 2) return this.stmt('SELECT * FROM sites WHERE lower(hostname) = lower(?) AND lower(site_guid) = lower(?)').get(...parts) as SiteRow | undefined;
-    return this.stmt('SELECT * FROM sites WHERE lower(site_guid) = lower(?)').get(id) as SiteRow | undefined;
+    return this.cachedSite(`i|${id.toLowerCase()}`, () => {
+      const parts = id.split(',');
+      if (parts.length === 3) return this.stmt('SELECT * FROM sites WHERE lower(hostname) = lower(?) AND lower(site_guid) = lower(?) AND lower(web_guid) = lower(?)').get(...parts) as SiteRow | undefined;
+      if (parts.length === 2) return this.stmt('SELECT * FROM sites WHERE lower(hostname) = lower(?) AND lower(site_guid) = lower(?)').get(...parts) as SiteRow | undefined;
+      return this.stmt('SELECT * FROM sites WHERE lower(site_guid) = lower(?)').get(id) as SiteRow | undefined;
+    });
   }
 
   firstSite(): SiteRow {
@@ -137,7 +162,23 @@ export class LocalGraphStore {
 
   // ---------------------------------------------------------------- rights
 
+  /** Forgets derived permission state; called inside every change to role_assignments or unique_perms. */
+  private permissionsChanged(): void {
+    this.rightsCache.clear();
+    this.uniqueItemsCache.clear();
+  }
+
   private rolesAt(siteRid: number, lid: number, itemId: number, principalIds: string): number {
+    const key = `${principalIds}|${siteRid}|${lid}|${itemId}`;
+    const hit = this.rightsCache.get(key);
+    if (hit !== undefined) return hit;
+    const rights = this.loadRolesAt(siteRid, lid, itemId, principalIds);
+    if (this.rightsCache.size >= 50_000) this.rightsCache.clear();
+    this.rightsCache.set(key, rights);
+    return rights;
+  }
+
+  private loadRolesAt(siteRid: number, lid: number, itemId: number, principalIds: string): number {
     const rows = this.stmt('SELECT roledef_id FROM role_assignments WHERE site_rid = ? AND lid = ? AND item_id = ? AND principal_id IN (SELECT value FROM json_each(?))').all(siteRid, lid, itemId, principalIds) as { roledef_id: number }[];
     return rightsOf(rows.map((r) => r.roledef_id));
   }
@@ -282,7 +323,11 @@ export class LocalGraphStore {
   /** SQL restricting `items` rows to those the caller may read, plus its parameters. */
   private visibilityClause(c: Caller, list: ListRow): { sql: string; params: unknown[] } {
     const listRead = (this.listRights(c, list) & RIGHT.view) !== 0;
-    const hasUnique = this.stmt('SELECT 1 FROM items WHERE lid = ? AND unique_perms = 1 LIMIT 1').get(list.lid) !== undefined;
+    let hasUnique = this.uniqueItemsCache.get(list.lid);
+    if (hasUnique === undefined) {
+      hasUnique = this.stmt('SELECT 1 FROM items WHERE lid = ? AND unique_perms = 1 LIMIT 1').get(list.lid) !== undefined;
+      this.uniqueItemsCache.set(list.lid, hasUnique);
+    }
     if (!hasUnique) return listRead ? { sql: '', params: [] } : { sql: ' AND 0', params: [] };
     const readable = (this.stmt('SELECT DISTINCT item_id FROM role_assignments WHERE lid = ? AND item_id > 0 AND principal_id IN (SELECT value FROM json_each(?))').all(list.lid, c.principalIds) as { item_id: number }[]).map((r) => r.item_id);
     const ids = JSON.stringify(readable);
@@ -583,6 +628,7 @@ export class LocalGraphStore {
       this.stmt("INSERT OR REPLACE INTO meta(key, value) VALUES ('delta_floor', ?)").run(String(this.deltaFloor));
       this.stmt('DELETE FROM items WHERE deleted = 1').run();
     })();
+    this.permissionsChanged();
   }
 
   /**
@@ -656,43 +702,51 @@ export class LocalGraphStore {
   breakInheritance(c: Caller, site: SiteRow, list: ListRow, item: ItemRow | undefined, copy: boolean, clearSubscopes: boolean): void {
     this.requireManagePermissions(c, site, list, item);
     const scope = this.scopeOf(site, list, item);
-    this.db.transaction(() => {
-      if (!scope.unique) {
-        const inherited = this.effectiveAssignments(site, list, item);
-        const ins = this.stmt('INSERT OR IGNORE INTO role_assignments(site_rid, lid, item_id, principal_id, roledef_id) VALUES (?,?,?,?,?)');
-        if (copy) for (const a of inherited) ins.run(scope.siteRid, scope.lid, scope.itemId, a.principal_id, a.roledef_id);
-        // Without copying, SharePoint leaves exactly one assignment: the current user with Full Control.
-        else ins.run(scope.siteRid, scope.lid, scope.itemId, c.user.id, 1073741829);
-        if (item) {
-          this.stmt('UPDATE items SET unique_perms = 1 WHERE rid = ?').run(item.rid);
-          item.unique_perms = 1;
-        } else {
-          this.stmt('UPDATE lists SET unique_perms = 1 WHERE lid = ?').run(list.lid);
-          list.unique_perms = 1;
+    try {
+      this.db.transaction(() => {
+        if (!scope.unique) {
+          const inherited = this.effectiveAssignments(site, list, item);
+          const ins = this.stmt('INSERT OR IGNORE INTO role_assignments(site_rid, lid, item_id, principal_id, roledef_id) VALUES (?,?,?,?,?)');
+          if (copy) for (const a of inherited) ins.run(scope.siteRid, scope.lid, scope.itemId, a.principal_id, a.roledef_id);
+          // Without copying, SharePoint leaves exactly one assignment: the current user with Full Control.
+          else ins.run(scope.siteRid, scope.lid, scope.itemId, c.user.id, 1073741829);
+          if (item) {
+            this.stmt('UPDATE items SET unique_perms = 1 WHERE rid = ?').run(item.rid);
+            item.unique_perms = 1;
+          } else {
+            this.stmt('UPDATE lists SET unique_perms = 1 WHERE lid = ?').run(list.lid);
+            list.unique_perms = 1;
+          }
         }
-      }
-      if (!item && clearSubscopes) {
-        this.stmt('DELETE FROM role_assignments WHERE lid = ? AND item_id > 0').run(list.lid);
-        this.stmt('UPDATE items SET unique_perms = 0, seq = ? WHERE lid = ? AND unique_perms = 1').run(++this.seq, list.lid);
-      }
-      this.bumpItem(item);
-    })();
+        if (!item && clearSubscopes) {
+          this.stmt('DELETE FROM role_assignments WHERE lid = ? AND item_id > 0').run(list.lid);
+          this.stmt('UPDATE items SET unique_perms = 0, seq = ? WHERE lid = ? AND unique_perms = 1').run(++this.seq, list.lid);
+        }
+        this.bumpItem(item);
+      })();
+    } finally {
+      this.permissionsChanged();
+    }
   }
 
   resetInheritance(c: Caller, site: SiteRow, list: ListRow, item: ItemRow | undefined): void {
     this.requireManagePermissions(c, site, list, item);
     const scope = this.scopeOf(site, list, item);
-    this.db.transaction(() => {
-      this.stmt('DELETE FROM role_assignments WHERE site_rid = ? AND lid = ? AND item_id = ?').run(scope.siteRid, scope.lid, scope.itemId);
-      if (item) {
-        this.stmt('UPDATE items SET unique_perms = 0 WHERE rid = ?').run(item.rid);
-        item.unique_perms = 0;
-      } else {
-        this.stmt('UPDATE lists SET unique_perms = 0 WHERE lid = ?').run(list.lid);
-        list.unique_perms = 0;
-      }
-      this.bumpItem(item);
-    })();
+    try {
+      this.db.transaction(() => {
+        this.stmt('DELETE FROM role_assignments WHERE site_rid = ? AND lid = ? AND item_id = ?').run(scope.siteRid, scope.lid, scope.itemId);
+        if (item) {
+          this.stmt('UPDATE items SET unique_perms = 0 WHERE rid = ?').run(item.rid);
+          item.unique_perms = 0;
+        } else {
+          this.stmt('UPDATE lists SET unique_perms = 0 WHERE lid = ?').run(list.lid);
+          list.unique_perms = 0;
+        }
+        this.bumpItem(item);
+      })();
+    } finally {
+      this.permissionsChanged();
+    }
   }
 
   /**
@@ -705,11 +759,15 @@ export class LocalGraphStore {
     if (!scope.unique) throw new GraphHttpError(400, 'inheritsPermissions', 'This operation is not allowed on an object that inherits permissions.');
     if (!this.principals.has(principalId)) throw new GraphHttpError(404, 'principalNotFound', `Cannot find principal with id: ${principalId}.`);
     if (!roleById(roleId)) throw new GraphHttpError(404, 'roleNotFound', `Cannot find role definition with id: ${roleId}.`);
-    this.db.transaction(() => {
-      if (add) this.stmt('INSERT OR IGNORE INTO role_assignments(site_rid, lid, item_id, principal_id, roledef_id) VALUES (?,?,?,?,?)').run(scope.siteRid, scope.lid, scope.itemId, principalId, roleId);
-      else this.stmt('DELETE FROM role_assignments WHERE site_rid = ? AND lid = ? AND item_id = ? AND principal_id = ? AND roledef_id = ?').run(scope.siteRid, scope.lid, scope.itemId, principalId, roleId);
-      this.bumpItem(item);
-    })();
+    try {
+      this.db.transaction(() => {
+        if (add) this.stmt('INSERT OR IGNORE INTO role_assignments(site_rid, lid, item_id, principal_id, roledef_id) VALUES (?,?,?,?,?)').run(scope.siteRid, scope.lid, scope.itemId, principalId, roleId);
+        else this.stmt('DELETE FROM role_assignments WHERE site_rid = ? AND lid = ? AND item_id = ? AND principal_id = ? AND roledef_id = ?').run(scope.siteRid, scope.lid, scope.itemId, principalId, roleId);
+        this.bumpItem(item);
+      })();
+    } finally {
+      this.permissionsChanged();
+    }
   }
 
   /** Removes every role of a principal on an object (`roleassignments/getbyprincipalid(N)` DELETE). */
@@ -717,10 +775,14 @@ export class LocalGraphStore {
     this.requireManagePermissions(c, site, list, item);
     const scope = this.scopeOf(site, list, item);
     if (!scope.unique) throw new GraphHttpError(400, 'inheritsPermissions', 'This operation is not allowed on an object that inherits permissions.');
-    this.db.transaction(() => {
-      this.stmt('DELETE FROM role_assignments WHERE site_rid = ? AND lid = ? AND item_id = ? AND principal_id = ?').run(scope.siteRid, scope.lid, scope.itemId, principalId);
-      this.bumpItem(item);
-    })();
+    try {
+      this.db.transaction(() => {
+        this.stmt('DELETE FROM role_assignments WHERE site_rid = ? AND lid = ? AND item_id = ? AND principal_id = ?').run(scope.siteRid, scope.lid, scope.itemId, principalId);
+        this.bumpItem(item);
+      })();
+    } finally {
+      this.permissionsChanged();
+    }
   }
 
   /** A live item by id for permission calls (no read check: managing needs its own right). */
