@@ -6,6 +6,10 @@
  *
  * requests = HTTP requests the client sent (each `$batch` counts once; RetryHandler retries and SharePoint REST
  * calls included). resourceUnits = what the service charged (SharePoint counts each `$batch` sub-request).
+ * retries = what throttling cost: `wholeRequestRetries` (RetryHandler re-sending a whole request after an outer
+ * 429/503/504) and `subRequestRetries` (throttled `$batch` sub-requests re-sent by src/graph/batch.ts, riding in
+ * later batches). The goal at 5% 429 is `requests ≤ 1.1 × minimum + wholeRequestRetries + ceil(subRequestRetries/20)`
+ * ("within 10% of the minimum plus retries"); `withinGoal` records it.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +24,7 @@ import { secretariatActor } from '../../src/core/permissions/rules.js';
 import type { StoredRow } from '../../src/core/ports.js';
 import { createLocalGraph, type LocalGraph } from '../../src/emulator/index.js';
 import { runBatched } from '../../src/graph/batch.js';
-import { createGraphClient, staticTokenProvider, type GraphConnection } from '../../src/graph/create-graph-client.js';
+import { createGraphClient, staticTokenProvider, type GraphConnection, type RequestRecord } from '../../src/graph/create-graph-client.js';
 import { minimumBatches, openGraphFollowUpStore, type GraphFollowUpStore } from '../../src/graph/graph-follow-up-store.js';
 import { provisionSite } from '../../src/graph/provision.js';
 import { importBytes } from '../../src/io/import.js';
@@ -31,6 +35,31 @@ export interface StoreFigure {
   minimumRequests: number;
   resourceUnits: number;
   ms: number;
+  wholeRequestRetries: number;
+  subRequestRetries: number;
+  withinGoal: boolean;
+}
+
+/** Counts `$batch` sub-requests sent more than once (same method, URL, If-Match and body): throttling re-sends. */
+class SubRequestLog {
+  private readonly sent = new Map<string, number>();
+  record(r: RequestRecord): void {
+    // A `$batch` answered 429/503/504 as a whole is RetryHandler's (counted as wholeRequestRetries), not a re-send.
+    if (!r.url.endsWith('/$batch') || r.body === undefined || r.status !== 200) return;
+    const { requests } = JSON.parse(r.body) as { requests: { method: string; url: string; headers?: Record<string, string>; body?: unknown }[] };
+    for (const q of requests) {
+      const key = JSON.stringify([q.method, q.url, q.headers?.['If-Match'] ?? '', q.body ?? null]);
+      this.sent.set(key, (this.sent.get(key) ?? 0) + 1);
+    }
+  }
+  retries(): number {
+    let n = 0;
+    for (const c of this.sent.values()) n += c - 1;
+    return n;
+  }
+  reset(): void {
+    this.sent.clear();
+  }
 }
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -108,22 +137,44 @@ function syntheticReport(): Report {
   };
 }
 
-/** The sample document with the most rows, imported with the real importer. */
-function largestSample(): { file: string; reports: Report[] } {
-  const dir = join(ROOT, 'samples');
-  let best: { file: string; reports: Report[] } = { file: '', reports: [] };
-  const count = (rs: Report[]): number => rs.reduce((n, r) => n + r.rows.length, 0);
-  for (const f of readdirSync(dir).filter((x) => x.endsWith('.txt')).sort()) {
-    const result = importBytes(f, readFileSync(join(dir, f)));
-    const reports = result.reports.filter((r) => r.fiscalYear !== null && r.organizationCode !== null);
-    if (count(reports) > count(best.reports)) best = { file: f, reports };
-  }
-  return best;
+/** A sample document's storable reports (fiscal year and 府省等 known), imported with the real importer. */
+interface Sample {
+  file: string;
+  bytes: number;
+  reports: Report[];
+  rows: number;
 }
+
+/**
+ * The "largest sample document" two ways: by rows (003: one L-R2 report, 58 rows, the most rows to store) and by
+ * bytes (002: 56 KB, 14 small reports with 44 rows, the most reports). 001 is larger than 003 in bytes but is an
+ * action plan with no follow-up rows. Both are measured, labelled with why they are "largest".
+ */
+function largestSamples(): { byRows: Sample; byBytes: Sample } {
+  const dir = join(ROOT, 'samples');
+  const samples: Sample[] = readdirSync(dir)
+    .filter((x) => x.endsWith('.txt'))
+    .sort()
+    .map((f) => {
+      const bytes = readFileSync(join(dir, f));
+      const reports = importBytes(f, bytes).reports.filter((r) => r.fiscalYear !== null && r.organizationCode !== null);
+      return { file: f, bytes: bytes.length, reports, rows: reports.reduce((n, r) => n + r.rows.length, 0) };
+    })
+    .filter((x) => x.rows > 0);
+  const max = (key: (x: Sample) => number): Sample => samples.reduce((m, x) => (key(x) > key(m) ? x : m));
+  return { byRows: max((x) => x.rows), byBytes: max((x) => x.bytes) };
+}
+
+/**
+ * Fewest requests that can import a document resumably: its look-ups (report + rows per report, 20 per `$batch`)
+ * and its creates (each report item and row, 20 per `$batch`).
+ */
+const importMinimum = (s: Sample): number => minimumBatches(2 * s.reports.length) + minimumBatches(s.rows + s.reports.length);
 
 interface Ctx {
   graph: LocalGraph;
   connection: GraphConnection;
+  subRequests: SubRequestLog;
   store: GraphFollowUpStore;
   current: Map<string, StoredRow>;
 }
@@ -134,12 +185,17 @@ const logical = new Map<string, number>();
 async function measure(ctx: Ctx, name: string, minimumRequests: number, op: () => Promise<void>): Promise<StoreFigure> {
   ctx.graph.resetStats();
   ctx.connection.resetCounters();
+  ctx.subRequests.reset();
   const t0 = performance.now();
   await op();
   const ms = Math.round(performance.now() - t0);
   const { attempts, sharePointRest } = ctx.connection.counters;
   logical.set(name, ctx.connection.counters.logical + sharePointRest);
-  return { name, requests: attempts + sharePointRest, minimumRequests, resourceUnits: ctx.graph.stats().resourceUnits, ms };
+  const requests = attempts + sharePointRest;
+  const wholeRequestRetries = attempts - ctx.connection.counters.logical;
+  const subRequestRetries = ctx.subRequests.retries();
+  const withinGoal = requests <= 1.1 * minimumRequests + wholeRequestRetries + Math.ceil(subRequestRetries / 20);
+  return { name, requests, minimumRequests, resourceUnits: ctx.graph.stats().resourceUnits, ms, wholeRequestRetries, subRequestRetries, withinGoal };
 }
 
 /** Saves a new Outcome on `rows` and checks every row was saved; returns the item ids. */
@@ -164,23 +220,25 @@ export async function runStoreBench(): Promise<StoreFigure[]> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-store-'));
   const graph = await createLocalGraph({ dbPath: join(dir, 'bench.db'), port: 0, certDir: join(dir, 'certs') });
   const dispatcher = new Agent({ connect: { ca: graph.ca } });
-  const connect = (user?: string): GraphConnection =>
+  const subRequests = new SubRequestLog();
+  const connect = (user?: string, onRequest?: (r: RequestRecord) => void): GraphConnection =>
     createGraphClient({
       baseUrl: graph.graphUrl,
       tokenProvider: staticTokenProvider(graph.tokenFor(user)),
       fetchOptions: { dispatcher } as unknown as FetchOptions,
       retry: { delaySeconds: 0, maxRetries: 8 },
+      ...(onRequest ? { onRequest } : {}),
     });
   const figures: StoreFigure[] = [];
   try {
     const admin = connect();
     const siteUrl = `${graph.url}/sites/followup`;
     await provisionSite(admin, siteUrl);
-    const connection = connect();
+    const connection = connect(undefined, (r) => subRequests.record(r));
     const store = await openGraphFollowUpStore({ connection, site: siteUrl, actor: secretariatActor() });
     const report = syntheticReport();
     await store.importReport(report);
-    const ctx: Ctx = { graph, connection, store, current: new Map() };
+    const ctx: Ctx = { graph, connection, subRequests, store, current: new Map() };
     for (const r of (await store.openOrganization(FY, ORG)).rows) ctx.current.set(r.rowKey, r);
     const rowsPath = `/sites/${store.site.id}/lists/${store.rowsListId}/items`;
 
@@ -195,18 +253,23 @@ export async function runStoreBench(): Promise<StoreFigure[]> {
       figures.push(await measure(ctx, `save ${n} changed rows`, minimumBatches(n), () => saveOutcome(ctx, divisionRows(ctx, 'div-gyokan').slice(0, n), `save${n}`)));
     }
 
-    // Import of the largest sample document.
-    const sample = largestSample();
-    const sampleRows = sample.reports.reduce((n, r) => n + r.rows.length, 0);
-    const sampleMin = sample.reports.reduce((n, r) => n + 1 + minimumBatches(r.rows.length + 1), 0);
-    figures.push(
-      await measure(ctx, `import ${sample.file} (${sample.reports.length} report(s), ${sampleRows} rows)`, sampleMin, async () => {
-        for (const r of sample.reports) {
-          const s = await store.importReport(r);
-          if (!s.complete) throw new Error(`import of ${r.key} incomplete`);
-        }
-      }),
-    );
+    // Import of the largest sample document, by rows and by bytes.
+    const { byRows, byBytes } = largestSamples();
+    const kb = (n: number): string => `${Math.round(n / 1024)} KB`;
+    for (const [sample, why] of [
+      [byRows, `largest by rows: ${byRows.rows} rows in ${byRows.reports.length} report(s), ${kb(byRows.bytes)}`],
+      [byBytes, `largest by bytes: ${kb(byBytes.bytes)}, ${byBytes.reports.length} reports, ${byBytes.rows} rows`],
+    ] as const) {
+      figures.push(
+        await measure(ctx, `import ${sample.file.slice(0, 3)} (${why})`, importMinimum(sample), async () => {
+          for (const r of sample.reports) {
+            const s = await store.importReport(r);
+            if (!s.complete) throw new Error(`import of ${r.key} incomplete`);
+          }
+        }),
+      );
+      if (byRows.file === byBytes.file) break;
+    }
 
     // Refresh.
     const somu = await store.openDivision(FY, ORG, 'div-somu');
@@ -256,12 +319,16 @@ export async function runStoreBench(): Promise<StoreFigure[]> {
 
   const pad = (s: string | number, n: number): string => String(s).padStart(n);
   process.stdout.write(`\nfollow-up store (#4) — requests and resource units per operation\n`);
-  process.stdout.write('requests = HTTP requests sent; logical = before RetryHandler (whole-request retries excluded)\n');
-  process.stdout.write(`${'operation'.padEnd(62)}${pad('requests', 9)}${pad('logical', 8)}${pad('minimum', 8)}${pad('over', 6)}${pad('RU', 6)}${pad('ms', 7)}\n`);
+  process.stdout.write('requests = HTTP requests sent; minimum = theoretical minimum; retries = whole-request re-sends (RetryHandler) + $batch sub-request re-sends\n');
+  process.stdout.write('goal = requests ≤ 1.1 × minimum + whole + ceil(sub/20)\n');
+  const W = 84;
+  process.stdout.write(`${'operation'.padEnd(W)}${pad('requests', 9)}${pad('logical', 8)}${pad('minimum', 8)}${pad('over', 6)}${pad('whole', 6)}${pad('sub', 5)}${pad('goal', 5)}${pad('RU', 6)}${pad('ms', 7)}\n`);
   const pct = (a: number, b: number): string => (b > 0 ? `${Math.round(((a - b) / b) * 100)}%` : '');
   for (const f of figures) {
     const l = logical.get(f.name) ?? f.requests;
-    process.stdout.write(`${f.name.padEnd(62)}${pad(f.requests, 9)}${pad(l, 8)}${pad(f.minimumRequests, 8)}${pad(pct(l, f.minimumRequests), 6)}${pad(f.resourceUnits, 6)}${pad(f.ms, 7)}\n`);
+    process.stdout.write(
+      `${f.name.padEnd(W)}${pad(f.requests, 9)}${pad(l, 8)}${pad(f.minimumRequests, 8)}${pad(pct(f.requests, f.minimumRequests), 6)}${pad(f.wholeRequestRetries, 6)}${pad(f.subRequestRetries, 5)}${pad(f.withinGoal ? 'yes' : 'NO', 5)}${pad(f.resourceUnits, 6)}${pad(f.ms, 7)}\n`,
+    );
   }
   const out = join(ROOT, 'bench-results');
   mkdirSync(out, { recursive: true });
