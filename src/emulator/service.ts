@@ -41,7 +41,17 @@ const etagOf = (guid: string, version: number): string => `"{${guid.toUpperCase(
 /** The eTag of an item or list: `"{GUID},N"`. */
 export const itemETag = (row: { guid: string; version: number }): string => etagOf(row.guid, row.version);
 
-interface SqlRef { sql: string; kind: 'number' | 'string' | 'boolean' | 'datetime'; indexed: boolean; label: string }
+/**
+ * A filterable/orderable operand: `sql` reads the value, `cmp` is the expression to compare and order by. Text and
+ * choice columns compare case-insensitively (`COLLATE NOCASE`), as SharePoint's SQL collation (Latin1_General_CI_AS_KS_WS)
+ * does; SQLite's NOCASE folds ASCII letters only (documented in docs/local-graph.md).
+ */
+interface SqlRef { sql: string; cmp: string; kind: 'number' | 'string' | 'boolean' | 'datetime'; indexed: boolean; label: string }
+
+/** Text and choice values compare case-insensitively in SharePoint. */
+const caseInsensitive = (c: ColumnDef): boolean => c.kind === 'text' || c.kind === 'choice';
+const valueSql = (c: ColumnDef): string => `json_extract(fields, '$.${storageKey(c)}')`;
+const cmpSql = (c: ColumnDef): string => (caseInsensitive(c) ? `${valueSql(c)} COLLATE NOCASE` : valueSql(c));
 
 function toSqlValue(v: unknown): string | number | null {
   if (v === null || v === undefined) return null;
@@ -80,6 +90,8 @@ export class LocalGraphStore {
       this.membership.set(m.user_id, groups);
     }
     for (const l of db.prepare('SELECT * FROM lists').all() as ListRow[]) this.lists.set(l.lid, l);
+    // Brings column indexes of databases made by earlier versions up to date (no-op when they already are).
+    for (const l of this.lists.values()) for (const col of this.columns(l)) if (col.indexed && col.kind !== 'system') this.ensureIndex(l.lid, col);
     this.seq = (db.prepare('SELECT max(seq) AS s FROM items').get() as { s: number | null }).s ?? 0;
     this.deltaFloor = Number(getMeta(db, 'delta_floor') ?? '0');
     this.seq = Math.max(this.seq, this.deltaFloor);
@@ -290,8 +302,13 @@ export class LocalGraphStore {
 
   private ensureIndex(lid: number, d: ColumnDef): void {
     // Expression index per indexed column so $filter/$orderby on it are index seeks, like SharePoint's column indexes.
-    this.db.exec(`CREATE INDEX IF NOT EXISTS ix_${lid}_${d.name} ON items(lid, json_extract(fields, '$.${storageKey(d)}'), item_id)`);
+    // Text and choice columns are indexed with the case-insensitive collation their comparisons use (`ixc_`); earlier
+    // versions built a binary `ix_` index for them, which is replaced.
+    if (caseInsensitive(d)) {
+      this.db.exec(`DROP INDEX IF EXISTS ix_${lid}_${d.name}; CREATE INDEX IF NOT EXISTS ixc_${lid}_${d.name} ON items(lid, ${cmpSql(d)}, item_id)`);
+    } else this.db.exec(`CREATE INDEX IF NOT EXISTS ix_${lid}_${d.name} ON items(lid, ${valueSql(d)}, item_id)`);
   }
+
 
   createColumn(c: Caller, list: ListRow, body: unknown): ColumnDef {
     if ((this.listRights(c, list) & RIGHT.manageLists) === 0) throw accessDenied();
@@ -352,18 +369,18 @@ export class LocalGraphStore {
 
   private resolveRef(list: ListRow, ref: Ref): SqlRef {
     const p = ref.path;
-    if (p === 'id' || p === 'fields/id' || p === 'fields/ID') return { sql: 'item_id', kind: 'number', indexed: true, label: 'ID' };
-    if (p === 'lastModifiedDateTime' || p === 'fields/Modified') return { sql: 'modified', kind: 'datetime', indexed: true, label: 'Modified' };
-    if (p === 'createdDateTime' || p === 'fields/Created') return { sql: 'created', kind: 'datetime', indexed: false, label: 'Created' };
-    if (p === 'fields/AuthorLookupId') return { sql: 'author', kind: 'number', indexed: false, label: 'Author' };
-    if (p === 'fields/EditorLookupId') return { sql: 'editor', kind: 'number', indexed: false, label: 'Editor' };
+    if (p === 'id' || p === 'fields/id' || p === 'fields/ID') return { sql: 'item_id', cmp: 'item_id', kind: 'number', indexed: true, label: 'ID' };
+    if (p === 'lastModifiedDateTime' || p === 'fields/Modified') return { sql: 'modified', cmp: 'modified', kind: 'datetime', indexed: true, label: 'Modified' };
+    if (p === 'createdDateTime' || p === 'fields/Created') return { sql: 'created', cmp: 'created', kind: 'datetime', indexed: false, label: 'Created' };
+    if (p === 'fields/AuthorLookupId') return { sql: 'author', cmp: 'author', kind: 'number', indexed: false, label: 'Author' };
+    if (p === 'fields/EditorLookupId') return { sql: 'editor', cmp: 'editor', kind: 'number', indexed: false, label: 'Editor' };
     if (!p.startsWith('fields/')) throw badRequest(`Invalid filter clause: '${p}' is not a filterable property of listItem; use 'fields/<column>', 'id', 'createdDateTime' or 'lastModifiedDateTime'.`);
     const name = p.slice('fields/'.length);
     const base = name.endsWith('LookupId') ? name.slice(0, -'LookupId'.length) : name;
     const col = this.columns(list).find((x) => x.kind !== 'system' && (x.name === name || (x.kind === 'personOrGroup' && x.name === base)));
     if (!col) throw badRequest(`Field '${name}' does not exist in list '${list.display_name}'.`);
     const kind = col.kind === 'number' || col.kind === 'personOrGroup' ? 'number' : col.kind === 'boolean' ? 'boolean' : col.kind === 'dateTime' ? 'datetime' : 'string';
-    return { sql: `json_extract(fields, '$.${storageKey(col)}')`, kind, indexed: col.indexed, label: col.name };
+    return { sql: valueSql(col), cmp: cmpSql(col), kind, indexed: col.indexed, label: col.name };
   }
 
   private literal(ref: SqlRef, lit: { type: string; value: string | number | boolean | null }): string | number | null {
@@ -404,7 +421,7 @@ export class LocalGraphStore {
         if (r.kind !== 'string') throw badRequest(`Invalid filter clause: startswith needs a text field, but '${r.label}' is ${r.kind}.`);
         const v = String(e.lit.value);
         params.push(v, v.length, v);
-        return `(${r.sql} >= ? AND substr(${r.sql}, 1, ?) = ?)`;
+        return `(${r.cmp} >= ? AND substr(${r.sql}, 1, ?) = ? COLLATE NOCASE)`;
       }
       case 'cmp': {
         const r = this.resolveRef(list, e.ref);
@@ -416,7 +433,7 @@ export class LocalGraphStore {
         }
         params.push(v);
         const op = { eq: '=', ne: 'IS NOT', lt: '<', gt: '>', le: '<=', ge: '>=' }[e.op];
-        return `(${r.sql} ${op} ?)`;
+        return `(${r.cmp} ${op} ?)`;
       }
     }
   }
@@ -443,8 +460,11 @@ export class LocalGraphStore {
     sql += vis.sql;
     params.push(...vis.params);
     if (q.filter) sql += ` AND ${this.compileFilter(list, q.filter, params)}`;
-    const keys: { sql: string; desc: boolean }[] = (q.orderBy ?? []).map((k) => ({ sql: this.resolveRef(list, k.ref).sql, desc: k.desc }));
-    if (keys.length === 0 || keys[keys.length - 1]?.sql !== 'item_id') keys.push({ sql: 'item_id', desc: false });
+    const keys: { sql: string; cmp: string; desc: boolean }[] = (q.orderBy ?? []).map((k) => {
+      const r = this.resolveRef(list, k.ref);
+      return { sql: r.sql, cmp: r.cmp, desc: k.desc };
+    });
+    if (keys.length === 0 || keys[keys.length - 1]?.sql !== 'item_id') keys.push({ sql: 'item_id', cmp: 'item_id', desc: false });
     if (q.skipToken !== undefined) {
       const last = decodeSkipToken(q.skipToken, keys.length);
       // Keyset condition over (k1, k2, …) with SQLite's NULLs-first ordering.
@@ -452,10 +472,10 @@ export class LocalGraphStore {
       for (let i = 0; i < keys.length; i++) {
         const parts: string[] = [];
         for (let j = 0; j < i; j++) {
-          parts.push(`${(keys[j] as { sql: string }).sql} IS ?`);
+          parts.push(`${(keys[j] as { cmp: string }).cmp} IS ?`);
           params.push(last[j]);
         }
-        const k = keys[i] as { sql: string; desc: boolean };
+        const k = keys[i] as { sql: string; cmp: string; desc: boolean };
         const v = last[i];
         if (v === null) {
           if (k.desc) {
@@ -463,17 +483,17 @@ export class LocalGraphStore {
           }
           parts.push(`${k.sql} IS NOT NULL`);
         } else if (k.desc) {
-          parts.push(`(${k.sql} < ? OR ${k.sql} IS NULL)`);
+          parts.push(`(${k.cmp} < ? OR ${k.sql} IS NULL)`);
           params.push(v);
         } else {
-          parts.push(`${k.sql} > ?`);
+          parts.push(`${k.cmp} > ?`);
           params.push(v);
         }
         ors.push(`(${parts.join(' AND ')})`);
       }
       sql += ors.length > 0 ? ` AND (${ors.join(' OR ')})` : ' AND 0';
     }
-    sql += ` ORDER BY ${keys.map((k) => `${k.sql}${k.desc ? ' DESC' : ''}`).join(', ')} LIMIT ?`;
+    sql += ` ORDER BY ${keys.map((k) => `${k.cmp}${k.desc ? ' DESC' : ''}`).join(', ')} LIMIT ?`;
     params.push(q.top + 1);
     let rows: ItemRow[];
     try {
@@ -533,10 +553,10 @@ export class LocalGraphStore {
     const dupes: string[] = [];
     for (const col of this.writableColumns(list).values()) {
       if (!col.enforceUniqueValues) continue;
-      const k = storageKey(col);
-      const v = values[k];
+      const v = values[storageKey(col)];
       if (v === undefined || v === null) continue;
-      const hit = this.stmt(`SELECT item_id FROM items WHERE lid = ? AND deleted = 0 AND json_extract(fields, '$.${k}') = ? AND item_id <> ? LIMIT 1`).get(list.lid, toSqlValue(v), selfId);
+      // Case-insensitive for text and choice, as SharePoint's collation; uses the column's index.
+      const hit = this.stmt(`SELECT item_id FROM items WHERE lid = ? AND deleted = 0 AND ${cmpSql(col)} = ? AND item_id <> ? LIMIT 1`).get(list.lid, toSqlValue(v), selfId);
       if (hit) dupes.push(col.name);
     }
     if (dupes.length > 0) {

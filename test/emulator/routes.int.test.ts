@@ -180,6 +180,8 @@ describe('items', () => {
     const dupCreate = await h.call('POST', `${lp}/items`, { body: { fields: { Title: 'u3', Code: 'U-1' } } });
     expect(dupCreate.status).toBe(409);
     expect(dupCreate.body.error.message).toMatch(/duplicate values .*\[Code\]/);
+    const dupCase = await h.call('POST', `${lp}/items`, { body: { fields: { Title: 'u4', Code: 'u-1' } } });
+    expect(dupCase.status).toBe(409);
     const dupUpdate = await h.call('PATCH', `${lp}/items/${b.id as string}/fields`, { body: { Code: 'U-1' } });
     expect(dupUpdate.status).toBe(409);
     expect((await h.call('GET', `${lp}/items/${b.id as string}?$expand=fields`)).body.fields.Code).toBe('U-2');
@@ -260,6 +262,32 @@ describe('queries', () => {
     expect(pages).toBe(4);
     expect(seen).toEqual([...seen].sort((a, b) => b - a));
     expect(seen).toHaveLength(20);
+  });
+
+  it('compares text case-insensitively in eq, startswith and $orderby paging, as SharePoint\'s collation does', async () => {
+    const eq = await h.call('GET', `${qp}/items?$filter=${encodeURIComponent("fields/Grp eq 'EVEN'")}`);
+    expect(eq.status).toBe(200);
+    expect(eq.body.value).toHaveLength(10);
+    const ne = await h.call('GET', `${qp}/items?$filter=${encodeURIComponent("fields/Grp ne 'Odd'")}`);
+    expect(ne.body.value).toHaveLength(10);
+    const sw = await h.call('GET', `${qp}/items?$filter=${encodeURIComponent("startswith(fields/Grp,'Ev')")}`);
+    expect(sw.body.value).toHaveLength(10);
+    // Mixed-case values order by their case-folded form; keyset paging over them neither skips nor repeats.
+    const l = await h.call('POST', `${h.sitePath}/lists`, { body: { displayName: 'CaseOrder', columns: [{ name: 'K', text: {}, indexed: true }] } });
+    const cp = `${h.sitePath}/lists/${l.body.id as string}`;
+    const values = ['b', 'A', 'a', 'C', 'B', 'c'];
+    const requests = values.map((K, i) => ({ id: String(i + 1), method: 'POST', url: `${cp}/items`, headers: { 'Content-Type': 'application/json' }, body: { fields: { Title: K, K } } }));
+    expect((await h.call('POST', '/$batch', { body: { requests } })).body.responses.every((x: { status: number }) => x.status === 201)).toBe(true);
+    const seen: string[] = [];
+    let url: string | undefined = `${cp}/items?$expand=fields&$orderby=fields/K&$top=4`;
+    while (url) {
+      const r = await h.call('GET', url);
+      seen.push(...r.body.value.map((i: { fields: { K: string } }) => i.fields.K));
+      url = r.body['@odata.nextLink'] as string | undefined;
+    }
+    expect(seen).toEqual(['A', 'a', 'b', 'B', 'C', 'c']);
+    const lt = await h.call('GET', `${cp}/items?$expand=fields&$filter=${encodeURIComponent("fields/K lt 'B'")}`);
+    expect(lt.body.value.map((i: { fields: { K: string } }) => i.fields.K)).toEqual(['A', 'a']);
   });
 
   it('caps $top at 5000 and rejects a bad $top or $skiptoken', async () => {
