@@ -19,6 +19,7 @@ import {
   type Middleware,
 } from '@microsoft/microsoft-graph-client';
 
+import { ValidationError } from '../core/errors.js';
 import type { TokenProvider } from '../core/ports.js';
 
 /** The fetch signature the client needs (global fetch and undici's fetch both fit). */
@@ -128,17 +129,17 @@ function headersOf(init: { headers?: unknown } | undefined): Record<string, stri
   return out;
 }
 
-/** Splits `https://host/v1.0` into the client's baseUrl (`https://host/`) and version (`v1.0`). */
+/** Splits `https://host/v1.0` into the client's baseUrl (`https://host/`) and version (`v1.0`). @throws ValidationError */
 export function splitBaseUrl(baseUrl: string): { root: string; version: string; normalized: string } {
   const u = new URL(baseUrl);
   if (u.protocol !== 'https:') {
     // graph-client only recognises absolute https:// URLs (nextLinks) and only sends tokens over https (facts B).
-    throw new Error(`Graph base URL must use https: ${baseUrl}`);
+    throw new ValidationError([{ field: 'baseUrl', value: baseUrl, reason: `Graph base URL must use https: ${baseUrl}` }]);
   }
   const segments = u.pathname.split('/').filter(Boolean);
   if (segments.length !== 1) {
     // The client takes the first path segment after the host as the version when it follows absolute nextLinks.
-    throw new Error(`Graph base URL must be the service root plus a version (https://host/v1.0), got ${baseUrl}`);
+    throw new ValidationError([{ field: 'baseUrl', value: baseUrl, reason: `Graph base URL must be the service root plus a version (https://host/v1.0), got ${baseUrl}` }]);
   }
   const version = segments[0] as string;
   return { root: `${u.origin}/`, version, normalized: `${u.origin}/${version}` };

@@ -51,7 +51,14 @@ export class SharePointRest {
         throw new GraphAccessError(`${method} ${path}: network error`, undefined, 'networkError', undefined, { cause: error });
       }
       const text = await res.text();
-      if (res.ok) return text === '' ? null : (JSON.parse(text) as unknown);
+      if (res.ok) {
+        if (text === '') return null;
+        try {
+          return JSON.parse(text) as unknown;
+        } catch (error) {
+          throw new GraphAccessError(`${method} ${path}: the ${res.status} answer is not JSON: ${text.slice(0, 200)}`, res.status, undefined, res.headers.get('request-id') ?? undefined, { cause: error });
+        }
+      }
       const retryAfter = parseRetryAfter(res.headers.get('Retry-After'));
       if ((res.status === 429 || res.status === 503) && attempt < maxAttempts) {
         await sleep(Math.min(retryAfter ?? 250 * 2 ** attempt, 30_000) * (1 + 0.2 * Math.random()));

@@ -4,7 +4,7 @@
  */
 import type { Client } from '@microsoft/microsoft-graph-client';
 
-import { NotFoundError } from '../core/errors.js';
+import { NotFoundError, ValidationError } from '../core/errors.js';
 import { toAppError } from './to-app-error.js';
 
 export interface SiteRef {
@@ -18,7 +18,7 @@ export interface ResolvedSite {
   webUrl: string;
 }
 
-/** Parses a site argument. Returns null for a composite id (use it as is). */
+/** Parses a site argument; a composite id comes back as `{ id }`. @throws ValidationError for anything else */
 export function parseSiteArg(arg: string): SiteRef | { id: string } {
   const s = arg.trim();
   if (/^https:\/\//i.test(s)) {
@@ -28,7 +28,7 @@ export function parseSiteArg(arg: string): SiteRef | { id: string } {
   const m = /^([^/:,\s]+):(\/.*)?$/.exec(s);
   if (m) return { hostname: m[1] as string, path: (m[2] ?? '').replace(/\/+$/, '') };
   if (/^[^,\s/]+,[0-9a-f-]+,[0-9a-f-]+$/i.test(s)) return { id: s };
-  throw new Error(`Not a site URL, host:/path or site id: ${arg}`);
+  throw new ValidationError([{ field: 'site', value: arg, reason: `Not a site URL, host:/path or site id: ${arg}` }]);
 }
 
 /** Resolves a site to its id and web URL (1 request). @throws NotFoundError, PermissionError, GraphAccessError */

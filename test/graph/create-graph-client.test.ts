@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
+import { ValidationError } from '../../src/core/errors.js';
 import { createGraphClient, splitBaseUrl, staticTokenProvider, type RequestRecord } from '../../src/graph/create-graph-client.js';
 import { odataString, withQuery } from '../../src/graph/paging.js';
 import { parseSiteArg } from '../../src/graph/site.js';
@@ -69,5 +70,17 @@ describe('query building', () => {
   it('encodes values and doubles quotes in OData strings', () => {
     expect(odataString("O'Brien")).toBe("'O''Brien'");
     expect(withQuery('/items', { $filter: "fields/OrgCode eq 'soumu'", $top: 10, $x: undefined })).toBe('/items?$filter=fields%2FOrgCode%20eq%20\'soumu\'&$top=10');
+  });
+});
+
+describe('configuration errors', () => {
+  it('are ValidationErrors naming the field and value (style guide 11.4)', () => {
+    expect(() => parseSiteArg('not a site')).toThrow(ValidationError);
+    expect(() => splitBaseUrl('http://localhost:3000/v1.0')).toThrow(ValidationError);
+    try {
+      parseSiteArg('not a site');
+    } catch (error) {
+      expect((error as ValidationError).issues).toEqual([{ field: 'site', value: 'not a site', reason: 'Not a site URL, host:/path or site id: not a site' }]);
+    }
   });
 });
