@@ -83,6 +83,8 @@ describe('throttling storms (injected 429 and 503 on 30% of requests each)', () 
         if (url.endsWith('/$batch') && body.includes('"PATCH"') && !seen.has(body)) {
           seen.add(body);
           swallowed++;
+          // Read the real answer to its end, so the connection is free again (else closing the service waits for it).
+          await res.arrayBuffer();
           return new Response(JSON.stringify({ error: { code: 'gatewayTimeout', message: 'simulated' } }), { status: 504, headers: { 'Content-Type': 'application/json', 'Retry-After': '0' } });
         }
         return res;
