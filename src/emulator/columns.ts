@@ -278,10 +278,7 @@ const describeValue = (v: unknown): string => (typeof v === 'string' ? `'${v.len
  * @throws GraphHttpError 400 naming the field and the problem.
  */
 export function validateValue(c: ColumnDef, key: string, v: unknown, isPrincipal: (id: number, allowGroups: boolean) => boolean): unknown {
-  if (v === null) {
-    if (c.required) throw badRequest(`Field '${c.name}' is required and cannot be cleared.`);
-    return null;
-  }
+  if (v === null) return null;
   const wrong = (expected: string): GraphHttpError => badRequest(`Invalid value ${describeValue(v)} for field '${key}': expected ${expected}.`);
   const f = c.facet ?? {};
   switch (c.kind) {

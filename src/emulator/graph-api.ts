@@ -314,7 +314,9 @@ export class GraphApi {
     const body: Record<string, unknown> = { '@odata.context': `${this.graphBase}/$metadata#Collection(listItem)` };
     if (page.nextToken) body['@odata.nextLink'] = link(page.nextToken);
     if (page.deltaToken) body['@odata.deltaLink'] = link(page.deltaToken);
-    body.value = page.rows.map((r) => (r.deleted ? { id: String(r.item_id), deleted: { state: 'deleted' } } : this.select(req, this.itemJson(site, list, r, exp))));
+    // A deleted item carries its id, parent site, content type and the deleted facet (listitem-delta.md, example 2).
+    const gone = (r: ItemRow): Record<string, unknown> => ({ id: String(r.item_id), parentReference: { siteId: this.siteId(site) }, contentType: this.contentTypeOf(list), deleted: { state: 'deleted' } });
+    body.value = page.rows.map((r) => (r.deleted ? gone(r) : this.select(req, this.itemJson(site, list, r, exp))));
     return this.ok(body);
   }
 
@@ -379,13 +381,17 @@ export class GraphApi {
       createdBy: identity(this.store, r.author),
       lastModifiedBy: identity(this.store, r.editor),
       parentReference: { id: list.guid, siteId: this.siteId(site) },
-      contentType: { id: `0x0100${list.guid.replace(/-/g, '').toUpperCase()}`, name: 'Item' },
+      contentType: this.contentTypeOf(list),
     };
     if (exp.fields) {
       out['fields@odata.context'] = `${this.graphBase}/$metadata#sites('${this.siteId(site)}')/lists('${list.guid}')/items('${r.item_id}')/fields/$entity`;
       out.fields = this.fieldsJson(list, r, exp.fieldSelect);
     }
     return out;
+  }
+
+  private contentTypeOf(list: ListRow): { id: string; name: string } {
+    return { id: `0x0100${list.guid.replace(/-/g, '').toUpperCase()}`, name: 'Item' };
   }
 
   private personValue(ids: unknown): unknown {

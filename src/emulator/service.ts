@@ -157,7 +157,8 @@ export class LocalGraphStore {
       const parts = id.split(',');
       if (parts.length === 3) return this.stmt('SELECT * FROM sites WHERE lower(hostname) = lower(?) AND lower(site_guid) = lower(?) AND lower(web_guid) = lower(?)').get(...parts) as SiteRow | undefined;
       if (parts.length === 2) return this.stmt('SELECT * FROM sites WHERE lower(hostname) = lower(?) AND lower(site_guid) = lower(?)').get(...parts) as SiteRow | undefined;
-      return this.stmt('SELECT * FROM sites WHERE lower(site_guid) = lower(?)').get(id) as SiteRow | undefined;
+      // A bare hostname addresses that host's root site, as `GET /sites/{hostname}` does in Graph.
+      return (this.stmt('SELECT * FROM sites WHERE lower(site_guid) = lower(?)').get(id) ?? this.stmt('SELECT * FROM sites WHERE lower(hostname) = lower(?) ORDER BY rid LIMIT 1').get(id)) as SiteRow | undefined;
     });
   }
 
@@ -253,7 +254,9 @@ export class LocalGraphStore {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('The request body must be a list object.');
     const b = body as Record<string, unknown>;
     for (const k of Object.keys(b)) {
-      if (!['displayName', 'description', 'columns', 'list', 'name', '@odata.type'].includes(k)) throw badRequest(`Property '${k}' does not exist on type 'microsoft.graph.list'.`);
+      // Graph assigns a list's `name` (its URL name) itself and refuses one in the body.
+      if (k === 'name') throw badRequest("Cannot define a 'name' for a list as it is assigned by the server. Instead, provide 'displayName'");
+      if (!['displayName', 'description', 'columns', 'list', '@odata.type'].includes(k)) throw badRequest(`Property '${k}' does not exist on type 'microsoft.graph.list'.`);
     }
     const displayName = b.displayName;
     if (typeof displayName !== 'string' || displayName.trim() === '') throw badRequest("The list property 'displayName' is required.");
@@ -532,6 +535,8 @@ export class LocalGraphStore {
       }
       out[key] = validateValue(col, key, value, isPrincipal);
     }
+    // `required` is not enforced here: SharePoint checks it in its forms only, and its APIs (CSOM/JSOM/REST, which
+    // Graph sits on) create and update items with required columns, Title included, left empty. See docs/local-graph.md.
     if (creating) {
       for (const col of cols.values()) {
         const k = storageKey(col);
@@ -539,11 +544,6 @@ export class LocalGraphStore {
           const d = defaultFor(col);
           if (d !== undefined) out[k] = d;
         }
-        if (col.required && (out[k] === undefined || out[k] === null || out[k] === '')) throw badRequest(`Field '${col.name}' is required.`);
-      }
-    } else {
-      for (const col of cols.values()) {
-        if (col.required && out[storageKey(col)] === '') throw badRequest(`Field '${col.name}' is required and cannot be cleared.`);
       }
     }
     return out;

@@ -46,7 +46,7 @@ describe('delta', () => {
     const changes = await h.call('GET', page1.body['@odata.nextLink'] as string);
     expect([...page1.body.value, ...changes.body.value]).toEqual([
       expect.objectContaining({ id: '2', fields: expect.objectContaining({ N: 20 }) }),
-      { id: '4', deleted: { state: 'deleted' } },
+      { id: '4', parentReference: { siteId: h.g.site.id }, contentType: { id: expect.stringMatching(/^0x0100[0-9A-F]{32}$/), name: 'Item' }, deleted: { state: 'deleted' } },
       expect.objectContaining({ id: '6' }),
     ]);
     const quiet = await h.call('GET', changes.body['@odata.deltaLink'] as string);

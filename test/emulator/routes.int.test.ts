@@ -67,6 +67,12 @@ describe('sites', () => {
     const r = await h.call('GET', '/sites/localhost:/sites/nope');
     expect(r.status).toBe(404);
     expect(errorCode(r)).toBe('itemNotFound');
+    expect((await h.call('GET', '/sites/nohost.example')).status).toBe(404);
+  });
+  it('resolves a bare hostname to that host\'s root site, as GET /sites/{hostname} does', async () => {
+    const r = await h.call('GET', '/sites/localhost');
+    expect(r.status).toBe(200);
+    expect(r.body.id).toBe(h.g.site.id);
   });
 });
 
@@ -89,6 +95,9 @@ describe('lists and columns', () => {
     const dup = await h.call('POST', `${h.sitePath}/lists`, { body: { displayName: '取組一覧' } });
     expect(dup.status).toBe(409);
     expect(errorCode(dup)).toBe('nameAlreadyExists');
+    const named = await h.call('POST', `${h.sitePath}/lists`, { body: { displayName: 'Named', name: 'Named' } });
+    expect(named.status).toBe(400);
+    expect(named.body.error.message).toBe("Cannot define a 'name' for a list as it is assigned by the server. Instead, provide 'displayName'");
   });
   it('adds a column (201), rejects a duplicate (409) and unknown facets (400)', async () => {
     const c = await h.call('POST', `${lp}/columns`, { body: { name: 'Extra', displayName: '追加', text: {} } });
@@ -127,7 +136,6 @@ describe('items', () => {
       [{ Title: 'x', Status: '完了' }, /Invalid choice '完了'/],
       [{ Title: 'x', Done: 'yes' }, /expected true or false/],
       [{ Title: 'x', Due: 'tomorrow' }, /ISO 8601/],
-      [{ Qty: 1 }, /Field 'Title' is required/],
       [{ Title: 'x', Created: '2020-01-01T00:00:00Z' }, /Field 'Created' is read-only/],
       [{ Title: 'x', OwnerLookupId: 9999 }, /not the id of a user/],
       [{ Title: 'x', Qty: -1 }, /below the minimum 0/],
@@ -172,6 +180,19 @@ describe('items', () => {
     const r = await h.call('PATCH', `${lp}/items/${it1.id as string}/fields`, { body: { Memo: null } });
     expect(r.body.Memo).toBeUndefined();
     expect(r.body.Title).toBe('clear');
+  });
+
+  it('reports required columns but, like SharePoint\'s APIs, does not enforce them on create or update', async () => {
+    const cols = await h.call('GET', `${lp}/columns`);
+    const req = Object.fromEntries(cols.body.value.map((c: { name: string; required: boolean }) => [c.name, c.required]));
+    expect([req.Title, req.Needed]).toEqual([true, true]);
+    // No Title: accepted; the default value of Needed is applied.
+    const it1 = await create({ Qty: 1, Code: 'R-1' });
+    expect(it1.fields.Title).toBeUndefined();
+    expect(it1.fields.Needed).toBe(1);
+    const cleared = await h.call('PATCH', `${lp}/items/${it1.id as string}/fields`, { body: { Needed: null, Title: '' } });
+    expect(cleared.status).toBe(200);
+    expect(cleared.body.Needed).toBeUndefined();
   });
 
   it('enforces unique values with 409 on create and update', async () => {
