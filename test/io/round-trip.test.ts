@@ -135,4 +135,10 @@ describe('measureRoundTrip dispatch', () => {
     const text = seedText(SEED_002);
     expect(measureRoundTrip(SEED_002, text)).toEqual(measureR6RoundTrip(SEED_002, text));
   });
+
+  it('reproduces at least 99% of 002, exactly 846 of its 846 non-empty lines', () => {
+    const r = measureRoundTrip(SEED_002, seedText(SEED_002));
+    expect(r.reproduced / r.sourceCells).toBeGreaterThanOrEqual(0.99);
+    expect([r.reproduced, r.sourceCells]).toEqual([846, 846]);
+  });
 });

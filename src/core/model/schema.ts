@@ -250,6 +250,12 @@ export const Report = z.object({
   issues: z.array(ImportIssue),
   reviewState: ReviewState,
   source: SourceRef,
+  /**
+   * Printed text that belongs to the report rather than to one row, verbatim with its printed line breaks and its
+   * position (lossless rule): 002's cover (`coverNote`), the 【府省等名：…】 marker line (`marker`) and the no-rows reason
+   * (`noRowsReason`). Optional: set by the PDF-text compilation importer (#2), absent elsewhere.
+   */
+  cells: z.array(RawCell).optional(),
 });
 export type Report = z.infer<typeof Report>;
 

@@ -11,7 +11,7 @@
  */
 import { fiscalYearOf } from '../../core/era/index.js';
 import { parseGuidelineRefs } from '../../core/guideline/index.js';
-import type { FocusItem, ImportIssue, ImportResult, Report, Row, SourceRef, Tag } from '../../core/model/schema.js';
+import type { FocusItem, ImportIssue, ImportResult, RawCell, Report, Row, SourceRef, Tag } from '../../core/model/schema.js';
 import { findOrganization } from '../../core/model/organization.js';
 import { splitEntries } from '../../core/text/index.js';
 import { makeIssue } from '../pdf-text/issues.js';
@@ -33,6 +33,11 @@ export const R6_FOCUS_CAPTION = '重点項目';
 export const R6_COVER_HEADING = '＜調査票の見方＞';
 
 const MARKER = /^【府省等名[：:]\s*(.*?)\s*】$/;
+
+/** The 府省等 name a printed marker line names (`【府省等名:こども家庭庁】` → こども家庭庁), or null when it is no marker. */
+export function markerName(text: string): string | null {
+  return MARKER.exec(text.trim())?.[1] ?? null;
+}
 const HEADER = /^Ａ[ \u3000]*Ｂ$/;
 const TITLE_1 = /^国家公務員の.*取組指針に$/;
 const TITLE_2 = /^基づく取組計画等のフォローアップ（(.+?年度)）（重点項目）$/;
@@ -56,6 +61,11 @@ const ORDER_PRIOR = 0.1;
 const LOW_CONFIDENCE = 0.6;
 /** A narrative whose last printed line ends otherwise may have been cut. */
 const SENTENCE_END = /[。．.）)」』】］]$/;
+/** Text before a page break that ends so is a finished sentence; a dangling tag (`【継続】`) is not. */
+const PAGE_SENTENCE_END = /[。．.）)」』］！？!?]$/;
+/** Confidence that an Ａ cell continues across a page when the line before the break ran to the wrap width / did not. */
+const CONTINUATION_WRAPPED = 0.8;
+const CONTINUATION_SHORT = 0.6;
 
 type BlockKind = 'A' | 'B' | 'F';
 
@@ -63,6 +73,18 @@ interface Block {
   kind: BlockKind;
   lines: PdfLine[];
   pageStart: boolean;
+  /** A 重点項目 value the extractor printed on the last line of this Ｂ block (宮内庁 line 352). */
+  gluedTo?: Block;
+}
+
+/** A page start that began a new Ａ cell although the text before it did not end (domain.md §6.2 item 2). */
+interface PageContinuation {
+  /** Last printed line before the page break and first after it. */
+  before: PdfLine;
+  after: PdfLine;
+  /** Index of the row the page start opened. */
+  row: number;
+  confidence: number;
 }
 
 interface DraftRow {
@@ -72,7 +94,7 @@ interface DraftRow {
 
 interface Section {
   headerLine: number | null;
-  marker: { name: string; line: number; afterRows: boolean } | null;
+  marker: { name: string; line: number; afterRows: boolean; text: string } | null;
   titleLines: PdfLine[];
   cycleLabel: string | null;
   captionLine: number | null;
@@ -109,7 +131,7 @@ export function parseR6Structure(doc: SourceDoc): R6Structure {
   const stray: PdfLine[] = [];
   const sections: Section[] = [];
   let current: Section | null = null;
-  let pendingMarker: { name: string; line: number } | null = null;
+  let pendingMarker: { name: string; line: number; text: string } | null = null;
   let inCover = false;
   let coverSeen = false;
   let block: PdfLine[] = [];
@@ -164,15 +186,15 @@ export function parseR6Structure(doc: SourceDoc): R6Structure {
       const name = marker[1] ?? '';
       const next = nextContent(k + 1);
       if (next && HEADER.test(next.text)) {
-        pendingMarker = { name, line: line.no };
+        pendingMarker = { name, line: line.no, text: t };
       } else if (current && !current.marker) {
-        current.marker = { name, line: line.no, afterRows: current.blocks.length > 0 };
+        current.marker = { name, line: line.no, afterRows: current.blocks.length > 0, text: t };
       } else if (current) {
         current.extraMarkers.push({ name, line: line.no });
       } else {
         // A marker with no header at all (a cut or odd file): open a section so its rows are not lost.
         current = newSection(null, line.no);
-        current.marker = { name, line: line.no, afterRows: false };
+        current.marker = { name, line: line.no, afterRows: false, text: t };
         sections.push(current);
       }
       continue;
@@ -237,7 +259,9 @@ function splitGluedFocus(section: Section): void {
         const cut = prefix.length - joinAll(before).length;
         const bLine: PdfLine = { ...last, text: last.text.slice(0, cut) };
         const fLine: PdfLine = { ...last, text: last.text.slice(cut), pageStart: false };
-        out.push({ ...b, lines: [...b.lines.slice(0, -1), bLine] }, { kind: 'F', lines: [fLine], pageStart: false });
+        // The split is a layout fact the model keeps (a raw cell on the Ｂ row), so the rendering can print it glued again.
+        const bBlock: Block = { ...b, lines: [...b.lines.slice(0, -1), bLine] };
+        out.push(bBlock, { kind: 'F', lines: [fLine], pageStart: false, gluedTo: bBlock });
         continue;
       }
     }
@@ -251,10 +275,11 @@ function splitGluedFocus(section: Section): void {
  * new row in 002); a Ｂ attaches to the row before it unless that row already has one, in which case it waits for the
  * next Ａ (公正取引委員会 379–391, 金融庁 720–728 print Ｂ before Ａ).
  */
-function draftRows(section: Section): { rows: DraftRow[]; focus: Block[]; orphanB: Block[] } {
+function draftRows(section: Section): { rows: DraftRow[]; focus: Block[]; orphanB: Block[]; continuations: PageContinuation[] } {
   const rows: DraftRow[] = [];
   const focus: Block[] = [];
   const orphanB: Block[] = [];
+  const continuations: PageContinuation[] = [];
   let pendingB: Block | null = null;
   let curA: Block[] | null = null;
   let lastWasA = false;
@@ -268,6 +293,10 @@ function draftRows(section: Section): { rows: DraftRow[]; focus: Block[]; orphan
     if (b.kind === 'A') {
       if (curA && lastWasA && !b.pageStart) curA.push(b);
       else {
+        if (curA && lastWasA) {
+          const c = pageContinuation(curA, b, rows.length + 1);
+          if (c) continuations.push(c);
+        }
         closeA();
         curA = [b];
       }
@@ -289,7 +318,22 @@ function draftRows(section: Section): { rows: DraftRow[]; focus: Block[]; orphan
   }
   closeA();
   if (pendingB) orphanB.push(pendingB);
-  return { rows, focus, orphanB };
+  return { rows, focus, orphanB, continuations };
+}
+
+/**
+ * The importer starts a new Ａ cell at every page start (true throughout 002). When the text before the break does
+ * not end a sentence and the text after it starts with no tag or bullet, the cell may instead run on across the page.
+ */
+function pageContinuation(cell: Block[], next: Block, row: number): PageContinuation | null {
+  const lines = cell.flatMap((b) => b.lines);
+  const before = lines[lines.length - 1];
+  const after = next.lines[0];
+  if (!before || !after || PAGE_SENTENCE_END.test(before.text) || NARRATIVE_START.test(after.text)) return null;
+  // A line that ran to the cell's wrap width was cut by the wrap, not by the end of a paragraph.
+  const widest = Math.max(...lines.map((l) => displayWidth(l.text)));
+  const wrapped = displayWidth(before.text) >= widest - 2;
+  return { before, after, row, confidence: wrapped ? CONTINUATION_WRAPPED : CONTINUATION_SHORT };
 }
 
 /** A section's rows with their proposed 重点項目 (exported for tests). */
@@ -298,6 +342,9 @@ export interface AssembledSection {
   focusValues: { name: string; block: Block }[];
   orphanB: Block[];
   noRowsReason: string | null;
+  /** The printed blocks noRowsReason was read from (one paragraph each). */
+  noRowsBlocks: Block[];
+  continuations: PageContinuation[];
   /** Text each row is matched on: Ａ then Ｂ. */
   docs: string[];
   pairs: Pairing[];
@@ -307,12 +354,14 @@ export interface AssembledSection {
 
 /** Pairs a section's Ａ/Ｂ runs into rows and proposes each row's 重点項目 by content. */
 export function assembleSection(section: Section, reuseValues: boolean): AssembledSection {
-  const { rows: drafts, focus, orphanB } = draftRows(section);
+  const { rows: drafts, focus, orphanB, continuations } = draftRows(section);
   const focusValues = focus.map((f) => ({ name: joinAll(f.lines.map((l) => l.text)), block: f }));
   let noRowsReason: string | null = null;
+  const noRowsBlocks: Block[] = [];
   if (drafts.length === 0 && focusValues.length > 0) {
     // こども家庭庁: the only text under 重点項目 says why there are no rows (§6.2 item 9); it is a note, not a 重点項目.
-    noRowsReason = focusValues.map((f) => f.name).join('\n');
+    noRowsReason = noRowsReasonOf(focusValues.map((f) => f.block.lines.map((l) => l.text).join('\n')));
+    noRowsBlocks.push(...focusValues.map((f) => f.block));
     focusValues.length = 0;
   }
   const docs = drafts.map((d) => `${textOf(d.a).join('')}\n${d.b ? joinAll(d.b.lines.map((l) => l.text)) : ''}`);
@@ -332,7 +381,12 @@ export function assembleSection(section: Section, reuseValues: boolean): Assembl
       }
     });
   }
-  return { drafts, focusValues, orphanB, noRowsReason, docs, pairs, assigned };
+  return { drafts, focusValues, orphanB, noRowsReason, noRowsBlocks, continuations, docs, pairs, assigned };
+}
+
+/** noRowsReason from the printed paragraphs (wraps inside one paragraph joined, paragraphs on their own lines). */
+export function noRowsReasonOf(paragraphs: readonly string[]): string {
+  return paragraphs.map((p) => joinAll(p.split('\n'))).join('\n');
 }
 
 const textOf = (blocks: Block[]): string[] => {
@@ -352,9 +406,14 @@ function distinctTags(entries: { tag: Tag | null }[]): Tag[] {
   return out;
 }
 
+/** Role of the raw cell that records a 重点項目 value printed on the last line of a row's Ｂ cell (宮内庁 line 352). */
+export const GLUED_REFS_FOCUS_ROLE = 'guidelineRefs+focusItem';
+
 interface BuildContext {
   file: string;
   coverNote: string | null;
+  /** The cover's printed lines as one raw cell. */
+  cover: RawCell | null;
   implementationYear: number | null;
   isLast: boolean;
   usedKeys: Set<string>;
@@ -415,11 +474,12 @@ function buildReport(section: Section, ctx: BuildContext): Report {
         ctx.isLast
           ? 'The document ends inside this section (page title, 重点項目 caption or a Ｂ cell missing): its rows may be incomplete.'
           : 'The section has no page title or 重点項目 caption.',
+        { field: 'rows' },
       ),
     );
   }
 
-  const { drafts, focusValues, orphanB, noRowsReason, pairs, assigned } = assembleSection(section, complete && !ctx.isLast);
+  const { drafts, focusValues, orphanB, noRowsReason, noRowsBlocks, continuations, pairs, assigned } = assembleSection(section, complete && !ctx.isLast);
   const foldedNames = focusValues.map((f) => foldForMatch(f.name));
   for (const b of orphanB) {
     const l = b.lines[0]?.no ?? anchor;
@@ -428,6 +488,20 @@ function buildReport(section: Section, ctx: BuildContext): Report {
     );
   }
   const rowKeyOf = (i: number): string => `${LAYOUT}/FOCUS/${String(i + 1)}`;
+  for (const c of continuations) {
+    const joined = `${c.before.text.slice(-12)}${c.after.text.slice(0, 12)}`;
+    issues.push(
+      makeIssue(
+        'warning',
+        'POSSIBLE_PAGE_CONTINUATION',
+        file,
+        c.after.no,
+        `改ページ前のＡ欄「…${c.before.text.slice(-12)}」（${String(c.before.no)}行目）が文の途中で終わり、改ページ後の行が見出し・記号で始まっていません。新しい行として取り込みましたが、前の行のＡ欄の続き（「…${joined}…」）の可能性があります。`,
+        `The Ａ text before the page break ("…${c.before.text.slice(-12)}", line ${String(c.before.no)}) does not end a sentence and the next page starts with no tag or bullet; imported as a new row, but it may continue the previous row's Ａ cell ("…${joined}…").`,
+        { field: 'narrative', rowKey: rowKeyOf(c.row), value: c.after.text, proposal: { value: `${rowKeyOf(c.row - 1)} ← ${rowKeyOf(c.row)}: …${joined}…`, confidence: c.confidence } },
+      ),
+    );
+  }
 
   const positional = assigned.every((c, i) => c === i || c < 0);
   const rows: Row[] = drafts.map((d, i) => {
@@ -445,6 +519,10 @@ function buildReport(section: Section, ctx: BuildContext): Report {
     const cells: Row['cells'] = [{ text: aLines.join('\n'), line: aFirst?.no ?? anchor, col: 1, role: 'narrative' }];
     if (d.b) cells.push({ text: bText ?? '', line: d.b.lines[0]?.no ?? anchor, col: 2, role: 'guidelineRefs' });
     if (fv) cells.push({ text: fv.block.lines.map((l) => l.text).join('\n'), line: fv.block.lines[0]?.no ?? anchor, col: 0, role: 'focusItem' });
+    // Layout fact: a 重点項目 value printed on this Ｂ cell's last line; the printed line as found, where it was found.
+    const glued = d.b ? focusValues.find((f) => f.block.gluedTo === d.b) : undefined;
+    const gluedLine = glued?.block.lines[0];
+    if (gluedLine) cells.push({ text: `${d.b?.lines[d.b.lines.length - 1]?.text ?? ''}${gluedLine.text}`, line: gluedLine.no, col: 2, role: GLUED_REFS_FOCUS_ROLE });
 
     if (!fv) {
       issues.push(
@@ -535,6 +613,11 @@ function buildReport(section: Section, ctx: BuildContext): Report {
   });
 
   const titleRaw = section.titleLines.map((l) => l.text);
+  // Report-level printed text, verbatim with its line breaks and position (lossless rule, schema Report.cells).
+  const reportCells: RawCell[] = [];
+  if (ctx.cover) reportCells.push(ctx.cover);
+  if (section.marker) reportCells.push({ text: section.marker.text, line: section.marker.line, col: 0, role: 'marker' });
+  for (const b of noRowsBlocks) reportCells.push({ text: b.lines.map((l) => l.text).join('\n'), line: b.lines[0]?.no ?? anchor, col: 0, role: 'noRowsReason' });
   return {
     key,
     organization: name,
@@ -553,16 +636,17 @@ function buildReport(section: Section, ctx: BuildContext): Report {
     issues,
     reviewState: 'unreviewed',
     source: { file, line: section.marker && !section.marker.afterRows ? section.marker.line : anchor, endLine: section.lastLine },
+    cells: reportCells,
   };
 }
 
-/** Joins the cover: the heading, then each ※ note with its PDF wraps joined. */
-function coverNoteOf(lines: PdfLine[]): string | null {
+/** Joins the cover's printed lines: the heading, then each ※ note with its PDF wraps joined. */
+export function coverNoteOf(lines: readonly string[]): string | null {
   if (lines.length === 0) return null;
   const notes: string[][] = [];
   for (const l of lines) {
-    if (l.text.startsWith('※') || notes.length === 0) notes.push([l.text]);
-    else notes[notes.length - 1]?.push(l.text);
+    if (l.startsWith('※') || notes.length === 0) notes.push([l]);
+    else notes[notes.length - 1]?.push(l);
   }
   return notes.map((n) => joinAll(n)).join('\n');
 }
@@ -570,21 +654,23 @@ function coverNoteOf(lines: PdfLine[]): string | null {
 function parseR6(doc: SourceDoc): ImportResult {
   const structure = parseR6Structure(doc);
   const issues: ImportIssue[] = [];
-  const coverNote = coverNoteOf(structure.coverLines);
+  const coverNote = coverNoteOf(structure.coverLines.map((l) => l.text));
+  const firstCover = structure.coverLines[0];
+  const cover: RawCell | null = firstCover ? { text: structure.coverLines.map((l) => l.text).join('\n'), line: firstCover.no, col: 0, role: 'coverNote' } : null;
   const implLabel = coverNote ? /([令平][和成][0-9０-９元]+年度)の実施状況/.exec(coverNote)?.[1] : undefined;
   const implementationYear = implLabel ? fiscalYearOf(implLabel) : null;
   if (structure.stray.length > 0) {
     const first = structure.stray[0];
     issues.push(
-      makeIssue('warning', 'STRAY_FRAGMENT', doc.file, first?.no ?? 1, '最初の府省等の前に、どの区間にも属さない文があります。取り込みませんでした。', 'Text before the first 府省等 section belongs to no section; not imported.', { value: first?.text ?? '' }),
+      makeIssue('warning', 'STRAY_FRAGMENT', doc.file, first?.no ?? 1, '最初の府省等の前に、どの区間にも属さない文があります。取り込みませんでした。', 'Text before the first 府省等 section belongs to no section; not imported.', { field: 'cells', value: first?.text ?? '' }),
     );
   }
   if (structure.sections.length === 0) {
-    issues.push(makeIssue('error', 'NO_SECTIONS', doc.file, 1, '府省等の区間（Ａ Ｂ の見出し）が見つかりません。', 'No 府省等 section (Ａ Ｂ header) was found.'));
+    issues.push(makeIssue('error', 'NO_SECTIONS', doc.file, 1, '府省等の区間（Ａ Ｂ の見出し）が見つかりません。', 'No 府省等 section (Ａ Ｂ header) was found.', { field: 'reports' }));
   }
   const usedKeys = new Set<string>();
   const reports = structure.sections.map((s, index) =>
-    buildReport(s, { file: doc.file, coverNote, implementationYear, isLast: index === structure.sections.length - 1, usedKeys, index }),
+    buildReport(s, { file: doc.file, coverNote, cover, implementationYear, isLast: index === structure.sections.length - 1, usedKeys, index }),
   );
   return { reports, plans: [], issues };
 }
