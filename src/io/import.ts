@@ -168,9 +168,9 @@ export function importDocument(doc: SourceDoc, options: ImportOptions = {}): Imp
   if (!checked.success) {
     const first = checked.error.issues[0];
     const where = first ? first.path.join('.') : '';
-    return empty([
-      fileIssue(doc.file, 'INVALID_MODEL', `取込結果がモデルに適合しません（${where}）: ${first?.message ?? ''}`, `The import result does not match the model at ${where}: ${first?.message ?? ''}`),
-    ]);
+    const invalid = fileIssue(doc.file, 'INVALID_MODEL', `取込結果がモデルに適合しません（${where}）: ${first?.message ?? ''}`, `The import result does not match the model at ${where}: ${first?.message ?? ''}`);
+    // The field is the model path that failed (e.g. reports.0.rows.3.status).
+    return empty([where === '' ? invalid : { ...invalid, field: where }]);
   }
   return checked.data;
 }

@@ -54,7 +54,7 @@ describe('followup import (child process)', { timeout: 30_000 }, () => {
     expect(r.stderr).toContain(`${SEED_000}: L-R5-OVERVIEW 総務省 令和5年度 (FY2023) — 15 rows (initiative 8, indicator 4, survey 3), 10 issues`);
     expect(r.stderr).toContain('reports: 2, plans: 0, issues: 10 (error 0, warning 8, info 2)');
     // Each listed issue gives the Japanese and the English message.
-    expect(r.stderr).toContain(`[warning] ${SEED_000}:38:0 STRAY_FRAGMENT: ${SEED_000} 38行目: 表の行として解釈できない断片「ほかの」を無視しました。`);
+    expect(r.stderr).toContain(`[warning] ${SEED_000}:38:0 cells STRAY_FRAGMENT: ${SEED_000} 38行目: 表の行として解釈できない断片「ほかの」を無視しました。`);
     expect(r.stderr).toMatch(/STRAY_FRAGMENT: .*\n {6}\S.*ほかの/);
   });
 

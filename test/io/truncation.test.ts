@@ -43,7 +43,7 @@ describe('a file cut inside its last character', () => {
     expect(result.reports[0]?.rows.map((r) => r.key)).toEqual(['L-R7/1-1', 'L-R7/1-2']);
     expect(errors(result)).toEqual([
       ['TRUNCATED_FILE', 8, 'encoding', 'L-R7/1-2'],
-      ['TRUNCATED_ROW', 8, undefined, 'L-R7/1-2'],
+      ['TRUNCATED_ROW', 8, 'cells', 'L-R7/1-2'],
       ['TRUNCATED_DOCUMENT', 8, 'layout', 'L-R7/1-2'],
     ]);
   });
@@ -63,7 +63,7 @@ describe('a file cut at a line boundary or inside a cell', () => {
     const text = [...lines.slice(0, 21), line22.slice(0, line22.indexOf('】'))].join('\n');
     const result = importText(SEED_000, text);
     expect(errors(result)).toEqual([
-      ['TRUNCATED_CELL', 22, undefined, 'L-R5-OVERVIEW/調査/多面観察の実施状況'],
+      ['TRUNCATED_CELL', 22, 'surveyAnswers', 'L-R5-OVERVIEW/調査/多面観察の実施状況'],
       ['TRUNCATED_DOCUMENT', 22, 'layout', 'L-R5-OVERVIEW/調査/多面観察の実施状況'],
     ]);
   });

@@ -204,7 +204,7 @@ function parsePlan(doc: SourceDoc): ImportResult {
 
     if (DISPLACED_CHAPTER.test(t)) {
       issues.push(
-        makeIssue('info', 'DISPLACED_HEADING', file, line.no, `見出し「${t}」が本文中に印字されています。章の見出しとして扱い、本文からは除きました。`, `The heading "${t}" is printed inside running text; used as the chapter heading and removed from the text.`, { value: t }),
+        makeIssue('info', 'DISPLACED_HEADING', file, line.no, `見出し「${t}」が本文中に印字されています。章の見出しとして扱い、本文からは除きました。`, `The heading "${t}" is printed inside running text; used as the chapter heading and removed from the text.`, { field: 'sections', value: t }),
       );
       continue;
     }

@@ -123,6 +123,7 @@ function parse(doc: SourceDoc, options: ImportOptions): ImportResult {
         severity: 'warning',
         code: 'ROW_BEFORE_HEADER',
         line: item.g.line,
+        field: 'cells',
         message: `${file} ${item.g.line}行目: 表題・見出し行より前に行があります。取り込みません。`,
         messageEn: `${file} line ${item.g.line}: a line appears before any title or header row; it is not imported.`,
       });
@@ -137,6 +138,7 @@ function parse(doc: SourceDoc, options: ImportOptions): ImportResult {
       severity: 'error',
       code: 'NO_TABLE',
       line: 1,
+      field: 'reports',
       message: `${file}: 表題または見出し行が見つかりません。`,
       messageEn: `${file}: no table title or header row was found.`,
     });
@@ -194,9 +196,10 @@ function readMajor(b: ReportBuilder, g: GridLine, text: string): string {
 function parseLine(b: ReportBuilder, g: GridLine, st: State, cols: Map<string, number>, isLast: boolean, next: GridLine | null): void {
   if (filledCells(g).length === 0) return;
   const roles = new Map<number, CellRole>();
-  const pending: { code: string; sev: 'info' | 'warning'; col: number; ja: string; en: string; proposal?: { value: string; confidence: number } }[] = [];
-  const note = (code: string, sev: 'info' | 'warning', col: number, ja: string, en: string, proposal?: { value: string; confidence: number }): void => {
-    pending.push(proposal ? { code, sev, col, ja, en, proposal } : { code, sev, col, ja, en });
+  // Every note names the model field it concerns (markerRaw, title, status…).
+  const pending: { code: string; sev: 'info' | 'warning'; field: string; col: number; ja: string; en: string; proposal?: { value: string; confidence: number } }[] = [];
+  const note = (code: string, sev: 'info' | 'warning', field: string, col: number, ja: string, en: string, proposal?: { value: string; confidence: number }): void => {
+    pending.push(proposal ? { code, sev, field, col, ja, en, proposal } : { code, sev, field, col, ja, en });
   };
 
   // Column 0: the 大項目, or (003 line 57) a 中項目 number printed there. Issues raised before the row exists get its key below.
@@ -208,7 +211,7 @@ function parseLine(b: ReportBuilder, g: GridLine, st: State, cols: Map<string, n
     if (MARKER_RE.test(toHalfWidth(c0)) && /^[0-9]+$/.test(toHalfWidth(c0))) {
       markers.push({ marker: toHalfWidth(c0), col: 0 });
       roles.set(0, 'marker');
-      note('CELL_DRIFT', 'info', 0, `中項目の番号「${c0}」が大項目の列にあります。`, `the 中項目 number "${c0}" is printed in the 大項目 column.`);
+      note('CELL_DRIFT', 'info', 'markerRaw', 0, `中項目の番号「${c0}」が大項目の列にあります。`, `the 中項目 number "${c0}" is printed in the 大項目 column.`);
     } else {
       printedMajor = readMajor(b, g, c0);
       roles.set(0, 'majorItem');
@@ -241,7 +244,7 @@ function parseLine(b: ReportBuilder, g: GridLine, st: State, cols: Map<string, n
       if (c.status) {
         status = { status: c.status, raw: c.raw, col };
         roles.set(col, 'split+status');
-        note('MERGED_SPLIT_STATUS', 'info', col, `区分と実施状況が1つのセル「${c.raw}」に入っています。`, `the split label and the status share one cell ("${c.raw}").`);
+        note('MERGED_SPLIT_STATUS', 'info', 'status', col, `区分と実施状況が1つのセル「${c.raw}」に入っています。`, `the split label and the status share one cell ("${c.raw}").`);
       } else {
         roles.set(col, 'split');
       }
@@ -252,7 +255,7 @@ function parseLine(b: ReportBuilder, g: GridLine, st: State, cols: Map<string, n
       markers.push({ marker: c.marker, col });
       title = { text: c.title, col };
       roles.set(col, 'marker+title');
-      note('MERGED_MARKER_TITLE', 'info', col, `番号と名称が1つのセルに入っています（「${c.marker}」）。`, `the marker and the title share one cell ("${c.marker}").`);
+      note('MERGED_MARKER_TITLE', 'info', 'markerRaw', col, `番号と名称が1つのセルに入っています（「${c.marker}」）。`, `the marker and the title share one cell ("${c.marker}").`);
     } else if (title === null) {
       title = { text: raw.trim(), col };
       roles.set(col, 'title');
@@ -276,19 +279,19 @@ function parseLine(b: ReportBuilder, g: GridLine, st: State, cols: Map<string, n
       const outOfSequence = st.mid?.number !== '6';
       if (m.marker === '7' && (hasLetter || (outOfSequence && (nextIsI(next) || m.col >= 2)))) {
         kana = 'ア';
-        note('OCR_7_AS_A', 'warning', m.col, '「7」はカタカナ「ア」の読み取り誤りとみなしました。', '"7" read as the katakana ア (an OCR error).', {
+        note('OCR_7_AS_A', 'warning', 'markerRaw', m.col, '「7」はカタカナ「ア」の読み取り誤りとみなしました。', '"7" read as the katakana ア (an OCR error).', {
           value: 'ア',
           confidence: hasLetter ? 0.9 : 0.7,
         });
       } else {
         num = m.marker;
         if (m.col >= 2) {
-          note('CELL_DRIFT', 'info', m.col, `中項目の番号「${m.marker}」が小項目の列にあります（番号の連続から中項目とみなしました）。`, `the 中項目 number "${m.marker}" is printed in the 小項目 column (read as a 中項目 because it continues the numbering).`, { value: `中項目 ${m.marker}`, confidence: 0.85 });
+          note('CELL_DRIFT', 'info', 'markerRaw', m.col, `中項目の番号「${m.marker}」が小項目の列にあります（番号の連続から中項目とみなしました）。`, `the 中項目 number "${m.marker}" is printed in the 小項目 column (read as a 中項目 because it continues the numbering).`, { value: `中項目 ${m.marker}`, confidence: 0.85 });
         }
       }
     } else if (m.marker === 'i') {
       kana = 'イ';
-      note('OCR_I_AS_I', 'warning', m.col, '「i」はカタカナ「イ」とみなしました（ア・ウの間）。確認してください。', '"i" read as the katakana イ (between ア and ウ); please confirm.', { value: 'イ', confidence: 0.75 });
+      note('OCR_I_AS_I', 'warning', 'markerRaw', m.col, '「i」はカタカナ「イ」とみなしました（ア・ウの間）。確認してください。', '"i" read as the katakana イ (between ア and ウ); please confirm.', { value: 'イ', confidence: 0.75 });
     } else if (/^[a-z]$/.test(m.marker)) {
       letter = m.marker;
     } else {
@@ -314,7 +317,7 @@ function parseLine(b: ReportBuilder, g: GridLine, st: State, cols: Map<string, n
       splitKind: split,
     });
     if (kana !== null) {
-      note('SPLIT_MARKER', 'info', markers[0]?.col ?? 0, `区分行に記号「${markerRaw ?? ''}」があります。直前の取組「${parent.title}」の区分行として取り込みました。`, `the split line carries the marker "${markerRaw ?? ''}"; imported as a split line of "${parent.title}".`);
+      note('SPLIT_MARKER', 'info', 'markerRaw', markers[0]?.col ?? 0, `区分行に記号「${markerRaw ?? ''}」があります。直前の取組「${parent.title}」の区分行として取り込みました。`, `the split line carries the marker "${markerRaw ?? ''}"; imported as a split line of "${parent.title}".`);
     }
   } else if (kind === 'indicator') {
     const name = title?.text ?? '';
@@ -324,7 +327,7 @@ function parseLine(b: ReportBuilder, g: GridLine, st: State, cols: Map<string, n
     const def = findIndicator(name);
     row.indicatorCode = def?.code ?? null;
     if (!def) {
-      note('UNKNOWN_INDICATOR', 'warning', title?.col ?? 0, `数値「${name}」は一覧にありません。名称のまま取り込みました。`, `the indicator "${name}" is not in the catalogue; kept by name.`);
+      note('UNKNOWN_INDICATOR', 'warning', 'indicatorCode', title?.col ?? 0, `数値「${name}」は一覧にありません。名称のまま取り込みました。`, `the indicator "${name}" is not in the catalogue; kept by name.`);
     }
     if (indicatorCell) {
       roles.set(indicatorCell.col, 'indicator');
@@ -382,7 +385,7 @@ function parseLine(b: ReportBuilder, g: GridLine, st: State, cols: Map<string, n
       row.title = htmlToText(title.text);
     }
     if (title.col >= 4 && (status?.col ?? 99) > title.col) {
-      note('CELL_DRIFT', 'info', title.col, `名称が ${title.col} 列目にずれています。`, `the title is shifted to column ${title.col}.`);
+      note('CELL_DRIFT', 'info', 'title', title.col, `名称が ${title.col} 列目にずれています。`, `the title is shifted to column ${title.col}.`);
     }
   }
   if (status) {
@@ -390,7 +393,7 @@ function parseLine(b: ReportBuilder, g: GridLine, st: State, cols: Map<string, n
     row.statusRaw = status.raw;
     const expected = cols.get('A') ?? 3;
     if (status.col !== expected) {
-      note('CELL_DRIFT', 'info', status.col, `実施状況が (A) 列（${expected}列目）ではなく ${status.col} 列目にあります。`, `the status is in column ${status.col}, not in the (A) column (${expected}).`);
+      note('CELL_DRIFT', 'info', 'status', status.col, `実施状況が (A) 列（${expected}列目）ではなく ${status.col} 列目にあります。`, `the status is in column ${status.col}, not in the (A) column (${expected}).`);
     }
     const rest = [...after];
     if (status.status === 'undecided') {
@@ -426,6 +429,7 @@ function parseLine(b: ReportBuilder, g: GridLine, st: State, cols: Map<string, n
       code: p.code,
       line: g.line,
       col: p.col,
+      field: p.field,
       rowKey: row.key,
       message: `${b.file} ${g.line}行目: ${p.ja}`,
       messageEn: `${b.file} line ${g.line}: ${p.en}`,

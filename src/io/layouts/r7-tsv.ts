@@ -63,6 +63,7 @@ function parse(doc: SourceDoc, options: ImportOptions): ImportResult {
         severity: 'warning',
         code: 'ROW_BEFORE_HEADER',
         line: item.g.line,
+        field: 'cells',
         message: `${file} ${item.g.line}行目: 表題・見出し行より前に行があります。取り込みません。`,
         messageEn: `${file} line ${item.g.line}: a line appears before any title or header row; it is not imported.`,
       });
@@ -75,6 +76,7 @@ function parse(doc: SourceDoc, options: ImportOptions): ImportResult {
       severity: 'error',
       code: 'NO_TABLE',
       line: 1,
+      field: 'reports',
       message: `${file}: 表題または見出し行が見つかりません。`,
       messageEn: `${file}: no table title or header row was found.`,
     });
@@ -173,6 +175,7 @@ function parseLine(b: ReportBuilder, g: GridLine, cols: Map<string, number>, isL
         severity: 'warning',
         code: 'MISSING_TITLE',
         line: g.line,
+        field: 'title',
         rowKey: row.key,
         message: `${b.file} ${g.line}行目: 項目「${c0}」に名称がありません。`,
         messageEn: `${b.file} line ${g.line}: item "${c0}" has no title.`,
@@ -278,6 +281,7 @@ function attachStray(b: ReportBuilder, g: GridLine): void {
     code: 'STRAY_FRAGMENT',
     line: g.line,
     col: cells[0]?.col ?? 0,
+    field: 'cells',
     value: text.slice(0, 100),
     message: `${b.file} ${g.line}行目: 表の行として解釈できない断片「${text.slice(0, 40)}」を無視しました。`,
     messageEn: `${b.file} line ${g.line}: ignored the fragment "${text.slice(0, 40)}", which is not a table row.`,

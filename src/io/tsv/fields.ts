@@ -3,6 +3,7 @@ import { fiscalYearOf, findPeriods } from '../../core/era/index.js';
 import type { Row, Tag } from '../../core/model/schema.js';
 import { findNonCp932Chars, htmlToText, parseCrossRef, splitEntries } from '../../core/text/index.js';
 import type { ReportBuilder } from './report.js';
+import { fieldOfRole } from './row.js';
 
 /** Sets narrative (plain), narrativeRaw (verbatim), entries and tags from a narrative cell. */
 export function applyNarrative(row: Row, raw: string): void {
@@ -50,6 +51,7 @@ export function flagNonCp932(b: ReportBuilder): void {
         code: 'NON_CP932_CHAR',
         line: cell.line,
         col: cell.col,
+        field: fieldOfRole(cell.role),
         value: chars,
         rowKey: row.key,
         message: `${b.file} ${cell.line}行目 ${cell.col}列: Shift_JIS（CP932）で表せない文字「${chars}」があります（誤字の可能性）。Shift_JIS では出力できません。`,

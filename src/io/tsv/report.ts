@@ -6,7 +6,7 @@ import type { IssueInit } from './issue.js';
 import { makeIssue } from './issue.js';
 import type { PageItem } from './pages.js';
 import { furnitureCells, joinTitle } from './pages.js';
-import { KeyRegistry } from './row.js';
+import { fieldOfRole, KeyRegistry } from './row.js';
 
 export class ReportBuilder {
   readonly rows: Row[] = [];
@@ -108,6 +108,7 @@ export class ReportBuilder {
         code: isLastLine ? 'TRUNCATED_ROW' : 'MISSING_CELLS',
         line: g.line,
         col: g.cells.length,
+        field: 'cells',
         rowKey,
         message: isLastLine
           ? `${this.file} ${g.line}行目: ファイルが行の途中で終わっています（${width}列中${g.cells.length}列）。この行は不完全です。`
@@ -120,6 +121,8 @@ export class ReportBuilder {
     if (!isLastLine) return;
     const lastCell = g.cells[g.cells.length - 1] ?? '';
     const col = g.cells.length - 1;
+    // The field the cut cell feeds, from the role the importer gave it.
+    const field = fieldOfRole(this.rows.find((r) => r.key === rowKey)?.cells.find((c) => c.line === g.line && c.col === col)?.role);
     if (!isCutHtml(lastCell) && !isBlankText(lastCell)) {
       // The file ends inside this cell (no tab after it). The seeds end with a tab (000, 003) or a full stop (004).
       const open = unclosedBracket(lastCell);
@@ -129,6 +132,7 @@ export class ReportBuilder {
           code: 'TRUNCATED_CELL',
           line: g.line,
           col,
+          field,
           rowKey,
           value: lastCell.slice(-40),
           message: `${this.file} ${g.line}行目 ${col}列: ファイルがセルの途中で終わっています（「${open}」が閉じていません）。この行は不完全です。`,
@@ -140,6 +144,7 @@ export class ReportBuilder {
           code: 'POSSIBLY_TRUNCATED',
           line: g.line,
           col,
+          field,
           rowKey,
           value: lastCell.slice(-40),
           message: `${this.file} ${g.line}行目 ${col}列: ファイルが文の途中で終わっている可能性があります（末尾「${lastCell.trimEnd().slice(-10)}」）。原本で確認してください。`,
@@ -153,6 +158,7 @@ export class ReportBuilder {
         code: 'TRUNCATED_CELL',
         line: g.line,
         col: g.cells.length - 1,
+        field,
         rowKey,
         message: `${this.file} ${g.line}行目 ${g.cells.length - 1}列: セルの HTML が途中で切れています（ファイルの途中終了）。この行は不完全です。`,
         messageEn: `${this.file} line ${g.line} col ${g.cells.length - 1}: the cell's HTML is cut off (the file ends early); the row is incomplete.`,

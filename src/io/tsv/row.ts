@@ -32,6 +32,37 @@ export const CELL_ROLES = [
 ] as const;
 export type CellRole = (typeof CELL_ROLES)[number];
 
+/** The model field a raw cell of each role feeds, named in issues about that cell (`cells` for pass-through cells). */
+const ROLE_FIELDS: Readonly<Record<CellRole, string>> = {
+  'page-title': 'title',
+  'page-header': 'cells',
+  stray: 'cells',
+  extra: 'cells',
+  majorItem: 'majorItem',
+  kind: 'kind',
+  'kind+title': 'title',
+  marker: 'markerRaw',
+  'marker+title': 'title',
+  title: 'title',
+  split: 'splitKind',
+  'split+status': 'status',
+  status: 'status',
+  reason: 'reasonNotPlanned',
+  narrative: 'narrative',
+  outcome: 'outcome',
+  refs: 'guidelineRefs',
+  indicator: 'indicatorValues',
+  'survey-scope': 'surveyAnswers',
+  'survey-answer': 'surveyAnswers',
+  'survey-fields': 'surveyAnswers',
+  'survey-text': 'surveyAnswers',
+};
+
+/** The model field behind a raw cell's role; `cells` when the role is unknown or missing. */
+export function fieldOfRole(role: string | undefined): string {
+  return (role !== undefined && (ROLE_FIELDS as Readonly<Record<string, string>>)[role]) || 'cells';
+}
+
 /** Roles that are kept verbatim (not derived from normalised fields): layout furniture and unparsed fragments. */
 export const PASS_THROUGH_ROLES: ReadonlySet<string> = new Set<CellRole>(['page-title', 'page-header', 'stray', 'extra']);
 
