@@ -50,7 +50,7 @@ describe('POSSIBLE_PAGE_CONTINUATION (002 importer)', () => {
         confidence: 0.8,
       },
     });
-    expect(issue?.message.startsWith(`${FILE_002} 430行目（narrative）: `)).toBe(true);
+    expect(issue?.message.startsWith(`${FILE_002} 430行目（Ａ欄）: `)).toBe(true);
     expect(issue?.messageEn.startsWith(`${FILE_002} line 430 (narrative): `)).toBe(true);
     // The importer still made the page start a new row (the warning asks a reviewer to decide), so the row's Ａ
     // starts with the continued sentence.

@@ -429,21 +429,21 @@ function buildReport(section: Section, ctx: BuildContext): Report {
 
   if (!section.marker) {
     issues.push(
-      makeIssue('error', 'MARKER_MISSING', file, anchor, '【府省等名：…】の行が見つからないため府省等が不明です。', 'No 【府省等名：…】 marker line: the 府省等 of this section is unknown.', { field: '府省等名' }),
+      makeIssue('error', 'MARKER_MISSING', file, anchor, '【府省等名：…】の行が見つからないため府省等が不明です。', 'No 【府省等名：…】 marker line: the 府省等 of this section is unknown.', { field: 'organization' }),
     );
   } else if (!org) {
     issues.push(
-      makeIssue('warning', 'UNKNOWN_ORGANIZATION', file, section.marker.line, `府省等名「${name ?? ''}」は府省等一覧にありません。名称のまま取り込みました。`, `府省等 name "${name ?? ''}" is not in the catalogue; imported with its printed name and no code.`, { field: '府省等名', value: name ?? '' }),
+      makeIssue('warning', 'UNKNOWN_ORGANIZATION', file, section.marker.line, `府省等名「${name ?? ''}」は府省等一覧にありません。名称のまま取り込みました。`, `府省等 name "${name ?? ''}" is not in the catalogue; imported with its printed name and no code.`, { field: 'organization', value: name ?? '' }),
     );
   }
   if (section.marker?.afterRows) {
     issues.push(
-      makeIssue('info', 'MARKER_AFTER_ROWS', file, section.marker.line, '府省等名が行の後に印字されています。直前の見出し（Ａ Ｂ）からの区間に割り当てました。', 'The 府省等 marker is printed after the rows; assigned to the section that starts at the preceding Ａ Ｂ header.', { field: '府省等名', value: name ?? '' }),
+      makeIssue('info', 'MARKER_AFTER_ROWS', file, section.marker.line, '府省等名が行の後に印字されています。直前の見出し（Ａ Ｂ）からの区間に割り当てました。', 'The 府省等 marker is printed after the rows; assigned to the section that starts at the preceding Ａ Ｂ header.', { field: 'organization', value: name ?? '' }),
     );
   }
   for (const m of section.extraMarkers) {
     issues.push(
-      makeIssue('warning', 'EXTRA_MARKER', file, m.line, `一つの区間に二つ目の府省等名「${m.name}」があります。無視しました。`, `A second 府省等 marker "${m.name}" in one section; ignored.`, { field: '府省等名', value: m.name }),
+      makeIssue('warning', 'EXTRA_MARKER', file, m.line, `一つの区間に二つ目の府省等名「${m.name}」があります。無視しました。`, `A second 府省等 marker "${m.name}" in one section; ignored.`, { field: 'organization', value: m.name }),
     );
   }
 
@@ -484,7 +484,7 @@ function buildReport(section: Section, ctx: BuildContext): Report {
   for (const b of orphanB) {
     const l = b.lines[0]?.no ?? anchor;
     issues.push(
-      makeIssue('warning', 'ORPHAN_REFERENCE', file, l, 'どの行にも対応しないＢ欄（該当箇所）があります。', 'A Ｂ (reference) run belongs to no row.', { field: 'Ｂ', value: joinAll(b.lines.map((x) => x.text)) }),
+      makeIssue('warning', 'ORPHAN_REFERENCE', file, l, 'どの行にも対応しないＢ欄（該当箇所）があります。', 'A Ｂ (reference) run belongs to no row.', { field: 'guidelineRefs', value: joinAll(b.lines.map((x) => x.text)) }),
     );
   }
   const rowKeyOf = (i: number): string => `${LAYOUT}/FOCUS/${String(i + 1)}`;
@@ -526,7 +526,7 @@ function buildReport(section: Section, ctx: BuildContext): Report {
 
     if (!fv) {
       issues.push(
-        makeIssue('error', 'FOCUS_NOT_FOUND', file, aFirst?.no ?? anchor, 'この行の重点項目が見つかりません。', 'No 重点項目 value was found for this row.', { field: '重点項目', rowKey }),
+        makeIssue('error', 'FOCUS_NOT_FOUND', file, aFirst?.no ?? anchor, 'この行の重点項目が見つかりません。', 'No 重点項目 value was found for this row.', { field: 'focusItem', rowKey }),
       );
     } else if (!positional || (pairing?.confidence ?? 0) < LOW_CONFIDENCE) {
       issues.push(
@@ -537,19 +537,19 @@ function buildReport(section: Section, ctx: BuildContext): Report {
           aFirst?.no ?? anchor,
           `重点項目「${fv.name}」をＡ/Ｂ欄の内容から割り当てました（確信度 ${String(pairing?.confidence ?? 0)}）。確認してください。`,
           `Assigned 重点項目 "${fv.name}" from the Ａ/Ｂ content (confidence ${String(pairing?.confidence ?? 0)}); please confirm.`,
-          { field: '重点項目', rowKey, value: fv.name, proposal: { value: fv.name, confidence: pairing?.confidence ?? 0 } },
+          { field: 'focusItem', rowKey, value: fv.name, proposal: { value: fv.name, confidence: pairing?.confidence ?? 0 } },
         ),
       );
     }
     if (!d.b) {
       issues.push(
-        makeIssue(ctx.isLast && !complete ? 'error' : 'warning', 'REFERENCE_MISSING', file, aFirst?.no ?? anchor, 'Ｂ欄（WLB取組指針若しくは各府省取組計画の該当箇所）がありません。', 'The Ｂ cell (guideline or plan reference) is missing.', { field: 'Ｂ', rowKey }),
+        makeIssue(ctx.isLast && !complete ? 'error' : 'warning', 'REFERENCE_MISSING', file, aFirst?.no ?? anchor, 'Ｂ欄（WLB取組指針若しくは各府省取組計画の該当箇所）がありません。', 'The Ｂ cell (guideline or plan reference) is missing.', { field: 'guidelineRefs', rowKey }),
       );
     }
     const isFinalRow = i === drafts.length - 1;
     if (ctx.isLast && !complete && isFinalRow && (!d.b || !SENTENCE_END.test(aLast?.text ?? ''))) {
       issues.push(
-        makeIssue('error', 'NARRATIVE_TRUNCATED', file, aLast?.no ?? anchor, 'Ａ欄が文書の終わりで途切れている可能性があります。原本で確認してください。', 'The Ａ text may be cut off by the end of the document; check the original.', { field: 'Ａ', rowKey, value: aLast?.text ?? '' }),
+        makeIssue('error', 'NARRATIVE_TRUNCATED', file, aLast?.no ?? anchor, 'Ａ欄が文書の終わりで途切れている可能性があります。原本で確認してください。', 'The Ａ text may be cut off by the end of the document; check the original.', { field: 'narrative', rowKey, value: aLast?.text ?? '' }),
       );
     }
 
@@ -595,13 +595,13 @@ function buildReport(section: Section, ctx: BuildContext): Report {
     const proposal = rows.map((r, i) => `R${String(i + 1)}→${r.focusItem ?? '?'}`).join('; ');
     const confidence = Math.min(1, ...pairs.map((p) => p.confidence));
     issues.push(
-      makeIssue('warning', 'FOCUS_ORDER_MISMATCH', file, section.captionLine ?? anchor, '重点項目の印字順が行の順と異なります。内容から対応付けを提案します。', 'The printed order of 重点項目 differs from the row order; a pairing by content is proposed.', { field: '重点項目', proposal: { value: proposal, confidence } }),
+      makeIssue('warning', 'FOCUS_ORDER_MISMATCH', file, section.captionLine ?? anchor, '重点項目の印字順が行の順と異なります。内容から対応付けを提案します。', 'The printed order of 重点項目 differs from the row order; a pairing by content is proposed.', { field: 'focusItem', proposal: { value: proposal, confidence } }),
     );
   }
   focusValues.forEach((f, j) => {
     if (!assigned.includes(j)) {
       issues.push(
-        makeIssue('warning', 'FOCUS_UNUSED', file, f.block.lines[0]?.no ?? anchor, `重点項目「${f.name}」に対応する行がありません。`, `重点項目 "${f.name}" has no row.`, { field: '重点項目', value: f.name }),
+        makeIssue('warning', 'FOCUS_UNUSED', file, f.block.lines[0]?.no ?? anchor, `重点項目「${f.name}」に対応する行がありません。`, `重点項目 "${f.name}" has no row.`, { field: 'focusItem', value: f.name }),
       );
     }
   });

@@ -8,6 +8,14 @@ export interface IssueExtra {
   proposal?: { value: string; confidence: number };
 }
 
+/** How the compilation prints the column a model field comes from, for the Japanese message. */
+const PRINTED_FIELD_JA: Record<string, string> = {
+  narrative: 'Ａ欄',
+  guidelineRefs: 'Ｂ欄',
+  focusItem: '重点項目',
+  organization: '府省等名',
+};
+
 /** Creates an issue whose messages start with `file 行目` / `file line N` so they stand alone in a list. */
 export function makeIssue(
   severity: Severity,
@@ -18,7 +26,7 @@ export function makeIssue(
   messageEn: string,
   extra: IssueExtra = {},
 ): ImportIssue {
-  const fieldJa = extra.field ? `（${extra.field}）` : '';
+  const fieldJa = extra.field ? `（${PRINTED_FIELD_JA[extra.field] ?? extra.field}）` : '';
   const fieldEn = extra.field ? ` (${extra.field})` : '';
   const out: ImportIssue = {
     severity,

@@ -64,7 +64,7 @@ describe('PDF-text importers under random damage (fuzz)', () => {
             // 重点項目 is required: its absence is an error on the row.
             if (row.focusItem === null) expect(report.issues.some((i) => i.severity === 'error' && i.rowKey === row.key), where).toBe(true);
             // Ｂ is expected but optional (domain §8.4.5, "warning only"): its absence is still named on the row.
-            if (row.guidelineRefsRaw === null) expect(report.issues.some((i) => i.severity !== 'info' && i.field === 'Ｂ' && i.rowKey === row.key), where).toBe(true);
+            if (row.guidelineRefsRaw === null) expect(report.issues.some((i) => i.severity !== 'info' && i.field === 'guidelineRefs' && i.rowKey === row.key), where).toBe(true);
           }
         }
         if (result.reports.length > 0) expect(typeof renderReports(result.reports, 'L-R6-COMPILATION', 'tsv')).toBe('string');
