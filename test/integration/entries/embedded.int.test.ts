@@ -5,38 +5,28 @@ import { join } from 'node:path';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { startEmbedded, type Embedded } from '../../../src/entries/embedded.js';
-import { createWebApp } from '../../../src/entries/web/pages.js';
-import { DEMO_DIRECTORY } from '../../../src/emulator/index.js';
+import type { Embedded } from '../../../src/entries/embedded.js';
+import { startEmbeddedApp } from '../../support/embedded-harness.js';
 
 // `npm start`'s composition, on a file database in a temp dir: first start seeds, a restart writes nothing.
 let dir: string;
-let dbPath: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'embedded-int-'));
-  dbPath = join(dir, 'followup.db');
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function start(): Promise<{ embedded: Embedded; get: (path: string) => Promise<{ status: number; text: string }>; stop: () => Promise<void> }> {
-  let embedded: Embedded | null = null;
-  const handler = createWebApp(() =>
-    embedded
-      ? { store: embedded.store, samples: embedded.samples, directory: DEMO_DIRECTORY, urls: { web: '', graph: embedded.graph.graphUrl, site: '', signin: '/_local/signin' } }
-      : null,
-  );
-  embedded = await startEmbedded({ dbPath, port: 0, certDir: join(dir, 'certs'), requestHandler: handler });
+  const embedded = await startEmbeddedApp(dir);
   const dispatcher = new Agent({ connect: { ca: embedded.graph.ca } });
-  const e = embedded;
   return {
-    embedded: e,
+    embedded,
     get: async (path) => {
-      const res = await fetch(`${e.graph.url}${path}`, { dispatcher } as RequestInit);
+      const res = await fetch(`${embedded.graph.url}${path}`, { dispatcher } as RequestInit);
       return { status: res.status, text: await res.text() };
     },
     stop: async () => {
       await dispatcher.close();
-      await e.close();
+      await embedded.close();
     },
   };
 }
