@@ -2,6 +2,7 @@
  * `npm start [-- --reset]`: the product on the embedded default, on https://localhost:PORT only (PORT, default 3000).
  * The web app and the Graph endpoint share the origin; the site is provisioned and seeded from samples/ through Graph.
  */
+import { endpointLines } from '../emulator/endpoints.js';
 import { DB_ENV, DEFAULT_DB_PATH, DEMO_DIRECTORY, resetDatabase } from '../emulator/index.js';
 import { startEmbedded, type Embedded } from './embedded.js';
 import { createWebApp, type WebAppDeps } from './web/pages.js';
@@ -41,12 +42,7 @@ process.stdout.write(
   [
     `取組計画等のフォローアップ — embedded default (database ${dbPath})`,
     `  web app:          ${graph.url}/   (self-signed certificate in ./data/certs: accept it once in the browser)`,
-    `  Graph v1.0:       ${graph.graphUrl}`,
-    `  demo site:        ${graph.graphUrl}/sites/localhost:/sites/followup   (id ${graph.site.id})`,
-    `  $batch:           ${graph.graphUrl}/$batch`,
-    `  SharePoint REST:  ${site}/_api/web`,
-    `  local sign-in:    ${graph.url}/_local/signin   (tokens: npx followup dev-token [user])`,
-    `  faults / stats:   ${graph.url}/_local/faults   ${graph.url}/_local/stats`,
+    ...endpointLines(graph),
     `  seeded:           ${provisioned.length ? `provisioned ${provisioned.length} steps, ` : ''}${created} rows created, ${assigned} rows assigned to divisions (${embedded.samples.reports.length} reports from samples/)`,
     'Ctrl+C stops.',
     '',

@@ -1,0 +1,14 @@
+import type { LocalGraph } from './index.js';
+
+/** The service's URLs, one `label: url` line each, as `npm start` and the standalone runner print them. */
+export function endpointLines(graph: Pick<LocalGraph, 'url' | 'graphUrl' | 'site'>): string[] {
+  const site = `${graph.url}${graph.site.path}`;
+  return [
+    `  Graph v1.0:       ${graph.graphUrl}`,
+    `  demo site:        ${graph.graphUrl}/sites/localhost:${graph.site.path}   (id ${graph.site.id})`,
+    `  $batch:           ${graph.graphUrl}/$batch`,
+    `  SharePoint REST:  ${site}/_api/web`,
+    `  local sign-in:    ${graph.url}/_local/signin   (tokens: npx followup dev-token [user], or POST ${graph.url}/_local/token {"user":"suzuki"})`,
+    `  faults / stats:   ${graph.url}/_local/faults   ${graph.url}/_local/stats`,
+  ];
+}
