@@ -114,8 +114,16 @@ export interface ImportOptions {
 }
 
 export interface ImportSummary extends ImportProgress {
-  /** True when the list now holds exactly one item per row of the report. */
+  /** True when the lists now hold the report item and exactly one item per row of the report. */
   complete: boolean;
+}
+
+/** What happened to one report of a multi-report import: a summary, or why it was not (completely) stored. */
+export interface ReportImportOutcome {
+  reportKey: string;
+  summary?: ImportSummary;
+  /** ValidationError (nothing of this report was written), or the failure that stopped it (re-run to resume). */
+  error?: AppError | Error;
 }
 
 export interface AssignResult {
@@ -141,6 +149,13 @@ export interface FollowUpStore {
    * @throws ValidationError before anything is written when the report cannot be stored.
    */
   importReport(report: Report, options?: ImportOptions): Promise<ImportSummary>;
+  /**
+   * Imports several reports (a document) with the guarantees of importReport, their look-ups and creates packed
+   * together into as few `$batch` requests as possible. One outcome per report, in order: a report that cannot be
+   * stored (ValidationError, nothing of it written) or fails does not stop the others. Never throws for per-report
+   * problems; `onProgress` reports each report a batch touched.
+   */
+  importReports(reports: readonly Report[], options?: ImportOptions): Promise<ReportImportOutcome[]>;
   /** Assigns rows to a division (secretariat): sets DivisionCode and the item permissions. */
   assignRows(rowKeys: readonly string[], divisionCode: string): Promise<AssignResult>;
 }

@@ -31,9 +31,11 @@ import type {
   AssignResult,
   FollowUpStore,
   ImportOptions,
+  ImportProgress,
   ImportSummary,
   RefreshCursor,
   RefreshResult,
+  ReportImportOutcome,
   RowEdit,
   RowScope,
   RowSet,
@@ -457,75 +459,133 @@ export class GraphFollowUpStore implements FollowUpStore {
   // ------------------------------------------------------------------ imports
 
   async importReport(report: Report, options: ImportOptions = {}): Promise<ImportSummary> {
-    const issues: Issue[] = [];
-    if (report.fiscalYear === null) issues.push({ field: 'fiscalYear', reason: '年度が不明です / the fiscal year is unknown' });
-    if (report.organizationCode === null) issues.push({ field: 'organizationCode', reason: '府省等コードが不明です（--org で指定）/ the 府省等 code is unknown (give it with --org)' });
-    if (issues.length > 0) throw new ValidationError(issues);
-    const fiscalYear = report.fiscalYear as number;
-    const orgCode = report.organizationCode as string;
-    const records: RowRecord[] = report.rows.map((row) => ({ rowKey: toListRowKey(report.key, row.key), reportKey: report.key, fiscalYear, orgCode, row, reviewComment: null }));
-    const seen = new Set<string>();
-    for (const r of records) {
-      if (seen.has(r.rowKey)) issues.push({ row: r.row.key, field: 'key', reason: 'duplicate row key in the report' });
-      seen.add(r.rowKey);
-      issues.push(...checkRowFields(toRowFields(r), r.rowKey));
-    }
-    const reportFields = toReportFields(report, records.length);
-    issues.push(...checkReportFields(reportFields, report.key));
-    if (issues.length > 0) throw new ValidationError(issues);
+    const [outcome] = await this.importReports([report], options);
+    if (outcome?.summary && !outcome.error) return outcome.summary;
+    throw outcome?.error ?? new GraphAccessError(`import of ${report.key}: no outcome`, undefined, undefined, undefined);
+  }
 
-    this.reportsPath ??= `/sites/${this.site.id}/lists/${await resolveListId(this.client, this.site, LIST_NAMES.Reports)}/items`;
-    const reportsPath = this.reportsPath;
-    // What is already there (a resumed import): the report item and the RowKeys of this report, in one $batch.
-    const reportQuery = withQuery(reportsPath, { $filter: `fields/ReportKey eq ${odataString(report.key)}`, $expand: 'fields($select=ReportKey)', $select: 'id' });
-    const rowsQuery = withQuery(this.rowsPath, { $filter: `fields/ReportKey eq ${odataString(report.key)}`, $expand: 'fields($select=RowKey)', $select: 'id', $top: this.pageSize });
-    const lookups = await runBatched(this.client, [[{ id: 'report', method: 'GET', url: reportQuery }], [{ id: 'rows', method: 'GET', url: rowsQuery }]], this.options.batch);
-    const rep = lookups.get('report');
-    const rws = lookups.get('rows');
-    if (rep?.status !== 200) throw this.stepError(rep, `find report ${report.key}`);
-    if (rws?.status !== 200) throw this.stepError(rws, `find rows of ${report.key}`);
-    const hasReport = toPage(rep.body).value.length > 0;
-    const existing = await collectPages<{ fields?: { RowKey?: unknown } }>(this.client, toPage(rws.body), `find rows of ${report.key}`, this.readRetry);
-    const present = new Set(existing.items.map((i) => String(i.fields?.RowKey)));
-    const alreadyPresent = records.filter((r) => present.has(r.rowKey)).length;
-    const progress = { reportKey: report.key, totalRows: records.length, alreadyPresent, created: 0 };
-
-    const groups: BatchStep[][] = [];
-    if (!hasReport) groups.push([{ id: 'create-report', method: 'POST', url: reportsPath, body: { fields: dropNulls(reportFields) } }]);
-    records.forEach((r, i) => {
-      if (!present.has(r.rowKey)) groups.push([{ id: `create-${i}`, method: 'POST', url: this.rowsPath, body: { fields: dropNulls(toRowFields(r)) } }]);
+  /**
+   * Requests (0% faults, Reports list id cached): ceil(2R/20) look-up batches (ReportKey eq on each list, per
+   * report), then ceil(missing items/20) create batches, every report's creates packed together.
+   */
+  async importReports(reports: readonly Report[], options: ImportOptions = {}): Promise<ReportImportOutcome[]> {
+    const outcomes: (ReportImportOutcome | undefined)[] = reports.map(() => undefined);
+    const fail = (plan: ImportPlan, error: unknown): void => {
+      outcomes[plan.index] = { reportKey: plan.report.key, error: error instanceof Error ? error : new Error(String(error)) };
+    };
+    // Every report is checked before anything is written; one that cannot be stored is left out (ValidationError).
+    // A key given twice is imported in a second pass, after the first (as importing them one by one would).
+    let plans: ImportPlan[] = [];
+    const repeats: number[] = [];
+    const keys = new Set<string>();
+    reports.forEach((report, index) => {
+      if (keys.has(report.key)) {
+        repeats.push(index);
+        return;
+      }
+      keys.add(report.key);
+      const prepared = prepareImport(report);
+      if (prepared instanceof ValidationError) outcomes[index] = { reportKey: report.key, error: prepared };
+      else plans.push({ index, report, ...prepared, hasReport: false, present: new Set(), raced: 0, failures: [], progress: { reportKey: report.key, totalRows: prepared.records.length, alreadyPresent: 0, created: 0 } });
     });
-    const failures: AppError[] = [];
-    let raced = 0;
+
+    if (plans.length > 0) {
+      try {
+        this.reportsPath ??= `/sites/${this.site.id}/lists/${await resolveListId(this.client, this.site, LIST_NAMES.Reports)}/items`;
+      } catch (error) {
+        for (const p of plans) fail(p, error);
+        plans = [];
+      }
+    }
+    const reportsPath = this.reportsPath as string;
+
+    // What is already there (a resumed import): each report item and the RowKeys of each report, all in as few
+    // `$batch` requests as possible (ReportKey is indexed on both lists: served under the list view threshold).
+    const lookupGroups = plans.flatMap((p, k) => [
+      [{ id: `report-${k}`, method: 'GET' as const, url: withQuery(reportsPath, { $filter: `fields/ReportKey eq ${odataString(p.report.key)}`, $expand: 'fields($select=ReportKey)', $select: 'id' }) }],
+      [{ id: `rows-${k}`, method: 'GET' as const, url: withQuery(this.rowsPath, { $filter: `fields/ReportKey eq ${odataString(p.report.key)}`, $expand: 'fields($select=RowKey)', $select: 'id', $top: this.pageSize }) }],
+    ]);
+    const lookups = plans.length > 0 ? await runBatched(this.client, lookupGroups, this.options.batch) : new Map<string, StepResponse>();
+    const ready: ImportPlan[] = [];
+    for (const [k, p] of plans.entries()) {
+      try {
+        const rep = lookups.get(`report-${k}`);
+        const rws = lookups.get(`rows-${k}`);
+        if (rep?.status !== 200) throw this.stepError(rep, `find report ${p.report.key}`);
+        if (rws?.status !== 200) throw this.stepError(rws, `find rows of ${p.report.key}`);
+        p.hasReport = toPage(rep.body).value.length > 0;
+        const existing = await collectPages<{ fields?: { RowKey?: unknown } }>(this.client, toPage(rws.body), `find rows of ${p.report.key}`, this.readRetry);
+        for (const i of existing.items) p.present.add(String(i.fields?.RowKey));
+        p.progress.alreadyPresent = p.records.filter((r) => p.present.has(r.rowKey)).length;
+        ready.push(p);
+      } catch (error) {
+        fail(p, error);
+      }
+    }
+
+    // Creates of every report together, the report item before its rows; 20 per `$batch`.
+    const groups: BatchStep[][] = [];
+    const owner = new Map<string, { plan: ImportPlan; row: boolean }>();
+    for (const [k, p] of ready.entries()) {
+      if (!p.hasReport) {
+        groups.push([{ id: `create-report-${k}`, method: 'POST', url: reportsPath, body: { fields: dropNulls(p.reportFields) } }]);
+        owner.set(`create-report-${k}`, { plan: p, row: false });
+      }
+      p.records.forEach((r, i) => {
+        if (p.present.has(r.rowKey)) return;
+        groups.push([{ id: `create-${k}-${i}`, method: 'POST', url: this.rowsPath, body: { fields: dropNulls(toRowFields(r)) } }]);
+        owner.set(`create-${k}-${i}`, { plan: p, row: true });
+      });
+    }
     await runBatched(this.client, groups, {
       ...this.options.batch,
       shouldStop: () => options.signal?.aborted === true,
       onBatchSettled: (settled) => {
+        const touched = new Set<ImportPlan>();
         for (const s of settled) {
-          if (s.status === 201) {
-            if (s.id !== 'create-report') progress.created++;
-          } else if (s.status === 409) {
-            // Unique RowKey/ReportKey: it exists already (an earlier attempt landed, or a concurrent import).
-            if (s.id !== 'create-report') raced++;
+          const o = owner.get(s.id);
+          if (!o) continue;
+          touched.add(o.plan);
+          if (s.status === 201 || s.status === 409) {
+            // 409, unique RowKey/ReportKey: it exists already (an earlier attempt landed, or a concurrent import).
+            if (!o.row) o.plan.hasReport = true;
+            else if (s.status === 201) o.plan.progress.created++;
+            else o.plan.raced++;
           } else {
-            failures.push(s.error ?? toAppErrorFromResponse(s.status, s.body, s.headers, `create ${s.id}`));
+            o.plan.failures.push(s.error ?? toAppErrorFromResponse(s.status, s.body, s.headers, `create ${s.id}`));
           }
         }
-        options.onProgress?.({ ...progress, alreadyPresent: progress.alreadyPresent + raced });
+        for (const p of touched) options.onProgress?.({ ...p.progress, alreadyPresent: p.progress.alreadyPresent + p.raced });
       },
     });
-    progress.alreadyPresent += raced;
-    if (failures.length > 0) {
-      const first = failures[0] as AppError;
-      throw new GraphAccessError(
-        `import of ${report.key} stopped: ${failures.length} request(s) failed (first: ${first.message}). Run the import again to resume; rows already created are kept and never duplicated.`,
-        first instanceof GraphAccessError ? first.statusCode : undefined,
-        first instanceof GraphAccessError ? first.graphCode : first.code,
-        first instanceof GraphAccessError ? first.requestId : undefined,
-        { cause: first },
-      );
+
+    for (const p of ready) {
+      const progress = { ...p.progress, alreadyPresent: p.progress.alreadyPresent + p.raced };
+      const first = p.failures[0];
+      if (first) {
+        fail(
+          p,
+          new GraphAccessError(
+            `import of ${p.report.key} stopped: ${p.failures.length} request(s) failed (first: ${first.message}). Run the import again to resume; rows already created are kept and never duplicated.`,
+            first instanceof GraphAccessError ? first.statusCode : undefined,
+            first instanceof GraphAccessError ? first.graphCode : first.code,
+            first instanceof GraphAccessError ? first.requestId : undefined,
+            { cause: first },
+          ),
+        );
+      } else {
+        outcomes[p.index] = { reportKey: p.report.key, summary: { ...progress, complete: p.hasReport && progress.alreadyPresent + progress.created === progress.totalRows } };
+      }
     }
-    return { ...progress, complete: progress.alreadyPresent + progress.created === progress.totalRows };
+
+    if (repeats.length > 0) {
+      const again = await this.importReports(
+        repeats.map((i) => reports[i] as Report),
+        options,
+      );
+      repeats.forEach((i, k) => (outcomes[i] = again[k]));
+    }
+    return outcomes.map((o, i) => o ?? { reportKey: reports[i]?.key ?? '', error: new GraphAccessError('not processed', undefined, undefined, undefined) });
   }
 
   // ------------------------------------------------------------------ assignment
@@ -620,6 +680,40 @@ export class GraphFollowUpStore implements FollowUpStore {
     };
     await Promise.all(Array.from({ length: Math.min(this.options.permissionConcurrency ?? 4, items.length) }, worker));
   }
+}
+
+/** One report of an import: what to write, what the list already holds, and how far this run got. */
+interface ImportPlan {
+  index: number;
+  report: Report;
+  records: RowRecord[];
+  reportFields: Fields;
+  hasReport: boolean;
+  present: Set<string>;
+  progress: ImportProgress;
+  /** Creates answered 409: the item was there already (counted as present). */
+  raced: number;
+  failures: AppError[];
+}
+
+/** The items a report becomes, or every reason it cannot be stored (before anything is written). */
+function prepareImport(report: Report): { records: RowRecord[]; reportFields: Fields } | ValidationError {
+  const issues: Issue[] = [];
+  if (report.fiscalYear === null) issues.push({ field: 'fiscalYear', reason: '年度が不明です / the fiscal year is unknown' });
+  if (report.organizationCode === null) issues.push({ field: 'organizationCode', reason: '府省等コードが不明です（--org で指定）/ the 府省等 code is unknown (give it with --org)' });
+  if (issues.length > 0) return new ValidationError(issues);
+  const fiscalYear = report.fiscalYear as number;
+  const orgCode = report.organizationCode as string;
+  const records: RowRecord[] = report.rows.map((row) => ({ rowKey: toListRowKey(report.key, row.key), reportKey: report.key, fiscalYear, orgCode, row, reviewComment: null }));
+  const seen = new Set<string>();
+  for (const r of records) {
+    if (seen.has(r.rowKey)) issues.push({ row: r.row.key, field: 'key', reason: 'duplicate row key in the report' });
+    seen.add(r.rowKey);
+    issues.push(...checkRowFields(toRowFields(r), r.rowKey));
+  }
+  const reportFields = toReportFields(report, records.length);
+  issues.push(...checkReportFields(reportFields, report.key));
+  return issues.length > 0 ? new ValidationError(issues) : { records, reportFields };
 }
 
 function dropNulls(fields: Fields): Fields {
