@@ -19,6 +19,7 @@ import { pathToFileURL } from 'node:url';
 import type { FetchOptions } from '@microsoft/microsoft-graph-client';
 import { Agent } from 'undici';
 
+import { createRow } from '../../src/core/model/create-row.js';
 import type { Report, Row } from '../../src/core/model/schema.js';
 import { secretariatActor } from '../../src/core/permissions/rules.js';
 import type { StoredRow } from '../../src/core/ports.js';
@@ -79,41 +80,27 @@ function syntheticReport(): Report {
   let i = 0;
   for (const [division, n] of DIVISION_ROWS) {
     for (let k = 0; k < n; k++, i++) {
-      rows.push({
-        key: `L-R7/${division}/${k + 1}`,
-        kind: 'initiative',
-        sortOrder: i,
-        parentKey: null,
-        level: 1,
-        majorItem: '働き方改革',
-        majorItemRaw: '働き方改革',
-        markerRaw: `${k + 1}.`,
-        markerNorm: String(k + 1),
-        title: `取組 ${i + 1}（${division}）`,
-        titleRich: null,
-        focusItem: null,
-        splitKind: null,
-        status: 'implemented',
-        statusRaw: '実施',
-        reasonNotPlanned: null,
-        narrative: `【継続】取組 ${i + 1} として、テレワーク実施要領を周知し、管理職向け研修を実施した。`,
-        narrativeRaw: `<p>【継続】取組 ${i + 1} として、テレワーク実施要領を周知し、管理職向け研修を実施した。</p>`,
-        outcome: null,
-        outcomeRaw: null,
-        tags: ['継続'],
-        entries: [{ tag: '継続', text: `取組 ${i + 1} として、テレワーク実施要領を周知し、管理職向け研修を実施した。` }],
-        crossRef: null,
-        guidelineRefs: [],
-        guidelineRefsRaw: null,
-        indicatorCode: null,
-        indicatorValues: [],
-        surveyCode: null,
-        surveyAnswers: [],
-        division,
-        reviewState: 'unreviewed',
-        source: { file: 'bench-synthetic.txt', line: i + 3 },
-        cells: [{ text: `取組 ${i + 1}`, line: i + 3, col: 0, role: 'title' }],
-      });
+      rows.push(
+        createRow({
+          key: `L-R7/${division}/${k + 1}`,
+          kind: 'initiative',
+          sortOrder: i,
+          majorItem: '働き方改革',
+          majorItemRaw: '働き方改革',
+          markerRaw: `${k + 1}.`,
+          markerNorm: String(k + 1),
+          title: `取組 ${i + 1}（${division}）`,
+          status: 'implemented',
+          statusRaw: '実施',
+          narrative: `【継続】取組 ${i + 1} として、テレワーク実施要領を周知し、管理職向け研修を実施した。`,
+          narrativeRaw: `<p>【継続】取組 ${i + 1} として、テレワーク実施要領を周知し、管理職向け研修を実施した。</p>`,
+          tags: ['継続'],
+          entries: [{ tag: '継続', text: `取組 ${i + 1} として、テレワーク実施要領を周知し、管理職向け研修を実施した。` }],
+          division,
+          source: { file: 'bench-synthetic.txt', line: i + 3 },
+          cells: [{ text: `取組 ${i + 1}`, line: i + 3, col: 0, role: 'title' }],
+        }),
+      );
     }
   }
   return {

@@ -119,14 +119,7 @@ function parse(doc: SourceDoc, options: ImportOptions): ImportResult {
       return;
     }
     if (!seenTable) {
-      fileIssues.issue({
-        severity: 'warning',
-        code: 'ROW_BEFORE_HEADER',
-        line: item.g.line,
-        field: 'cells',
-        message: `${file} ${item.g.line}行目: 表題・見出し行より前に行があります。取り込みません。`,
-        messageEn: `${file} line ${item.g.line}: a line appears before any title or header row; it is not imported.`,
-      });
+      fileIssues.rowBeforeHeader(item.g.line);
       return;
     }
     const next = items.slice(idx + 1).find((x) => x.kind === 'data');

@@ -9,6 +9,7 @@
  *     重点項目 value, then Ａ/Ｂ runs paired into rows (Ｂ may come before its Ａ);
  *  3. rows ↔ printed 重点項目 values paired by content (never by position), with a confidence for the reviewer.
  */
+import { createRow } from '../../core/model/create-row.js';
 import { fiscalYearOf } from '../../core/era/index.js';
 import { parseGuidelineRefs } from '../../core/guideline/index.js';
 import type { FocusItem, ImportIssue, ImportResult, RawCell, Report, Row, SourceRef, Tag } from '../../core/model/schema.js';
@@ -553,42 +554,23 @@ function buildReport(section: Section, ctx: BuildContext): Report {
       );
     }
 
-    return {
+    return createRow({
       key: rowKey,
       kind: 'focus',
       sortOrder: i,
-      parentKey: null,
       level: 0,
-      majorItem: null,
-      majorItemRaw: null,
-      markerRaw: null,
-      markerNorm: null,
       title: fv?.name ?? '',
-      titleRich: null,
       focusItem: fv?.name ?? null,
-      splitKind: null,
-      status: null,
-      statusRaw: null,
-      reasonNotPlanned: null,
       narrative,
       narrativeRaw: aLines.join('\n'),
-      outcome: null,
-      outcomeRaw: null,
       tags: distinctTags(entries),
       entries,
-      crossRef: null,
       // Lossless: each reference points at the Ｂ cell's printed lines (page breaks can sit between them).
       guidelineRefs: bText ? parseGuidelineRefs(bText, { orgName: name }).map((ref) => ({ ...ref, source: bSource(file, d.b?.lines ?? [], anchor) })) : [],
       guidelineRefsRaw: bText,
-      indicatorCode: null,
-      indicatorValues: [],
-      surveyCode: null,
-      surveyAnswers: [],
-      division: null,
-      reviewState: 'unreviewed',
       source: { file, line: aFirst?.no ?? anchor, endLine: Math.max(aLast?.no ?? anchor, d.b?.lines[d.b.lines.length - 1]?.no ?? 0) },
       cells,
-    };
+    });
   });
 
   if (!positional) {

@@ -69,6 +69,18 @@ export class ReportBuilder {
     return this.rows[this.rows.length - 1];
   }
 
+  /** A data line before any title or header row: not imported, reported once per line. */
+  rowBeforeHeader(line: number): void {
+    this.issue({
+      severity: 'warning',
+      code: 'ROW_BEFORE_HEADER',
+      line,
+      field: 'cells',
+      message: `${this.file} ${line}行目: 表題・見出し行より前に行があります。取り込みません。`,
+      messageEn: `${this.file} line ${line}: a line appears before any title or header row; it is not imported.`,
+    });
+  }
+
   issue(init: Omit<IssueInit, 'file'>): void {
     this.issues.push(makeIssue({ ...init, file: this.file }));
   }

@@ -1,45 +1,29 @@
 // Builders for rows and reports used by the #4 store tests (unit, integration, bench).
+import { createRow } from '../../../src/core/model/create-row.js';
 import type { RowRecord } from '../../../src/core/lists/row-fields.js';
 import { toListRowKey } from '../../../src/core/lists/row-fields.js';
 import type { Report, Row } from '../../../src/core/model/schema.js';
 
 export function makeRow(overrides: Partial<Row> = {}): Row {
-  return {
+  return createRow({
     key: 'L-R7/1-1',
     kind: 'initiative',
     sortOrder: 0,
-    parentKey: null,
-    level: 1,
     majorItem: '働き方改革',
     majorItemRaw: '働き方改革',
     markerRaw: '1-1.',
     markerNorm: '1-1',
     title: 'テレワークの推進',
-    titleRich: null,
-    focusItem: null,
-    splitKind: null,
     status: 'implemented',
     statusRaw: '実施',
-    reasonNotPlanned: null,
     narrative: '【継続】テレワーク実施要領を周知した。',
     narrativeRaw: '<p>【継続】テレワーク実施要領を周知した。</p>',
-    outcome: null,
-    outcomeRaw: null,
     tags: ['継続'],
     entries: [{ tag: '継続', text: 'テレワーク実施要領を周知した。' }],
-    crossRef: null,
-    guidelineRefs: [],
-    guidelineRefsRaw: null,
-    indicatorCode: null,
-    indicatorValues: [],
-    surveyCode: null,
-    surveyAnswers: [],
-    division: null,
-    reviewState: 'unreviewed',
     source: { file: '004_62afef42a3180ecf.txt', line: 5, col: 1 },
     cells: [{ text: '<p>【継続】テレワーク実施要領を周知した。</p>', line: 5, col: 2, role: 'narrative' }],
     ...overrides,
-  };
+  });
 }
 
 export interface ReportShape {
