@@ -126,6 +126,11 @@ export class Throttle {
     this.set(t);
   }
 
+  /** The budget in force, as `set` takes it. */
+  get config(): { resourceUnitsPerMinute: number } | false {
+    return this.perMinute === 0 ? false : { resourceUnitsPerMinute: this.perMinute };
+  }
+
   set(t: { resourceUnitsPerMinute: number } | false): void {
     if (t !== false && (!Number.isFinite(t.resourceUnitsPerMinute) || t.resourceUnitsPerMinute <= 0)) throw new RangeError('resourceUnitsPerMinute must be > 0.');
     this.perMinute = t === false ? 0 : t.resourceUnitsPerMinute;

@@ -5,6 +5,8 @@ import { DEFAULT_TOKEN_LIFETIME_SECONDS } from './tokens.js';
 import { DEMO_DIRECTORY, findUser } from './directory.js';
 import type { FaultConfig, FaultInjector, Throttle } from './faults.js';
 
+const FAULT_KEYS: ReadonlySet<string> = new Set(['rate429', 'rate503', 'retryAfterSeconds', 'latencyMs', 'dropRate', 'seed', 'throttle']);
+
 export interface LocalDeps {
   tokenFor(user?: string): string;
   faults: FaultInjector;
@@ -73,17 +75,23 @@ export async function serveLocal(req: IncomingMessage, res: ServerResponse, url:
     return json(res, 200, { token_type: 'Bearer', access_token: deps.tokenFor(user), expires_in: DEFAULT_TOKEN_LIFETIME_SECONDS });
   }
   if (p === '/_local/faults') {
-    if (method === 'GET') return json(res, 200, deps.faults.config);
+    const current = (): unknown => ({ ...deps.faults.config, throttle: deps.throttle.config });
+    if (method === 'GET') return json(res, 200, current());
     if (method === 'POST') {
-      const b = (body ?? {}) as Partial<FaultConfig> & { throttle?: { resourceUnitsPerMinute: number } | false };
+      const b = (body ?? {}) as Record<string, unknown>;
+      // A typo ("rate249") must not look accepted: name every key the endpoint does not know.
+      const unknown = Object.keys(b).filter((k) => !FAULT_KEYS.has(k));
+      if (unknown.length > 0) {
+        return json(res, 400, { error: { code: 'invalidRequest', message: `Unknown fault setting(s): ${unknown.join(', ')}. Known: ${[...FAULT_KEYS].join(', ')}.` } });
+      }
       try {
-        const { throttle, ...f } = b;
+        const { throttle, ...f } = b as Partial<FaultConfig> & { throttle?: { resourceUnitsPerMinute: number } | false };
         deps.faults.set(f);
         if (throttle !== undefined) deps.throttle.set(throttle);
       } catch (e) {
         return json(res, 400, { error: { code: 'invalidRequest', message: e instanceof Error ? e.message : String(e) } });
       }
-      return json(res, 200, deps.faults.config);
+      return json(res, 200, current());
     }
   }
   if (p === '/_local/stats' && method === 'GET') return json(res, 200, deps.stats());
