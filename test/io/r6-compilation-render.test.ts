@@ -75,7 +75,8 @@ describe('L-R6-COMPILATION text rendering', () => {
     }
     const r1 = kunai.rows[0];
     if (!r1) throw new Error('row');
-    r1.guidelineRefsRaw = '（別添）具体的な取組事項２';
+    // The reference edited the way a user would: the parsed reference, not its printed raw cell.
+    r1.guidelineRefs = [{ raw: '（別添）具体的な取組事項２', path: null, nodeId: null, resolution: 'unresolved', confidence: 0 }];
     kodomo.organization = 'こども庁';
     kodomo.noRowsReason = '記載なし';
     for (const r of edited) r.coverNote = '＜調査票の見方＞\n※ 注記';
@@ -93,7 +94,7 @@ describe('L-R6-COMPILATION text rendering', () => {
   });
 
   it('is generated from the model: an edited narrative shows up', () => {
-    const edited = REPORTS.map((r) => (r.organization === '警察庁' ? { ...r, rows: r.rows.map((row) => ({ ...row, narrativeRaw: '編集後の記載' })) } : r));
+    const edited = REPORTS.map((r) => (r.organization === '警察庁' ? { ...r, rows: r.rows.map((row) => ({ ...row, narrative: '編集後の記載' })) } : r));
     const out = renderReports(edited, 'L-R6-COMPILATION', 'tsv');
     expect(out).toContain('編集後の記載');
     expect(out).not.toContain('・テレワークを実施するための既存の各種資機材等が十分に活用されるよう、各種');

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 
-import type { Report, Row } from '../../src/core/model/schema.js';
+import type { Layout, Report, Row } from '../../src/core/model/schema.js';
 import { measureR6RoundTrip } from '../../src/io/layouts/r6-compilation-roundtrip.js';
 import { renderReports } from '../../src/io/render/index.js';
 import { compareCells, measureRoundTrip } from '../../src/io/round-trip.js';
-import { importSeed, rowAt, SEED_000, SEED_002, SEED_003, SEED_004, seedText } from './tsv/seeds.js';
+import { importSeed, importText, rowAt, SEED_000, SEED_002, SEED_003, SEED_004, seedText } from './tsv/seeds.js';
 
 const cellAt = (tsv: string, line: number, col: number): string | undefined => tsv.split('\n')[line - 1]?.split('\t')[col];
 
@@ -119,14 +119,78 @@ describe('HTML rendering', () => {
     expect(html).toContain('<ul> ・モバイルPCの1人1台支給');
   });
 
-  it('escapes tags outside the whitelist that a model edit put into a rich field', () => {
+  it('escapes markup that a user typed into an edited narrative', () => {
     const reports = importSeed(SEED_000).reports;
     const row = rowAt(reports[1] as Report, 35);
-    row.narrativeRaw = '<p>説明会</p><script>alert(1)</script><b>強調</b>';
+    // A user edits the plain narrative; the printed HTML is stale and the value is written escaped, one <p> per line.
+    row.narrative = '説明会\n<script>alert(1)</script><b>強調</b>';
     const out = renderReports(reports, 'L-R5-OVERVIEW', 'html');
-    expect(out).toContain('<p>説明会</p>&lt;script&gt;alert(1)&lt;/script&gt;<b>強調</b>');
+    expect(out).toContain('<p>説明会</p><p>&lt;script&gt;alert(1)&lt;/script&gt;&lt;b&gt;強調&lt;/b&gt;</p>');
     expect(out).not.toContain('<script>');
     expect(out.match(/<table>/g)).toHaveLength(2);
+  });
+});
+
+describe('edited values reach the output (reconcileRaw)', () => {
+  /** Imports a seed, replaces the narrative (not narrativeRaw) of the row at `line`, and renders it. */
+  const editAndRender = (seed: string, layout: Layout, reportIndex: number, line: number, narrative: string): { row: Row; out: string } => {
+    const reports = importSeed(seed).reports;
+    const row = rowAt(reports[reportIndex] as Report, line);
+    row.narrative = narrative;
+    return { row, out: renderReports(reports, layout, 'tsv') };
+  };
+  const narrativeCol = (row: Row): number => row.cells.find((c) => c.role === 'narrative' && c.line === row.source.line)?.col ?? -1;
+
+  it('000: an edited 全体像 narrative (line 35) is printed, not the stale printed text', () => {
+    const { row, out } = editAndRender(SEED_000, 'L-R5-OVERVIEW', 1, 35, '【新規】説明会を開催した。');
+    expect(narrativeCol(row)).toBe(4);
+    expect(cellAt(out, 35, 4)).toBe('【新規】説明会を開催した。');
+    // Only the edited cell differs from the source.
+    expect(compareCells(SEED_000, seedText(SEED_000), out).misses.map((m) => `${String(m.line)}:${String(m.col)}`)).toEqual(['35:4']);
+  });
+
+  it('003: an edited narrative (line 68) is printed; several lines become one <p> each', () => {
+    const { row, out } = editAndRender(SEED_003, 'L-R2', 0, 68, '研修を実施。\n参加者 < 30 名 & 満足度 90%');
+    const col = narrativeCol(row);
+    expect(col).toBeGreaterThan(0);
+    expect(cellAt(out, 68, col)).toBe('<p>研修を実施。</p><p>参加者 &lt; 30 名 &amp; 満足度 90%</p>');
+    // Read back, the cell gives the edited value.
+    expect(rowAt(importText(SEED_003, out).reports[0] as Report, 68).narrative).toBe('研修を実施。\n参加者 < 30 名 & 満足度 90%');
+  });
+
+  it('004: an edited narrative of L-R7/1-1 (line 7) is printed in column 2', () => {
+    const { row, out } = editAndRender(SEED_004, 'L-R7', 0, 7, '・モバイルPCを支給。');
+    expect(row.key).toBe('L-R7/1-1');
+    expect(cellAt(out, 7, 2)).toBe('・モバイルPCを支給。');
+    expect(cellAt(out, 7, 3)).toContain('事務次官主導の下');
+  });
+
+  it('002: an edited Ａ narrative of the first 警察庁 row is printed as its lines', () => {
+    const reports = importSeed(SEED_002).reports;
+    const police = reports.find((r) => r.organization === '警察庁');
+    const row = police?.rows[0];
+    if (!row) throw new Error('警察庁 row');
+    row.narrative = '・編集後の記載その一\n・編集後の記載その二';
+    const out = renderReports(reports, 'L-R6-COMPILATION', 'tsv').split('\n');
+    expect(out).toContain('・編集後の記載その一');
+    expect(out).toContain('・編集後の記載その二');
+    expect(out).not.toContain('・テレワークを実施するための既存の各種資機材等が十分に活用されるよう、各種');
+  });
+
+  it('an edited outcome (004 line 7) is printed', () => {
+    const reports = importSeed(SEED_004).reports;
+    const row = rowAt(reports[0] as Report, 7);
+    row.outcome = '取組を継続する。';
+    expect(cellAt(renderReports(reports, 'L-R7', 'tsv'), 7, 3)).toBe('取組を継続する。');
+  });
+
+  it('keeps every unchanged row byte for byte: 000, 003, 004 and 002 still reproduce 100%', () => {
+    for (const seed of [SEED_000, SEED_003, SEED_004]) {
+      const r = measureRoundTrip(seed, seedText(seed));
+      expect(r.reproduced, seed).toBe(r.sourceCells);
+    }
+    const r6 = measureRoundTrip(SEED_002, seedText(SEED_002));
+    expect(r6.reproduced).toBe(r6.sourceCells);
   });
 });
 

@@ -122,3 +122,16 @@ export function htmlToText(html: string): string {
     .filter((l) => l.length > 0)
     .join('\n');
 }
+
+const escapeText = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * Writes plain text as a cell's HTML fragment, the inverse of htmlToText for text that has no printed raw form (an
+ * edited value): `&`, `<`, `>` are escaped, one line stays bare text, several lines become one `<p>` each.
+ * @example textToHtml('説明会\n<script>') → '<p>説明会</p><p>&lt;script&gt;</p>'
+ */
+export function textToHtml(text: string): string {
+  const lines = text.split(/\r\n|\r|\n/).filter((l) => l.trim() !== '');
+  if (lines.length <= 1) return escapeText(lines[0] ?? '');
+  return lines.map((l) => `<p>${escapeText(l)}</p>`).join('');
+}

@@ -5,7 +5,7 @@
 import { type NarrativeEntry, TAGS, type Tag } from '../model/schema.js';
 
 export { findNonCp932Chars, isCp932Encodable } from './cp932.js';
-export { decodeEntities, htmlToText, tokenizeHtml } from './html-text.js';
+export { decodeEntities, htmlToText, textToHtml, tokenizeHtml } from './html-text.js';
 export type { HtmlToken } from './html-text.js';
 
 /** Full-width ASCII (digits, letters, punctuation) → half-width; ideographic space → space. Leaves kana/kanji alone. */

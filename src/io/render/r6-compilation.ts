@@ -19,6 +19,7 @@ import {
   R6_HEADER_CAPTIONS,
   R6_HEADER_LINE,
 } from '../layouts/r6-compilation.js';
+import { reconcileReports } from '../tsv/render.js';
 import type { LayoutRenderer, RenderFormat } from '../types.js';
 
 const DEFAULT_TITLE = ['国家公務員の女性活躍とワークライフバランス推進のための取組指針に', '基づく取組計画等のフォローアップ（令和６年度）（重点項目）'];
@@ -147,7 +148,8 @@ function renderHtml(reports: Report[]): string {
 
 /** Renders the reports of one compilation as plain text ('tsv') or HTML. */
 export function renderR6Compilation(reports: Report[], format: RenderFormat): string {
-  return format === 'html' ? renderHtml(reports) : renderText(reports);
+  const current = reconcileReports(reports);
+  return format === 'html' ? renderHtml(current) : renderText(current);
 }
 
 export const R6_COMPILATION_RENDERER: LayoutRenderer = {

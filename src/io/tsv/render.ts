@@ -4,8 +4,10 @@
  * rows after their predecessor, and writes TSV or an accessible HTML table.
  */
 import { detectIndicatorStyle, formatIndicatorCell } from '../../core/indicator/index.js';
+import { reconcileRaw } from '../../core/model/reconcile-raw.js';
 import type { RawCell, Report, Row, SurveyAnswer } from '../../core/model/schema.js';
 import { STATUS_LABELS_JA } from '../../core/model/schema.js';
+import { textToHtml } from '../../core/text/index.js';
 import type { RenderFormat } from '../types.js';
 import { escapeHtml, sanitizeRich } from './html.js';
 import type { CellRole } from './row.js';
@@ -94,9 +96,9 @@ export function cellText(
     case 'reason':
       return row.reasonNotPlanned ?? '';
     case 'narrative':
-      return row.narrativeRaw ?? row.narrative ?? '';
+      return row.narrativeRaw ?? textToHtml(row.narrative ?? '');
     case 'outcome':
-      return row.outcomeRaw ?? row.outcome ?? '';
+      return row.outcomeRaw ?? textToHtml(row.outcome ?? '');
     case 'refs':
       return row.guidelineRefsRaw ?? row.guidelineRefs.map((r) => r.raw).join('\n');
     case 'indicator': {
@@ -304,8 +306,14 @@ export function toHtml(lines: readonly OutLine[], reports: readonly Report[], sp
   return tables.join('\n');
 }
 
-/** Renders reports in the layout described by `spec`. */
+/** The reports with every row's stale raw forms dropped, so edited values reach the output (reconcileRaw). */
+export function reconcileReports(reports: readonly Report[]): Report[] {
+  return reports.map((r) => ({ ...r, rows: r.rows.map(reconcileRaw) }));
+}
+
+/** Renders reports in the layout described by `spec`; a raw form that no longer gives its value is not printed. */
 export function renderWithSpec(reports: readonly Report[], format: RenderFormat, specFor: (report: Report) => LayoutSpec): string {
-  const lines = layoutLines(reports, specFor);
-  return format === 'html' ? toHtml(lines, reports, specFor) : toTsv(lines);
+  const current = reconcileReports(reports);
+  const lines = layoutLines(current, specFor);
+  return format === 'html' ? toHtml(lines, current, specFor) : toTsv(lines);
 }
