@@ -114,7 +114,11 @@ export interface ImportOptions {
 }
 
 export interface ImportSummary extends ImportProgress {
-  /** True when the lists now hold the report item and exactly one item per row of the report. */
+  /**
+   * True when the report's import has completed: its report item says so (`ImportState = complete`), set once the
+   * item and one list item per row existed. A completed import is never resumed: a row deleted afterwards stays
+   * deleted (a re-run reports it `complete` with `created: 0` and `alreadyPresent` below `totalRows`).
+   */
   complete: boolean;
 }
 
@@ -144,8 +148,10 @@ export interface FollowUpStore {
   /** Rows changed since the cursor. */
   refresh(cursor: RefreshCursor): Promise<RefreshResult>;
   /**
-   * Creates the report and its rows with client-generated keys. Resumable: rows already in the list are skipped,
-   * so a re-run after a crash or timeout never duplicates. Existing rows are never overwritten.
+   * Creates the report and its rows with client-generated keys, then marks the report's import complete.
+   * Resumable: an import that did not complete (crash, timeout, abort) is resumed by a re-run, which skips rows
+   * already in the list, so it never duplicates; a completed import is not resumed, so rows deleted afterwards
+   * are not re-created. Existing rows are never overwritten.
    * @throws ValidationError before anything is written when the report cannot be stored.
    */
   importReport(report: Report, options?: ImportOptions): Promise<ImportSummary>;

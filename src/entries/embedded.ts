@@ -57,7 +57,8 @@ export function demoAssignment(): (row: Row) => string | null {
 
 /**
  * Starts the local service, provisions the demo site (idempotent) and loads the samples (resumable: a restart
- * after an interrupted seed completes it; an already seeded site costs one read per report).
+ * after an interrupted seed completes it; a report whose import completed is skipped, so rows deleted since stay
+ * deleted; an already seeded site costs the look-ups only, 2 per report packed 20 per `$batch`).
  */
 export async function startEmbedded(options: Partial<LocalGraphOptions> & { dbPath: string; env?: NodeJS.ProcessEnv }): Promise<Embedded> {
   const env = options.env ?? {};

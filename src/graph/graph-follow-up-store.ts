@@ -24,7 +24,7 @@ import {
   type Fields,
   type RowRecord,
 } from '../core/lists/row-fields.js';
-import { LIST_NAMES, ROWS_LIST } from '../core/lists/schema.js';
+import { LIST_NAMES, ROWS_LIST, type ImportState } from '../core/lists/schema.js';
 import type { Report } from '../core/model/schema.js';
 import { checkEdit, type Actor } from '../core/permissions/rules.js';
 import type {
@@ -466,7 +466,10 @@ export class GraphFollowUpStore implements FollowUpStore {
 
   /**
    * Requests (0% faults, Reports list id cached): ceil(2R/20) look-up batches (ReportKey eq on each list, per
-   * report), then ceil(missing items/20) create batches, every report's creates packed together.
+   * report), then ceil(missing items/20) create batches, every report's creates packed together, then
+   * ceil(marks/20) batches that set `ImportState = complete` on the report items whose rows now all exist.
+   * A report whose item says `complete` is skipped (nothing created, `complete: true`): its import finished, so a
+   * row missing now was deleted on purpose. Only `importing` (or empty: items from schema 1) reports are resumed.
    */
   async importReports(reports: readonly Report[], options: ImportOptions = {}): Promise<ReportImportOutcome[]> {
     const outcomes: (ReportImportOutcome | undefined)[] = reports.map(() => undefined);
@@ -486,7 +489,7 @@ export class GraphFollowUpStore implements FollowUpStore {
       keys.add(report.key);
       const prepared = prepareImport(report);
       if (prepared instanceof ValidationError) outcomes[index] = { reportKey: report.key, error: prepared };
-      else plans.push({ index, report, ...prepared, hasReport: false, present: new Set(), raced: 0, failures: [], progress: { reportKey: report.key, totalRows: prepared.records.length, alreadyPresent: 0, created: 0 } });
+      else plans.push({ index, report, ...prepared, hasReport: false, reportItemId: undefined, state: null, present: new Set(), raced: 0, failures: [], progress: { reportKey: report.key, totalRows: prepared.records.length, alreadyPresent: 0, created: 0 } });
     });
 
     if (plans.length > 0) {
@@ -502,7 +505,7 @@ export class GraphFollowUpStore implements FollowUpStore {
     // What is already there (a resumed import): each report item and the RowKeys of each report, all in as few
     // `$batch` requests as possible (ReportKey is indexed on both lists: served under the list view threshold).
     const lookupGroups = plans.flatMap((p, k) => [
-      [{ id: `report-${k}`, method: 'GET' as const, url: withQuery(reportsPath, { $filter: `fields/ReportKey eq ${odataString(p.report.key)}`, $expand: 'fields($select=ReportKey)', $select: 'id' }) }],
+      [{ id: `report-${k}`, method: 'GET' as const, url: this.reportLookupPath(reportsPath, p.report.key) }],
       [{ id: `rows-${k}`, method: 'GET' as const, url: withQuery(this.rowsPath, { $filter: `fields/ReportKey eq ${odataString(p.report.key)}`, $expand: 'fields($select=RowKey)', $select: 'id', $top: this.pageSize }) }],
     ]);
     const lookups = plans.length > 0 ? await runBatched(this.client, lookupGroups, this.options.batch) : new Map<string, StepResponse>();
@@ -513,7 +516,7 @@ export class GraphFollowUpStore implements FollowUpStore {
         const rws = lookups.get(`rows-${k}`);
         if (rep?.status !== 200) throw this.stepError(rep, `find report ${p.report.key}`);
         if (rws?.status !== 200) throw this.stepError(rws, `find rows of ${p.report.key}`);
-        p.hasReport = toPage(rep.body).value.length > 0;
+        this.noteReportItem(p, toPage<GraphItem>(rep.body).value[0]);
         const existing = await collectPages<{ fields?: { RowKey?: unknown } }>(this.client, toPage(rws.body), `find rows of ${p.report.key}`, this.readRetry);
         for (const i of existing.items) p.present.add(String(i.fields?.RowKey));
         p.progress.alreadyPresent = p.records.filter((r) => p.present.has(r.rowKey)).length;
@@ -527,6 +530,8 @@ export class GraphFollowUpStore implements FollowUpStore {
     const groups: BatchStep[][] = [];
     const owner = new Map<string, { plan: ImportPlan; row: boolean }>();
     for (const [k, p] of ready.entries()) {
+      // Completed earlier: nothing is created, not even a row that is missing now (it was deleted on purpose).
+      if (p.state === 'complete') continue;
       if (!p.hasReport) {
         groups.push([{ id: `create-report-${k}`, method: 'POST', url: reportsPath, body: { fields: dropNulls(p.reportFields) } }]);
         owner.set(`create-report-${k}`, { plan: p, row: false });
@@ -548,7 +553,11 @@ export class GraphFollowUpStore implements FollowUpStore {
           touched.add(o.plan);
           if (s.status === 201 || s.status === 409) {
             // 409, unique RowKey/ReportKey: it exists already (an earlier attempt landed, or a concurrent import).
-            if (!o.row) o.plan.hasReport = true;
+            if (!o.row) {
+              o.plan.hasReport = true;
+              const id = (s.body as { id?: unknown } | undefined)?.id;
+              if (s.status === 201 && (typeof id === 'string' || typeof id === 'number')) o.plan.reportItemId = String(id);
+            }
             else if (s.status === 201) o.plan.progress.created++;
             else o.plan.raced++;
           } else {
@@ -558,6 +567,9 @@ export class GraphFollowUpStore implements FollowUpStore {
         for (const p of touched) options.onProgress?.({ ...p.progress, alreadyPresent: p.progress.alreadyPresent + p.raced });
       },
     });
+
+    // The completion mark, once the report item and every row exist (not after an abort: stop means stop).
+    if (options.signal?.aborted !== true) await this.markComplete(ready.filter((p) => p.state !== 'complete' && p.failures.length === 0 && p.hasReport && p.progress.alreadyPresent + p.raced + p.progress.created === p.progress.totalRows), reportsPath);
 
     for (const p of ready) {
       const progress = { ...p.progress, alreadyPresent: p.progress.alreadyPresent + p.raced };
@@ -574,7 +586,7 @@ export class GraphFollowUpStore implements FollowUpStore {
           ),
         );
       } else {
-        outcomes[p.index] = { reportKey: p.report.key, summary: { ...progress, complete: p.hasReport && progress.alreadyPresent + progress.created === progress.totalRows } };
+        outcomes[p.index] = { reportKey: p.report.key, summary: { ...progress, complete: p.state === 'complete' } };
       }
     }
 
@@ -586,6 +598,50 @@ export class GraphFollowUpStore implements FollowUpStore {
       repeats.forEach((i, k) => (outcomes[i] = again[k]));
     }
     return outcomes.map((o, i) => o ?? { reportKey: reports[i]?.key ?? '', error: new GraphAccessError('not processed', undefined, undefined, undefined) });
+  }
+
+  private reportLookupPath(reportsPath: string, reportKey: string): string {
+    return withQuery(reportsPath, { $filter: `fields/ReportKey eq ${odataString(reportKey)}`, $expand: 'fields($select=ReportKey,ImportState)', $select: 'id' });
+  }
+
+  /** Records what a look-up found of a report's item: that it exists, its id and its import state. */
+  private noteReportItem(p: ImportPlan, item: GraphItem | undefined): void {
+    if (!item) return;
+    p.hasReport = true;
+    p.reportItemId = String(item.id);
+    const state = item.fields?.ImportState;
+    p.state = state === 'complete' || state === 'importing' ? state : null;
+  }
+
+  /**
+   * Sets `ImportState = complete` on the report items of `plans` (every row of each exists): one PATCH per report,
+   * 20 per `$batch`. Safe to replay (it sets a constant). A report item created by a concurrent import (409) has no
+   * known id: it is looked up first (an extra batch, only in that race). A failed mark is a failure of the report
+   * (re-run to resume: the next run finds every row, creates nothing and marks it).
+   */
+  private async markComplete(plans: ImportPlan[], reportsPath: string): Promise<void> {
+    const unknown = plans.filter((p) => p.reportItemId === undefined);
+    if (unknown.length > 0) {
+      const found = await runBatched(this.client, unknown.map((p, k) => [{ id: `find-report-${k}`, method: 'GET' as const, url: this.reportLookupPath(reportsPath, p.report.key) }]), this.options.batch);
+      unknown.forEach((p, k) => {
+        const r = found.get(`find-report-${k}`);
+        if (r?.status === 200) this.noteReportItem(p, toPage<GraphItem>(r.body).value[0]);
+        else p.failures.push(this.stepError(r, `find report ${p.report.key}`));
+      });
+    }
+    const marks = plans.filter((p) => p.failures.length === 0 && p.reportItemId !== undefined && p.state !== 'complete');
+    const state: ImportState = 'complete';
+    const answers = await runBatched(
+      this.client,
+      marks.map((p, k) => [{ id: `mark-${k}`, method: 'PATCH' as const, url: `${reportsPath}/${p.reportItemId as string}/fields`, body: { ImportState: state } }]),
+      this.options.batch,
+    );
+    marks.forEach((p, k) => {
+      const r = answers.get(`mark-${k}`);
+      if (r?.status === 200) p.state = 'complete';
+      else p.failures.push(this.stepError(r, `mark ${p.report.key} complete`));
+    });
+    for (const p of plans) if (p.failures.length === 0 && p.state !== 'complete') p.failures.push(new GraphAccessError(`mark ${p.report.key} complete: its report item was not found`, undefined, undefined, undefined));
   }
 
   // ------------------------------------------------------------------ assignment
@@ -689,6 +745,10 @@ interface ImportPlan {
   records: RowRecord[];
   reportFields: Fields;
   hasReport: boolean;
+  /** Id of the report item, when known (found by the look-up or created by this run). */
+  reportItemId: string | undefined;
+  /** ImportState of the report item (null: no item yet, or an item from schema 1 without the column). */
+  state: ImportState | null;
   present: Set<string>;
   progress: ImportProgress;
   /** Creates answered 409: the item was there already (counted as present). */
@@ -711,7 +771,8 @@ function prepareImport(report: Report): { records: RowRecord[]; reportFields: Fi
     seen.add(r.rowKey);
     issues.push(...checkRowFields(toRowFields(r), r.rowKey));
   }
-  const reportFields = toReportFields(report, records.length);
+  const importing: ImportState = 'importing';
+  const reportFields = { ...toReportFields(report, records.length), ImportState: importing };
   issues.push(...checkReportFields(reportFields, report.key));
   return issues.length > 0 ? new ValidationError(issues) : { records, reportFields };
 }

@@ -44,7 +44,7 @@ describe('npx followup provision --site', () => {
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^site https:\/\/localhost:\d+\/sites\/followup \(localhost,[0-9a-f-]+,[0-9a-f-]+\)$/);
     expect(lines.slice(1)).toEqual([
-      'create list FollowUpReports (12 columns)',
+      'create list FollowUpReports (13 columns)',
       'create list FollowUpRows (25 columns)',
       'create list FollowUpMeta (2 columns)',
       `record schema version ${SCHEMA_VERSION} (was none)`,

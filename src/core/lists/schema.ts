@@ -4,8 +4,11 @@
  * never change once shipped; a newer schema only adds lists and columns (or indexes), never renames or drops them.
  */
 
-/** Bump when a list or column is added. Columns carry the version that introduced them (`since`). */
-export const SCHEMA_VERSION = 1;
+/**
+ * Bump when a list or column is added. Columns carry the version that introduced them (`since`).
+ * 2: FollowUpReports.ImportState (an import that completed is never resumed, so deleted rows stay deleted).
+ */
+export const SCHEMA_VERSION = 2;
 
 /** SharePoint allows at most 20 indexed columns per list. */
 export const MAX_INDEXES_PER_LIST = 20;
@@ -69,6 +72,9 @@ export const REVIEW_STATE_CHOICES = ['未確認', '提出済', '差戻し', '承
 export const SPLIT_KIND_CHOICES = ['独自実施のもの', '内閣人事局・人事院が実施するものへの派遣'] as const;
 export const LAYOUT_CHOICES = ['L-R2', 'L-R5-FOCUS', 'L-R5-OVERVIEW', 'L-R6-COMPILATION', 'L-R7'] as const;
 export const ORGANIZATION_SOURCE_CHOICES = ['printed', 'option', 'inferred', 'unknown'] as const;
+/** FollowUpReports.ImportState: `importing` from the report item's creation until every row exists, then `complete`. */
+export const IMPORT_STATE_CHOICES = ['importing', 'complete'] as const;
+export type ImportState = (typeof IMPORT_STATE_CHOICES)[number];
 
 export const LIST_NAMES = { Reports: 'FollowUpReports', Rows: 'FollowUpRows', Meta: 'FollowUpMeta' } as const;
 
@@ -135,6 +141,15 @@ export const REPORTS_LIST: ListSchema = {
     col({ name: 'RowCount', displayName: '行数', kind: 'number', description: 'Number of rows the import writes; a complete import has this many FollowUpRows items with this ReportKey.', group: FieldGroup.Immutable, minimum: 0 }),
     col({ name: 'ReportDetailJson', displayName: '調査票の詳細', kind: 'note', description: 'JSON: titleRaw, coverNote, noRowsReason, focusItems, source.', group: FieldGroup.Structure }),
     col({ name: 'ImportIssuesJson', displayName: '取込課題', kind: 'note', description: 'JSON array of ImportIssue found when the document was imported.', group: FieldGroup.Immutable }),
+    col({
+      name: 'ImportState',
+      displayName: '取込状況',
+      kind: 'choice',
+      description: 'importing from the creation of the report item until every row exists, then complete. A re-run resumes an import that is not complete and skips one that is, so rows deleted afterwards stay deleted. Empty on items from schema 1: treated as importing (resumed once, then marked).',
+      group: FieldGroup.Immutable,
+      choices: IMPORT_STATE_CHOICES,
+      since: 2,
+    }),
   ],
 };
 
@@ -145,7 +160,7 @@ export const META_LIST: ListSchema = {
   columns: [
     col({ name: 'Title', displayName: 'タイトル', kind: 'text', description: 'Human label of the setting.', group: FieldGroup.Structure, builtIn: true }),
     col({ name: 'MetaKey', displayName: 'キー', kind: 'text', description: 'Setting key, unique (`schemaVersion`).', group: FieldGroup.Immutable, indexed: true, required: true, unique: true }),
-    col({ name: 'MetaValue', displayName: '値', kind: 'text', description: 'Setting value (`1`).', group: FieldGroup.Structure }),
+    col({ name: 'MetaValue', displayName: '値', kind: 'text', description: 'Setting value (`2`: the schema version).', group: FieldGroup.Structure }),
   ],
 };
 

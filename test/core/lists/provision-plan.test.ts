@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { describeStep, planProvisioning, type ObservedSite } from '../../../src/core/lists/provision-plan.js';
-import { FOLLOW_UP_SCHEMA, ROWS_LIST, SCHEMA_VERSION, type SiteSchema } from '../../../src/core/lists/schema.js';
+import { FOLLOW_UP_SCHEMA, ROWS_LIST, SCHEMA_VERSION, schemaAtVersion, type SiteSchema } from '../../../src/core/lists/schema.js';
 
 /** What a site provisioned with `schema` looks like. */
 function observedFrom(schema: SiteSchema): ObservedSite {
@@ -19,7 +19,7 @@ describe('planProvisioning', () => {
   it('creates every list and records the version on an empty site', () => {
     const plan = planProvisioning(FOLLOW_UP_SCHEMA, { lists: [], schemaVersion: null });
     expect(plan.steps.map(describeStep)).toEqual([
-      'create list FollowUpReports (12 columns)',
+      'create list FollowUpReports (13 columns)',
       'create list FollowUpRows (25 columns)',
       'create list FollowUpMeta (2 columns)',
       `record schema version ${SCHEMA_VERSION} (was none)`,
@@ -38,6 +38,12 @@ describe('planProvisioning', () => {
     };
     const plan = planProvisioning(newer, observedFrom(FOLLOW_UP_SCHEMA));
     expect(plan.steps.map(describeStep)).toEqual(['add column FollowUpRows.Priority', `record schema version ${SCHEMA_VERSION + 1} (was ${SCHEMA_VERSION})`]);
+  });
+
+  it('upgrades a schema 1 site to 2 by adding FollowUpReports.ImportState only', () => {
+    const plan = planProvisioning(FOLLOW_UP_SCHEMA, observedFrom(schemaAtVersion(FOLLOW_UP_SCHEMA, 1)));
+    expect(SCHEMA_VERSION).toBe(2);
+    expect(plan.steps.map(describeStep)).toEqual(['add column FollowUpReports.ImportState', 'record schema version 2 (was 1)']);
   });
 
   it('indexes an existing column that lost (or never had) its index and uniqueness', () => {

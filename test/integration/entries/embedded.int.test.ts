@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { ResponseType } from '@microsoft/microsoft-graph-client';
+
+import { resetDatabase } from '../../../src/emulator/index.js';
 import type { Embedded } from '../../../src/entries/embedded.js';
+import { GraphFollowUpStore } from '../../../src/graph/graph-follow-up-store.js';
 import { startEmbeddedApp } from '../../support/embedded-harness.js';
 
 // `npm start`'s composition, on a file database in a temp dir: first start seeds, a restart writes nothing.
@@ -66,6 +70,50 @@ describe('the embedded default (npm start)', () => {
       const soumu = await s.embedded.store.openOrganization(2023, 'soumu');
       expect(soumu.rows).toHaveLength(17);
       expect(soumu.rows.filter((r) => r.row.division !== null)).toHaveLength(13);
+    } finally {
+      await s.stop();
+    }
+  });
+
+  const DELETED = 'mof/2020/L-R2';
+  let deletedRowKey = '';
+
+  it('keeps a row the secretariat deleted deleted across a restart (the seed does not resume a completed import)', async () => {
+    const s = await start();
+    try {
+      const { store, connection } = s.embedded;
+      if (!(store instanceof GraphFollowUpStore)) throw new Error('npm start composes the Graph store');
+      const before = (await store.openOrganization(2020, 'mof')).rows;
+      expect(before).toHaveLength(58);
+      const victim = before.find((r) => r.row.kind === 'initiative' && r.reportKey === DELETED);
+      deletedRowKey = victim?.rowKey ?? '';
+      expect(deletedRowKey).not.toBe('');
+      const res = (await connection.client.api(`/sites/${store.site.id}/lists/${store.rowsListId}/items/${victim?.itemId ?? ''}`).responseType(ResponseType.RAW).delete()) as Response;
+      expect(res.status).toBe(204);
+    } finally {
+      await s.stop();
+    }
+    const again = await start();
+    try {
+      expect(again.embedded.seeded).toEqual({ created: 0, assigned: 0, provisioned: [] });
+      const rows = (await again.embedded.store.openOrganization(2020, 'mof')).rows;
+      expect(rows).toHaveLength(57);
+      expect(rows.map((r) => r.rowKey)).not.toContain(deletedRowKey);
+      expect((await again.get(`/reports/${encodeURIComponent(DELETED)}`)).status).toBe(200);
+    } finally {
+      await again.stop();
+    }
+  });
+
+  it('re-creates everything after a reset (npm start -- --reset)', async () => {
+    resetDatabase(join(dir, 'followup.db'));
+    const s = await start();
+    try {
+      expect(s.embedded.seeded.created).toBe(136);
+      expect(s.embedded.seeded.assigned).toBe(13);
+      const rows = (await s.embedded.store.openOrganization(2020, 'mof')).rows;
+      expect(rows).toHaveLength(58);
+      expect(rows.map((r) => r.rowKey)).toContain(deletedRowKey);
     } finally {
       await s.stop();
     }

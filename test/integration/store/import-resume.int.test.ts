@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { ResponseType } from '@microsoft/microsoft-graph-client';
+
 import { GraphAccessError, ValidationError } from '../../../src/core/errors.js';
+import { LIST_NAMES } from '../../../src/core/lists/schema.js';
 import type { ImportProgress } from '../../../src/core/ports.js';
+import { withQuery } from '../../../src/graph/paging.js';
 import { makeReport } from '../../core/lists/make-row.js';
 import { ACTORS, startStoreHarness, type StoreHarness } from './harness.js';
 
@@ -13,6 +17,24 @@ beforeAll(async () => {
 afterAll(async () => {
   await h.close();
 });
+
+/** The report item of `reportKey` (id and ImportState), read with a separate connection. */
+async function reportItem(reportKey: string): Promise<{ id: string; state: unknown } | undefined> {
+  const { store } = await h.open();
+  const { client } = h.connect();
+  const page = (await client.api(withQuery(`/sites/${store.site.id}/lists/${LIST_NAMES.Reports}/items`, { $filter: `fields/ReportKey eq '${reportKey}'`, $expand: 'fields($select=ReportKey,ImportState)', $select: 'id' })).get()) as { value: { id: string; fields: Record<string, unknown> }[] };
+  const item = page.value[0];
+  return item ? { id: item.id, state: item.fields.ImportState ?? null } : undefined;
+}
+
+/** Deletes the list item of a row as the secretariat (site owner); Graph answers 204. */
+async function deleteRow(rowKey: string): Promise<void> {
+  const { store } = await h.open();
+  const row = (await store.openOrganization(2024, 'soumu')).rows.find((r) => r.rowKey === rowKey);
+  expect(row).toBeDefined();
+  const res = await h.connect().client.api(`/sites/${store.site.id}/lists/${store.rowsListId}/items/${row?.itemId ?? ''}`).responseType(ResponseType.RAW).delete();
+  expect((res as Response).status).toBe(204);
+}
 
 async function rowKeysOf(reportKey: string): Promise<string[]> {
   const { store } = await h.open();
@@ -65,8 +87,9 @@ describe('resumable imports', () => {
       },
     });
     await expect(store.importReport(report)).rejects.toBeInstanceOf(GraphAccessError);
-    // The lost batch did land: 20 + 20 + 20 items minus the report item.
+    // The lost batch did land: 20 + 20 + 20 items minus the report item, which still says the import is running.
     expect(await rowKeysOf(report.key)).toHaveLength(59);
+    expect((await reportItem(report.key))?.state).toBe('importing');
 
     const { store: restarted } = await h.open();
     const summary = await restarted.importReport(report);
@@ -74,6 +97,44 @@ describe('resumable imports', () => {
     const keys = await rowKeysOf(report.key);
     expect(keys).toHaveLength(90);
     expect(new Set(keys).size).toBe(90);
+    expect((await reportItem(report.key))?.state).toBe('complete');
+  });
+
+  it('does not re-create a row deleted after the import completed: the re-run creates 0 and only reads', async () => {
+    const report = makeReport({ key: 'soumu/2024/deleted', rows: 12 });
+    const { store } = await h.open();
+    expect(await store.importReport(report)).toEqual({ reportKey: report.key, totalRows: 12, alreadyPresent: 0, created: 12, complete: true });
+    expect((await reportItem(report.key))?.state).toBe('complete');
+    const gone = `${report.key}/${report.rows[3]?.key ?? ''}`;
+    await deleteRow(gone);
+
+    const { store: again } = await h.open();
+    const seen = h.records.length;
+    expect(await again.importReport(report)).toEqual({ reportKey: report.key, totalRows: 12, alreadyPresent: 11, created: 0, complete: true });
+    // The Reports list id, then one $batch of the two look-ups: no write.
+    expect(h.records.slice(seen).map((r) => r.method)).toEqual(['GET', 'POST']);
+    expect((JSON.parse(h.records[h.records.length - 1]?.body ?? '{}') as { requests: { method: string }[] }).requests.map((r) => r.method)).toEqual(['GET', 'GET']);
+    const keys = await rowKeysOf(report.key);
+    expect(keys).toHaveLength(11);
+    expect(keys).not.toContain(gone);
+  });
+
+  it('resumes a report item without ImportState (written by schema 1) once, then marks it complete', async () => {
+    const report = makeReport({ key: 'soumu/2024/legacy', rows: 6 });
+    const { store } = await h.open();
+    await store.importReport(report);
+    const item = await reportItem(report.key);
+    // As a site provisioned and seeded before schema 2 has it: the column exists (added by the upgrade), empty.
+    await h.connect().client.api(`/sites/${store.site.id}/lists/${LIST_NAMES.Reports}/items/${item?.id ?? ''}/fields`).patch({ ImportState: null });
+    expect((await reportItem(report.key))?.state).toBe(null);
+    await deleteRow(`${report.key}/${report.rows[0]?.key ?? ''}`);
+
+    // Schema 1 could not tell a crash from a delete: the missing row is re-created this once, and the item marked.
+    expect(await store.importReport(report)).toEqual({ reportKey: report.key, totalRows: 6, alreadyPresent: 5, created: 1, complete: true });
+    expect((await reportItem(report.key))?.state).toBe('complete');
+    await deleteRow(`${report.key}/${report.rows[0]?.key ?? ''}`);
+    expect(await store.importReport(report)).toEqual({ reportKey: report.key, totalRows: 6, alreadyPresent: 5, created: 0, complete: true });
+    expect(await rowKeysOf(report.key)).toHaveLength(5);
   });
 
   it('treats a create that already landed (409 on the unique RowKey) as present, never as a duplicate', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { FOLLOW_UP_SCHEMA, LIST_NAMES, ROWS_LIST, SCHEMA_VERSION, type SiteSchema } from '../../../src/core/lists/schema.js';
+import { FOLLOW_UP_SCHEMA, LIST_NAMES, ROWS_LIST, SCHEMA_VERSION, schemaAtVersion, type SiteSchema } from '../../../src/core/lists/schema.js';
 import { provisionSite } from '../../../src/graph/provision.js';
 import { makeReport } from '../../core/lists/make-row.js';
 import { startStoreHarness, writesIn, type StoreHarness } from './harness.js';
@@ -17,7 +17,7 @@ describe('provisionSite against the local service', () => {
   it('creates the lists, indexed and unique columns, and records the schema version', async () => {
     const report = await h.provision();
     expect(report.applied).toEqual([
-      'create list FollowUpReports (12 columns)',
+      'create list FollowUpReports (13 columns)',
       'create list FollowUpRows (25 columns)',
       'create list FollowUpMeta (2 columns)',
       `record schema version ${SCHEMA_VERSION} (was none)`,
@@ -62,5 +62,24 @@ describe('provisionSite against the local service', () => {
     const old = await provisionSite(connection, h.siteUrl);
     expect(old.writes).toBe(0);
     expect(old.warnings[0]).toContain(`schema version ${SCHEMA_VERSION + 1}`);
+  });
+});
+
+describe('upgrading a site provisioned with schema 1', () => {
+  it('adds FollowUpReports.ImportState and records version 2; imports then complete and skip', async () => {
+    const old = await startStoreHarness();
+    try {
+      const admin = old.connect();
+      const v1 = await provisionSite(admin, old.siteUrl, { schema: schemaAtVersion(FOLLOW_UP_SCHEMA, 1) });
+      expect(v1.applied).toContain('create list FollowUpReports (12 columns)');
+      const upgrade = await provisionSite(admin, old.siteUrl);
+      expect(upgrade.applied).toEqual(['add column FollowUpReports.ImportState', 'record schema version 2 (was 1)']);
+      const { store } = await old.open();
+      const report = makeReport({ key: 'soumu/2024/upgraded', rows: 3 });
+      expect(await store.importReport(report)).toMatchObject({ created: 3, complete: true });
+      expect(await store.importReport(report)).toMatchObject({ created: 0, alreadyPresent: 3, complete: true });
+    } finally {
+      await old.close();
+    }
   });
 });
