@@ -22,6 +22,7 @@ import {
   type RowKind,
   type Status,
 } from '../model/schema.js';
+import { reconcileRaw } from '../model/reconcile-raw.js';
 import { err, ok, type Result } from '../result.js';
 import { z } from 'zod';
 import { MAX_TEXT_LENGTH, REPORTS_LIST, ROWS_LIST, ROW_KIND_CHOICES, REVIEW_STATE_CHOICES, STATUS_CHOICES, type ListSchema } from './schema.js';
@@ -248,7 +249,12 @@ class FieldReader {
   }
 }
 
-/** FollowUpRows fields → domain record. Collects every problem instead of stopping at the first. */
+/**
+ * FollowUpRows fields → domain record. Collects every problem instead of stopping at the first.
+ * The printed forms come from SourceRaw, which nobody edits; a division that edits Narrative or Outcome (or the
+ * secretariat Title or RowDetailJson) leaves them stale, so each one that no longer gives its normalised value is
+ * dropped (reconcileRaw): the record is coherent, and a row nobody edited reads back exactly as imported.
+ */
 export function fromRowFields(fields: Record<string, unknown>): Result<RowRecord, Issue[]> {
   const where = typeof fields.RowKey === 'string' ? fields.RowKey : '(no RowKey)';
   const f = new FieldReader(fields, where);
@@ -303,7 +309,7 @@ export function fromRowFields(fields: Record<string, unknown>): Result<RowRecord
   if (f.issues.length > 0) return err(f.issues);
   const row = Row.safeParse(candidate);
   if (!row.success) return err(row.error.issues.map((i) => ({ row: where, field: i.path.join('.'), reason: i.message })));
-  return ok({ rowKey, reportKey, fiscalYear: fiscalYear ?? 0, orgCode, row: row.data, reviewComment });
+  return ok({ rowKey, reportKey, fiscalYear: fiscalYear ?? 0, orgCode, row: reconcileRaw(row.data), reviewComment });
 }
 
 const ReportDetail = z.object({

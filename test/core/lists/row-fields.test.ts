@@ -85,6 +85,26 @@ describe('toRowFields / fromRowFields', () => {
   });
 });
 
+describe('fromRowFields after an edit (coherent model)', () => {
+  it('drops a printed form that no longer gives its edited value, keeps the others', () => {
+    const record = makeRecord(makeRow({ outcome: '実施要領を改定した。', outcomeRaw: '実施要領を\n改定した。' }));
+    const fields = toRowFields(record);
+    // A division edits Narrative in SharePoint: SourceRaw (nobody edits it) still holds the printed narrative.
+    const edited = { ...fields, Narrative: '【継続】在宅勤務の手引きを改訂した。', NarrativeEntriesJson: null };
+    const back = fromRowFields(edited);
+    if (!back.ok) throw new Error(JSON.stringify(back.error));
+    expect(back.value.row.narrative).toBe('【継続】在宅勤務の手引きを改訂した。');
+    expect(back.value.row.narrativeRaw).toBe(null);
+    expect(back.value.row.outcomeRaw).toBe('実施要領を\n改定した。');
+  });
+
+  it('reads an unedited row back exactly as imported, printed forms included', () => {
+    const record = makeRecord(makeRow({ outcome: '実施要領を改定した。', outcomeRaw: '実施要領を\n改定した。' }));
+    expect(fromRowFields(toRowFields(record))).toEqual({ ok: true, value: record });
+    expect(record.row.narrativeRaw).toBe('<p>【継続】テレワーク実施要領を周知した。</p>');
+  });
+});
+
 describe('toListRowKey', () => {
   it('joins report and row keys', () => {
     expect(toListRowKey('soumu/2024/L-R7', 'L-R7/5-1')).toBe('soumu/2024/L-R7/L-R7/5-1');

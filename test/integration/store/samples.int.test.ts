@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { toListRowKey } from '../../../src/core/lists/row-fields.js';
 import type { ImportResult } from '../../../src/core/model/schema.js';
+import type { StoredRow } from '../../../src/core/ports.js';
 import { assignByRule, importDocuments, roundRobin } from '../../../src/graph/import-documents.js';
 import { importBytes, mergeResults } from '../../../src/io/import.js';
 import { ACTORS, startStoreHarness, type StoreHarness } from './harness.js';
@@ -39,6 +40,28 @@ describe('the sample documents in the store', () => {
     // Re-running the whole import writes nothing new.
     const again = await importDocuments(store, samples);
     expect(again.every((o) => o.summary?.created === 0 && o.summary.complete)).toBe(true);
+  });
+
+  it('reads an edited narrative back without its stale printed form', async () => {
+    const { store } = await h.open();
+    const report = samples.reports.find((r) => r.rows.some((row) => row.narrativeRaw !== null && row.narrative !== null)) as ImportResult['reports'][number];
+    const imported = report.rows.find((row) => row.narrativeRaw !== null && row.narrative !== null) as ImportResult['reports'][number]['rows'][number];
+    const rowKey = toListRowKey(report.key, imported.key);
+    const read = async (): Promise<StoredRow> => (await store.openOrganization(report.fiscalYear as number, report.organizationCode as string)).rows.find((r) => r.rowKey === rowKey) as StoredRow;
+    const base = await read();
+    expect(base.row).toEqual(imported);
+    const edit = '【新規】在宅勤務の手引きを改訂し、全職員に周知した。';
+    const [saved] = await store.saveChanges([{ base, mine: { ...base, row: { ...base.row, narrative: edit } } }]);
+    expect(saved?.outcome).toBe('saved');
+    expect(saved?.stored?.row.narrative).toBe(edit);
+    expect(saved?.stored?.row.narrativeRaw).toBe(null);
+    const back = await read();
+    expect(back.row.narrative).toBe(edit);
+    expect(back.row.narrativeRaw).toBe(null);
+    // Everything else of the row is as imported (its other printed forms included).
+    expect({ ...back.row, narrative: imported.narrative, narrativeRaw: imported.narrativeRaw }).toEqual(imported);
+    // Saving it again changes nothing: the model is coherent with what the list holds.
+    expect((await store.saveChanges([{ base: back, mine: back }]))[0]?.outcome).toBe('unchanged');
   });
 
   it('assigns the demo 総務省 rows to the demo division groups', async () => {
