@@ -186,6 +186,30 @@ function readMajor(b: ReportBuilder, g: GridLine, text: string): string {
   return text;
 }
 
+type AfterStatus = 'B' | 'C' | 'D';
+
+/**
+ * The columns that follow the status, as the header has them: a column the header lacks is skipped, so a dropped
+ * (C) column leaves the narrative null instead of reading the (D) outcome into it. Without a header, the template's.
+ */
+function afterStatus(cols: ReadonlyMap<string, number>, undecided: boolean): AfterStatus[] {
+  const ids: AfterStatus[] = undecided ? ['B', 'C', 'D'] : ['C', 'D'];
+  return cols.size === 0 ? ids : ids.filter((id) => cols.has(id));
+}
+
+function readAfterStatus(row: Row, id: AfterStatus, cell: { col: number; raw: string }, roles: Map<number, CellRole>): void {
+  if (id === 'B') {
+    row.reasonNotPlanned = htmlToText(cell.raw);
+    roles.set(cell.col, 'reason');
+  } else if (id === 'C') {
+    applyNarrative(row, cell.raw);
+    roles.set(cell.col, 'narrative');
+  } else {
+    applyOutcome(row, cell.raw);
+    roles.set(cell.col, 'outcome');
+  }
+}
+
 function parseLine(b: ReportBuilder, g: GridLine, st: State, cols: Map<string, number>, isLast: boolean, next: GridLine | null): void {
   if (filledCells(g).length === 0) return;
   const roles = new Map<number, CellRole>();
@@ -388,30 +412,16 @@ function parseLine(b: ReportBuilder, g: GridLine, st: State, cols: Map<string, n
     if (status.col !== expected) {
       note('CELL_DRIFT', 'info', 'status', status.col, `実施状況が (A) 列（${expected}列目）ではなく ${status.col} 列目にあります。`, `the status is in column ${status.col}, not in the (A) column (${expected}).`);
     }
+    // The filled cells after the status, in the order of the columns the header has: (B) only for 実施未定.
     const rest = [...after];
-    if (status.status === 'undecided') {
-      const reason = rest.shift();
-      if (reason) {
-        row.reasonNotPlanned = htmlToText(reason.raw);
-        roles.set(reason.col, 'reason');
-      }
-    }
-    const narrative = rest.shift();
-    if (narrative) {
-      applyNarrative(row, narrative.raw);
-      roles.set(narrative.col, 'narrative');
-    }
-    const outcome = rest.shift();
-    if (outcome) {
-      applyOutcome(row, outcome.raw);
-      roles.set(outcome.col, 'outcome');
+    for (const id of afterStatus(cols, status.status === 'undecided')) {
+      const cell = rest.shift();
+      if (cell) readAfterStatus(row, id, cell, roles);
     }
   } else if (kind === 'initiative' && after.length > 0 && !indicatorCell) {
-    const narrative = after[0];
-    if (narrative) {
-      applyNarrative(row, narrative.raw);
-      roles.set(narrative.col, 'narrative');
-    }
+    const first = afterStatus(cols, false)[0];
+    const cell = after[0];
+    if (first && cell) readAfterStatus(row, first, cell, roles);
   }
   if (title !== null) st.lastTitled = row;
 

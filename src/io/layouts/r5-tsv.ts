@@ -10,7 +10,7 @@ import { applyNarrative, flagNonCp932, readCycle } from '../tsv/fields.js';
 import type { GridLine } from '../tsv/grid.js';
 import { cellAt, filledCells, isBlankText } from '../tsv/grid.js';
 import type { ColumnSpec } from '../tsv/header.js';
-import { exactColumn, foldCaption, mapHeader } from '../tsv/header.js';
+import { ABSENT_COLUMN, exactColumn, foldCaption, mapHeader } from '../tsv/header.js';
 import { matchMajorItem } from '../tsv/major-item.js';
 import { resolveOrganization } from '../tsv/org.js';
 import { scanPages, soleText } from '../tsv/pages.js';
@@ -251,7 +251,8 @@ const MID_MARKER = /^([0-9]+)\s*[.．]\s*(.*)$/;
 function parseOverviewLine(b: ReportBuilder, g: GridLine, cols: Map<string, number>, isLast: boolean, st: OverviewState): void {
   const cMajor = cols.get('major') ?? 0;
   const cMid = cols.get('mid') ?? 1;
-  const cA = cols.get('A') ?? 2;
+  // A column the header lacks stays unread (never the template position: it would hold the next column's text).
+  const cA = cols.get('A') ?? (cols.size === 0 ? 2 : ABSENT_COLUMN);
   const cB = cols.get('B');
   const cC = cols.get('C');
   const raw = (c: number | undefined): string => (c === undefined ? '' : (g.cells[c] ?? ''));

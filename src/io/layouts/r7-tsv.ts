@@ -9,7 +9,7 @@ import { applyNarrative, applyOutcome, flagNonCp932, readCycle } from '../tsv/fi
 import type { GridLine } from '../tsv/grid.js';
 import { cellAt, filledCells, isBlankText } from '../tsv/grid.js';
 import type { ColumnSpec } from '../tsv/header.js';
-import { exactColumn, foldCaption, mapHeader } from '../tsv/header.js';
+import { ABSENT_COLUMN, columnOf, exactColumn, foldCaption, mapHeader } from '../tsv/header.js';
 import { resolveOrganization } from '../tsv/org.js';
 import { scanPages } from '../tsv/pages.js';
 import { ReportBuilder } from '../tsv/report.js';
@@ -62,7 +62,7 @@ function parse(doc: SourceDoc, options: ImportOptions): ImportResult {
       fileIssues.rowBeforeHeader(item.g.line);
       continue;
     }
-    parseLine(b, item.g, cols ?? new Map<string, number>(), item.g.line === lastLine);
+    parseLine(b, item.g, cols, item.g.line === lastLine);
   }
   if (!seenTable) {
     fileIssues.issue({
@@ -96,11 +96,11 @@ function parse(doc: SourceDoc, options: ImportOptions): ImportResult {
 
 const R7_LAST_ITEM_MARKER = '6';
 
-function parseLine(b: ReportBuilder, g: GridLine, cols: Map<string, number>, isLast: boolean): void {
-  const cItem = cols.get('item') ?? 0;
+function parseLine(b: ReportBuilder, g: GridLine, cols: Map<string, number> | null, isLast: boolean): void {
+  const cItem = columnOf(cols, 'item', 0) ?? 0;
   const cName = cItem + 1;
-  const cN = cols.get('narrative') ?? 2;
-  const cO = cols.get('outcome') ?? 3;
+  const cN = columnOf(cols, 'narrative', 2) ?? ABSENT_COLUMN;
+  const cO = columnOf(cols, 'outcome', 3) ?? ABSENT_COLUMN;
   const c0 = cellAt(g, cItem);
   const c1 = cellAt(g, cName);
   const raw = (c: number): string => g.cells[c] ?? '';
@@ -258,7 +258,7 @@ function valueMissing(b: ReportBuilder, g: GridLine, row: Row, col: number): voi
     severity: 'error',
     code: 'VALUE_MISSING',
     line: g.line,
-    col,
+    ...(col === ABSENT_COLUMN ? {} : { col }),
     field: row.kind === 'indicator' ? 'indicatorValues' : 'surveyAnswers',
     rowKey: row.key,
     message: `${b.file} ${g.line}行目: 「${row.title}」の値がありません。この行は不完全です。`,

@@ -57,3 +57,15 @@ export function mapHeader(file: string, g: GridLine, specs: readonly ColumnSpec[
   }
   return cols;
 }
+
+/** Column index of a header column the table lacks: every line reads it as an empty cell, so its field stays null. */
+export const ABSENT_COLUMN = -1;
+
+/**
+ * The column of `id`: the header's when the table had a header, `fallback` only when it had none. A column the header
+ * lacks has no position, so its field stays empty: guessing the template position would read the neighbouring
+ * column's text into it (004 without 「具体的な取組時期・内容」 would take the outcome as the narrative).
+ */
+export function columnOf(cols: ReadonlyMap<string, number> | null, id: string, fallback: number): number | undefined {
+  return cols === null ? fallback : cols.get(id);
+}

@@ -76,7 +76,8 @@ export function rawCell(g: GridLine, col: number, role: CellRole): RawCell {
 
 /** Source position of a cell of `g`. */
 export function sourceOf(file: string, g: GridLine, col?: number): SourceRef {
-  return col === undefined ? { file, line: g.line } : { file, line: g.line, col };
+  // A column the header lacks (negative index) names no cell: the line alone.
+  return col === undefined || col < 0 ? { file, line: g.line } : { file, line: g.line, col };
 }
 
 /**
