@@ -63,6 +63,17 @@ const importCommand: Command = async (argv) => {
   return nothing ? 1 : hasErrors ? 3 : 0;
 };
 
+/** What is wrong with the render arguments (Japanese, then English), or null. */
+function renderArgsProblem(positionals: readonly string[], layout: string | undefined, format: string | undefined): string | null {
+  const layouts = LAYOUTS.join(', ');
+  if (positionals.length === 0) return '描画する文書ファイルを指定してください。 / give the document file to render.';
+  if (positionals.length > 1) return `文書ファイルは1つだけ指定できます（${positionals.length}個）。 / give exactly one file (got ${positionals.length}).`;
+  if (layout === undefined) return `--layout を指定してください（${layouts}）。 / --layout is required (${layouts}).`;
+  if (!(LAYOUTS as readonly string[]).includes(layout)) return `--layout ${layout} は不明です（${layouts}）。 / unknown --layout ${layout} (${layouts}).`;
+  if (format !== 'tsv' && format !== 'html') return `--format ${format ?? ''} には対応していません（tsv, html）。 / unsupported --format ${format ?? ''} (tsv, html).`;
+  return null;
+}
+
 const renderCommand: Command = async (argv) => {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -71,8 +82,9 @@ const renderCommand: Command = async (argv) => {
   });
   const layout = values.layout as Layout | undefined;
   const format = values.format;
-  if (positionals.length !== 1 || !layout || !LAYOUTS.includes(layout) || (format !== 'tsv' && format !== 'html')) {
-    process.stderr.write(USAGE);
+  const problem = renderArgsProblem(positionals, layout, format);
+  if (problem !== null || !layout || (format !== 'tsv' && format !== 'html')) {
+    process.stderr.write(`error: ${problem ?? 'invalid arguments'}\n${USAGE}`);
     return 2;
   }
   const result = readImport(positionals, values.org);

@@ -109,6 +109,21 @@ describe('followup import (child process)', { timeout: 30_000 }, () => {
 });
 
 describe('followup render (child process)', { timeout: 30_000 }, () => {
+  it('says what is wrong before the usage (ja + en), exit 2', () => {
+    const cases: [string[], string][] = [
+      [['render', `samples/${SEED_004}`], 'error: --layout を指定してください（L-R2, L-R5-FOCUS, L-R5-OVERVIEW, L-R6-COMPILATION, L-R7）。 / --layout is required'],
+      [['render', `samples/${SEED_004}`, '--layout', 'L-R7', '--format', 'pdf'], 'error: --format pdf には対応していません（tsv, html）。 / unsupported --format pdf (tsv, html).'],
+      [['render', `samples/${SEED_004}`, '--layout', 'L-R9'], 'error: --layout L-R9 は不明です'],
+      [['render', '--layout', 'L-R7'], 'error: 描画する文書ファイルを指定してください。 / give the document file to render.'],
+    ];
+    for (const [args, line] of cases) {
+      const r = followup(...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.split('\n')[0]).toContain(line);
+      expect(r.stderr).toContain('usage:');
+    }
+  });
+
   it('writes 004 back as TSV whose data lines equal the source after whitespace normalisation', () => {
     const r = followup('render', `samples/${SEED_004}`, '--layout', 'L-R7');
     expect(r.code).toBe(0);
