@@ -48,7 +48,25 @@ function countOf(text: string, word: string): number {
   return n;
 }
 
-/** Decides the organisation fields of a report; pushes ORG_NOT_PRINTED when the document does not print it. */
+/** A 府省等 name outside the catalogue: kept as given, without a code (the 002 importer reports the same). */
+export function unknownOrganization(file: string, line: number, name: string): ImportIssue {
+  return makeIssue({
+    severity: 'warning',
+    code: 'UNKNOWN_ORGANIZATION',
+    file,
+    line,
+    field: 'organization',
+    value: name,
+    message: `${file}: 府省等名「${name}」は府省等一覧にありません。名称のまま取り込みました。`,
+    messageEn: `${file}: 府省等 name "${name}" is not in the catalogue; imported with its name and no code.`,
+  });
+}
+
+/**
+ * Decides the organisation fields of a report. The printed name wins over --org (ORG_OPTION_CONFLICT when they
+ * differ); a name outside the catalogue gives UNKNOWN_ORGANIZATION; ORG_NOT_PRINTED when the document does not
+ * print it and no --org is given.
+ */
 export function resolveOrganization(
   doc: SourceDoc,
   printed: string | null,
@@ -56,12 +74,31 @@ export function resolveOrganization(
   line: number,
   issues: ImportIssue[],
 ): OrgFields {
+  const given = options.org?.trim() ?? '';
   if (printed) {
-    return { organization: printed, organizationCode: findOrganization(printed)?.code ?? null, organizationSource: 'printed' };
+    const code = findOrganization(printed)?.code ?? null;
+    if (given !== '' && given !== printed && (code === null || findOrganization(given)?.code !== code)) {
+      issues.push(
+        makeIssue({
+          severity: 'warning',
+          code: 'ORG_OPTION_CONFLICT',
+          file: doc.file,
+          line,
+          field: 'organization',
+          value: given,
+          message: `${doc.file}: 指定された府省等「${given}」は文書に印字された「${printed}」と異なります。印字された「${printed}」で取り込みました。`,
+          messageEn: `${doc.file}: the given 府省等 "${given}" differs from the printed "${printed}"; imported as the printed "${printed}".`,
+          proposal: { value: printed, confidence: 1 },
+        }),
+      );
+    }
+    if (code === null) issues.push(unknownOrganization(doc.file, line, printed));
+    return { organization: printed, organizationCode: code, organizationSource: 'printed' };
   }
-  if (options.org && options.org.trim() !== '') {
-    const name = options.org.trim();
-    return { organization: name, organizationCode: findOrganization(name)?.code ?? null, organizationSource: 'option' };
+  if (given !== '') {
+    const code = findOrganization(given)?.code ?? null;
+    if (code === null) issues.push(unknownOrganization(doc.file, line, given));
+    return { organization: given, organizationCode: code, organizationSource: 'option' };
   }
   const [best, second] = scoreOrganizations(doc.text);
   if (!best) {
