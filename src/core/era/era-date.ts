@@ -335,6 +335,8 @@ const RELATIONS: readonly [string, PeriodRelation][] = [
 
 interface Found {
   span: Span;
+  /** Precision each end of a range was printed with (`令和6年4月～令和7年3月` → month, month). */
+  ends?: [EndPrecision, EndPrecision];
   relation: PeriodRelation | undefined;
   /** [start, end) in the normalised string. */
   from: number;
@@ -350,6 +352,7 @@ function readPeriodAt(s: string, i: number, lenient = false): { ok: true; found:
   if (!left) return null;
   if (!left.ok) return { ok: false, error: left.error };
   let span = spanOf(left.fields);
+  let ends: [EndPrecision, EndPrecision] | undefined;
   let j = left.end;
   if (s[j] === '～') {
     const right = readDate(s, j + 1, left.fields);
@@ -359,6 +362,7 @@ function readPeriodAt(s: string, i: number, lenient = false): { ok: true; found:
       if (rightSpan.end < span.start) {
         error = periodError('range-reversed', '期間の終わりが始まりより前です', 'the end of the range is before its start');
       } else {
+        ends = [span.precision as EndPrecision, rightSpan.precision as EndPrecision];
         span = { start: span.start, end: rightSpan.end, precision: 'range' };
         j = right.end;
       }
@@ -366,7 +370,7 @@ function readPeriodAt(s: string, i: number, lenient = false): { ok: true; found:
     if (error && !lenient) return { ok: false, error };
   }
   const after = readRelation(s, j);
-  return { ok: true, found: { span, relation: after.relation, from: i, to: after.end } };
+  return { ok: true, found: { span, relation: after.relation, from: i, to: after.end, ...(ends ? { ends } : {}) } };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -516,21 +520,62 @@ function toFullWidthDigits(s: string): string {
   return s.replace(/[0-9]/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0));
 }
 
-function formatRange(start: string, end: string): string {
-  const [y1, m1, d1] = ymd(start);
-  const [y2, m2, d2] = ymd(end);
-  if (m1 === 1 && d1 === 1 && m2 === 12 && d2 === 31) return `${yearLabel(y1)}～${yearLabel(y2)}`;
-  if (m1 === 4 && d1 === 1 && m2 === 3 && d2 === 31 && y2 > y1) return `${yearLabel(y1)}度～${yearLabel(y2 - 1)}度`;
-  if (d1 === 1 && d2 === daysInMonth(y2, m2)) {
-    // The documents drop the year on the right when it is the same: 令和5年7月～9月.
-    return y1 === y2 ? `${monthLabel(y1, m1)}～${m2}月` : `${monthLabel(y1, m1)}～${monthLabel(y2, m2)}`;
-  }
-  if (y1 === y2 && !(m2 < m1)) return `${dayLabel(start)}～${m2}月${d2}日`;
-  return `${dayLabel(start)}～${dayLabel(end)}`;
+type EndPrecision = Exclude<PeriodPrecision, 'range'>;
+
+/** The precision of each end of a range whose raw text still gives start and end; null otherwise (an edited range). */
+function printedEnds(raw: string, start: string, end: string): [EndPrecision, EndPrecision] | null {
+  const r = readPeriodAt(normalizeForDates(raw.trim()).s, 0);
+  if (!r?.ok || !r.found.ends || r.found.span.start !== start || r.found.span.end !== end) return null;
+  return r.found.ends;
 }
 
-/** Formats a Period the way the documents print it (令和5年度, 令和7年度末, 令和6年4月1日, 令和5年7月, 令和元年度). */
-export function formatPeriod(period: Pick<Period, 'start' | 'end' | 'precision'>, options?: { fullWidth?: boolean }): string {
+/**
+ * The precision each end is printed with when the raw text does not say: whole fiscal years / years / months when the
+ * range covers them and spans more than one, else days (令和6年4月～令和7年3月 is one fiscal year, printed as months).
+ */
+function derivedEnds(start: string, end: string): [EndPrecision, EndPrecision] {
+  const [y1, m1, d1] = ymd(start);
+  const [y2, m2, d2] = ymd(end);
+  if (m1 === 4 && d1 === 1 && m2 === 3 && d2 === 31 && y2 > y1 + 1) return ['fiscalYear', 'fiscalYear'];
+  if (m1 === 1 && d1 === 1 && m2 === 12 && d2 === 31 && y2 > y1) return ['year', 'year'];
+  if (d1 === 1 && d2 === daysInMonth(y2, m2) && (y1 !== y2 || m1 !== m2)) return ['month', 'month'];
+  return ['day', 'day'];
+}
+
+/** One end of a range at its precision: the fiscal year, year, month or day that contains `day`. */
+function endLabel(day: string, precision: EndPrecision): string {
+  const [y, m] = ymd(day);
+  const fy = m >= 4 ? y : y - 1;
+  switch (precision) {
+    case 'fiscalYear':
+      return `${yearLabel(fy)}度`;
+    case 'fiscalYearEnd':
+      return `${yearLabel(fy)}度末`;
+    case 'year':
+      return yearLabel(y);
+    case 'month':
+      return monthLabel(y, m);
+    case 'day':
+      return dayLabel(day);
+  }
+}
+
+function formatRange(start: string, end: string, raw: string | undefined): string {
+  const [p1, p2] = (raw === undefined ? null : printedEnds(raw, start, end)) ?? derivedEnds(start, end);
+  const [y1] = ymd(start);
+  const [y2, m2, d2] = ymd(end);
+  // The documents drop the year on the right when it is the same: 令和5年7月～9月, 令和6年4月1日～4月30日.
+  if (p1 === 'month' && p2 === 'month' && y1 === y2) return `${endLabel(start, 'month')}～${m2}月`;
+  if (p1 === 'day' && p2 === 'day' && y1 === y2) return `${dayLabel(start)}～${m2}月${d2}日`;
+  return `${endLabel(start, p1)}～${endLabel(end, p2)}`;
+}
+
+/**
+ * Formats a Period the way the documents print it (令和5年度, 令和7年度末, 令和6年4月1日, 令和5年7月, 令和元年度). A range
+ * prints each end at the precision its raw text gave it while the raw still reads as start and end (令和6年4月～令和7年3月),
+ * else at the coarsest precision that covers more than one unit (令和3年度～令和6年度, 令和5年7月～9月, 令和6年4月1日～4月30日).
+ */
+export function formatPeriod(period: Pick<Period, 'start' | 'end' | 'precision'> & { raw?: string }, options?: { fullWidth?: boolean }): string {
   const [y, m] = ymd(period.start);
   let text: string;
   switch (period.precision) {
@@ -550,7 +595,7 @@ export function formatPeriod(period: Pick<Period, 'start' | 'end' | 'precision'>
       text = dayLabel(period.start);
       break;
     case 'range':
-      text = formatRange(period.start, period.end);
+      text = formatRange(period.start, period.end, period.raw);
       break;
   }
   return options?.fullWidth ? toFullWidthDigits(text) : text;

@@ -220,6 +220,34 @@ describe('formatPeriod', () => {
     });
   }
 
+  const ranges: [string, string][] = [
+    ['令和6年4月～令和7年3月', '令和6年4月～令和7年3月'],
+    ['令和6年1月～令和6年12月', '令和6年1月～12月'],
+    ['令和6年4月1日～令和6年4月30日', '令和6年4月1日～4月30日'],
+    ['令和5年7月～9月', '令和5年7月～9月'],
+    ['令和3年度～令和6年度', '令和3年度～令和6年度'],
+    ['令和6年度～令和7年3月', '令和6年度～令和7年3月'],
+    ['令和5年～令和6年', '令和5年～令和6年'],
+  ];
+  for (const [raw, text] of ranges) {
+    it(`prints the range ${raw} at the precision of each end: ${text}`, () => {
+      const r = parsePeriod(raw);
+      if (!r.ok) throw new Error(r.error.message);
+      expect(formatPeriod(r.value)).toBe(text);
+      const back = parsePeriod(text);
+      expect(back.ok && [back.value.start, back.value.end]).toEqual([r.value.start, r.value.end]);
+    });
+  }
+
+  it('derives the ends of a range without raw text (or with a stale one) from its dates', () => {
+    expect(formatPeriod({ start: '2024-04-01', end: '2025-03-31', precision: 'range' })).toBe('令和6年4月～令和7年3月');
+    expect(formatPeriod({ start: '2024-01-01', end: '2024-12-31', precision: 'range' })).toBe('令和6年1月～12月');
+    expect(formatPeriod({ start: '2024-04-01', end: '2024-04-30', precision: 'range' })).toBe('令和6年4月1日～4月30日');
+    expect(formatPeriod({ start: '2023-01-01', end: '2024-12-31', precision: 'range' })).toBe('令和5年～令和6年');
+    // An edited end: the raw 令和6年度～令和7年度 no longer gives 2024-04-01…2025-06-30.
+    expect(formatPeriod({ raw: '令和6年度～令和7年度', start: '2024-04-01', end: '2025-06-30', precision: 'range' })).toBe('令和6年4月～令和7年6月');
+  });
+
   it('prints full-width digits on request', () => {
     expect(formatPeriod({ start: '2025-04-01', end: '2026-03-31', precision: 'fiscalYear' }, { fullWidth: true })).toBe('令和７年度');
     expect(formatPeriod({ start: '2023-11-01', end: '2023-11-30', precision: 'month' }, { fullWidth: true })).toBe('令和５年１１月');
@@ -301,6 +329,36 @@ describe('formatPeriod / parsePeriod round trip', () => {
         expect(r.ok && { start: r.value.start, end: r.value.end, precision: r.value.precision }).toEqual(p);
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('formatPeriod / parsePeriod round trip of ranges with ends of any precision', () => {
+  const endPrecisions = ['fiscalYear', 'fiscalYearEnd', 'year', 'month', 'day'] as const;
+  it('keeps each end at its printed precision and reads back the same dates', () => {
+    fc.assert(
+      fc.property(dayArb, dayArb, fc.constantFrom(...endPrecisions), fc.constantFrom(...endPrecisions), fc.boolean(), (a, b, u1, u2, fullWidth) => {
+        const left = periodOf(u1, a < b ? a : b, a);
+        const right = periodOf(u2, a < b ? b : a, a);
+        if (left.start < '1927-01-01' || right.end < left.start) return;
+        const leftText = formatPeriod(left);
+        const rightText = formatPeriod(right);
+        const parsed = parsePeriod(`${leftText}～${rightText}`);
+        expect(parsed.ok, `${leftText}～${rightText}`).toBe(true);
+        if (!parsed.ok) return;
+        const text = formatPeriod(parsed.value, { fullWidth });
+        const [l, r] = text.split('～') as [string, string];
+        expect(l).toBe(formatPeriod(left, { fullWidth }));
+        // The right end is printed whole, or without the year it shares with the left (令和5年7月～9月).
+        expect(formatPeriod(right, { fullWidth }).endsWith(r)).toBe(true);
+        const back = parsePeriod(text);
+        expect(back.ok && { start: back.value.start, end: back.value.end, again: formatPeriod(back.value, { fullWidth }) }).toEqual({
+          start: parsed.value.start,
+          end: parsed.value.end,
+          again: text,
+        });
+      }),
+      { numRuns: 600 },
     );
   });
 });
