@@ -11,7 +11,6 @@ import type { GridLine } from '../tsv/grid.js';
 import { cellAt, filledCells, isBlankText } from '../tsv/grid.js';
 import type { ColumnSpec } from '../tsv/header.js';
 import { containsColumn, exactColumn, foldCaption, mapHeader } from '../tsv/header.js';
-import { matchMajorItem } from '../tsv/major-item.js';
 import { resolveOrganization } from '../tsv/org.js';
 import { scanPages, soleText } from '../tsv/pages.js';
 import { ReportBuilder } from '../tsv/report.js';
@@ -127,14 +126,7 @@ function parse(doc: SourceDoc, options: ImportOptions): ImportResult {
   });
 
   if (!seenTable) {
-    fileIssues.issue({
-      severity: 'error',
-      code: 'NO_TABLE',
-      line: 1,
-      field: 'reports',
-      message: `${file}: 表題または見出し行が見つかりません。`,
-      messageEn: `${file}: no table title or header row was found.`,
-    });
+    fileIssues.noTable();
     return { reports: [], plans: [], issues: fileIssues.issues };
   }
   const title = b.titleLines ? b.titleLines.map((g) => (g.cells[0] ?? '').trim()).join('').replace(/^#+\s*/, '') : '';
@@ -156,35 +148,6 @@ function parse(doc: SourceDoc, options: ImportOptions): ImportResult {
   return { reports: [report], plans: [], issues: fileIssues.issues };
 }
 
-function readMajor(b: ReportBuilder, g: GridLine, text: string): string {
-  const match = matchMajorItem(text, R2_MAJOR_ITEMS);
-  if (match && !match.garbled) return match.canonical;
-  if (match) {
-    b.issue({
-      severity: 'warning',
-      code: 'GARBLED_MAJOR_ITEM',
-      line: g.line,
-      col: 0,
-      field: 'majorItem',
-      value: text,
-      message: `${b.file} ${g.line}行目: 大項目「${text}」は縦書きの文字が崩れています。文字構成から「${match.canonical}」と推定しました。`,
-      messageEn: `${b.file} line ${g.line}: the 大項目 "${text}" is garbled vertical text; its characters match "${match.canonical}".`,
-      proposal: { value: match.canonical, confidence: match.confidence },
-    });
-    return match.canonical;
-  }
-  b.issue({
-    severity: 'warning',
-    code: 'UNKNOWN_MAJOR_ITEM',
-    line: g.line,
-    col: 0,
-    field: 'majorItem',
-    value: text,
-    message: `${b.file} ${g.line}行目: 大項目「${text}」は様式の大項目にありません。そのまま取り込みました。`,
-    messageEn: `${b.file} line ${g.line}: the 大項目 "${text}" is not one of the template's; kept as printed.`,
-  });
-  return text;
-}
 
 type AfterStatus = 'B' | 'C' | 'D';
 
@@ -230,7 +193,7 @@ function parseLine(b: ReportBuilder, g: GridLine, st: State, cols: Map<string, n
       roles.set(0, 'marker');
       note('CELL_DRIFT', 'info', 'markerRaw', 0, `中項目の番号「${c0}」が大項目の列にあります。`, `the 中項目 number "${c0}" is printed in the 大項目 column.`);
     } else {
-      printedMajor = readMajor(b, g, c0);
+      printedMajor = b.readMajorItem(g, 0, c0, R2_MAJOR_ITEMS);
       roles.set(0, 'majorItem');
       if (printedMajor !== st.major) {
         st.major = printedMajor;

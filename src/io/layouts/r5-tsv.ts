@@ -11,7 +11,6 @@ import type { GridLine } from '../tsv/grid.js';
 import { cellAt, filledCells, isBlankText } from '../tsv/grid.js';
 import type { ColumnSpec } from '../tsv/header.js';
 import { ABSENT_COLUMN, exactColumn, foldCaption, mapHeader } from '../tsv/header.js';
-import { matchMajorItem } from '../tsv/major-item.js';
 import { resolveOrganization } from '../tsv/org.js';
 import { scanPages, soleText } from '../tsv/pages.js';
 import { ReportBuilder } from '../tsv/report.js';
@@ -141,14 +140,7 @@ function parse(doc: SourceDoc, options: ImportOptions): ImportResult {
     overview.focusItems = focus.focusItems.map((f) => ({ ...f, printedOrder: null }));
   }
   if (reports.length === 0) {
-    fileIssues.issue({
-      severity: 'error',
-      code: 'NO_TABLE',
-      line: 1,
-      field: 'reports',
-      message: `${file}: 重点項目表・全体像表の表題または見出し行が見つかりません。`,
-      messageEn: `${file}: no 重点項目 or 全体像 table title or header row was found.`,
-    });
+    fileIssues.noTable('重点項目表・全体像表の表題または見出し行', '重点項目 or 全体像 table title or header row');
   }
   return { reports, plans: [], issues: fileIssues.issues };
 }
@@ -206,7 +198,7 @@ function parseFocusLine(b: ReportBuilder, g: GridLine, cols: Map<string, number>
   const name = cellAt(g, cFocus);
   if (name === '' && filledCells(g).length === 0) return;
   if (name === '') {
-    attachStray(b, g);
+    b.attachStray(g);
     return;
   }
   const key = b.keys.claim(`L-R5-FOCUS/${name}`, g.line);
@@ -226,23 +218,6 @@ function parseFocusLine(b: ReportBuilder, g: GridLine, cols: Map<string, number>
   b.checkComplete(g, FOCUS_COLUMNS.length, isLast, key);
 }
 
-/** A line with nothing the layout can use (000 line 38 `ほかの`): kept on the previous row as 'stray', with a warning. */
-function attachStray(b: ReportBuilder, g: GridLine): void {
-  const cells = filledCells(g);
-  const text = cells.map((c) => c.text.trim()).join(' ');
-  b.issue({
-    severity: 'warning',
-    code: 'STRAY_FRAGMENT',
-    line: g.line,
-    col: cells[0]?.col ?? 0,
-    field: 'cells',
-    value: text,
-    message: `${b.file} ${g.line}行目: 表の行として解釈できない断片「${text}」を無視しました。`,
-    messageEn: `${b.file} line ${g.line}: ignored the fragment "${text}", which is not a table row.`,
-  });
-  const last = b.lastRow;
-  if (last) for (const c of cells) last.cells.push({ text: c.text, line: g.line, col: c.col, role: 'stray' });
-}
 
 const KIND_WORD: Readonly<Record<string, 'indicator' | 'survey'>> = { 数値: 'indicator', 調査: 'survey' };
 const MERGED_KIND = /^(数値|調査)[\s\u3000]+(.+)$/;
@@ -285,10 +260,10 @@ function parseOverviewLine(b: ReportBuilder, g: GridLine, cols: Map<string, numb
   const majorText = txt(cMajor);
   const onlyMajor = filled.every((c) => c.col === cMajor);
   if (onlyMajor) {
-    attachStray(b, g);
+    b.attachStray(g);
     return;
   }
-  const printedMajor = majorText === '' ? null : readMajor(b, g, cMajor, majorText);
+  const printedMajor = majorText === '' ? null : b.readMajorItem(g, cMajor, majorText, R5_MAJOR_ITEMS);
   if (printedMajor !== null && printedMajor !== st.major) {
     st.major = printedMajor;
     st.mid = null;
@@ -486,35 +461,6 @@ function checkStatusFields(b: ReportBuilder, g: GridLine, row: Row): void {
   }
 }
 
-function readMajor(b: ReportBuilder, g: GridLine, col: number, text: string): string {
-  const match = matchMajorItem(text, R5_MAJOR_ITEMS);
-  if (match && !match.garbled) return match.canonical;
-  if (match) {
-    b.issue({
-      severity: 'warning',
-      code: 'GARBLED_MAJOR_ITEM',
-      line: g.line,
-      col,
-      field: 'majorItem',
-      value: text,
-      message: `${b.file} ${g.line}行目: 大項目「${text}」は文字が崩れています。「${match.canonical}」と推定しました。`,
-      messageEn: `${b.file} line ${g.line}: the 大項目 "${text}" is garbled; read as "${match.canonical}".`,
-      proposal: { value: match.canonical, confidence: match.confidence },
-    });
-    return match.canonical;
-  }
-  b.issue({
-    severity: 'warning',
-    code: 'UNKNOWN_MAJOR_ITEM',
-    line: g.line,
-    col,
-    field: 'majorItem',
-    value: text,
-    message: `${b.file} ${g.line}行目: 大項目「${text}」は様式の大項目にありません。そのまま取り込みました。`,
-    messageEn: `${b.file} line ${g.line}: the 大項目 "${text}" is not one of the template's; kept as printed.`,
-  });
-  return text;
-}
 
 function setMajor(row: Row, st: OverviewState, raw: string): void {
   row.majorItemRaw = raw === '' ? null : raw;

@@ -65,14 +65,7 @@ function parse(doc: SourceDoc, options: ImportOptions): ImportResult {
     parseLine(b, item.g, cols, item.g.line === lastLine);
   }
   if (!seenTable) {
-    fileIssues.issue({
-      severity: 'error',
-      code: 'NO_TABLE',
-      line: 1,
-      field: 'reports',
-      message: `${file}: 表題または見出し行が見つかりません。`,
-      messageEn: `${file}: no table title or header row was found.`,
-    });
+    fileIssues.noTable();
     return { reports: [], plans: [], issues: fileIssues.issues };
   }
   const title = b.titleLines ? b.titleLines.map((g) => (g.cells[0] ?? '').trim()).join('') : '';
@@ -151,7 +144,7 @@ function parseLine(b: ReportBuilder, g: GridLine, cols: Map<string, number> | nu
       else if (c1 !== '') roles.set(cName, 'title');
     }
     if (title === '' && markerNorm === null) {
-      attachStray(b, g);
+      b.attachStray(g);
       return;
     }
     row = newRow({
@@ -266,22 +259,6 @@ function valueMissing(b: ReportBuilder, g: GridLine, row: Row, col: number): voi
   });
 }
 
-function attachStray(b: ReportBuilder, g: GridLine): void {
-  const cells = filledCells(g);
-  const text = cells.map((c) => c.text.trim()).join(' ');
-  b.issue({
-    severity: 'warning',
-    code: 'STRAY_FRAGMENT',
-    line: g.line,
-    col: cells[0]?.col ?? 0,
-    field: 'cells',
-    value: text.slice(0, 100),
-    message: `${b.file} ${g.line}行目: 表の行として解釈できない断片「${text.slice(0, 40)}」を無視しました。`,
-    messageEn: `${b.file} line ${g.line}: ignored the fragment "${text.slice(0, 40)}", which is not a table row.`,
-  });
-  const last = b.lastRow;
-  if (last) for (const c of cells) last.cells.push({ text: c.text, line: g.line, col: c.col, role: 'stray' });
-}
 
 export const R7_TSV_IMPORTER: LayoutImporter = {
   id: 'r7-tsv',

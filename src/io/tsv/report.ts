@@ -1,9 +1,10 @@
 /** Collects the rows, issues and page furniture of one report while a TSV importer walks its lines (#2). */
 import type { ImportIssue, Layout, RawCell, Report, Row } from '../../core/model/schema.js';
 import type { GridLine } from './grid.js';
-import { isBlankText } from './grid.js';
+import { filledCells, isBlankText } from './grid.js';
 import type { IssueInit } from './issue.js';
 import { makeIssue } from './issue.js';
+import { matchMajorItem } from './major-item.js';
 import type { PageItem } from './pages.js';
 import { furnitureCells, joinTitle } from './pages.js';
 import { fieldOfRole, KeyRegistry } from './row.js';
@@ -67,6 +68,66 @@ export class ReportBuilder {
 
   get lastRow(): Row | undefined {
     return this.rows[this.rows.length - 1];
+  }
+
+  /** A line with nothing the layout can use (000 line 38 `ほかの`): kept on the previous row as 'stray', with a warning. */
+  attachStray(g: GridLine): void {
+    const cells = filledCells(g);
+    const text = cells.map((c) => c.text.trim()).join(' ');
+    const shown = text.length > 40 ? `${text.slice(0, 40)}…` : text;
+    this.issue({
+      severity: 'warning',
+      code: 'STRAY_FRAGMENT',
+      line: g.line,
+      col: cells[0]?.col ?? 0,
+      field: 'cells',
+      value: text.slice(0, 100),
+      message: `${this.file} ${g.line}行目: 表の行として解釈できない断片「${shown}」を無視しました。`,
+      messageEn: `${this.file} line ${g.line}: ignored the fragment "${shown}", which is not a table row.`,
+    });
+    const last = this.lastRow;
+    if (last) for (const c of cells) last.cells.push({ text: c.text, line: g.line, col: c.col, role: 'stray' });
+  }
+
+  /**
+   * Reads a printed 大項目 against the template's list: garbled vertical text (003) maps to the known item whose
+   * characters it uses, with a proposal; an unknown one is kept as printed. Both are reported.
+   */
+  readMajorItem(g: GridLine, col: number, text: string, known: readonly string[]): string {
+    const match = matchMajorItem(text, known);
+    if (match && !match.garbled) return match.canonical;
+    const where = { line: g.line, col, field: 'majorItem', value: text } as const;
+    if (match) {
+      this.issue({
+        severity: 'warning',
+        code: 'GARBLED_MAJOR_ITEM',
+        ...where,
+        message: `${this.file} ${g.line}行目: 大項目「${text}」は縦書きの文字が崩れています。文字構成から「${match.canonical}」と推定しました。`,
+        messageEn: `${this.file} line ${g.line}: the 大項目 "${text}" is garbled vertical text; its characters match "${match.canonical}".`,
+        proposal: { value: match.canonical, confidence: match.confidence },
+      });
+      return match.canonical;
+    }
+    this.issue({
+      severity: 'warning',
+      code: 'UNKNOWN_MAJOR_ITEM',
+      ...where,
+      message: `${this.file} ${g.line}行目: 大項目「${text}」は様式の大項目にありません。そのまま取り込みました。`,
+      messageEn: `${this.file} line ${g.line}: the 大項目 "${text}" is not one of the template's; kept as printed.`,
+    });
+    return text;
+  }
+
+  /** The file has no title or header row of this layout: nothing is imported. */
+  noTable(what = '表題または見出し行', whatEn = 'table title or header row'): void {
+    this.issue({
+      severity: 'error',
+      code: 'NO_TABLE',
+      line: 1,
+      field: 'reports',
+      message: `${this.file}: ${what}が見つかりません。`,
+      messageEn: `${this.file}: no ${whatEn} was found.`,
+    });
   }
 
   /** A data line before any title or header row: not imported, reported once per line. */
