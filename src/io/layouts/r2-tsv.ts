@@ -403,15 +403,7 @@ function parseLine(b: ReportBuilder, g: GridLine, st: State, cols: Map<string, n
     });
   }
   if (row.status === 'undecided' && row.reasonNotPlanned === null) {
-    b.issue({
-      severity: 'warning',
-      code: 'REASON_MISSING',
-      line: g.line,
-      field: 'reasonNotPlanned',
-      rowKey: row.key,
-      message: `${b.file} ${g.line}行目: 「実施未定」ですが理由 (B) が記載されていません。`,
-      messageEn: `${b.file} line ${g.line}: status 実施未定 but no reason (B) is given.`,
-    });
+    b.reasonMissing(g, row, ' (B)');
   }
   if (kind === 'initiative' && row.status === null && row.narrative !== null) {
     b.issue({

@@ -438,15 +438,7 @@ function parseOverviewLine(b: ReportBuilder, g: GridLine, cols: Map<string, numb
 /** Status rules that can be checked on import (§8.4): a reason only with 実施未定; a blank status is reported. */
 function checkStatusFields(b: ReportBuilder, g: GridLine, row: Row): void {
   if (row.status === 'undecided' && row.reasonNotPlanned === null) {
-    b.issue({
-      severity: 'warning',
-      code: 'REASON_MISSING',
-      line: g.line,
-      field: 'reasonNotPlanned',
-      rowKey: row.key,
-      message: `${b.file} ${g.line}行目: 「実施未定」ですが理由が記載されていません。`,
-      messageEn: `${b.file} line ${g.line}: status 実施未定 but no reason is given.`,
-    });
+    b.reasonMissing(g, row);
   }
   if (row.status === null && row.crossRef === null && row.statusRaw === null && row.narrative !== null) {
     b.issue({
@@ -533,30 +525,17 @@ function finishKindRow(
       row.indicatorValues = parsed.values;
       for (const issue of parsed.issues) b.issues.push({ ...issue, rowKey: issue.rowKey ?? row.key });
     } else {
-      missingValue(b, g, row, expectedCol);
+      b.valueMissing(g, row, expectedCol);
     }
   } else if (valueCol !== undefined) {
     roles.set(valueCol, 'survey-fields');
     row.surveyAnswers = parseSubFields(htmlToText(g.cells[valueCol] ?? ''), sourceOf(b.file, g, valueCol));
   } else {
-    missingValue(b, g, row, expectedCol);
+    b.valueMissing(g, row, expectedCol);
   }
   addLineCells(row, g, roles);
   b.addRow(row);
   b.checkComplete(g, OVERVIEW_COLUMNS.length, isLast, row.key);
-}
-
-function missingValue(b: ReportBuilder, g: GridLine, row: Row, col: number | undefined): void {
-  b.issue({
-    severity: 'error',
-    code: 'VALUE_MISSING',
-    line: g.line,
-    ...(col === undefined ? {} : { col }),
-    field: row.kind === 'indicator' ? 'indicatorValues' : 'surveyAnswers',
-    rowKey: row.key,
-    message: `${b.file} ${g.line}行目: 「${row.title}」の値がありません。この行は不完全です。`,
-    messageEn: `${b.file} line ${g.line}: "${row.title}" has no value; the row is incomplete.`,
-  });
 }
 
 /** Adds the answer(s) of one survey line: scope + answer (勤務時間管理) or labelled sub-fields (多面観察…). */
@@ -569,7 +548,7 @@ function surveyLine(b: ReportBuilder, g: GridLine, row: Row, cB: number | undefi
   } else if (!isBlankText(answer) && cC !== undefined) {
     row.surveyAnswers.push(...parseSubFields(htmlToText(answer), sourceOf(b.file, g, cC)));
   } else {
-    missingValue(b, g, row, cC);
+    b.valueMissing(g, row, cC);
   }
 }
 

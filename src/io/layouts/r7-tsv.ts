@@ -198,7 +198,7 @@ function readIndicator(b: ReportBuilder, g: GridLine, row: Row, cN: number, role
   }
   const value = g.cells[cN] ?? '';
   if (isBlankText(value)) {
-    valueMissing(b, g, row, cN);
+    b.valueMissing(g, row, cN);
     return;
   }
   roles.set(cN, 'indicator');
@@ -232,7 +232,7 @@ function readSurvey(b: ReportBuilder, g: GridLine, row: Row, cN: number, cO: num
     return;
   }
   if (isBlankText(first)) {
-    valueMissing(b, g, row, cN);
+    b.valueMissing(g, row, cN);
   } else {
     const plain = htmlToText(first);
     const answers = parseSubFields(plain, sourceOf(b.file, g, cN));
@@ -245,20 +245,6 @@ function readSurvey(b: ReportBuilder, g: GridLine, row: Row, cN: number, cO: num
     roles.set(cO, 'outcome');
   }
 }
-
-function valueMissing(b: ReportBuilder, g: GridLine, row: Row, col: number): void {
-  b.issue({
-    severity: 'error',
-    code: 'VALUE_MISSING',
-    line: g.line,
-    ...(col === ABSENT_COLUMN ? {} : { col }),
-    field: row.kind === 'indicator' ? 'indicatorValues' : 'surveyAnswers',
-    rowKey: row.key,
-    message: `${b.file} ${g.line}行目: 「${row.title}」の値がありません。この行は不完全です。`,
-    messageEn: `${b.file} line ${g.line}: "${row.title}" has no value; the row is incomplete.`,
-  });
-}
-
 
 export const R7_TSV_IMPORTER: LayoutImporter = {
   id: 'r7-tsv',

@@ -118,6 +118,33 @@ export class ReportBuilder {
     return text;
   }
 
+  /** A 数値 or 調査 row whose value cell is empty or absent: the row is incomplete (an error with its rowKey). */
+  valueMissing(g: GridLine, row: Row, col: number | undefined): void {
+    this.issue({
+      severity: 'error',
+      code: 'VALUE_MISSING',
+      line: g.line,
+      ...(col === undefined || col < 0 ? {} : { col }),
+      field: row.kind === 'indicator' ? 'indicatorValues' : 'surveyAnswers',
+      rowKey: row.key,
+      message: `${this.file} ${g.line}行目: 「${row.title}」の値がありません。この行は不完全です。`,
+      messageEn: `${this.file} line ${g.line}: "${row.title}" has no value; the row is incomplete.`,
+    });
+  }
+
+  /** 実施未定 without a reason (§8.4); `column` names the printed reason column, e.g. ` (B)`. */
+  reasonMissing(g: GridLine, row: Row, column = ''): void {
+    this.issue({
+      severity: 'warning',
+      code: 'REASON_MISSING',
+      line: g.line,
+      field: 'reasonNotPlanned',
+      rowKey: row.key,
+      message: `${this.file} ${g.line}行目: 「実施未定」ですが理由${column ? `${column} ` : ''}が記載されていません。`,
+      messageEn: `${this.file} line ${g.line}: status 実施未定 but no reason${column} is given.`,
+    });
+  }
+
   /** The file has no title or header row of this layout: nothing is imported. */
   noTable(what = '表題または見出し行', whatEn = 'table title or header row'): void {
     this.issue({
