@@ -12,3 +12,18 @@ export function endpointLines(graph: Pick<LocalGraph, 'url' | 'graphUrl' | 'site
     `  faults / stats:   ${graph.url}/_local/faults   ${graph.url}/_local/stats`,
   ];
 }
+
+/** Closes `close()`'s resources on Ctrl+C / SIGTERM and exits (1 when closing fails, with the reason). */
+export function closeOnSignals(close: () => Promise<void>): void {
+  const stop = (): void => {
+    close().then(
+      () => process.exit(0),
+      (e: unknown) => {
+        process.stderr.write(`error while closing: ${String(e)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}

@@ -2,7 +2,7 @@
  * Standalone runner for the local Graph service (#3): `node --import tsx src/emulator/main.ts [--reset]`.
  * Reads PORT, FOLLOWUP_DB, FOLLOWUP_FAULT_* and FOLLOWUP_THROTTLE_RU_PER_MINUTE; prints every URL.
  */
-import { endpointLines } from './endpoints.js';
+import { closeOnSignals, endpointLines } from './endpoints.js';
 import { createLocalGraph, DB_ENV, DEFAULT_DB_PATH, faultsFromEnv, resetDatabase, throttleFromEnv } from './index.js';
 
 const dbPath = process.env[DB_ENV] ?? DEFAULT_DB_PATH;
@@ -14,14 +14,4 @@ const graph = await createLocalGraph({
   throttle: throttleFromEnv(process.env),
 });
 process.stdout.write([`local Graph service (database ${dbPath})`, ...endpointLines(graph), ''].join('\n'));
-const stop = (): void => {
-  graph.close().then(
-    () => process.exit(0),
-    (e: unknown) => {
-      process.stderr.write(`error while closing: ${String(e)}\n`);
-      process.exit(1);
-    },
-  );
-};
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
+closeOnSignals(() => graph.close());

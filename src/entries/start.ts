@@ -2,7 +2,7 @@
  * `npm start [-- --reset]`: the product on the embedded default, on https://localhost:PORT only (PORT, default 3000).
  * The web app and the Graph endpoint share the origin; the site is provisioned and seeded from samples/ through Graph.
  */
-import { endpointLines } from '../emulator/endpoints.js';
+import { closeOnSignals, endpointLines } from '../emulator/endpoints.js';
 import { DB_ENV, DEFAULT_DB_PATH, DEMO_DIRECTORY, resetDatabase } from '../emulator/index.js';
 import { startEmbedded, type Embedded } from './embedded.js';
 import { createWebApp, type WebAppDeps } from './web/pages.js';
@@ -49,14 +49,4 @@ process.stdout.write(
   ].join('\n'),
 );
 
-const stop = (): void => {
-  embedded.close().then(
-    () => process.exit(0),
-    (e: unknown) => {
-      process.stderr.write(`error while closing: ${String(e)}\n`);
-      process.exit(1);
-    },
-  );
-};
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
+closeOnSignals(() => embedded.close());
