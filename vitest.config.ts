@@ -31,6 +31,8 @@ export default defineConfig({
           hookTimeout: 120_000,
           // One browser at a time on two cores.
           maxWorkers: 1,
+          // Picks the browser (system Chromium, else the npm one) and prints it with the CJK font check (#7).
+          globalSetup: ['test/support/e2e-global-setup.ts'],
         },
       },
     ],

@@ -2,13 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Embedded } from '../../src/entries/embedded.js';
+import { launchChromium } from '../support/browser.js';
 import { startEmbeddedApp } from '../support/embedded-harness.js';
 
-// The page `npm start` serves, in a real browser (system Chromium), against the real local service.
+// The page `npm start` serves, in a real browser (system Chromium, else the npm one), against the real local service.
 let dir: string;
 let embedded: Embedded;
 let browser: Browser;
@@ -16,11 +17,7 @@ let browser: Browser;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'e2e-start-'));
   embedded = await startEmbeddedApp(dir);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  ({ browser } = await launchChromium());
 });
 
 afterAll(async () => {
