@@ -1,7 +1,10 @@
 /**
  * `npm start [-- --reset]`: the product on the embedded default, on https://localhost:PORT only (PORT, default 3000).
  * The web app and the Graph endpoint share the origin; the site is provisioned and seeded from samples/ through Graph.
+ * The database is locked for the life of the process (src/emulator/db-lock.ts): a second start on it, or a --reset
+ * while another start serves it, is refused with the holder's pid and URL.
  */
+import { lockDatabaseOrExit } from '../emulator/db-lock.js';
 import { closeOnSignals, endpointLines } from '../emulator/endpoints.js';
 import { DB_ENV, DEFAULT_DB_PATH, DEMO_DIRECTORY, resetDatabase } from '../emulator/index.js';
 import { startEmbedded, type Embedded } from './embedded.js';
@@ -13,7 +16,10 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.stderr.write(`PORT must be a port number (0–65535), got ${JSON.stringify(process.env.PORT)}\n`);
   process.exit(2);
 }
-if (process.argv.includes('--reset')) {
+const reset = process.argv.includes('--reset');
+// Held until exit, before anything touches the database: a reset or a second service under a running one loses data.
+const lock = lockDatabaseOrExit(dbPath, 'npm start', { reset, start: 'npm start', resetCommand: 'npm start -- --reset', port });
+if (reset) {
   resetDatabase(dbPath);
   process.stdout.write(`reset: removed ${dbPath}; the demo data is re-created from samples/\n`);
 }
@@ -26,8 +32,10 @@ try {
   const why = error instanceof Error ? error.message : String(error);
   const hint = /EADDRINUSE/.test(why) ? ` (port ${port} is in use: set PORT, e.g. PORT=3100 npm start)` : '';
   process.stderr.write(`followup: could not start: ${why}${hint}\n`);
+  lock.release();
   process.exit(1);
 }
+lock.setUrl(`${embedded.graph.url}/`);
 const { graph } = embedded;
 const site = `${graph.url}${graph.site.path}`;
 deps = {
@@ -49,4 +57,7 @@ process.stdout.write(
   ].join('\n'),
 );
 
-closeOnSignals(() => embedded.close());
+closeOnSignals(async () => {
+  await embedded.close();
+  lock.release();
+});
