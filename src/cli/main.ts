@@ -1,6 +1,6 @@
 /**
- * `followup` command line (#2 import/render; later issues add commands).
- * stdout carries data (JSON, rendered documents); stderr carries the human summary and errors.
+ * `followup` command line (#2 import/render, #4 provision, #3 dev-token; `--help` everywhere, #7).
+ * stdout carries data (JSON, rendered documents, tokens, help asked for); stderr carries the summary and errors.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -9,17 +9,9 @@ import { parseArgs } from 'node:util';
 import { LAYOUTS, type ImportResult, type Layout } from '../core/model/schema.js';
 import { importBytes, mergeResults } from '../io/import.js';
 import { renderReports } from '../io/render/index.js';
-import type { Command } from './command.js';
-import { devTokenCommand } from './commands/dev-token.js';
-import { provisionCommand } from './commands/provision.js';
+import { UsageError, type Command, type CommandSpec } from './command.js';
 import { summarize } from './summary.js';
-
-const USAGE = `usage:
-  followup import <file>… [--org 総務省] [--json]
-  followup render <file> --layout <${LAYOUTS.join('|')}> [--format tsv|html] [--org 名称]
-  followup dev-token [user]
-  followup provision --site <site URL or host:/path>
-`;
+import { DEV_TOKEN_USAGE, IMPORT_USAGE, PROVISION_USAGE, RENDER_USAGE } from './usage.js';
 
 /** A file-level error issue for a path that cannot be read as a document (the importer never sees it). */
 function readIssue(path: string, code: string, message: string, messageEn: string): ImportResult {
@@ -52,7 +44,7 @@ function readImport(files: string[], org: string | undefined): ImportResult {
 const importCommand: Command = async (argv) => {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { org: { type: 'string' }, json: { type: 'boolean' } } });
   if (positionals.length === 0) {
-    process.stderr.write(USAGE);
+    process.stderr.write(`error: give the document files to import.\n${IMPORT_USAGE}`);
     return 2;
   }
   const result = readImport(positionals, values.org);
@@ -84,7 +76,7 @@ const renderCommand: Command = async (argv) => {
   const format = values.format;
   const problem = renderArgsProblem(positionals, layout, format);
   if (problem !== null || !layout || (format !== 'tsv' && format !== 'html')) {
-    process.stderr.write(`error: ${problem ?? 'invalid arguments'}\n${USAGE}`);
+    process.stderr.write(`error: ${problem ?? 'invalid arguments'}\n${RENDER_USAGE}`);
     return 2;
   }
   const result = readImport(positionals, values.org);
@@ -98,26 +90,74 @@ const renderCommand: Command = async (argv) => {
   return 0;
 };
 
-const COMMANDS: Record<string, Command> = {
-  import: importCommand,
-  render: renderCommand,
-  'dev-token': devTokenCommand,
-  provision: provisionCommand,
+/** Every command. `followup <name> --help` prints its usage; test/cli/help.test.ts checks each one. */
+export const COMMANDS: Record<string, CommandSpec> = {
+  import: { run: importCommand, summary: 'import and check follow-up documents (JSON on stdout with --json)', usage: IMPORT_USAGE },
+  render: { run: renderCommand, summary: 'write a document back in an official layout (TSV or HTML)', usage: RENDER_USAGE },
+  // Loaded when run: they bring the Graph client, SQLite and undici, which import, render and --help do not need.
+  provision: {
+    run: async (argv) => (await import('./commands/provision.js')).provisionCommand(argv),
+    summary: 'create or upgrade the follow-up lists on a site (default: the local demo site)',
+    usage: PROVISION_USAGE,
+  },
+  'dev-token': {
+    run: async (argv) => (await import('./commands/dev-token.js')).devTokenCommand(argv),
+    summary: 'print a bearer token for a demo user of the local service',
+    usage: DEV_TOKEN_USAGE,
+  },
+};
+
+const HELP_FLAGS = new Set(['--help', '-h']);
+
+/** `followup --help`: every command with its summary, and where to read more. */
+function overview(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+  return [
+    'usage: followup <command> [options]     (npx followup …, or npm run followup -- …)',
+    '',
+    'commands:',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    '',
+    'followup <command> --help shows a command\'s options, environment and exit codes.',
+    'stdout carries data only (JSON, documents, tokens, the help asked for); messages go to stderr.',
+    '',
+  ].join('\n');
+}
+
+/** True when `argv` asks for help: --help or -h before any `--` (after it, arguments are file names). */
+const asksHelp = (argv: readonly string[]): boolean => {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).some((a) => HELP_FLAGS.has(a));
 };
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name !== undefined && (HELP_FLAGS.has(name) || name === 'help')) {
+    const topic = name === 'help' ? rest[0] : undefined;
+    const command = topic === undefined ? undefined : COMMANDS[topic];
+    if (topic !== undefined && !command) {
+      process.stderr.write(`error: unknown command '${topic}'\n${overview()}`);
+      return 2;
+    }
+    process.stdout.write(command ? command.usage : overview());
+    return 0;
+  }
   const command = name ? COMMANDS[name] : undefined;
   if (!command) {
-    process.stderr.write(USAGE);
+    process.stderr.write(`${name ? `error: unknown command '${name}'\n` : ''}${overview()}`);
     return 2;
   }
+  if (asksHelp(rest)) {
+    process.stdout.write(command.usage);
+    return 0;
+  }
   try {
-    return await command(rest);
+    return await command.run(rest);
   } catch (error) {
     // node:util parseArgs throws TypeError with code ERR_PARSE_ARGS_* on unknown or malformed options: a usage error.
-    if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`error: ${error.message}\n${USAGE}`);
+    const parseArgsError = error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS');
+    if (parseArgsError || error instanceof UsageError) {
+      process.stderr.write(`error: ${error.message}\n${command.usage}`);
       return 2;
     }
     throw error;

@@ -61,16 +61,16 @@ describe('npx followup provision --site', () => {
     const r = await followup(['provision', '--site', 'localhost:/sites/followup'], 'suzuki');
     expect(r.code).toBe(1);
     // suzuki's division holds no right on the fresh site yet, so SharePoint refuses the site itself.
-    expect(r.stderr).toBe('error: provisioning failed — permission: GET site localhost:/sites/followup: 403 accessDenied — Access denied. You do not have permission to perform this action or access this resource.\n');
+    expect(r.stderr).toBe(
+      `error: provisioning site localhost:/sites/followup through ${graph.graphUrl} failed — permission: GET site localhost:/sites/followup: 403 accessDenied — Access denied. You do not have permission to perform this action or access this resource.\n`,
+    );
     expect(r.stdout).toBe('');
   });
 
-  it('exits 2 with the usage when --site is missing or malformed', async () => {
-    const missing = await followup(['provision']);
-    expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('usage: followup provision --site');
+  it('exits 2 with the usage when --site is malformed', async () => {
     const bad = await followup(['provision', '--site', 'not a site']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('Not a site URL, host:/path or site id: not a site');
+    expect(bad.stderr).toContain('usage: followup provision [--site <site URL or host:/path>]');
   });
 });

@@ -1,80 +1,60 @@
 /**
- * `followup provision --site <site URL or host:/path>` (#4): creates or upgrades the follow-up lists on a site.
- * Idempotent: prints what it created or upgraded, or that the site is up to date; exit 0 either way.
- *
- * Environment:
- *   GRAPH_BASE_URL  Graph root with version (default: the site's origin + /v1.0 for localhost sites,
- *                   https://graph.microsoft.com/v1.0 otherwise)
- *   GRAPH_TOKEN     bearer token; for the local service one is minted for the site owner like `followup dev-token`
- *   GRAPH_CA_FILE   PEM to trust (default for localhost: ./data/certs/localhost-cert.pem, the local service's cert)
+ * `followup provision [--site <site URL or host:/path>] [--dry-run]` (#4, #7): creates or upgrades the follow-up
+ * lists on a site. Idempotent: prints what it created or upgraded, or that the site is up to date; exit 0 either way.
+ * Without --site it provisions the demo site of the local service on https://localhost:$PORT.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 import type { FetchOptions } from '@microsoft/microsoft-graph-client';
 import { Agent } from 'undici';
 
-import { AppError } from '../../core/errors.js';
-import { DB_ENV, DEFAULT_DB_PATH, getMeta, openDatabase } from '../../emulator/db.js';
+import { AppError, GraphAccessError } from '../../core/errors.js';
+import { DEMO_SITE } from '../../emulator/db.js';
 import { DEMO_DIRECTORY, findUser } from '../../emulator/directory.js';
-import { signToken } from '../../emulator/tokens.js';
 import { createGraphClient, staticTokenProvider } from '../../graph/create-graph-client.js';
 import { provisionSite } from '../../graph/provision.js';
 import { parseSiteArg } from '../../graph/site.js';
 import type { Command } from '../command.js';
+import { localCaFile, localOrigin, localToken, probeUnreachable, unreachable } from '../local-service.js';
+import { PROVISION_USAGE as USAGE } from '../usage.js';
 
-const USAGE = `usage: followup provision --site <site URL or host:/path> [--dry-run]
-  e.g. followup provision --site https://localhost:3000/sites/followup
-       followup provision --site localhost:/sites/followup
-       GRAPH_BASE_URL=https://graph.microsoft.com/v1.0 GRAPH_TOKEN=… followup provision --site contoso.sharepoint.com:/sites/wlb
-`;
+const isLocal = (host: string): boolean => host === 'localhost' || host === '127.0.0.1' || host === '::1' || host === '[::1]';
 
-const LOCAL_CERT = './data/certs/localhost-cert.pem';
-const isLocal = (host: string): boolean => host === 'localhost' || host === '127.0.0.1' || host === '::1';
-
-/** Mints a token for the local service's site owner (same as `followup dev-token`). */
-function localToken(): string {
+/** The owner of the local demo site (who provisions it). */
+function siteOwner(): NonNullable<ReturnType<typeof findUser>> {
   const user = findUser(DEMO_DIRECTORY, DEMO_DIRECTORY.defaultUser);
   if (!user) throw new Error('The demo directory has no default user.');
-  const db = openDatabase(process.env[DB_ENV] ?? DEFAULT_DB_PATH);
-  try {
-    const secret = getMeta(db, 'token_secret');
-    if (!secret) throw new Error('The local database has no token secret; start the local service once (npm start).');
-    return signToken(secret, DEMO_DIRECTORY, user);
-  } finally {
-    db.close();
-  }
+  return user;
 }
 
 export const provisionCommand: Command = async (argv) => {
-  let values: { site?: string; 'dry-run'?: boolean };
-  try {
-    values = parseArgs({ args: argv, options: { site: { type: 'string' }, 'dry-run': { type: 'boolean' } } }).values;
-  } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
-    return 2;
-  }
-  if (!values.site) {
-    process.stderr.write(USAGE);
-    return 2;
-  }
+  // Unknown options (parseArgs) and a bad PORT (UsageError) throw: main prints them with the usage, exit 2.
+  const { values } = parseArgs({ args: argv, options: { site: { type: 'string' }, 'dry-run': { type: 'boolean' } } });
+  const origin = localOrigin();
+  const siteArg = values.site ?? `${origin}${DEMO_SITE.path}`;
   let site: ReturnType<typeof parseSiteArg>;
   try {
-    site = parseSiteArg(values.site);
+    site = parseSiteArg(siteArg);
   } catch (error) {
     process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
     return 2;
   }
-  const host = 'hostname' in site ? site.hostname : (values.site.split(',')[0] ?? '');
+  const host = 'hostname' in site ? site.hostname : (siteArg.split(',')[0] ?? '');
   const local = isLocal(host);
-  const siteOrigin = /^https:\/\//i.test(values.site) ? new URL(values.site).origin : undefined;
-  const baseUrl = process.env.GRAPH_BASE_URL ?? (local ? `${siteOrigin ?? 'https://localhost:3000'}/v1.0` : 'https://graph.microsoft.com/v1.0');
-  const caFile = process.env.GRAPH_CA_FILE ?? (local && existsSync(LOCAL_CERT) ? LOCAL_CERT : undefined);
-  const dispatcher = caFile ? new Agent({ connect: { ca: readFileSync(caFile, 'utf8') } }) : undefined;
+  // A local site URL names its port; host:/path and composite ids take PORT's.
+  const serviceOrigin = local && /^https:\/\//i.test(siteArg) ? new URL(siteArg).origin : origin;
+  const baseUrl = process.env.GRAPH_BASE_URL ?? (local ? `${serviceOrigin}/v1.0` : 'https://graph.microsoft.com/v1.0');
+  // Trust the local service's certificate for localhost; a tenant's is trusted through the system's CAs.
+  const ca = local || process.env.GRAPH_CA_FILE ? localCaFile() : null;
+  const target = `site ${siteArg} through ${baseUrl}`;
+  let dispatcher: Agent | undefined;
   try {
-    const token = process.env.GRAPH_TOKEN ?? (local ? localToken() : undefined);
+    dispatcher = ca?.found ? new Agent({ connect: { ca: readFileSync(ca.path, 'utf8') } }) : undefined;
+    let token = process.env.GRAPH_TOKEN;
+    if (!token && local) token = (await localToken(siteOwner(), serviceOrigin)).token;
     if (!token) {
-      process.stderr.write('error: set GRAPH_TOKEN to a token with Sites.Manage.All for a tenant site.\n');
+      process.stderr.write(`error: set GRAPH_TOKEN to a token with Sites.Manage.All to provision ${target}.\n`);
       return 2;
     }
     const connection = createGraphClient({
@@ -91,7 +71,11 @@ export const provisionCommand: Command = async (argv) => {
     return 0;
   } catch (error) {
     const why = error instanceof AppError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
-    process.stderr.write(`error: provisioning failed — ${why}\n`);
+    // A failure with no HTTP status is the network's: say what happened on the way to the Graph URL.
+    const network = error instanceof GraphAccessError && error.statusCode === undefined;
+    const trusted = ca ? `${ca.path}${ca.found ? '' : ' (missing)'}` : 'the system CAs';
+    const hint = unreachable(error, baseUrl, trusted) ?? (network ? await probeUnreachable(baseUrl, dispatcher, trusted) : null);
+    process.stderr.write(`error: provisioning ${target} failed — ${why}${hint ? `\n  ${hint}` : ''}\n`);
     return 1;
   } finally {
     await dispatcher?.close();

@@ -1,0 +1,52 @@
+/**
+ * Every command's help text (#7), in one light module: `followup --help` and `followup <command> --help` print these
+ * without loading the command (provision and dev-token load the Graph client, SQLite and undici only when they run).
+ */
+import { LAYOUTS } from '../core/model/schema.js';
+import { DEMO_DIRECTORY } from '../emulator/directory.js';
+
+export const IMPORT_USAGE = `usage: followup import <file>… [--org 府省等] [--json]
+  Imports follow-up documents (TSV with HTML cells, or PDF text) and checks every row.
+  stdout: the ImportResult JSON with --json, else nothing; stderr: one line per report, totals per severity, then
+  every error and warning (first 50) as [severity] file:line:col field (rowKey) CODE: 日本語 / English.
+  --org 名称  the 府省等 when the document does not print it (e.g. --org 財務省)
+  --json     print the ImportResult JSON (src/core/model/schema.ts) on stdout
+  e.g. followup import samples/000_af6c26688b7c18a9.txt --json > model.json
+exit: 0 no error (warnings allowed), 3 an error issue in some report, plan or file, 1 nothing imported, 2 usage error
+`;
+
+export const RENDER_USAGE = `usage: followup render <file> --layout <${LAYOUTS.join('|')}> [--format tsv|html] [--org 名称]
+  Imports one document and writes its reports in the given official layout on stdout (default --format tsv).
+  e.g. followup render samples/004_62afef42a3180ecf.txt --layout L-R7 --format html
+exit: 0 rendered, 1 the file has no report in that layout, 2 usage error
+`;
+
+export const PROVISION_USAGE = `usage: followup provision [--site <site URL or host:/path>] [--dry-run]
+  Creates or upgrades the follow-up lists (FollowUpReports, FollowUpRows, FollowUpMeta) on a SharePoint site,
+  through Microsoft Graph. Idempotent: a second run prints "up to date". --dry-run prints what it would do.
+  Without --site: the demo site of the local service npm start runs on https://localhost:$PORT (default 3000).
+  e.g. followup provision
+       PORT=3100 followup provision
+       followup provision --site https://localhost:3000/sites/followup
+       followup provision --site localhost:/sites/followup            (port from PORT)
+       GRAPH_BASE_URL=https://graph.microsoft.com/v1.0 GRAPH_TOKEN=… followup provision --site https://contoso.sharepoint.com/sites/wlb
+environment:
+  GRAPH_BASE_URL  Graph root with version (default: the local site's origin + /v1.0; https://graph.microsoft.com/v1.0
+                  for any other host)
+  GRAPH_TOKEN     bearer token; for the local service one is made for the site owner, as by followup dev-token
+  GRAPH_CA_FILE   PEM to trust (default for localhost: ./data/certs/localhost-cert.pem, the local service's)
+  PORT            the local service's port when the site does not say it (default 3000)
+exit: 0 provisioned or up to date, 1 failed (the message names the site and Graph URL tried), 2 usage error
+`;
+
+export const DEV_TOKEN_USAGE = `usage: followup dev-token [user]
+  Prints a bearer token (one line on stdout) for a demo user of the local service, for curl and scripts:
+    TOKEN=$(npx followup dev-token suzuki)
+  user: short id or UPN (default ${DEMO_DIRECTORY.defaultUser}, the site owner): ${DEMO_DIRECTORY.users.map((u) => u.id).join(', ')}
+  Asks the service npm start runs on https://localhost:$PORT (default 3000), trusting its certificate
+  ./data/certs/localhost-cert.pem (or GRAPH_CA_FILE); when none answers, signs the token with the secret of its
+  database ./data/followup.db (or FOLLOWUP_DB), valid once npm start serves it. Paths are relative to the current
+  folder: run it in the project folder, where npm start keeps ./data. It never creates anything.
+exit: 0 token printed, 1 no service and no database (the message lists where it looked), 2 usage error
+`;
+
