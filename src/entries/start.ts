@@ -10,13 +10,32 @@ import { DB_ENV, DEFAULT_DB_PATH, DEMO_DIRECTORY, resetDatabase } from '../emula
 import { startEmbedded, type Embedded } from './embedded.js';
 import { createWebApp, type WebAppDeps } from './web/pages.js';
 
+const USAGE = `usage: npm start [-- --reset]
+  Runs the product on the embedded default, on https://localhost:$PORT only (PORT, default 3000): the web app and the
+  local Graph-compatible SharePoint-lists service, on the database ./data/followup.db (FOLLOWUP_DB), seeded from
+  samples/ on first start. --reset deletes the database first and re-creates the demo data. One start per database:
+  a second one, or a --reset while one runs, is refused. Fault injection: FOLLOWUP_FAULT_429, FOLLOWUP_FAULT_503,
+  FOLLOWUP_FAULT_LATENCY_MS, FOLLOWUP_THROTTLE_RU_PER_MINUTE (docs/local-graph.md).
+exit: 0 stopped with Ctrl+C, 1 could not start (the message says why), 2 usage error
+`;
+const args = process.argv.slice(2);
+if (args.includes('--help') || args.includes('-h')) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+const unknown = args.filter((a) => a !== '--reset');
+if (unknown.length > 0) {
+  process.stderr.write(`error: unknown argument ${unknown.join(' ')}\n${USAGE}`);
+  process.exit(2);
+}
+
 const dbPath = process.env[DB_ENV] ?? DEFAULT_DB_PATH;
 const port = Number(process.env.PORT ?? 3000);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.stderr.write(`PORT must be a port number (0–65535), got ${JSON.stringify(process.env.PORT)}\n`);
   process.exit(2);
 }
-const reset = process.argv.includes('--reset');
+const reset = args.includes('--reset');
 // Held until exit, before anything touches the database: a reset or a second service under a running one loses data.
 const lock = lockDatabaseOrExit(dbPath, 'npm start', { reset, start: 'npm start', resetCommand: 'npm start -- --reset', port });
 if (reset) {

@@ -102,4 +102,14 @@ describe('npm start holds its database', { timeout: 180_000 }, () => {
     expect((await reset.stop()).code).toBe(0);
     expect(existsSync(`${db}.lock.json`)).toBe(false);
   });
+
+  it('answers --help on stdout (exit 0) and refuses unknown arguments (exit 2) without touching the database', async () => {
+    const help = await refused(['--help']);
+    expect([help.code, help.stderr]).toEqual([0, '']);
+    expect(help.stdout).toMatch(/^usage: npm start \[-- --reset\]\n/);
+    const typo = await refused(['--rest']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/^error: unknown argument --rest\nusage: npm start/);
+    expect(existsSync(db)).toBe(true);
+  });
 });
