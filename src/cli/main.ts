@@ -91,7 +91,7 @@ const renderCommand: Command = async (argv) => {
 };
 
 /** Every command. `followup <name> --help` prints its usage; test/cli/help.test.ts checks each one. */
-export const COMMANDS: Record<string, CommandSpec> = {
+const COMMANDS: Record<string, CommandSpec> = {
   import: { run: importCommand, summary: 'import and check follow-up documents (JSON on stdout with --json)', usage: IMPORT_USAGE },
   render: { run: renderCommand, summary: 'write a document back in an official layout (TSV or HTML)', usage: RENDER_USAGE },
   // Loaded when run: they bring the Graph client, SQLite and undici, which import, render and --help do not need.
@@ -108,6 +108,9 @@ export const COMMANDS: Record<string, CommandSpec> = {
 };
 
 const HELP_FLAGS = new Set(['--help', '-h']);
+
+/** The command called `name`; own keys only (`followup constructor` is not Object's). */
+const commandNamed = (name: string | undefined): CommandSpec | undefined => (name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined);
 
 /** `followup --help`: every command with its summary, and where to read more. */
 function overview(): string {
@@ -134,7 +137,7 @@ export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name !== undefined && (HELP_FLAGS.has(name) || name === 'help')) {
     const topic = name === 'help' ? rest[0] : undefined;
-    const command = topic === undefined ? undefined : COMMANDS[topic];
+    const command = commandNamed(topic);
     if (topic !== undefined && !command) {
       process.stderr.write(`error: unknown command '${topic}'\n${overview()}`);
       return 2;
@@ -142,7 +145,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(command ? command.usage : overview());
     return 0;
   }
-  const command = name ? COMMANDS[name] : undefined;
+  const command = commandNamed(name);
   if (!command) {
     process.stderr.write(`${name ? `error: unknown command '${name}'\n` : ''}${overview()}`);
     return 2;

@@ -54,6 +54,7 @@ describe('followup --help', { timeout: 60_000 }, () => {
     const none = followup();
     expect([none.code, none.stdout]).toEqual([2, '']);
     expect(none.stderr).toBe(overview.stdout);
+    expect(followup('constructor')).toMatchObject({ code: 2, stdout: '' });
     const unknown = followup('frobnicate');
     expect([unknown.code, unknown.stdout]).toEqual([2, '']);
     expect(unknown.stderr).toMatch(/^error: unknown command 'frobnicate'\nusage: followup <command>/);
