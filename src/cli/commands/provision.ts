@@ -52,7 +52,8 @@ export const provisionCommand: Command = async (argv) => {
   try {
     dispatcher = ca?.found ? new Agent({ connect: { ca: readFileSync(ca.path, 'utf8') } }) : undefined;
     let token = process.env.GRAPH_TOKEN;
-    if (!token && local) token = (await localToken(siteOwner(), serviceOrigin)).token;
+    // The token must be valid where the requests go: the service behind the Graph URL.
+    if (!token && local) token = (await localToken(siteOwner(), new URL(baseUrl).origin)).token;
     if (!token) {
       process.stderr.write(`error: set GRAPH_TOKEN to a token with Sites.Manage.All to provision ${target}.\n`);
       return 2;
