@@ -33,6 +33,14 @@ export default tseslint.config(
     },
   },
   {
+    // Browsers start through test/support/browser.ts: it finds one on a machine without a system Chromium (#7).
+    files: ['test/**/*.ts', 'scripts/**/*.ts'],
+    ignores: ['test/support/browser.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'playwright-core', importNames: ['chromium', 'firefox', 'webkit'], message: 'Launch with launchChromium() from test/support/browser.ts (system Chromium, else the npm one).' }] }],
+    },
+  },
+  {
     files: ['src/core/**/*.ts'],
     rules: restrict([
       { group: ['**/graph/**', '**/hosts/**', '**/ui/**', '**/io/**', '**/emulator/**', '**/entries/**', '**/cli/**'], message: 'src/core is pure: it may not import other layers.' },

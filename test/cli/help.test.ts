@@ -37,7 +37,7 @@ describe('followup --help', { timeout: 60_000 }, () => {
       expect({ name, code: r.code, stderr: r.stderr }).toEqual({ name, code: 0, stderr: '' });
       expect(r.stdout).toMatch(new RegExp(`^usage: followup ${name}\\b`));
       // Every usage says what the exit codes mean.
-      expect(r.stdout).toMatch(/\nexit: 0 /);
+      expect(r.stdout).toMatch(/\n\s*exit: 0\b/);
     }
   });
 
