@@ -1,16 +1,103 @@
-// Bundles the browser entries (Teams tab, Excel task pane, standalone page) from src/entries.
-// Transpile only (esbuild-loader); type checking is `npm run test:types`.
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+// Bundles the browser pages (#10): the Teams tab and browser app (tab.html), its configuration page (config.html);
+// later the Excel task pane. Transpile only (esbuild-loader); type checking is `npm run test:types`.
+// Output: dist/*.html (no inline script: a CSP without 'unsafe-inline' for scripts holds) and content-hashed,
+// code-split assets under dist/assets/. dist/build-info.json records the inputs (for `npm start`'s staleness check)
+// and each page's initial JavaScript with its gzip size (`npm run bench -- bundle`).
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { relative, resolve, sep } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+import { EsbuildPlugin } from 'esbuild-loader';
+import HtmlWebpackPlugin from 'html-webpack-plugin';
 
 const here = import.meta.dirname;
-const candidates = { standalone: './src/entries/standalone.tsx', tab: './src/entries/tab.tsx', taskpane: './src/entries/taskpane.tsx' };
-const entry = Object.fromEntries(Object.entries(candidates).filter(([, p]) => existsSync(resolve(here, p))));
+const PAGES = { tab: { entry: './src/entries/tab.tsx', title: '取組計画等のフォローアップ' }, config: { entry: './src/entries/config.tsx', title: 'タブの設定 — 取組計画等のフォローアップ' } };
+/** Budget for the tab's initial JavaScript, gzipped (#10: at most 300 KB; the aim is 200). */
+export const INITIAL_JS_BUDGET_GZIP = 300 * 1024;
+/** Files outside the bundle's module graph that change what it contains. */
+const EXTRA_INPUTS = ['webpack.config.js', 'package-lock.json', 'src/entries/browser/page.html'];
 
-export default {
-  entry,
-  output: { path: resolve(here, 'dist/web'), filename: '[name].js', clean: true },
-  resolve: { extensions: ['.tsx', '.ts', '.js'], extensionAlias: { '.js': ['.ts', '.tsx', '.js'] } },
-  module: { rules: [{ test: /\.tsx?$/, loader: 'esbuild-loader', options: { target: 'es2022' } }] },
-  devtool: 'source-map',
+const sha1 = (buf) => createHash('sha1').update(buf).digest('hex');
+
+/** Writes dist/build-info.json; fails the build when the tab's initial JavaScript is over budget. */
+class BuildInfoPlugin {
+  apply(compiler) {
+    compiler.hooks.thisCompilation.tap('BuildInfoPlugin', (compilation) => {
+      compilation.hooks.processAssets.tap({ name: 'BuildInfoPlugin', stage: compiler.webpack.Compilation.PROCESS_ASSETS_STAGE_REPORT }, () => {
+        const inputs = {};
+        // The project's package.json is read for module resolution only (its scripts change often): not an input.
+        const files = [...compilation.fileDependencies].filter((f) => f.startsWith(here + sep) && !f.includes(`${sep}node_modules${sep}`) && f !== resolve(here, 'package.json'));
+        for (const f of [...files, ...EXTRA_INPUTS.map((p) => resolve(here, p))].sort()) {
+          try {
+            inputs[relative(here, f).split(sep).join('/')] = sha1(readFileSync(f));
+          } catch {
+            // A dependency webpack probed that does not exist (a resolver candidate): not an input.
+          }
+        }
+        const pages = {};
+        for (const [name, entrypoint] of compilation.entrypoints) {
+          const js = entrypoint.getFiles().filter((f) => f.endsWith('.js'));
+          const sizes = js.map((f) => {
+            const source = compilation.getAsset(f).source.buffer();
+            return { file: f, bytes: source.length, gzipBytes: gzipSync(source, { level: 9 }).length };
+          });
+          pages[name] = { initialJs: sizes, bytes: sizes.reduce((n, s) => n + s.bytes, 0), gzipBytes: sizes.reduce((n, s) => n + s.gzipBytes, 0) };
+        }
+        const lazy = [...compilation.chunks].filter((c) => !c.canBeInitial()).flatMap((c) => [...c.files].filter((f) => f.endsWith('.js')));
+        const info = { builtAt: new Date().toISOString(), mode: compiler.options.mode, inputs, pages, lazyJs: lazy.sort() };
+        compilation.emitAsset('build-info.json', new compiler.webpack.sources.RawSource(`${JSON.stringify(info, null, 2)}\n`));
+        if (pages.tab && pages.tab.gzipBytes > INITIAL_JS_BUDGET_GZIP) {
+          compilation.errors.push(new compiler.webpack.WebpackError(`tab.html's initial JavaScript is ${(pages.tab.gzipBytes / 1024).toFixed(1)} KB gzipped, over the ${INITIAL_JS_BUDGET_GZIP / 1024} KB budget (#10): code-split it.`));
+        }
+      });
+    });
+  }
+}
+
+export default (_env, argv) => {
+  const production = (argv?.mode ?? 'production') === 'production';
+  return {
+    mode: production ? 'production' : 'development',
+    target: ['web', 'es2022'],
+    entry: Object.fromEntries(Object.entries(PAGES).map(([name, p]) => [name, p.entry])),
+    output: {
+      path: resolve(here, 'dist'),
+      filename: 'assets/[name].[contenthash:12].js',
+      chunkFilename: 'assets/[name].[contenthash:12].js',
+      // Chunks load relative to the script that asks for them, wherever dist/ is hosted.
+      publicPath: 'auto',
+      clean: true,
+    },
+    resolve: { extensions: ['.tsx', '.ts', '.js'], extensionAlias: { '.js': ['.ts', '.tsx', '.js'] } },
+    module: {
+      rules: [
+        { test: /\.tsx?$/, loader: 'esbuild-loader', options: { target: 'es2022', jsx: 'automatic' } },
+        // Some packages import without extensions from ES modules.
+        { test: /\.m?js$/, resolve: { fullySpecified: false } },
+      ],
+    },
+    optimization: {
+      minimizer: [new EsbuildPlugin({ target: 'es2022', legalComments: 'none' })],
+      runtimeChunk: 'single',
+      splitChunks: { chunks: 'all' },
+    },
+    plugins: [
+      ...Object.entries(PAGES).map(
+        ([name, p]) =>
+          new HtmlWebpackPlugin({
+            filename: `${name}.html`,
+            chunks: [name],
+            title: p.title,
+            template: resolve(here, 'src/entries/browser/page.html'),
+            scriptLoading: 'defer',
+            inject: 'head',
+          }),
+      ),
+      new BuildInfoPlugin(),
+    ],
+    devtool: production ? 'source-map' : 'eval-cheap-module-source-map',
+    performance: { hints: false },
+    stats: 'errors-warnings',
+  };
 };
