@@ -94,6 +94,11 @@ export class ImportError extends AppError {
   }
 }
 
+/** A host (Teams, Office, the browser) failed or lacks a capability; the SDK's own error is kept as `cause`. */
+export class HostError extends AppError {
+  readonly code = 'host';
+}
+
 /** Throws when an invariant does not hold. The message names what was expected and what was found. */
 export function assert(condition: unknown, message: string): asserts condition {
   if (!condition) throw new Error(`Assertion failed: ${message}`);

@@ -7,8 +7,9 @@
 /**
  * Bump when a list or column is added. Columns carry the version that introduced them (`since`).
  * 2: FollowUpReports.ImportState (an import that completed is never resumed, so deleted rows stay deleted).
+ * 3: FollowUpDivisions (divisions are data: names, SharePoint groups, Teams channels, guidance; #10).
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** SharePoint allows at most 20 indexed columns per list. */
 export const MAX_INDEXES_PER_LIST = 20;
@@ -76,7 +77,7 @@ export const ORGANIZATION_SOURCE_CHOICES = ['printed', 'option', 'inferred', 'un
 export const IMPORT_STATE_CHOICES = ['importing', 'complete'] as const;
 export type ImportState = (typeof IMPORT_STATE_CHOICES)[number];
 
-export const LIST_NAMES = { Reports: 'FollowUpReports', Rows: 'FollowUpRows', Meta: 'FollowUpMeta' } as const;
+export const LIST_NAMES = { Reports: 'FollowUpReports', Rows: 'FollowUpRows', Meta: 'FollowUpMeta', Divisions: 'FollowUpDivisions' } as const;
 
 const col = (c: Omit<ColumnSchema, 'since'> & { since?: number }): ColumnSchema => ({ since: 1, ...c });
 
@@ -164,10 +165,32 @@ export const META_LIST: ListSchema = {
   ],
 };
 
+/**
+ * 部局・課室 of each 府省等 (#10): what every surface shows as a division's name, which SharePoint group edits its rows,
+ * which Teams channel works on them. Surfaces read names from here, never from code. Everyone who uses the site reads
+ * it; the secretariat maintains it.
+ */
+export const DIVISIONS_LIST: ListSchema = {
+  name: LIST_NAMES.Divisions,
+  description: '部局・課室（名称、SharePoint グループ、Teams チャネル、記入の手引き）',
+  since: 3,
+  columns: [
+    col({ name: 'Title', displayName: '部局・課室名', kind: 'text', description: 'Division name as the ministry writes it (大臣官房総務課).', group: FieldGroup.Structure, builtIn: true, since: 3 }),
+    col({ name: 'DivisionKey', displayName: '部局・課室キー', kind: 'text', description: 'OrgCode + "/" + DivisionCode, unique: a repeated seed or import finds the division by it.', group: FieldGroup.Immutable, indexed: true, required: true, unique: true, since: 3 }),
+    col({ name: 'OrgCode', displayName: '府省等コード', kind: 'text', description: '府省等 code the division belongs to (`soumu`).', group: FieldGroup.Structure, indexed: true, required: true, since: 3 }),
+    col({ name: 'DivisionCode', displayName: '部局・課室コード', kind: 'text', description: 'Code stored in FollowUpRows.DivisionCode (`div-somu`).', group: FieldGroup.Structure, indexed: true, required: true, since: 3 }),
+    col({ name: 'GroupName', displayName: 'SharePoint グループ', kind: 'text', description: 'SharePoint site group whose members edit the division\'s rows (item permissions are granted to it).', group: FieldGroup.Structure, since: 3 }),
+    col({ name: 'ChannelId', displayName: 'Teams チャネル ID', kind: 'text', description: 'Teams channel id (`19:…@thread.tacv2`) where the division works; the tab\'s configuration page picks the division from it.', group: FieldGroup.Structure, indexed: true, since: 3 }),
+    col({ name: 'ChannelName', displayName: 'Teams チャネル名', kind: 'text', description: 'Teams channel name, shown when the id is not known yet.', group: FieldGroup.Structure, since: 3 }),
+    col({ name: 'Guidance', displayName: '記入の手引き', kind: 'note', description: 'Writing guidance shown to the division beside its rows (plain text).', group: FieldGroup.Structure, since: 3 }),
+    col({ name: 'SortOrder', displayName: '表示順', kind: 'number', description: 'Order in pickers and tables (the ministry\'s organisation chart).', group: FieldGroup.Structure, minimum: 0, since: 3 }),
+  ],
+};
+
 /** Key of the Meta item that records the provisioned schema version. */
 export const SCHEMA_VERSION_KEY = 'schemaVersion';
 
-export const FOLLOW_UP_SCHEMA: SiteSchema = { version: SCHEMA_VERSION, lists: [REPORTS_LIST, ROWS_LIST, META_LIST] };
+export const FOLLOW_UP_SCHEMA: SiteSchema = { version: SCHEMA_VERSION, lists: [REPORTS_LIST, ROWS_LIST, META_LIST, DIVISIONS_LIST] };
 
 /** The schema as it was at an older version (columns and lists introduced later removed). */
 export function schemaAtVersion(schema: SiteSchema, version: number): SiteSchema {
