@@ -110,6 +110,12 @@ function seed(db: Db, directory: Directory): void {
       }
     }
 
+    // Memberships added to the directory later reach databases made before (additions only; ids never change).
+    const addMember = db.prepare(
+      "INSERT OR IGNORE INTO group_members(group_id, user_id) SELECT g.id, u.id FROM principals g, principals u WHERE g.kind = 'group' AND g.key = ? AND u.kind = 'user' AND u.key = ?",
+    );
+    for (const user of directory.users) for (const g of user.groups) addMember.run(g, user.upn.toLowerCase());
+
     const site = db.prepare('SELECT rid FROM sites WHERE hostname = ? AND path = ?').get(DEMO_SITE.hostname, DEMO_SITE.path) as { rid: number } | undefined;
     if (!site) {
       const t = nowIso();

@@ -77,7 +77,8 @@ export const DEMO_DIRECTORY: Directory = {
     u('watanabe', 7, '渡辺 直樹', '行政管理局 係長', ['div-gyokan']),
     u('yamamoto', 8, '山本 由美', '自治行政局 主査', ['div-jichi']),
     u('nakamura', 9, '中村 大輔', '情報流通行政局 係長', ['div-joho']),
-    u('kobayashi', 10, '小林 恵', '情報流通行政局 主任', ['div-joho']),
+    // In two divisions (情報流通行政局 and, concurrently, 自治行政局): the scope picker and the personal tab need one (#10).
+    u('kobayashi', 10, '小林 恵', '情報流通行政局 主任（自治行政局併任）', ['div-joho', 'div-jichi']),
   ],
 };
 

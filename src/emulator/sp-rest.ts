@@ -124,8 +124,15 @@ export class SpRestApi {
         return this.siteGroups(req, fmt, webUrl, rest.slice(1));
       case 'siteusers':
         return this.siteUsers(req, fmt, webUrl, rest.slice(1));
-      case 'currentuser':
+      case 'currentuser': {
+        if (s1?.name === 'groups') {
+          // The site groups the caller belongs to (SP.User.Groups): how a client learns its roles (#10).
+          const ids = new Set(JSON.parse(req.caller.principalIds) as number[]);
+          const groups = [...this.store.principals.values()].filter((p) => p.kind === 'group' && ids.has(p.id));
+          return this.collection(fmt, 'SP.Group', `${webUrl}/currentuser/groups`, groups.map((g) => this.principalJson(g)));
+        }
         return this.entity(fmt, 'SP.User', `${webUrl}/currentuser`, this.principalJson(req.caller.user));
+      }
       case 'getuserbyid': {
         const p = this.store.principal(Number(s0.args));
         if (!p || p.kind !== 'user') throw spErr(404, 'System.ArgumentException', 'User cannot be found.');
