@@ -1,0 +1,69 @@
+import { FluentProvider, Link, makeStyles, Text, tokens } from '@fluentui/react-components';
+import { useEffect, type ReactNode } from 'react';
+
+import { AppErrorBoundary } from './AppErrorBoundary.js';
+import { useHostTheme, useI18n, useServices } from './ServicesProvider.js';
+import { fluentTheme } from './theme.js';
+
+const useStyles = makeStyles({
+  provider: { minHeight: '100vh', backgroundColor: tokens.colorNeutralBackground1, color: tokens.colorNeutralForeground1 },
+  page: { maxWidth: '1400px', marginInline: 'auto', padding: `${tokens.spacingVerticalL} ${tokens.spacingHorizontalXL}`, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL },
+  header: { display: 'flex', flexWrap: 'wrap', justifyContent: 'space-between', alignItems: 'flex-start', gap: tokens.spacingHorizontalL },
+  title: { margin: 0, fontSize: tokens.fontSizeBase500, fontWeight: tokens.fontWeightSemibold, lineHeight: tokens.lineHeightBase500 },
+  skip: {
+    position: 'absolute',
+    insetInlineStart: '-10000px',
+    ':focus': { position: 'static' },
+  },
+});
+
+/**
+ * The page frame every surface shares: the Fluent theme following the host live, the document language, a skip link,
+ * the title, and the error boundary around the view.
+ */
+export function AppShell({ heading, user, children }: { heading: string; user: ReactNode; children: ReactNode }) {
+  const { host } = useServices();
+  const theme = useHostTheme();
+  const { lang, t } = useI18n();
+  const s = useStyles();
+  useEffect(() => {
+    document.documentElement.lang = lang;
+    document.title = `${heading} — ${t('app.title')}`;
+  }, [lang, heading, t]);
+  const other = lang === 'ja' ? 'en' : 'ja';
+  return (
+    <FluentProvider theme={fluentTheme(theme)} className={s.provider} data-theme={theme}>
+      <div className={s.page}>
+        <a href="#main" className={s.skip}>
+          {t('app.skipToContent')}
+        </a>
+        <header className={s.header}>
+          <div>
+            <Text as="h1" block className={s.title}>
+              {t('app.title')}
+            </Text>
+            <Text block size={300}>
+              {heading}
+            </Text>
+          </div>
+          {host.capabilities.kind === 'browser' ? (
+            <Link href={`?${languageSearch(other)}`} lang={other}>
+              {t('app.language')}
+            </Link>
+          ) : null}
+        </header>
+        {user}
+        <main id="main" tabIndex={-1}>
+          <AppErrorBoundary t={t}>{children}</AppErrorBoundary>
+        </main>
+      </div>
+    </FluentProvider>
+  );
+}
+
+/** The current query with `lang` switched (the scope stays). */
+function languageSearch(lang: string): string {
+  const q = new URLSearchParams(window.location.search);
+  q.set('lang', lang);
+  return q.toString();
+}

@@ -1,0 +1,2 @@
+export { ScopePicker, type ScopePickerProps } from './ScopePicker.js';
+export { fiscalYearLabel } from './fiscal-year-label.js';

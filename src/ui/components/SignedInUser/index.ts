@@ -1,0 +1,1 @@
+export { SignedInUser, type SignedInUserProps } from './SignedInUser.js';

@@ -1,0 +1,139 @@
+import { makeStyles, MessageBar, MessageBarBody, Spinner, Text, tokens } from '@fluentui/react-components';
+import { useEffect, useMemo, useState } from 'react';
+
+import { latestCycle } from '../../core/divisions/division.js';
+import { ErrorMessage } from '../app/AppErrorBoundary.js';
+import { AppShell } from '../app/AppShell.js';
+import type { ScopeParams } from '../app/scope-url.js';
+import { useI18n, useServices } from '../app/ServicesProvider.js';
+import { useAsync } from '../app/use-async.js';
+import { useSite } from '../app/use-site.js';
+import { RowsTable } from '../components/RowsTable/index.js';
+import { fiscalYearLabel, ScopePicker } from '../components/ScopePicker/index.js';
+import { SignedInUser } from '../components/SignedInUser/index.js';
+import { chooseDivision } from './scope-defaults.js';
+import { SignInView } from './SignInView.js';
+
+const useStyles = makeStyles({
+  section: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
+  h2: { margin: 0, fontSize: tokens.fontSizeBase400, fontWeight: tokens.fontWeightSemibold },
+  guidance: { whiteSpace: 'pre-line' },
+});
+
+export interface TabViewProps {
+  initial: ScopeParams;
+  /** Called when the user changes the scope (the entry keeps the URL in step). */
+  onScopeChange?: (scope: { site: string; orgCode: string; fiscalYear: number | null; divisionCode: string | null }) => void;
+}
+
+/**
+ * The tab's page (#10, first slice): who is signed in and what they may do, the scope (site, fiscal year, division),
+ * and the scope's rows read-only as the official table groups them. The editable grid replaces the table next.
+ */
+export function TabView({ initial, onScopeChange }: TabViewProps) {
+  const { host, config, data } = useServices();
+  const { lang, t } = useI18n();
+  const s = useStyles();
+  const ctx = host.context();
+  const siteUrl = initial.site ?? config.defaultSite;
+  const orgCode = initial.orgCode ?? config.defaultOrgCode;
+  const signedIn = host.account ? host.account.isSignedIn() : true;
+  const { site } = useSite(signedIn ? siteUrl : null, orgCode);
+  const siteInfo = site.status === 'done' ? site.value : null;
+
+  const choice = useMemo(() => (siteInfo ? chooseDivision(initial.divisionCode, siteInfo.membership, siteInfo.divisions, ctx.channel) : null), [siteInfo, initial.divisionCode, ctx.channel]);
+  const [divisionCode, setDivisionCode] = useState<string | null | undefined>(undefined);
+  const division = divisionCode === undefined ? (choice?.divisionCode ?? null) : divisionCode;
+  const cycles = useAsync(() => (siteInfo && choice ? data.listCycles(siteInfo, division) : null), [data, siteInfo, choice, division]);
+  const [pickedYear, setPickedYear] = useState<number | null>(initial.fiscalYear);
+  const cycleList = cycles.status === 'done' ? cycles.value : null;
+  const fiscalYear = cycleList === null ? null : pickedYear !== null && cycleList.some((c) => c.fiscalYear === pickedYear) ? pickedYear : latestCycle(cycleList);
+  const rows = useAsync(() => (siteInfo && fiscalYear !== null ? data.openRows(siteInfo, { fiscalYear, divisionCode: division }) : null), [data, siteInfo, fiscalYear, division]);
+
+  useEffect(() => {
+    if (siteUrl && orgCode && choice) onScopeChange?.({ site: siteUrl, orgCode, fiscalYear, divisionCode: division });
+  }, [siteUrl, orgCode, choice, fiscalYear, division, onScopeChange]);
+
+  const displayName = siteInfo?.membership.displayName ?? ctx.user?.displayName ?? '';
+  const account = host.account;
+  const user = signedIn && displayName ? <SignedInUser displayName={displayName} membership={siteInfo?.membership ?? null} t={t} {...(account ? { onSignOut: () => signOut(account) } : {})} /> : null;
+  const divisionInfo = siteInfo?.divisions.find((d) => d.code === division) ?? null;
+  const heading = divisionInfo ? `${divisionInfo.name}${fiscalYear !== null ? ` ${fiscalYearLabel(fiscalYear, lang)}` : ''}` : fiscalYear !== null ? fiscalYearLabel(fiscalYear, lang) : t('rows.heading');
+
+  let body;
+  if (!signedIn && account) {
+    body = <SignInView t={t} expired={false} onSignIn={() => account.signIn(currentPath())} />;
+  } else if (!siteUrl || !orgCode) {
+    body = <ErrorMessage t={t} error={new Error('No site configured: open the tab from its configuration page, or add ?site=…&org=… to the URL.')} />;
+  } else if (site.status === 'failed') {
+    body = account && !account.isSignedIn() ? <SignInView t={t} expired onSignIn={() => account.signIn(currentPath())} /> : <ErrorMessage t={t} error={site.error} onRetry={() => window.location.reload()} />;
+  } else if (!siteInfo || !choice) {
+    body = <Spinner label={t('app.loading')} />;
+  } else {
+    body = (
+      <div className={s.section}>
+        <section className={s.section} aria-labelledby="scope-heading">
+          <h2 id="scope-heading" className={s.h2}>
+            {t('scope.heading')}
+          </h2>
+          <Text size={200}>
+            {t('scope.site')}: {siteInfo.siteUrl}
+          </Text>
+          <ScopePicker
+            t={t}
+            lang={lang}
+            divisions={choice.options}
+            allowAll={choice.allowAll}
+            divisionCode={division}
+            onDivisionChange={(code) => setDivisionCode(code)}
+            cycles={cycleList}
+            fiscalYear={fiscalYear}
+            onFiscalYearChange={setPickedYear}
+          />
+          {divisionInfo?.guidance ? (
+            <MessageBar intent="info" layout="multiline">
+              <MessageBarBody>
+                <strong>{t('division.guidance')}</strong>: <span className={s.guidance}>{divisionInfo.guidance}</span>
+              </MessageBarBody>
+            </MessageBar>
+          ) : null}
+        </section>
+        <section className={s.section} aria-labelledby="rows-heading" aria-busy={rows.status === 'loading'}>
+          <h2 id="rows-heading" className={s.h2}>
+            {t('rows.heading')}
+          </h2>
+          <Text size={200}>{t('rows.readOnlyNote')}</Text>
+          {cycles.status === 'failed' ? <ErrorMessage t={t} error={cycles.error} /> : null}
+          {rows.status === 'failed' ? <ErrorMessage t={t} error={rows.error} /> : null}
+          {rows.status === 'loading' || cycles.status === 'loading' ? <Spinner label={t('app.loading')} /> : null}
+          {rows.status === 'done' ? (
+            <>
+              {rows.value.unreadable.length > 0 ? (
+                <MessageBar intent="warning">
+                  <MessageBarBody>{t('rows.unreadable', { count: rows.value.unreadable.length })}</MessageBarBody>
+                </MessageBar>
+              ) : null}
+              {rows.value.rows.length === 0 ? (
+                <Text>{t('rows.empty')}</Text>
+              ) : (
+                <RowsTable rows={rows.value.rows} divisions={siteInfo.divisions} myDivisions={siteInfo.membership.divisions.map((d) => d.code)} t={t} />
+              )}
+            </>
+          ) : null}
+        </section>
+      </div>
+    );
+  }
+  return (
+    <AppShell heading={heading} user={user}>
+      {body}
+    </AppShell>
+  );
+}
+
+const currentPath = (): string => `${window.location.pathname}${window.location.search}`;
+
+function signOut(account: { signOut(): void; signIn(returnTo: string): void }): void {
+  account.signOut();
+  account.signIn(currentPath());
+}
