@@ -8,30 +8,54 @@ import { join } from 'node:path';
 
 import { Agent } from 'undici';
 
+import type { Division, RoleGroups } from '../core/divisions/division.js';
+import { ORGANIZATIONS } from '../core/model/organization.js';
 import type { ImportResult, Row } from '../core/model/schema.js';
 import { secretariatActor } from '../core/permissions/rules.js';
 import type { FollowUpStore } from '../core/ports.js';
-import { createLocalGraph, faultsFromEnv, throttleFromEnv, type LocalGraph, type LocalGraphOptions } from '../emulator/index.js';
+import { createLocalGraph, DEMO_DIRECTORY, faultsFromEnv, throttleFromEnv, type LocalGraph, type LocalGraphOptions } from '../emulator/index.js';
 import { createGraphClient, staticTokenProvider, type GraphConnection } from '../graph/create-graph-client.js';
 import { openGraphFollowUpStore } from '../graph/graph-follow-up-store.js';
 import { assignByRule, importDocuments } from '../graph/import-documents.js';
 import { provisionSite } from '../graph/provision.js';
+import type { ResolvedSite } from '../graph/site.js';
+import { seedDivisions, shareDivisionsList } from '../graph/site-directory.js';
 import { importBytes, mergeResults } from '../io/import.js';
 
 export const SAMPLES_DIR = join(import.meta.dirname, '..', '..', 'samples');
 
-/** The demo ministry's divisions (groups of the local directory) that receive 総務省's rows. */
-export const DEMO_DIVISIONS = ['div-somu', 'div-kikaku', 'div-gyokan', 'div-jichi', 'div-joho'] as const;
+/** The demo ministry's 府省等 code (総務省 → `soumu`). */
+export const DEMO_ORG_CODE = ORGANIZATIONS.find((o) => o.name === DEMO_DIRECTORY.ministry)?.code ?? 'soumu';
+
+/** Writing guidance the demo divisions show beside their rows (kept per division in FollowUpDivisions). */
+const DEMO_GUIDANCE =
+  '実施状況が「実施未定」の場合は、その理由を必ず記入してください。数値は「令和5年4月1日時点」のように時点を添え、取組内容の各項目には【継続】【新規】【拡充】のいずれかを付けてください。';
+
+/**
+ * The demo ministry's divisions, from the local directory's division groups: what `npm start` seeds into the
+ * FollowUpDivisions list. The SharePoint group is the group's title (what `currentuser/groups` answers).
+ */
+export const DEMO_DIVISIONS: readonly Division[] = DEMO_DIRECTORY.groups
+  .filter((g) => g.kind === 'division')
+  .map((g, i) => ({ orgCode: DEMO_ORG_CODE, code: g.id, name: g.displayName, groupName: g.displayName, channelId: null, channelName: g.displayName, guidance: DEMO_GUIDANCE, sortOrder: (i + 1) * 10 }));
+
+/** The demo site's role groups (SharePoint group titles). */
+export const DEMO_ROLE_GROUPS: RoleGroups = {
+  secretariat: DEMO_DIRECTORY.groups.find((g) => g.kind === 'secretariat')?.displayName ?? 'secretariat',
+  reviewers: DEMO_DIRECTORY.groups.find((g) => g.kind === 'reviewers')?.displayName ?? 'reviewers',
+};
 
 export interface Embedded {
   graph: LocalGraph;
   connection: GraphConnection;
+  /** The demo site as Graph resolved it. */
+  site: ResolvedSite;
   /** The secretariat's store (site owner). */
   store: FollowUpStore;
   /** The sample documents as imported (the reports the home page lists). */
   samples: ImportResult;
-  /** What seeding did on this start: rows created and rows assigned (0 and 0 when the site was already seeded). */
-  seeded: { created: number; assigned: number; provisioned: string[] };
+  /** What seeding did on this start: rows created and assigned, divisions written (all 0 when the site was already seeded). */
+  seeded: { created: number; assigned: number; divisions: number; provisioned: string[] };
   close(): Promise<void>;
 }
 
@@ -44,14 +68,20 @@ export function importSamples(dir = SAMPLES_DIR): ImportResult {
 }
 
 /**
- * Demo ownership of 総務省's rows: 数値 stay with the secretariat (HR updates them, domain.md §8.2), headings are
- * nobody's, every other row goes to a division in turn.
+ * Demo ownership of 総務省's rows, so that every division's tab has work of every kind: top-level rows (取組, 重点項目,
+ * and the 数値 targets printed under a 大項目) go to the divisions in turn, and a row under another (the 調査 and 数値
+ * of an 取組) goes where its parent went — the division running an initiative answers its survey and reports its
+ * figures. Headings are nobody's. Rows must come in printed order (assignByRule's order).
  */
 export function demoAssignment(): (row: Row) => string | null {
   let n = 0;
+  const byKey = new Map<string, string>();
   return (row) => {
-    if (row.kind === 'heading' || row.kind === 'indicator') return null;
-    return DEMO_DIVISIONS[n++ % DEMO_DIVISIONS.length] ?? null;
+    if (row.kind === 'heading') return null;
+    const parent = row.parentKey === null ? undefined : byKey.get(row.parentKey);
+    const division = parent ?? DEMO_DIVISIONS[n++ % DEMO_DIVISIONS.length]?.code ?? null;
+    if (division !== null) byKey.set(row.key, division);
+    return division;
   };
 }
 
@@ -77,6 +107,9 @@ export async function startEmbedded(options: Partial<LocalGraphOptions> & { dbPa
     });
     const site = `${graph.url}${graph.site.path}`;
     const provision = await provisionSite(connection, site);
+    // Divisions are data (#10): every surface reads their names from the list; every division group reads it.
+    const seededDivisions = await seedDivisions(connection, provision.site, DEMO_DIVISIONS);
+    await shareDivisionsList(connection, provision.site, DEMO_DIVISIONS.map((d) => d.groupName ?? d.code));
     const store = await openGraphFollowUpStore({ connection, site, actor: secretariatActor('大臣官房秘書課') });
     const samples = importSamples();
     const outcomes = await importDocuments(store, samples);
@@ -86,18 +119,19 @@ export async function startEmbedded(options: Partial<LocalGraphOptions> & { dbPa
     }
     const created = outcomes.reduce((n, o) => n + (o.summary?.created ?? 0), 0);
     let assigned = 0;
-    const soumu = samples.reports.find((r) => r.organizationCode === 'soumu' && r.fiscalYear !== null && r.layout !== 'L-R6-COMPILATION');
+    const soumu = samples.reports.find((r) => r.organizationCode === DEMO_ORG_CODE && r.fiscalYear !== null && r.layout !== 'L-R6-COMPILATION');
     if (soumu?.fiscalYear) {
       const pick = demoAssignment();
-      const results = await assignByRule(store, soumu.fiscalYear, 'soumu', (row) => pick(row));
+      const results = await assignByRule(store, soumu.fiscalYear, DEMO_ORG_CODE, (row) => pick(row));
       assigned = results.reduce((n, r) => n + r.assigned.length, 0);
     }
     return {
       graph,
       connection,
+      site: provision.site,
       store,
       samples,
-      seeded: { created, assigned, provisioned: provision.applied },
+      seeded: { created, assigned, divisions: seededDivisions.created + seededDivisions.updated, provisioned: provision.applied },
       close: async () => {
         await graph.close();
         await dispatcher.close();

@@ -3,12 +3,14 @@
  * The web app and the Graph endpoint share the origin; the site is provisioned and seeded from samples/ through Graph.
  * The database is locked for the life of the process (src/emulator/db-lock.ts): a second start on it, or a --reset
  * while another start serves it, is refused with the holder's pid and URL.
+ * The browser pages are built first when dist/ is missing or stale (src/entries/web/build.ts), while the service seeds.
  */
 import { lockDatabaseOrExit } from '../emulator/db-lock.js';
 import { closeOnSignals, endpointLines } from '../emulator/endpoints.js';
-import { DB_ENV, DEFAULT_DB_PATH, DEMO_DIRECTORY, resetDatabase } from '../emulator/index.js';
+import { DB_ENV, DEFAULT_DB_PATH, resetDatabase } from '../emulator/index.js';
 import { startEmbedded, type Embedded } from './embedded.js';
-import { createWebApp, type WebAppDeps } from './web/pages.js';
+import { ensureBuild } from './web/build.js';
+import { createEmbeddedWebApp } from './web/embedded-app.js';
 
 const USAGE = `usage: npm start [-- --reset]
   Runs the product on the embedded default, on https://localhost:$PORT only (PORT, default 3000): the web app and the
@@ -43,10 +45,13 @@ if (reset) {
   process.stdout.write(`reset: removed ${dbPath}; the demo data is re-created from samples/\n`);
 }
 
-let deps: WebAppDeps | null = null;
+let ready: Embedded | null = null;
+const build = ensureBuild({ log: (line) => process.stdout.write(line) });
+// Handled below, after the service started; marked handled now so an early failure is not an unhandled rejection.
+void build.catch(() => undefined);
 let embedded: Embedded;
 try {
-  embedded = await startEmbedded({ dbPath, port, env: process.env, requestHandler: createWebApp(() => deps) });
+  embedded = await startEmbedded({ dbPath, port, env: process.env, requestHandler: createEmbeddedWebApp(() => ready, { ready: build }) });
 } catch (error) {
   const why = error instanceof Error ? error.message : String(error);
   const hint = /EADDRINUSE/.test(why) ? ` (port ${port} is in use: set PORT, e.g. PORT=3100 npm start)` : '';
@@ -55,22 +60,21 @@ try {
   process.exit(1);
 }
 lock.setUrl(`${embedded.graph.url}/`);
+ready = embedded;
 const { graph } = embedded;
-const site = `${graph.url}${graph.site.path}`;
-deps = {
-  store: embedded.store,
-  samples: embedded.samples,
-  directory: DEMO_DIRECTORY,
-  urls: { web: `${graph.url}/`, graph: graph.graphUrl, site, signin: `${graph.url}/_local/signin` },
-};
+const built = await build.catch((error: unknown) => {
+  process.stderr.write(`followup: the web app could not be built; the service runs, the pages answer 503:\n${error instanceof Error ? error.message : String(error)}\n`);
+  return null;
+});
 
-const { created, assigned, provisioned } = embedded.seeded;
+const { created, assigned, divisions, provisioned } = embedded.seeded;
 process.stdout.write(
   [
     `取組計画等のフォローアップ — embedded default (database ${dbPath})`,
     `  web app:          ${graph.url}/   (self-signed certificate in ./data/certs: accept it once in the browser)`,
+    `  Teams tab pages:  ${graph.url}/tab.html, ${graph.url}/config.html   (${built === null ? 'build failed' : built.built ? `built now: ${built.reason}` : 'build current'})`,
     ...endpointLines(graph),
-    `  seeded:           ${provisioned.length ? `provisioned ${provisioned.length} steps, ` : ''}${created} rows created, ${assigned} rows assigned to divisions (${embedded.samples.reports.length} reports from samples/)`,
+    `  seeded:           ${provisioned.length ? `provisioned ${provisioned.length} steps, ` : ''}${created} rows created, ${assigned} rows assigned to divisions, ${divisions} divisions written (${embedded.samples.reports.length} reports from samples/)`,
     'Ctrl+C stops.',
     '',
   ].join('\n'),

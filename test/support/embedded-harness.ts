@@ -2,14 +2,16 @@
 import { join } from 'node:path';
 
 import { startEmbedded, type Embedded } from '../../src/entries/embedded.js';
-import { createWebApp } from '../../src/entries/web/pages.js';
-import { DEMO_DIRECTORY } from '../../src/emulator/index.js';
+import { ensureBuild } from '../../src/entries/web/build.js';
+import { createEmbeddedWebApp } from '../../src/entries/web/embedded-app.js';
 
-export async function startEmbeddedApp(dir: string): Promise<Embedded> {
+/**
+ * `build: true` makes sure dist/ is current first (as `npm start` does; `npm test` builds before the e2e project, so
+ * this is a check). Without it the pages answer whatever dist/ holds.
+ */
+export async function startEmbeddedApp(dir: string, options: { build?: boolean } = {}): Promise<Embedded> {
+  if (options.build) await ensureBuild();
   let ready: Embedded | null = null;
-  const handler = createWebApp(() =>
-    ready ? { store: ready.store, samples: ready.samples, directory: DEMO_DIRECTORY, urls: { web: `${ready.graph.url}/`, graph: ready.graph.graphUrl, site: `${ready.graph.url}${ready.graph.site.path}`, signin: '/_local/signin' } } : null,
-  );
-  ready = await startEmbedded({ dbPath: join(dir, 'followup.db'), port: 0, certDir: join(dir, 'certs'), requestHandler: handler });
+  ready = await startEmbedded({ dbPath: join(dir, 'followup.db'), port: 0, certDir: join(dir, 'certs'), requestHandler: createEmbeddedWebApp(() => ready) });
   return ready;
 }

@@ -1,13 +1,14 @@
 /**
- * Server-rendered pages of the embedded default (until the Teams tab issue brings the React app): the demo site's
- * reports and rows, read through the follow-up store over Graph on every request — so what the page shows is what
- * the SharePoint lists hold. Japanese first, English with `?lang=en`.
+ * The printable report view of the embedded default (`/reports/<report key>`): one report's rows as the SharePoint
+ * lists hold them, read through the follow-up store over Graph on every request, as a plain server-rendered table
+ * for the browser's print (the app at `/` links here). Japanese first, English with `?lang=en`. Division names come
+ * from the FollowUpDivisions list.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import { STATUS_LABELS_JA, type ImportResult, type Report, type Row, type RowKind } from '../../core/model/schema.js';
+import type { Division } from '../../core/divisions/division.js';
 import type { FollowUpStore, StoredRow } from '../../core/ports.js';
-import type { Directory } from '../../emulator/index.js';
 
 type Lang = 'ja' | 'en';
 
@@ -85,6 +86,7 @@ caption{text-align:left;font-weight:bold;padding:.3rem 0}
 .muted{opacity:.75}
 a:focus,a:hover{outline:2px solid currentColor;outline-offset:2px}
 @media (forced-colors:active){th{background:Canvas}}
+@media print{.noprint{display:none}body{max-width:none}}
 `;
 
 function page(lang: Lang, title: string, body: string): string {
@@ -97,11 +99,11 @@ function page(lang: Lang, title: string, body: string): string {
 
 const reportTitle = (r: Report): string => `${r.organization ?? '?'} ${r.cycleLabel ?? ''} ${r.layout}`;
 
-export interface WebAppDeps {
+export interface ReportPagesDeps {
   store: FollowUpStore;
   samples: ImportResult;
-  directory: Directory;
-  urls: { web: string; graph: string; site: string; signin: string };
+  /** The FollowUpDivisions list (names of the divisions rows are assigned to). */
+  divisions(): Promise<Division[]>;
 }
 
 /** Rows of one report as stored in the Rows list (read through Graph). */
@@ -129,41 +131,12 @@ function contentCell(row: Row): string {
   return esc(text.length > 160 ? `${text.slice(0, 160)}…` : text);
 }
 
-async function homePage(deps: WebAppDeps, lang: Lang): Promise<string> {
-  const t = T[lang];
-  const lines: string[] = [];
-  for (const report of deps.samples.reports) {
-    const rows = await storedRows(deps.store, report);
-    const kinds = new Map<RowKind, number>();
-    for (const r of rows) kinds.set(r.row.kind, (kinds.get(r.row.kind) ?? 0) + 1);
-    const byKind = [...kinds].map(([k, n]) => `${t.kinds[k]} ${n}`).join('、');
-    const implemented = rows.filter((r) => r.row.status === 'implemented').length;
-    const undecided = rows.filter((r) => r.row.status === 'undecided').length;
-    const assigned = rows.filter((r) => r.row.division !== null).length;
-    lines.push(
-      `<tr><td><a href="/reports/${encodeURIComponent(report.key)}?lang=${lang}">${esc(report.organization ?? '?')}</a></td><td>${esc(report.cycleLabel ?? '')}</td><td>${esc(report.layout)}</td>` +
-        `<td class="num">${rows.length}</td><td>${esc(byKind)}</td><td class="num">${implemented}</td><td class="num">${undecided}</td><td class="num">${assigned}</td></tr>`,
-    );
-  }
-  const users = deps.directory.users
-    .map((u) => `<tr><td>${esc(u.displayName)}</td><td>${esc(u.id)}</td><td>${esc(u.groups.map((g) => deps.directory.groups.find((x) => x.id === g)?.displayName ?? g).join('、'))}</td></tr>`)
-    .join('');
-  return page(
-    lang,
-    t.title,
-    `<h1>${esc(t.title)}</h1><p class="muted">${esc(t.subtitle)}</p>
-<table><caption>${esc(t.reports)}</caption><thead><tr><th scope="col">${esc(t.org)}</th><th scope="col">${esc(t.fy)}</th><th scope="col">${esc(t.layout)}</th><th scope="col">${esc(t.rows)}</th><th scope="col">${esc(t.byKind)}</th><th scope="col">${esc(t.implemented)}</th><th scope="col">${esc(t.undecided)}</th><th scope="col">${esc(t.assigned)}</th></tr></thead><tbody>${lines.join('')}</tbody></table>
-<h2>${esc(t.endpoints)}</h2><ul><li>Graph: <code>${esc(deps.urls.graph)}</code></li><li>SharePoint site: <code>${esc(deps.urls.site)}</code></li><li><a href="${esc(deps.urls.signin)}">${esc(t.signin)}</a></li></ul>
-<table><caption>${esc(t.users)}</caption><thead><tr><th scope="col">氏名 / Name</th><th scope="col">ID</th><th scope="col">グループ / Groups</th></tr></thead><tbody>${users}</tbody></table>`,
-  );
-}
-
-async function reportPage(deps: WebAppDeps, key: string, lang: Lang): Promise<string | null> {
+async function reportPage(deps: ReportPagesDeps, key: string, lang: Lang): Promise<string | null> {
   const t = T[lang];
   const report = deps.samples.reports.find((r) => r.key === key);
   if (!report) return null;
-  const rows = await storedRows(deps.store, report);
-  const divisionName = (code: string | null): string => (code ? (deps.directory.groups.find((g) => g.id === code)?.displayName ?? code) : t.none);
+  const [rows, divisions] = await Promise.all([storedRows(deps.store, report), deps.divisions()]);
+  const divisionName = (code: string | null): string => (code ? (divisions.find((d) => d.code === code)?.name ?? code) : t.none);
   const body = rows
     .map(({ row }) => {
       const item = `${row.markerRaw ? `${row.markerRaw} ` : ''}${row.title || row.splitKind || ''}`;
@@ -173,7 +146,7 @@ async function reportPage(deps: WebAppDeps, key: string, lang: Lang): Promise<st
   return page(
     lang,
     reportTitle(report),
-    `<p><a href="/?lang=${lang}">${esc(t.back)}</a></p><h1>${esc(report.title)}</h1><p class="muted">${esc(reportTitle(report))}</p>
+    `<p class="noprint"><a href="/?lang=${lang}">${esc(t.back)}</a></p><h1>${esc(report.title)}</h1><p class="muted">${esc(reportTitle(report))}</p>
 <table><caption>${esc(t.rows)}: ${rows.length}</caption><thead><tr><th scope="col">${esc(t.kind)}</th><th scope="col">${esc(t.item)}</th><th scope="col">${esc(t.status)}</th><th scope="col">${esc(t.division)}</th><th scope="col">${esc(t.content)}</th><th scope="col">${esc(t.tags)}</th></tr></thead><tbody>${body}</tbody></table>`,
   );
 }
@@ -188,12 +161,11 @@ function send(res: ServerResponse, status: number, html: string): void {
   res.end(html);
 }
 
-/** Handles the web app's paths; returns false for paths that are not the app's (the local service answers them). */
-export function createWebApp(getDeps: () => WebAppDeps | null): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
+/** Handles `/reports/<key>`; returns false for every other path. */
+export function createReportPages(getDeps: () => ReportPagesDeps | null): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
   return async (req, res) => {
     const url = new URL(req.url ?? '/', 'https://localhost');
-    const isApp = url.pathname === '/' || url.pathname.startsWith('/reports/');
-    if (!isApp || req.method !== 'GET') return false;
+    if (!url.pathname.startsWith('/reports/') || req.method !== 'GET') return false;
     const lang: Lang = url.searchParams.get('lang') === 'en' ? 'en' : 'ja';
     const deps = getDeps();
     if (!deps) {
@@ -201,10 +173,6 @@ export function createWebApp(getDeps: () => WebAppDeps | null): (req: IncomingMe
       return true;
     }
     try {
-      if (url.pathname === '/') {
-        send(res, 200, await homePage(deps, lang));
-        return true;
-      }
       const html = await reportPage(deps, decodeURIComponent(url.pathname.slice('/reports/'.length)), lang);
       send(res, html ? 200 : 404, html ?? page(lang, T[lang].notFound, `<p>${esc(T[lang].notFound)}</p>`));
     } catch (error) {

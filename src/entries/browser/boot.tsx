@@ -1,0 +1,65 @@
+/**
+ * Composition root of the browser pages (style guide 11.2): reads the app configuration, picks the host (Teams when
+ * the page runs inside it, else the plain browser with the local sign-in), builds the data port and renders a view.
+ * The only place that picks concrete adapters; the Graph code loads lazily after the first paint.
+ */
+import { createDOMRenderer, RendererProvider } from '@fluentui/react-components';
+import { StrictMode, type ReactNode } from 'react';
+import { createRoot } from 'react-dom/client';
+
+import type { TokenRequest } from '../../core/ports.js';
+import { createBrowserHost } from '../../hosts/browser/browser-host.js';
+import { createLocalSession } from '../../hosts/browser/local-session.js';
+import type { FrameContext, HostBridge } from '../../hosts/host-bridge.js';
+import { connectTeamsHost, type TeamsSdk } from '../../hosts/teams/teams-host.js';
+import type { AppConfig, FollowUpReader, Services } from '../../ui/app/services.js';
+import { ServicesProvider } from '../../ui/app/ServicesProvider.js';
+import { loadAppConfig } from './app-config.js';
+
+/** The data port, its Graph implementation fetched on first use (keeps the first paint's JavaScript small). */
+function lazyReader(config: AppConfig, host: HostBridge): FollowUpReader {
+  let reader: Promise<FollowUpReader> | undefined;
+  const get = (): Promise<FollowUpReader> =>
+    (reader ??= import('./graph-reader.js').then((m) => m.createGraphReader(config, { getToken: (r: TokenRequest) => host.getToken(r) }, () => host.context().user?.displayName ?? null)));
+  return {
+    loadSite: async (...a) => (await get()).loadSite(...a),
+    listCycles: async (...a) => (await get()).listCycles(...a),
+    openRows: async (...a) => (await get()).openRows(...a),
+  };
+}
+
+async function compose(frameContext: FrameContext): Promise<Services> {
+  const config = await loadAppConfig((u) => fetch(u, { credentials: 'same-origin' }), window.location.href);
+  const session = createLocalSession({ storage: window.sessionStorage, fetch: (u, i) => fetch(u, i), navigate: (u) => window.location.assign(u) });
+  const teams = await connectTeamsHost({
+    loadSdk: async () => (await import(/* webpackChunkName: "teams-js" */ '@microsoft/teams-js')) as unknown as TeamsSdk,
+    window,
+    tokens: session,
+    account: session,
+  });
+  const host = teams ?? createBrowserHost({ window, session, frameContext });
+  return { host, config, data: lazyReader(config, host) };
+}
+
+/** Griffel's style elements carry the page's CSP nonce when the server gave one (`<meta name="csp-nonce">`). */
+function withStyleNonce(node: ReactNode): ReactNode {
+  const nonce = document.querySelector<HTMLMetaElement>('meta[name="csp-nonce"]')?.content;
+  if (!nonce) return node;
+  const renderer = createDOMRenderer(document, { styleElementAttributes: { nonce } });
+  return <RendererProvider renderer={renderer} targetDocument={document}>{node}</RendererProvider>;
+}
+
+/** Renders `view(services)` into #root; a failure to start is shown as text (no Fluent yet, no HTML injection). */
+export async function boot(frameContext: FrameContext, view: (services: Services) => ReactNode): Promise<void> {
+  const container = document.getElementById('root');
+  if (!container) throw new Error('boot: the page has no #root element');
+  try {
+    const services = await compose(frameContext);
+    createRoot(container).render(<StrictMode>{withStyleNonce(<ServicesProvider services={services}>{view(services)}</ServicesProvider>)}</StrictMode>);
+  } catch (error) {
+    const p = document.createElement('p');
+    p.setAttribute('role', 'alert');
+    p.textContent = `起動できませんでした / Could not start: ${error instanceof Error ? error.message : String(error)}`;
+    container.replaceChildren(p);
+  }
+}

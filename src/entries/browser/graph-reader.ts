@@ -1,0 +1,52 @@
+/**
+ * FollowUpReader over Graph from the browser (#10): the same src/graph code as on a tenant, against the local
+ * service on the same origin in the embedded default. Loaded lazily (its own chunk: graph client, store, zod).
+ */
+import { actorOf, membershipFromGroups } from '../../core/divisions/division.js';
+import type { TokenProvider } from '../../core/ports.js';
+import { createGraphClient } from '../../graph/create-graph-client.js';
+import { openGraphFollowUpStore, type GraphFollowUpStore } from '../../graph/graph-follow-up-store.js';
+import { resolveSite, type ResolvedSite } from '../../graph/site.js';
+import { listCycles, readDivisions, readMyGroups } from '../../graph/site-directory.js';
+import type { AppConfig, FollowUpReader, SiteInfo } from '../../ui/app/services.js';
+
+export function createGraphReader(config: AppConfig, tokens: TokenProvider, displayName: () => string | null): FollowUpReader {
+  const connection = createGraphClient({ baseUrl: config.graphBaseUrl, tokenProvider: tokens });
+  const sites = new Map<string, Promise<ResolvedSite>>();
+  const stores = new Map<SiteInfo, Promise<GraphFollowUpStore>>();
+  const resolved = (url: string): Promise<ResolvedSite> => {
+    let p = sites.get(url);
+    if (!p) {
+      p = resolveSite(connection.client, url);
+      // A failure is not cached: the next attempt (after signing in again, say) asks again.
+      p.catch(() => sites.delete(url));
+      sites.set(url, p);
+    }
+    return p;
+  };
+  const storeOf = async (site: SiteInfo): Promise<GraphFollowUpStore> => {
+    let p = stores.get(site);
+    if (!p) {
+      p = resolved(site.siteUrl).then((s) => openGraphFollowUpStore({ connection, site: { id: s.id }, actor: actorOf(site.membership) }));
+      p.catch(() => stores.delete(site));
+      stores.set(site, p);
+    }
+    return p;
+  };
+  return {
+    async loadSite(siteUrl, orgCode) {
+      const site = await resolved(siteUrl);
+      const [groups, read] = await Promise.all([readMyGroups(connection, site), readDivisions(connection, site, orgCode)]);
+      const membership = membershipFromGroups(displayName() ?? '', orgCode, groups, read.divisions, config.roles);
+      return { siteUrl: site.webUrl, membership, divisions: read.divisions, unreadableDivisions: read.unreadable.length };
+    },
+    async listCycles(site, divisionCode) {
+      return listCycles(connection, await resolved(site.siteUrl), site.membership.orgCode, divisionCode ?? undefined);
+    },
+    async openRows(site, scope) {
+      const store = await storeOf(site);
+      const org = site.membership.orgCode;
+      return scope.divisionCode === null ? store.openOrganization(scope.fiscalYear, org) : store.openDivision(scope.fiscalYear, org, scope.divisionCode);
+    },
+  };
+}

@@ -1,0 +1,15 @@
+/** Webpack entry of the Teams tab and the browser app (`tab.html`, and `/` under `npm start`) (#10). */
+import { parseScopeParams, toScopeSearch } from '../ui/app/scope-url.js';
+import { TabView } from '../ui/views/TabView.js';
+import { boot } from './browser/boot.js';
+
+/** Keeps the address in step with the scope shown, so a reload or a shared link shows the same rows. */
+function replaceScope(scope: { site: string; orgCode: string; fiscalYear: number | null; divisionCode: string | null }): void {
+  const search = new URLSearchParams(toScopeSearch(scope));
+  const lang = new URLSearchParams(window.location.search).get('lang');
+  if (lang) search.set('lang', lang);
+  const next = `?${search.toString()}`;
+  if (next !== window.location.search) window.history.replaceState(null, '', next);
+}
+
+void boot('content', () => <TabView initial={parseScopeParams(window.location.search)} onScopeChange={replaceScope} />);

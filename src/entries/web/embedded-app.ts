@@ -1,0 +1,40 @@
+/**
+ * The web side of `npm start` (#10): the built app (dist/) with the local deployment settings, and the printable
+ * report view, on the local service's origin. Shared by `npm start` and the tests that start its composition.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+import { readDivisions } from '../../graph/site-directory.js';
+import type { AppConfig } from '../../ui/app/services.js';
+import { DEMO_ORG_CODE, DEMO_ROLE_GROUPS, type Embedded } from '../embedded.js';
+import { chainHandlers, createAppServer } from './app-server.js';
+import { DIST_DIR } from './build.js';
+import { createReportPages } from './pages.js';
+
+/** The app's settings for the local service: Graph on the same origin, the demo site, the local sign-in. */
+export function localAppConfig(embedded: Embedded): AppConfig {
+  return {
+    // Relative: the page talks to the origin it was loaded from (localhost or 127.0.0.1 alike), as CSP connect-src 'self' wants.
+    graphBaseUrl: '/v1.0',
+    defaultSite: embedded.site.webUrl,
+    defaultOrgCode: DEMO_ORG_CODE,
+    roles: DEMO_ROLE_GROUPS,
+    localSignIn: true,
+  };
+}
+
+export function createEmbeddedWebApp(getEmbedded: () => Embedded | null, options: { distDir?: string; ready?: Promise<unknown> } = {}): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
+  const app = createAppServer({
+    distDir: options.distDir ?? DIST_DIR,
+    appConfig: () => {
+      const e = getEmbedded();
+      return e ? localAppConfig(e) : null;
+    },
+    ...(options.ready ? { ready: options.ready } : {}),
+  });
+  const reports = createReportPages(() => {
+    const e = getEmbedded();
+    return e ? { store: e.store, samples: e.samples, divisions: async () => (await readDivisions(e.connection, e.site)).divisions } : null;
+  });
+  return chainHandlers(app, reports);
+}
