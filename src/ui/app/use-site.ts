@@ -9,7 +9,7 @@ import { useAsync, type AsyncState } from './use-async.js';
 export function useSite(siteUrl: string | null, orgCode: string | null): { site: AsyncState<SiteInfo>; retry: () => void } {
   const { data } = useServices();
   const [attempt, setAttempt] = useState(0);
-  const site = useAsync(() => (siteUrl && orgCode ? data.loadSite(siteUrl, orgCode) : null), [data, siteUrl, orgCode, attempt]);
+  const site = useAsync(siteUrl && orgCode ? () => data.loadSite(siteUrl, orgCode) : null, [data, siteUrl, orgCode, attempt]);
   return { site, retry: () => setAttempt((n) => n + 1) };
 }
 

@@ -45,7 +45,7 @@ export function ConfigView({ initial, tabUrl, open }: ConfigViewProps) {
   const choice = useMemo(() => (siteInfo ? chooseDivision(initial.divisionCode, siteInfo.membership, siteInfo.divisions, ctx.channel) : null), [siteInfo, initial.divisionCode, ctx.channel]);
   const [picked, setPicked] = useState<string | null | undefined>(undefined);
   const division = picked === undefined ? (choice?.divisionCode ?? null) : picked;
-  const cycles = useAsync(() => (siteInfo && choice ? data.listCycles(siteInfo, division) : null), [data, siteInfo, choice, division]);
+  const cycles = useAsync(siteInfo && choice ? () => data.listCycles(siteInfo, division) : null, [data, siteInfo, choice, division]);
   const [pickedYear, setPickedYear] = useState<number | null>(initial.fiscalYear);
   const cycleList = cycles.status === 'done' ? cycles.value : null;
   const fiscalYear = cycleList === null ? null : pickedYear !== null && cycleList.some((c) => c.fiscalYear === pickedYear) ? pickedYear : latestCycle(cycleList);
@@ -63,7 +63,9 @@ export function ConfigView({ initial, tabUrl, open }: ConfigViewProps) {
   };
   // Teams calls the save handler once, at Save: it must see the choice as it is then.
   const latest = useRef(instance);
-  latest.current = instance;
+  useEffect(() => {
+    latest.current = instance;
+  });
   const tabConfig = host.tabConfig;
   useEffect(() => {
     tabConfig?.onSave(() => Promise.resolve(latest.current()));

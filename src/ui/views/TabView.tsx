@@ -44,11 +44,11 @@ export function TabView({ initial, onScopeChange }: TabViewProps) {
   const choice = useMemo(() => (siteInfo ? chooseDivision(initial.divisionCode, siteInfo.membership, siteInfo.divisions, ctx.channel) : null), [siteInfo, initial.divisionCode, ctx.channel]);
   const [divisionCode, setDivisionCode] = useState<string | null | undefined>(undefined);
   const division = divisionCode === undefined ? (choice?.divisionCode ?? null) : divisionCode;
-  const cycles = useAsync(() => (siteInfo && choice ? data.listCycles(siteInfo, division) : null), [data, siteInfo, choice, division]);
+  const cycles = useAsync(siteInfo && choice ? () => data.listCycles(siteInfo, division) : null, [data, siteInfo, choice, division]);
   const [pickedYear, setPickedYear] = useState<number | null>(initial.fiscalYear);
   const cycleList = cycles.status === 'done' ? cycles.value : null;
   const fiscalYear = cycleList === null ? null : pickedYear !== null && cycleList.some((c) => c.fiscalYear === pickedYear) ? pickedYear : latestCycle(cycleList);
-  const rows = useAsync(() => (siteInfo && fiscalYear !== null ? data.openRows(siteInfo, { fiscalYear, divisionCode: division }) : null), [data, siteInfo, fiscalYear, division]);
+  const rows = useAsync(siteInfo && fiscalYear !== null ? () => data.openRows(siteInfo, { fiscalYear, divisionCode: division }) : null, [data, siteInfo, fiscalYear, division]);
 
   useEffect(() => {
     if (siteUrl && orgCode && choice) onScopeChange?.({ site: siteUrl, orgCode, fiscalYear, divisionCode: division });
