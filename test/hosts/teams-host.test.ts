@@ -185,7 +185,8 @@ describe('connectTeamsHost', () => {
 
   it('turns a context failure into a HostError keeping the SDK error as cause', async () => {
     const { sdk } = fakeSdk();
-    // teams-js rejects with plain objects (SdkError), not Errors.
+    // teams-js rejects with plain objects (SdkError), not Errors: the fake must too.
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors, prefer-promise-reject-errors -- the SDK's own shape
     sdk.app.getContext = () => Promise.reject({ errorCode: 500, message: 'Internal error' });
     const error = await connectTeamsHost({ loadSdk: () => Promise.resolve(sdk), window: framed(), tokens, timers: manualTimers() }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HostError);
