@@ -51,7 +51,8 @@ export function createAppServer(options: AppServerOptions): (req: IncomingMessag
     const path = url.pathname;
     const page = PAGES[path];
     const isAsset = path.startsWith('/assets/');
-    if (!page && !isAsset && path !== '/app-config.json') return false;
+    const isIcon = path === '/favicon.png' || path === '/favicon.ico';
+    if (!page && !isAsset && !isIcon && path !== '/app-config.json') return false;
     try {
       await options.ready;
     } catch (error) {
@@ -74,6 +75,12 @@ export function createAppServer(options: AppServerOptions): (req: IncomingMessag
       }
       const nonce = randomBytes(16).toString('base64');
       answer(res, 200, 'text/html; charset=utf-8', withNonce(html, nonce), { 'cache-control': 'no-store', 'content-security-policy': appContentSecurityPolicy(nonce) });
+      return true;
+    }
+    if (isIcon) {
+      const icon = await readFile(join(options.distDir, 'favicon.png')).catch(() => null);
+      if (icon) answer(res, 200, 'image/png', icon, { 'cache-control': 'public, max-age=86400' });
+      else answer(res, 404, 'text/plain; charset=utf-8', 'Not found\n');
       return true;
     }
     // Assets: only files directly under dist/assets (no traversal, no dot files).

@@ -1,9 +1,12 @@
-import { FluentProvider, Link, makeStyles, Text, tokens } from '@fluentui/react-components';
+import { FluentProvider, Link, makeStaticStyles, makeStyles, Text, tokens } from '@fluentui/react-components';
 import { useEffect, type ReactNode } from 'react';
 
 import { AppErrorBoundary } from './AppErrorBoundary.js';
 import { useHostTheme, useI18n, useServices } from './ServicesProvider.js';
 import { fluentTheme } from './theme.js';
+
+// The page is the app: no browser margin around the themed surface (static styles carry the CSP nonce too).
+const useGlobalStyles = makeStaticStyles({ body: { margin: 0 } });
 
 const useStyles = makeStyles({
   provider: { minHeight: '100vh', backgroundColor: tokens.colorNeutralBackground1, color: tokens.colorNeutralForeground1 },
@@ -26,6 +29,7 @@ export function AppShell({ heading, user, children }: { heading: string; user: R
   const theme = useHostTheme();
   const { lang, t } = useI18n();
   const s = useStyles();
+  useGlobalStyles();
   useEffect(() => {
     document.documentElement.lang = lang;
     document.title = `${heading} — ${t('app.title')}`;

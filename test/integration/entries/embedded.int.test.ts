@@ -7,9 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { ResponseType } from '@microsoft/microsoft-graph-client';
 
+import { membershipFromGroups } from '../../../src/core/divisions/division.js';
 import { resetDatabase } from '../../../src/emulator/index.js';
-import type { Embedded } from '../../../src/entries/embedded.js';
+import { DEMO_ROLE_GROUPS, type Embedded } from '../../../src/entries/embedded.js';
+import { createGraphClient, staticTokenProvider } from '../../../src/graph/create-graph-client.js';
 import { GraphFollowUpStore } from '../../../src/graph/graph-follow-up-store.js';
+import { listCycles, readDivisions, readMyGroups } from '../../../src/graph/site-directory.js';
 import { startEmbeddedApp } from '../../support/embedded-harness.js';
 
 // `npm start`'s composition, on a file database in a temp dir: first start seeds, a restart writes nothing.
@@ -20,7 +23,8 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function start(): Promise<{ embedded: Embedded; get: (path: string) => Promise<{ status: number; text: string }>; stop: () => Promise<void> }> {
-  const embedded = await startEmbeddedApp(dir);
+  // The pages are served from dist/ (npm test builds it before this project; a check here).
+  const embedded = await startEmbeddedApp(dir, { build: true });
   const dispatcher = new Agent({ connect: { ca: embedded.graph.ca } });
   return {
     embedded,
@@ -41,19 +45,23 @@ describe('the embedded default (npm start)', () => {
     try {
       // 000: 2 + 15 rows, 002: 44, 003: 58, 004: 17 (domain.md §9.4).
       expect(s.embedded.seeded.created).toBe(136);
-      // 総務省 FY2023 rows except its 4 数値 rows go to the five demo divisions.
-      expect(s.embedded.seeded.assigned).toBe(13);
+      // Every 総務省 FY2023 row (取組, 重点項目, 数値 and 調査; it has no headings) goes to one of the five divisions.
+      expect(s.embedded.seeded.assigned).toBe(17);
+      expect(s.embedded.seeded.divisions).toBe(5);
+      // The app (dist/) at / and /tab.html with no inline script, and its local settings.
       const home = await s.get('/');
       expect(home.status).toBe(200);
-      expect(home.text).toContain('<html lang="ja">');
-      expect(home.text).toMatch(/財務省<\/a><\/td><td>令和2年度<\/td><td>L-R2<\/td><td class="num">58<\/td>/);
-      expect(home.text).toMatch(/外務省<\/a><\/td><td>令和7年度<\/td><td>L-R7<\/td><td class="num">17<\/td>/);
+      expect(home.text).toContain('<div id="root">');
+      expect(home.text).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+      const config = JSON.parse((await s.get('/app-config.json')).text) as Record<string, unknown>;
+      expect(config).toEqual({ graphBaseUrl: '/v1.0', defaultSite: `${s.embedded.graph.url}/sites/followup`, defaultOrgCode: 'soumu', roles: DEMO_ROLE_GROUPS, localSignIn: true });
+      expect((await s.get('/config.html')).status).toBe(200);
+      expect((await s.get('/assets/..%2F..%2Fpackage.json')).status).toBe(404);
+      // The printable report view stays.
       const r2 = await s.get(`/reports/${encodeURIComponent('mof/2020/L-R2')}`);
       expect(r2.status).toBe(200);
       expect(r2.text).toContain('<caption>行数: 58</caption>');
       expect(r2.text).toContain('実施未定');
-      const en = await s.get('/?lang=en');
-      expect(en.text).toContain('<html lang="en">');
       expect((await s.get(`/reports/${encodeURIComponent('nope')}`)).status).toBe(404);
       // The Graph endpoint shares the origin.
       const unauthenticated = await s.get('/v1.0/sites/localhost:/sites/followup');
@@ -66,11 +74,46 @@ describe('the embedded default (npm start)', () => {
   it('writes nothing on a restart over the same database', async () => {
     const s = await start();
     try {
-      expect(s.embedded.seeded).toEqual({ created: 0, assigned: 0, provisioned: [] });
+      expect(s.embedded.seeded).toEqual({ created: 0, assigned: 0, divisions: 0, provisioned: [] });
       const soumu = await s.embedded.store.openOrganization(2023, 'soumu');
       expect(soumu.rows).toHaveLength(17);
-      expect(soumu.rows.filter((r) => r.row.division !== null)).toHaveLength(13);
+      expect(soumu.rows.filter((r) => r.row.division !== null)).toHaveLength(17);
+      // A 数値 or 調査 row under an 取組 belongs to the division of its 取組.
+      const byKey = new Map(soumu.rows.map((r) => [r.row.key, r.row]));
+      for (const r of soumu.rows) if (r.row.parentKey !== null) expect(r.row.division, r.row.title).toBe(byKey.get(r.row.parentKey)?.division);
+      expect(new Set(soumu.rows.filter((r) => r.row.kind === 'indicator' || r.row.kind === 'survey').map((r) => r.row.division)).size).toBeGreaterThan(1);
     } finally {
+      await s.stop();
+    }
+  });
+
+  it('lets a division member read the divisions, their own groups and the cycles through Graph (what the tab reads)', async () => {
+    const s = await start();
+    const dispatcher = new Agent({ connect: { ca: s.embedded.graph.ca } });
+    try {
+      const as = (user: string) => createGraphClient({ baseUrl: s.embedded.graph.graphUrl, tokenProvider: staticTokenProvider(s.embedded.graph.tokenFor(user)), fetchOptions: { dispatcher } as RequestInit });
+      const kobayashi = as('kobayashi');
+      const { divisions, unreadable } = await readDivisions(kobayashi, s.embedded.site, 'soumu');
+      expect(unreadable).toEqual([]);
+      expect(divisions.map((d) => [d.code, d.name])).toEqual([
+        ['div-somu', '大臣官房総務課'],
+        ['div-kikaku', '大臣官房企画課'],
+        ['div-gyokan', '行政管理局'],
+        ['div-jichi', '自治行政局'],
+        ['div-joho', '情報流通行政局'],
+      ]);
+      const groups = await readMyGroups(kobayashi, s.embedded.site);
+      expect([...groups].sort()).toEqual(['情報流通行政局', '自治行政局'].sort());
+      const m = membershipFromGroups('小林 恵', 'soumu', groups, divisions, DEMO_ROLE_GROUPS);
+      expect([m.isSecretariat, m.isReviewer, m.divisions.map((d) => d.code)]).toEqual([false, false, ['div-jichi', 'div-joho']]);
+      expect(await readMyGroups(as('sato'), s.embedded.site)).toEqual(['大臣官房秘書課']);
+      expect((await listCycles(kobayashi, s.embedded.site, 'soumu', 'div-joho')).map((c) => c.fiscalYear)).toEqual([2023]);
+      expect((await listCycles(as('sato'), s.embedded.site, 'soumu')).map((c) => [c.fiscalYear, c.rows])).toEqual([
+        [2024, 2],
+        [2023, 17],
+      ]);
+    } finally {
+      await dispatcher.close();
       await s.stop();
     }
   });
@@ -95,7 +138,7 @@ describe('the embedded default (npm start)', () => {
     }
     const again = await start();
     try {
-      expect(again.embedded.seeded).toEqual({ created: 0, assigned: 0, provisioned: [] });
+      expect(again.embedded.seeded).toEqual({ created: 0, assigned: 0, divisions: 0, provisioned: [] });
       const rows = (await again.embedded.store.openOrganization(2020, 'mof')).rows;
       expect(rows).toHaveLength(57);
       expect(rows.map((r) => r.rowKey)).not.toContain(deletedRowKey);
@@ -110,7 +153,7 @@ describe('the embedded default (npm start)', () => {
     const s = await start();
     try {
       expect(s.embedded.seeded.created).toBe(136);
-      expect(s.embedded.seeded.assigned).toBe(13);
+      expect(s.embedded.seeded.assigned).toBe(17);
       const rows = (await s.embedded.store.openOrganization(2020, 'mof')).rows;
       expect(rows).toHaveLength(58);
       expect(rows.map((r) => r.rowKey)).toContain(deletedRowKey);
