@@ -22,6 +22,7 @@ describe('planProvisioning', () => {
       'create list FollowUpReports (13 columns)',
       'create list FollowUpRows (25 columns)',
       'create list FollowUpMeta (2 columns)',
+      'create list FollowUpDivisions (8 columns)',
       `record schema version ${SCHEMA_VERSION} (was none)`,
     ]);
   });
@@ -41,9 +42,14 @@ describe('planProvisioning', () => {
   });
 
   it('upgrades a schema 1 site to 2 by adding FollowUpReports.ImportState only', () => {
-    const plan = planProvisioning(FOLLOW_UP_SCHEMA, observedFrom(schemaAtVersion(FOLLOW_UP_SCHEMA, 1)));
-    expect(SCHEMA_VERSION).toBe(2);
+    const plan = planProvisioning(schemaAtVersion(FOLLOW_UP_SCHEMA, 2), observedFrom(schemaAtVersion(FOLLOW_UP_SCHEMA, 1)));
     expect(plan.steps.map(describeStep)).toEqual(['add column FollowUpReports.ImportState', 'record schema version 2 (was 1)']);
+  });
+
+  it('upgrades a schema 2 site to 3 by creating the FollowUpDivisions list only (#10)', () => {
+    const plan = planProvisioning(FOLLOW_UP_SCHEMA, observedFrom(schemaAtVersion(FOLLOW_UP_SCHEMA, 2)));
+    expect(SCHEMA_VERSION).toBe(3);
+    expect(plan.steps.map(describeStep)).toEqual(['create list FollowUpDivisions (8 columns)', 'record schema version 3 (was 2)']);
   });
 
   it('indexes an existing column that lost (or never had) its index and uniqueness', () => {
