@@ -47,6 +47,7 @@ describe('npx followup provision --site', () => {
       'create list FollowUpReports (13 columns)',
       'create list FollowUpRows (25 columns)',
       'create list FollowUpMeta (2 columns)',
+      'create list FollowUpDivisions (8 columns)',
       `record schema version ${SCHEMA_VERSION} (was none)`,
     ]);
   });

@@ -20,6 +20,7 @@ describe('provisionSite against the local service', () => {
       'create list FollowUpReports (13 columns)',
       'create list FollowUpRows (25 columns)',
       'create list FollowUpMeta (2 columns)',
+      'create list FollowUpDivisions (8 columns)',
       `record schema version ${SCHEMA_VERSION} (was none)`,
     ]);
     const conn = h.connect();
@@ -72,7 +73,7 @@ describe('upgrading a site provisioned with schema 1', () => {
       const admin = old.connect();
       const v1 = await provisionSite(admin, old.siteUrl, { schema: schemaAtVersion(FOLLOW_UP_SCHEMA, 1) });
       expect(v1.applied).toContain('create list FollowUpReports (12 columns)');
-      const upgrade = await provisionSite(admin, old.siteUrl);
+      const upgrade = await provisionSite(admin, old.siteUrl, { schema: schemaAtVersion(FOLLOW_UP_SCHEMA, 2) });
       expect(upgrade.applied).toEqual(['add column FollowUpReports.ImportState', 'record schema version 2 (was 1)']);
       const { store } = await old.open();
       const report = makeReport({ key: 'soumu/2024/upgraded', rows: 3 });
