@@ -129,6 +129,27 @@ describe('the tab in a plain browser (npm start)', () => {
     await close();
   });
 
+  it('works by keyboard alone: skip link, language, sign-out, then the division picker', async () => {
+    const { page, close } = await open();
+    await signIn(page, '小林 恵');
+    await page.getByRole('table').first().waitFor();
+    const focused = (): Promise<string> => page.evaluate(() => `${document.activeElement?.tagName ?? ''}:${document.activeElement?.textContent?.trim() ?? ''}`);
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('A:本文へ移動');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('A:English');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('BUTTON:サインアウト');
+    await page.keyboard.press('Tab');
+    const division = page.getByRole('combobox', { name: '部局・課室' });
+    expect(await division.evaluate((e) => e === document.activeElement)).toBe(true);
+    expect(await division.inputValue()).toBe('div-jichi');
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => new URL(page.url()).searchParams.get('division')).toBe('div-joho');
+    await page.getByRole('table').first().waitFor();
+    await close();
+  });
+
   it('opens the secretariat on the whole ministry, latest cycle first, and switches the fiscal year', async () => {
     const { page, close } = await open();
     await signIn(page, '佐藤 花子');
