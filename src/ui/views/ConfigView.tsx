@@ -1,18 +1,16 @@
 import { Button, Field, Input, makeStyles, MessageBar, MessageBarBody, Spinner, Text, tokens } from '@fluentui/react-components';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 
-import { latestCycle } from '../../core/divisions/division.js';
 import type { TabInstanceConfig } from '../../hosts/host-bridge.js';
 import { ErrorMessage } from '../app/AppErrorBoundary.js';
 import { AppShell } from '../app/AppShell.js';
 import { toScopeSearch, type ScopeParams } from '../app/scope-url.js';
 import { useI18n, useServices } from '../app/ServicesProvider.js';
-import { useAsync } from '../app/use-async.js';
 import { useSite } from '../app/use-site.js';
 import { fiscalYearLabel, ScopePicker } from '../components/ScopePicker/index.js';
 import { SignedInUser } from '../components/SignedInUser/index.js';
-import { chooseDivision } from './scope-defaults.js';
 import { SignInView } from './SignInView.js';
+import { useScope } from './use-scope.js';
 
 const useStyles = makeStyles({
   form: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, maxWidth: '48rem' },
@@ -32,7 +30,7 @@ export interface ConfigViewProps {
  * and saves the tab's contentUrl with that scope. Outside Teams it opens the tab with the scope instead.
  */
 export function ConfigView({ initial, tabUrl, open }: ConfigViewProps) {
-  const { host, config, data } = useServices();
+  const { host, config } = useServices();
   const { lang, t } = useI18n();
   const s = useStyles();
   const ctx = host.context();
@@ -42,14 +40,10 @@ export function ConfigView({ initial, tabUrl, open }: ConfigViewProps) {
   const validSite = /^https:\/\/[^/\s]+\/\S*$/i.test(siteUrl);
   const { site } = useSite(signedIn && validSite ? siteUrl : null, orgCode);
   const siteInfo = site.status === 'done' ? site.value : null;
-  const choice = useMemo(() => (siteInfo ? chooseDivision(initial.divisionCode, siteInfo.membership, siteInfo.divisions, ctx.channel) : null), [siteInfo, initial.divisionCode, ctx.channel]);
-  const [picked, setPicked] = useState<string | null | undefined>(undefined);
-  const division = picked === undefined ? (choice?.divisionCode ?? null) : picked;
-  const cycles = useAsync(siteInfo && choice ? () => data.listCycles(siteInfo, division) : null, [data, siteInfo, choice, division]);
-  const [pickedYear, setPickedYear] = useState<number | null>(initial.fiscalYear);
-  const cycleList = cycles.status === 'done' ? cycles.value : null;
-  const fiscalYear = cycleList === null ? null : pickedYear !== null && cycleList.some((c) => c.fiscalYear === pickedYear) ? pickedYear : latestCycle(cycleList);
-  const divisionInfo = siteInfo?.divisions.find((d) => d.code === division) ?? null;
+  const scope = useScope(initial, siteInfo);
+  const { choice, division, divisionInfo, cycles, fiscalYear } = scope;
+  // Whether the user changed the division (the channel's suggestion is then no longer what is shown).
+  const [picked, setPicked] = useState(false);
 
   const valid = siteInfo !== null && orgCode !== null && fiscalYear !== null && (division !== null || choice?.allowAll === true);
   const instance = (): TabInstanceConfig => {
@@ -95,15 +89,15 @@ export function ConfigView({ initial, tabUrl, open }: ConfigViewProps) {
             <ScopePicker
               t={t}
               lang={lang}
-              divisions={choice.options}
-              allowAll={choice.allowAll}
-              divisionCode={division}
-              onDivisionChange={setPicked}
-              cycles={cycleList}
-              fiscalYear={fiscalYear}
-              onFiscalYearChange={setPickedYear}
+              scope={{
+                ...scope,
+                setDivision: (code) => {
+                  setPicked(true);
+                  scope.setDivision(code);
+                },
+              }}
             />
-            {choice.fromChannel && picked === undefined ? <Text size={200}>{t('config.suggestedFromChannel', { channel: choice.fromChannel })}</Text> : null}
+            {choice.fromChannel && !picked ? <Text size={200}>{t('config.suggestedFromChannel', { channel: choice.fromChannel })}</Text> : null}
           </>
         ) : null}
         {cycles.status === 'failed' ? <ErrorMessage t={t} error={cycles.error} /> : null}

@@ -1,7 +1,6 @@
 import { makeStyles, MessageBar, MessageBarBody, Spinner, Text, tokens } from '@fluentui/react-components';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect } from 'react';
 
-import { latestCycle } from '../../core/divisions/division.js';
 import { ErrorMessage } from '../app/AppErrorBoundary.js';
 import { AppShell } from '../app/AppShell.js';
 import type { ScopeParams } from '../app/scope-url.js';
@@ -11,8 +10,8 @@ import { useSite } from '../app/use-site.js';
 import { RowsTable } from '../components/RowsTable/index.js';
 import { fiscalYearLabel, ScopePicker } from '../components/ScopePicker/index.js';
 import { SignedInUser } from '../components/SignedInUser/index.js';
-import { chooseDivision } from './scope-defaults.js';
 import { SignInView } from './SignInView.js';
+import { useScope } from './use-scope.js';
 
 const useStyles = makeStyles({
   section: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
@@ -41,13 +40,8 @@ export function TabView({ initial, onScopeChange }: TabViewProps) {
   const { site } = useSite(signedIn ? siteUrl : null, orgCode);
   const siteInfo = site.status === 'done' ? site.value : null;
 
-  const choice = useMemo(() => (siteInfo ? chooseDivision(initial.divisionCode, siteInfo.membership, siteInfo.divisions, ctx.channel) : null), [siteInfo, initial.divisionCode, ctx.channel]);
-  const [divisionCode, setDivisionCode] = useState<string | null | undefined>(undefined);
-  const division = divisionCode === undefined ? (choice?.divisionCode ?? null) : divisionCode;
-  const cycles = useAsync(siteInfo && choice ? () => data.listCycles(siteInfo, division) : null, [data, siteInfo, choice, division]);
-  const [pickedYear, setPickedYear] = useState<number | null>(initial.fiscalYear);
-  const cycleList = cycles.status === 'done' ? cycles.value : null;
-  const fiscalYear = cycleList === null ? null : pickedYear !== null && cycleList.some((c) => c.fiscalYear === pickedYear) ? pickedYear : latestCycle(cycleList);
+  const scope = useScope(initial, siteInfo);
+  const { choice, division, divisionInfo, cycles, fiscalYear } = scope;
   const rows = useAsync(siteInfo && fiscalYear !== null ? () => data.openRows(siteInfo, { fiscalYear, divisionCode: division }) : null, [data, siteInfo, fiscalYear, division]);
 
   useEffect(() => {
@@ -57,7 +51,6 @@ export function TabView({ initial, onScopeChange }: TabViewProps) {
   const displayName = siteInfo?.membership.displayName ?? ctx.user?.displayName ?? '';
   const account = host.account;
   const user = signedIn && displayName ? <SignedInUser displayName={displayName} membership={siteInfo?.membership ?? null} t={t} {...(account ? { onSignOut: () => signOut(account) } : {})} /> : null;
-  const divisionInfo = siteInfo?.divisions.find((d) => d.code === division) ?? null;
   const heading = divisionInfo ? `${divisionInfo.name}${fiscalYear !== null ? ` ${fiscalYearLabel(fiscalYear, lang)}` : ''}` : fiscalYear !== null ? fiscalYearLabel(fiscalYear, lang) : t('rows.heading');
 
   let body;
@@ -79,17 +72,7 @@ export function TabView({ initial, onScopeChange }: TabViewProps) {
           <Text size={200}>
             {t('scope.site')}: {siteInfo.siteUrl}
           </Text>
-          <ScopePicker
-            t={t}
-            lang={lang}
-            divisions={choice.options}
-            allowAll={choice.allowAll}
-            divisionCode={division}
-            onDivisionChange={(code) => setDivisionCode(code)}
-            cycles={cycleList}
-            fiscalYear={fiscalYear}
-            onFiscalYearChange={setPickedYear}
-          />
+          <ScopePicker t={t} lang={lang} scope={scope} />
           {divisionInfo?.guidance ? (
             <MessageBar intent="info" layout="multiline">
               <MessageBarBody>

@@ -9,41 +9,47 @@ const useStyles = makeStyles({
   field: { minWidth: '14rem' },
 });
 
+/** The scope a picker edits (what `useScope` returns). */
+export interface PickedScope {
+  /** The divisions offered, and whether "all divisions" is (the secretariat, reviewers, members of several). */
+  choice: { options: readonly Division[]; allowAll: boolean } | null;
+  division: string | null;
+  setDivision(code: string | null): void;
+  cycleList: readonly Cycle[] | null;
+  fiscalYear: number | null;
+  setFiscalYear(year: number): void;
+}
+
 export interface ScopePickerProps {
   t: Translate;
   lang: 'ja' | 'en';
-  divisions: readonly Division[];
-  /** Offer "all divisions" (the secretariat, reviewers). */
-  allowAll: boolean;
-  divisionCode: string | null;
-  onDivisionChange(code: string | null): void;
-  cycles: readonly Cycle[] | null;
-  fiscalYear: number | null;
-  onFiscalYearChange(year: number): void;
+  scope: PickedScope;
 }
 
 const ALL = '';
 
 /** The division and fiscal year a page shows; native selects (keyboard and screen readers know them). */
-export function ScopePicker(p: ScopePickerProps) {
+export function ScopePicker({ t, lang, scope }: ScopePickerProps) {
   const s = useStyles();
+  const cycles = scope.cycleList;
+  const noCycles = cycles !== null && cycles.length === 0;
   return (
     <div className={s.root}>
-      <Field label={p.t('scope.division')} className={s.field}>
-        <Select value={p.divisionCode ?? ALL} onChange={(_, d) => p.onDivisionChange(d.value === ALL ? null : d.value)}>
-          {p.allowAll ? <option value={ALL}>{p.t('scope.allDivisions')}</option> : null}
-          {p.divisions.map((d) => (
+      <Field label={t('scope.division')} className={s.field}>
+        <Select value={scope.division ?? ALL} onChange={(_, d) => scope.setDivision(d.value === ALL ? null : d.value)}>
+          {scope.choice?.allowAll ? <option value={ALL}>{t('scope.allDivisions')}</option> : null}
+          {(scope.choice?.options ?? []).map((d) => (
             <option key={d.code} value={d.code}>
               {d.name}
             </option>
           ))}
         </Select>
       </Field>
-      <Field label={p.t('scope.fiscalYear')} className={s.field} validationMessage={p.cycles !== null && p.cycles.length === 0 ? p.t('scope.noCycles') : undefined} validationState={p.cycles !== null && p.cycles.length === 0 ? 'warning' : 'none'}>
-        <Select value={p.fiscalYear === null ? '' : String(p.fiscalYear)} disabled={p.cycles === null || p.cycles.length === 0} onChange={(_, d) => p.onFiscalYearChange(Number(d.value))}>
-          {(p.cycles ?? []).map((c) => (
+      <Field label={t('scope.fiscalYear')} className={s.field} validationMessage={noCycles ? t('scope.noCycles') : undefined} validationState={noCycles ? 'warning' : 'none'}>
+        <Select value={scope.fiscalYear === null ? '' : String(scope.fiscalYear)} disabled={cycles === null || noCycles} onChange={(_, d) => scope.setFiscalYear(Number(d.value))}>
+          {(cycles ?? []).map((c) => (
             <option key={c.fiscalYear} value={String(c.fiscalYear)}>
-              {p.t('scope.fiscalYearOption', { label: fiscalYearLabel(c.fiscalYear, p.lang), rows: c.rows })}
+              {t('scope.fiscalYearOption', { label: fiscalYearLabel(c.fiscalYear, lang), rows: c.rows })}
             </option>
           ))}
         </Select>

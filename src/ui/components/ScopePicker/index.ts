@@ -1,2 +1,2 @@
-export { ScopePicker, type ScopePickerProps } from './ScopePicker.js';
+export { ScopePicker, type PickedScope, type ScopePickerProps } from './ScopePicker.js';
 export { fiscalYearLabel } from './fiscal-year-label.js';
