@@ -12,6 +12,8 @@ import { SignedInUser } from '../components/SignedInUser/index.js';
 import { SignInView } from './SignInView.js';
 import { useScope } from './use-scope.js';
 
+const SITE_INPUT_DEBOUNCE_MS = 400;
+
 const useStyles = makeStyles({
   form: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, maxWidth: '48rem' },
 });
@@ -38,7 +40,13 @@ export function ConfigView({ initial, tabUrl, open }: ConfigViewProps) {
   const orgCode = initial.orgCode ?? config.defaultOrgCode;
   const signedIn = host.account ? host.account.isSignedIn() : true;
   const validSite = /^https:\/\/[^/\s]+\/\S*$/i.test(siteUrl);
-  const { site } = useSite(signedIn && validSite ? siteUrl : null, orgCode);
+  // The site is read once typing pauses, not at every keystroke.
+  const [settledSite, setSettledSite] = useState(siteUrl);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettledSite(siteUrl), SITE_INPUT_DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+  }, [siteUrl]);
+  const { site } = useSite(signedIn && validSite && settledSite === siteUrl ? siteUrl : null, orgCode);
   const siteInfo = site.status === 'done' ? site.value : null;
   const scope = useScope(initial, siteInfo);
   const { choice, division, divisionInfo, cycles, fiscalYear } = scope;

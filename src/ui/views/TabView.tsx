@@ -86,8 +86,14 @@ export function TabView({ initial, onScopeChange }: TabViewProps) {
             {t('rows.heading')}
           </h2>
           <Text size={200}>{t('rows.readOnlyNote')}</Text>
-          {cycles.status === 'failed' ? <ErrorMessage t={t} error={cycles.error} /> : null}
-          {rows.status === 'failed' ? <ErrorMessage t={t} error={rows.error} /> : null}
+          {cycles.status === 'failed' || rows.status === 'failed' ? (
+            account && !account.isSignedIn() ? (
+              // The session ended while the tab was open (tabs stay open for days): ask again, keep the page.
+              <SignInView t={t} expired onSignIn={() => account.signIn(currentPath())} />
+            ) : (
+              <ErrorMessage t={t} error={cycles.status === 'failed' ? cycles.error : rows.status === 'failed' ? rows.error : null} />
+            )
+          ) : null}
           {rows.status === 'loading' || cycles.status === 'loading' ? <Spinner label={t('app.loading')} /> : null}
           {rows.status === 'done' ? (
             <>
