@@ -1,4 +1,4 @@
-import { teamsDarkTheme, teamsHighContrastTheme, teamsLightTheme } from '@fluentui/react-components';
+import { teamsDarkTheme, teamsHighContrastTheme, teamsLightTheme } from '@fluentui/react-theme';
 import { describe, expect, it } from 'vitest';
 
 import { HOST_THEMES } from '../../src/hosts/host-bridge.js';
