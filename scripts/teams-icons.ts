@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../test/support/browser.js';
 
 const dir = join(import.meta.dirname, '..', 'appPackage');
 const ICONS = [
@@ -14,7 +14,7 @@ const ICONS = [
   { svg: 'icons/outline.svg', png: 'outline.png', size: 32 },
 ] as const;
 
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+const { browser } = await launchChromium();
 try {
   for (const icon of ICONS) {
     const page = await browser.newPage({ viewport: { width: icon.size, height: icon.size }, deviceScaleFactor: 1 });

@@ -3,13 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { AxeBuilder } from '@axe-core/playwright';
-import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Embedded } from '../../src/entries/embedded.js';
+import { launchChromium } from '../support/browser.js';
 import { startEmbeddedApp } from '../support/embedded-harness.js';
 
-// The app `npm start` serves (#10), in a real browser (system Chromium) against the real local service: the local
+// The app `npm start` serves (#10), in a real browser (system Chromium, else the npm one) against the real local service: the local
 // sign-in, who is signed in and what they may do, the scope's rows read through Graph from the browser, the three
 // themes (screenshots in test-results/screenshots/), an axe-core scan, the configuration page.
 let dir: string;
@@ -23,11 +24,7 @@ beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   embedded = await startEmbeddedApp(dir, { build: true });
   base = embedded.graph.url;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  ({ browser } = await launchChromium());
 });
 
 afterAll(async () => {
