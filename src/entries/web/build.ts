@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
@@ -66,12 +66,60 @@ export function runBuild(root = ROOT_DIR, log: (chunk: string) => void = (c) => 
   });
 }
 
-/** Builds when the build is missing or stale; resolves to what was done. */
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * Runs `fn` holding the build lock (a file with the holder's pid): two starts, or a start and a test, never run
+ * webpack into the same dist/ at once. A lock whose holder died is taken over.
+ */
+async function withBuildLock<T>(root: string, fn: () => Promise<T>): Promise<T> {
+  const dir = join(root, 'node_modules', '.cache');
+  mkdirSync(dir, { recursive: true });
+  const lock = join(dir, 'followup-build.lock');
+  for (;;) {
+    try {
+      const fd = openSync(lock, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      let holder = NaN;
+      try {
+        holder = Number(readFileSync(lock, 'utf8'));
+      } catch {
+        // Released between our attempt and this read: try again.
+        continue;
+      }
+      if (!Number.isInteger(holder) || holder <= 0 || !alive(holder)) rmSync(lock, { force: true });
+      else await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+/** Builds when the build is missing or stale; resolves to what was done. Concurrent callers build once. */
 export async function ensureBuild(options: { root?: string; log?: (line: string) => void } = {}): Promise<{ built: boolean; reason: string | null }> {
   const root = options.root ?? ROOT_DIR;
-  const reason = staleReason(root);
-  if (reason === null) return { built: false, reason: null };
-  options.log?.(`building the web app (${reason})…\n`);
-  await runBuild(root, options.log ?? (() => {}));
-  return { built: true, reason };
+  if (staleReason(root) === null) return { built: false, reason: null };
+  return withBuildLock(root, async () => {
+    // Another process may have built it while this one waited for the lock.
+    const reason = staleReason(root);
+    if (reason === null) return { built: false, reason: null };
+    options.log?.(`building the web app (${reason})…\n`);
+    await runBuild(root, options.log ?? (() => {}));
+    return { built: true, reason };
+  });
 }
