@@ -16,7 +16,7 @@ import { scanPages, soleText } from '../tsv/pages.js';
 import { ReportBuilder } from '../tsv/report.js';
 import type { CellRole } from '../tsv/row.js';
 import { addLineCells, newRow, sourceOf } from '../tsv/row.js';
-import { findSurvey, parseSubFields, scopeAnswer } from '../tsv/survey.js';
+import { findSurvey, parseSubFields, scopeAnswer } from '../../core/survey/catalogue.js';
 import type { ImportOptions, LayoutImporter, SourceDoc } from '../types.js';
 
 const FOCUS_TITLE = /フォローアップ[（(]重点項目[）)]\s*$/;

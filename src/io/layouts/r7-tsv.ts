@@ -15,7 +15,7 @@ import { scanPages } from '../tsv/pages.js';
 import { ReportBuilder } from '../tsv/report.js';
 import type { CellRole } from '../tsv/row.js';
 import { addLineCells, newRow, sourceOf } from '../tsv/row.js';
-import { canonicalScope, findSurvey, parseSubFields, scopeAnswer } from '../tsv/survey.js';
+import { canonicalScope, findSurvey, parseSubFields, scopeAnswer } from '../../core/survey/catalogue.js';
 import type { ImportOptions, LayoutImporter, SourceDoc } from '../types.js';
 
 /** The title ends with the 年度 label; the 重点項目 compilation (002) ends with （重点項目） and must not match. */

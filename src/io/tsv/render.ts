@@ -12,7 +12,7 @@ import type { RenderFormat } from '../types.js';
 import { escapeHtml, sanitizeRich } from './html.js';
 import type { CellRole } from './row.js';
 import { PASS_THROUGH_ROLES } from './row.js';
-import { formatSubFields } from './survey.js';
+import { formatSubFields } from '../../core/survey/catalogue.js';
 
 /** A cell to write: column, text, and the role it plays (drives HTML escaping and row headers). */
 export interface OutCell {

@@ -5,7 +5,7 @@ import { escapeHtml, sanitizeRich } from '../../../src/io/tsv/html.js';
 import { matchMajorItem } from '../../../src/io/tsv/major-item.js';
 import { scoreOrganizations } from '../../../src/io/tsv/org.js';
 import { isCutHtml } from '../../../src/io/tsv/report.js';
-import { canonicalScope, canonicalSubField, findSurvey, formatSubFields, parseSubFields } from '../../../src/io/tsv/survey.js';
+import { canonicalScope, canonicalSubField, findSurvey, formatSubFields, parseSubFields } from '../../../src/core/survey/catalogue.js';
 
 const src = { file: 'x.txt', line: 1 };
 

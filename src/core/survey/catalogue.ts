@@ -1,6 +1,6 @@
-/** 調査 rows: the survey catalogue, scope labels and labelled sub-fields (#2, domain §3.3). */
-import type { SourceRef, SurveyAnswer } from '../../core/model/schema.js';
-import { toHalfWidth } from '../../core/text/index.js';
+/** 調査 rows: the survey catalogue, scope labels and labelled sub-fields (#2, domain §3.3). Pure: the importer, the tab and the add-in share it. */
+import type { SourceRef, SurveyAnswer } from '../model/schema.js';
+import { toHalfWidth } from '../text/index.js';
 
 export interface SurveyDef {
   code: string;
