@@ -100,6 +100,13 @@ export default tseslint.config(
     ...jsxA11y.flatConfigs.recommended,
   },
   {
+    files: ['src/data/**/*.ts'],
+    rules: restrict([
+      { group: ['**/graph/**', '**/hosts/**', '**/ui/**', '**/io/**', '**/emulator/**', '**/entries/**', '**/cli/**'], message: 'src/data (the UI data layer) may import core only: stores come in through RowsSource.' },
+      { group: ['react', 'react-dom', '@microsoft/*', '@fluentui/*', 'node:*', 'undici', 'better-sqlite3'], message: 'src/data is framework-free and runs in the browser.' },
+    ]),
+  },
+  {
     files: ['src/io/**/*.ts'],
     rules: restrict([{ group: ['**/graph/**', '**/hosts/**', '**/ui/**', '**/emulator/**'], message: 'io may import core only.' }]),
   },

@@ -7,7 +7,6 @@
 import type { RowRecord } from '../lists/row-fields.js';
 import { FieldGroup } from '../lists/schema.js';
 import type { IndicatorValue, ReviewState, Status, SurveyAnswer } from '../model/schema.js';
-import { STATUS_LABELS_JA } from '../model/schema.js';
 import { splitEntries } from '../text/index.js';
 
 /** Fields a surface edits. Everything else of a row is structure (the secretariat) or immutable. */
@@ -105,7 +104,9 @@ export function writeField<F extends EditableField>(record: RowRecord, field: F,
     case 'status': {
       const status = value as Status | null;
       if (status === r.status) return record;
-      return { ...record, row: { ...r, status, statusRaw: status === null ? null : STATUS_LABELS_JA[status] } };
+      // statusRaw is the printed evidence (SourceRaw, immutable): reconcileRaw drops it once it no longer reads as
+      // the status, so the renderers print the chosen term.
+      return { ...record, row: { ...r, status } };
     }
     case 'reasonNotPlanned': {
       const text = blankToNull(value as string | null);

@@ -65,6 +65,10 @@ const sameRefRaws = (raw: string, refs: Row['guidelineRefs']): boolean => {
  * @example reconcileRaw({ ...row, narrative: '新しい文' }).narrativeRaw → null
  */
 export function reconcileRaw(row: Row): Row {
+  // A printed 実施状況 (`実施`, `(独自実施のもの) 実施`) that no longer reads as the status; other printed text in the
+  // status column (a 小項目 title, 000 line 17) is kept.
+  const printedStatus = row.statusRaw === null ? null : /実施未定/.test(row.statusRaw) ? 'undecided' : /実施/.test(row.statusRaw) ? 'implemented' : null;
+  const statusRaw = printedStatus !== null && printedStatus !== row.status ? null : row.statusRaw;
   const narrativeRaw = row.narrativeRaw !== null && !rawYields(row.narrativeRaw, row.narrative) ? null : row.narrativeRaw;
   const outcomeRaw = row.outcomeRaw !== null && !rawYields(row.outcomeRaw, row.outcome) ? null : row.outcomeRaw;
   const titleRich = row.titleRich !== null && !rawYields(row.titleRich, row.title) ? null : row.titleRich;
@@ -73,6 +77,7 @@ export function reconcileRaw(row: Row): Row {
       ? null
       : row.guidelineRefsRaw;
   if (
+    statusRaw === row.statusRaw &&
     narrativeRaw === row.narrativeRaw &&
     outcomeRaw === row.outcomeRaw &&
     titleRich === row.titleRich &&
@@ -80,5 +85,5 @@ export function reconcileRaw(row: Row): Row {
   ) {
     return row;
   }
-  return { ...row, narrativeRaw, outcomeRaw, titleRich, guidelineRefsRaw };
+  return { ...row, statusRaw, narrativeRaw, outcomeRaw, titleRich, guidelineRefsRaw };
 }

@@ -115,9 +115,11 @@ describe('writeField', () => {
     ]);
   });
 
-  it('sets the printed 実施状況 with the choice and stores blank text as null', () => {
+  it('keeps the printed 実施状況 as evidence, drops it on read once stale, and stores blank text as null', () => {
     const out = writeField(writeField(record(), 'status', 'undecided'), 'reasonNotPlanned', '  ');
-    expect([out.row.status, out.row.statusRaw, out.row.reasonNotPlanned]).toEqual(['undecided', '実施未定', null]);
+    expect([out.row.status, out.row.statusRaw, out.row.reasonNotPlanned]).toEqual(['undecided', '実施', null]);
+    const back = fromRowFields(toRowFields(out));
+    expect(back.ok && [back.value.row.status, back.value.row.statusRaw]).toEqual(['undecided', null]);
   });
 
   it('returns the same record when nothing changes, so a no-op edit is not a change', () => {

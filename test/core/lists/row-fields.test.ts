@@ -19,6 +19,7 @@ describe('toRowFields / fromRowFields', () => {
     const row = makeRow({
       kind: 'indicator',
       status: 'undecided',
+      statusRaw: '実施未定',
       reasonNotPlanned: '予算措置が未定のため',
       division: 'div-somu',
       reviewState: 'returned',
