@@ -4,11 +4,11 @@
  * The local Graph service runs in this process (port 0, file database in a temp dir). Prints a table, writes
  * bench-results/store.json; never asserts. Run alone: `node --import tsx scripts/bench/store.ts`.
  *
- * requests = HTTP requests the client sent (each `$batch` counts once; RetryHandler retries and SharePoint REST
- * calls included). resourceUnits = what the service charged (SharePoint counts each `$batch` sub-request).
- * retries = what throttling cost: `wholeRequestRetries` (RetryHandler re-sending a whole request after an outer
+ * requests = HTTP requests the client sent (each `$batch` counts once; retries and SharePoint REST calls
+ * included). resourceUnits = what the service charged (SharePoint counts each `$batch` sub-request).
+ * retries = what throttling cost: `wholeRequestRetries` (the retry middleware re-sending a whole request after a
  * 429/503/504) and `subRequestRetries` (throttled `$batch` sub-requests re-sent by src/graph/batch.ts, riding in
- * later batches). The goal at 5% 429 is `requests ≤ 1.1 × minimum + wholeRequestRetries + ceil(subRequestRetries/20)`
+ * later batches); both follow the one policy of src/graph/retry.ts. The goal at 5% 429 is `requests ≤ 1.1 × minimum + wholeRequestRetries + ceil(subRequestRetries/20)`
  * ("within 10% of the minimum plus retries"); `withinGoal` records it.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,7 +26,7 @@ import type { StoredRow } from '../../src/core/ports.js';
 import { createLocalGraph, type LocalGraph } from '../../src/emulator/index.js';
 import { runBatched } from '../../src/graph/batch.js';
 import { createGraphClient, staticTokenProvider, type GraphConnection, type RequestRecord } from '../../src/graph/create-graph-client.js';
-import { minimumBatches, openGraphFollowUpStore, type GraphFollowUpStore } from '../../src/graph/graph-follow-up-store.js';
+import { minimumBatches, openGraphFollowUpAdmin, type GraphFollowUpAdmin } from '../../src/graph/graph-follow-up-store.js';
 import { provisionSite } from '../../src/graph/provision.js';
 import { importBytes } from '../../src/io/import.js';
 
@@ -45,7 +45,7 @@ export interface StoreFigure {
 class SubRequestLog {
   private readonly sent = new Map<string, number>();
   record(r: RequestRecord): void {
-    // A `$batch` answered 429/503/504 as a whole is RetryHandler's (counted as wholeRequestRetries), not a re-send.
+    // A `$batch` answered 429/503/504 as a whole is a whole-request retry (counted as wholeRequestRetries).
     if (!r.url.endsWith('/$batch') || r.body === undefined || r.status !== 200) return;
     const { requests } = JSON.parse(r.body) as { requests: { method: string; url: string; headers?: Record<string, string>; body?: unknown }[] };
     for (const q of requests) {
@@ -160,28 +160,32 @@ function largestSamples(): { byRows: Sample; byBytes: Sample } {
  *   item one POST);
  * - it must tell a finished import from an interrupted one (so a re-run does not re-create rows deleted after the
  *   import, docs/lists.md): the report item is created `importing` and set `complete` by one PATCH per report, sent
- *   only after the answers to every create of that report: R marks. 4R + N sub-requests, at most 20 per `$batch`;
+ *   only after the answers to every create of that report: R marks;
+ * - it must record each report's rows in the ledger (#8, the audit's reference): L ledger creates, one per report
+ *   (more for reports whose record exceeds one item), packed with the other creates. 4R + N + L sub-requests, at
+ *   most 20 per `$batch`;
  * - the first `$batch` can hold only look-ups (nothing is known before it answers), and the last only marks (the
  *   report whose create is answered last needs its mark in a later batch): at most min(2R, 20) and min(R, 20).
- * Minimum = 2 + ceil((4R + N − min(2R, 20) − min(R, 20)) / 20). The store sends ceil(2R/20) look-up batches, then
- * ceil((N+R)/20) create batches, then ceil(R/20) mark batches: the same for 002 (14 reports, 44 rows: 2 + 3 + 1 = 6)
- * and 003 (1 report, 58 rows: 1 + 3 + 1 = 5). Before the marks (schema 1) these were 5 and 4.
- * The Reports list id is resolved once per store (1 GET, already cached here) and is not counted.
+ * Minimum = 2 + ceil((4R + N + L − min(2R, 20) − min(R, 20)) / 20). The store sends ceil(2R/20) look-up batches,
+ * then ceil((N+R+L)/20) create batches, then ceil(R/20) mark batches: for 002 (14 reports, 44 rows: 2 + 4 + 1 = 7)
+ * and 003 (1 report, 58 rows: 1 + 3 + 1 = 5). Before the ledger (schema 2) these were 6 and 5, before the marks
+ * (schema 1) 5 and 4. The Reports and ledger list ids are resolved once per store (already cached here), not counted.
  */
 const importMinimum = (s: Sample): number => {
   const r = s.reports.length;
-  return 2 + minimumBatches(4 * r + s.rows - Math.min(2 * r, 20) - Math.min(r, 20));
+  // One ledger item per report: the samples' reports are far below LEDGER_CHUNK_CHARS.
+  return 2 + minimumBatches(4 * r + s.rows + r - Math.min(2 * r, 20) - Math.min(r, 20));
 };
 
 interface Ctx {
   graph: LocalGraph;
   connection: GraphConnection;
   subRequests: SubRequestLog;
-  store: GraphFollowUpStore;
+  store: GraphFollowUpAdmin;
   current: Map<string, StoredRow>;
 }
 
-/** Logical requests per figure (before RetryHandler), printed beside the network requests. */
+/** Logical requests per figure (before the retry middleware), printed beside the network requests. */
 const logical = new Map<string, number>();
 
 async function measure(ctx: Ctx, name: string, minimumRequests: number, op: () => Promise<void>): Promise<StoreFigure> {
@@ -228,7 +232,6 @@ export async function runStoreBench(): Promise<StoreFigure[]> {
       baseUrl: graph.graphUrl,
       tokenProvider: staticTokenProvider(graph.tokenFor(user)),
       fetchOptions: { dispatcher } as unknown as FetchOptions,
-      retry: { delaySeconds: 0, maxRetries: 8 },
       ...(onRequest ? { onRequest } : {}),
     });
   const figures: StoreFigure[] = [];
@@ -237,18 +240,18 @@ export async function runStoreBench(): Promise<StoreFigure[]> {
     const siteUrl = `${graph.url}/sites/followup`;
     await provisionSite(admin, siteUrl);
     const connection = connect(undefined, (r) => subRequests.record(r));
-    const store = await openGraphFollowUpStore({ connection, site: siteUrl, actor: secretariatActor() });
+    const store = await openGraphFollowUpAdmin({ connection, site: siteUrl, actor: secretariatActor() });
     const report = syntheticReport();
     await store.importReport(report);
     const ctx: Ctx = { graph, connection, subRequests, store, current: new Map() };
-    for (const r of (await store.openOrganization(FY, ORG)).rows) ctx.current.set(r.rowKey, r);
+    for (const r of (await store.open({ fiscalYear: FY, orgCode: ORG })).rows) ctx.current.set(r.rowKey, r);
     const rowsPath = `/sites/${store.site.id}/lists/${store.rowsListId}/items`;
 
     // Reads.
-    figures.push(await measure(ctx, 'open a division (50 rows)', 1, async () => void (await store.openDivision(FY, ORG, 'div-somu'))));
-    figures.push(await measure(ctx, 'open a division (500 rows)', 1, async () => void (await store.openDivision(FY, ORG, 'div-kikaku'))));
+    figures.push(await measure(ctx, 'open a division (50 rows)', 1, async () => void (await store.open({ fiscalYear: FY, orgCode: ORG, divisionCode: 'div-somu' }))));
+    figures.push(await measure(ctx, 'open a division (500 rows)', 1, async () => void (await store.open({ fiscalYear: FY, orgCode: ORG, divisionCode: 'div-kikaku' }))));
     const total = report.rows.length;
-    figures.push(await measure(ctx, `open a ministry (${total} rows)`, Math.ceil(total / 5000), async () => void (await store.openOrganization(FY, ORG))));
+    figures.push(await measure(ctx, `open a ministry (${total} rows)`, Math.ceil(total / 5000), async () => void (await store.open({ fiscalYear: FY, orgCode: ORG }))));
 
     // Writes at 0% faults.
     for (const n of [1, 20, 200, 1000]) {
@@ -274,7 +277,7 @@ export async function runStoreBench(): Promise<StoreFigure[]> {
     }
 
     // Refresh.
-    const somu = await store.openDivision(FY, ORG, 'div-somu');
+    const somu = await store.open({ fiscalYear: FY, orgCode: ORG, divisionCode: 'div-somu' });
     let cursor = somu.cursor;
     figures.push(
       await measure(ctx, 'refresh with nothing changed', 1, async () => {
@@ -283,7 +286,7 @@ export async function runStoreBench(): Promise<StoreFigure[]> {
         cursor = r.cursor;
       }),
     );
-    const other = await openGraphFollowUpStore({ connection: connect(), site: siteUrl, actor: secretariatActor() });
+    const other = await openGraphFollowUpAdmin({ connection: connect(), site: siteUrl, actor: secretariatActor() });
     const remote = await other.saveChanges(somu.rows.slice(0, 10).map((r) => ({ base: r, mine: { ...r, row: { ...r.row, reasonNotPlanned: 'remote' } } })));
     if (remote.some((r) => r.outcome !== 'saved')) throw new Error('remote changes failed');
     figures.push(
@@ -321,9 +324,9 @@ export async function runStoreBench(): Promise<StoreFigure[]> {
 
   const pad = (s: string | number, n: number): string => String(s).padStart(n);
   process.stdout.write(`\nfollow-up store (#4) — requests and resource units per operation\n`);
-  process.stdout.write('requests = HTTP requests sent; minimum = theoretical minimum; retries = whole-request re-sends (RetryHandler) + $batch sub-request re-sends\n');
+  process.stdout.write('requests = HTTP requests sent; minimum = theoretical minimum; retries = whole-request re-sends (retry middleware) + $batch sub-request re-sends\n');
   process.stdout.write('goal = requests ≤ 1.1 × minimum + whole + ceil(sub/20)\n');
-  process.stdout.write('import minimum (R reports, N rows, 0% faults) = 2 + ceil((4R + N − min(2R, 20) − min(R, 20)) / 20): one ReportKey look-up per report per list, one create per item, one completion mark per report; the first $batch can hold only look-ups, the last only marks\n');
+  process.stdout.write('import minimum (R reports, N rows, L ledger items, 0% faults) = 2 + ceil((4R + N + L − min(2R, 20) − min(R, 20)) / 20): one ReportKey look-up per report per list, one create per item and ledger item, one completion mark per report; the first $batch can hold only look-ups, the last only marks\n');
   const W = 84;
   process.stdout.write(`${'operation'.padEnd(W)}${pad('requests', 9)}${pad('logical', 8)}${pad('minimum', 8)}${pad('over', 6)}${pad('whole', 6)}${pad('sub', 5)}${pad('goal', 5)}${pad('RU', 6)}${pad('ms', 7)}\n`);
   const pct = (a: number, b: number): string => (b > 0 ? `${Math.round(((a - b) / b) * 100)}%` : '');

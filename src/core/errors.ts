@@ -8,11 +8,30 @@ export interface Issue {
   reason: string;
 }
 
+/**
+ * What an error may carry besides its message. `status` and `requestId` are set on every error that comes from an
+ * HTTP answer (Graph, a `$batch` sub-response, SharePoint REST), so a surface can show and log them; `code` stays our
+ * own stable code.
+ */
+export interface AppErrorOptions {
+  cause?: unknown;
+  /** HTTP status of the answer the error comes from. */
+  status?: number;
+  /** The service's request id of that answer (`request-id`, `SPRequestGuid`), for support tickets. */
+  requestId?: string;
+}
+
 export abstract class AppError extends Error {
   abstract readonly code: string;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  /** HTTP status of the answer this error comes from; undefined when there was no answer (or no HTTP at all). */
+  readonly status: number | undefined;
+  /** Request id of that answer, when the service sent one. */
+  readonly requestId: string | undefined;
+  constructor(message: string, options: AppErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
+    this.status = options.status;
+    this.requestId = options.requestId;
   }
 }
 
@@ -20,7 +39,7 @@ export class ValidationError extends AppError {
   readonly code = 'validation';
   constructor(
     readonly issues: Issue[],
-    options?: { cause?: unknown },
+    options?: AppErrorOptions,
   ) {
     super(issues.map((i) => `${i.row !== undefined ? `row ${String(i.row)}: ` : ''}${i.field ? `${i.field}: ` : ''}${i.reason}`).join('; '), options);
   }
@@ -34,15 +53,22 @@ export class PermissionError extends AppError {
   readonly code = 'permission';
 }
 
+/** The service asked us to slow down (429/503/504) and kept doing so within the retry budget. */
 export class ThrottledError extends AppError {
   readonly code = 'throttled';
   constructor(
     message: string,
+    /** What the last answer's Retry-After asked for, in ms (when it sent one). */
     readonly retryAfterMs?: number,
-    options?: { cause?: unknown },
+    options?: AppErrorOptions,
   ) {
     super(message, options);
   }
+}
+
+/** The caller cancelled the operation (its AbortSignal fired). Nothing more was sent after that. */
+export class AbortedError extends AppError {
+  readonly code = 'aborted';
 }
 
 /** One field that both sides changed differently since the base the edit started from (#4). */
@@ -62,23 +88,28 @@ export class ConflictError extends AppError {
   constructor(
     message: string,
     readonly conflicts: FieldConflict[] = [],
-    options?: { cause?: unknown },
+    options?: AppErrorOptions,
   ) {
     super(message, options);
   }
 }
 
-/** Any other Graph / SharePoint failure, with the evidence needed to report it. */
+/**
+ * Any other Graph / SharePoint failure, with the evidence needed to report it: the HTTP status (`status`, also as
+ * `statusCode`), the service's error code (`graphCode`; `networkError` when no answer arrived) and `requestId`.
+ */
 export class GraphAccessError extends AppError {
   readonly code = 'graph';
-  constructor(
-    message: string,
-    readonly statusCode: number | undefined,
-    readonly graphCode: string | undefined,
-    readonly requestId: string | undefined,
-    options?: { cause?: unknown },
-  ) {
+  /** The service's own error code (Graph `error.code`, SharePoint's exception type), or `networkError`. */
+  readonly graphCode: string | undefined;
+  constructor(message: string, options: AppErrorOptions & { graphCode?: string } = {}) {
     super(message, options);
+    this.graphCode = options.graphCode;
+  }
+
+  /** Same as `status` (the name Graph's own errors use). */
+  get statusCode(): number | undefined {
+    return this.status;
   }
 }
 
@@ -88,7 +119,7 @@ export class ImportError extends AppError {
     message: string,
     readonly file: string,
     readonly issues: Issue[] = [],
-    options?: { cause?: unknown },
+    options?: AppErrorOptions,
   ) {
     super(message, options);
   }

@@ -1,6 +1,7 @@
 /**
  * Ports: interfaces implemented at the edges (style guide 11.2). Every surface (Teams tab, Excel add-in, manager
- * view, importer) reads and writes follow-up rows through FollowUpStore (#4); src/graph implements it over Microsoft
+ * view) reads and writes follow-up rows through FollowUpStore (#4, #10): open a scope, save, refresh, history. The
+ * secretariat's operations (import, assignment, audit) are FollowUpAdmin. src/graph implements both over Microsoft
  * Graph, against real Graph or the local Graph-compatible service, unchanged.
  */
 import type { AppError, FieldConflict, Issue } from './errors.js';
@@ -19,6 +20,22 @@ export interface TokenProvider {
 
 export interface Clock {
   now(): Date;
+}
+
+/**
+ * The part of AbortSignal the store needs (core has no DOM types; a real AbortSignal fits). When it fires, nothing
+ * more is sent and the call rejects with AbortedError.
+ */
+export interface CancelSignal {
+  readonly aborted: boolean;
+  readonly reason?: unknown;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
+/** Options of a cancellable read. */
+export interface ReadOptions {
+  signal?: CancelSignal;
 }
 
 /** A row as stored: the domain record plus the item's identity and concurrency token. */
@@ -74,28 +91,51 @@ export interface RowEdit {
   mine: RowRecord;
 }
 
-export type SaveOutcome =
-  /** Written as asked. */
-  | 'saved'
-  /** The row changed meanwhile; the edits touched other fields and were merged and written. */
-  | 'merged'
-  /** Nothing changed; nothing was sent. */
-  | 'unchanged'
-  /** Some fields were changed on both sides: those keep the stored value (see conflicts); the rest was written. */
-  | 'conflict'
-  /** The permission rule refused the edit; nothing was sent. */
-  | 'denied'
-  /** The service refused or failed (see error); nothing of this row was written. */
-  | 'failed';
+/** Properties an outcome does not have (so `result.stored` reads as undefined there instead of failing to compile). */
+type Absent<K extends string> = { [P in K]?: undefined };
 
-export interface SaveResult {
+/** A row written as asked, or with others' changes to other fields folded in, or found unchanged. */
+interface StoredOutcome {
   rowKey: string;
-  outcome: SaveOutcome;
-  /** The row as stored after the save (for saved/merged/conflict/unchanged). Use it as the next edit's base. */
-  stored?: StoredRow;
-  conflicts: FieldConflict[];
-  denial?: Denial;
-  error?: AppError;
+  /** The row as stored after the save. Use it as the next edit's base. */
+  stored: StoredRow;
+}
+
+/**
+ * What happened to one edited row, by `outcome` (a discriminated union: each outcome carries what it needs).
+ * - `saved`: every value asked for is in the list (also when the answer to our write was lost and the write is found
+ *   there on a re-read). `stored` may include changes others made to other fields meanwhile.
+ * - `merged`: the row had changed meanwhile; the edit touched other fields and was written on top (three-way merge).
+ * - `unchanged`: nothing to write; nothing was sent.
+ * - `conflict`: some fields were changed on both sides: those keep the stored value (see `conflicts`), the rest was
+ *   written.
+ * - `denied`: refused, by the permission rule before anything was sent (`denial`), or by the service (403).
+ * - `failed`: the service refused or failed (see `error`); nothing more of this row was written. When a write of it
+ *   was sent but its answer never came, the next save from the same base finds it and reports `saved`.
+ */
+export type SaveResult =
+  | ({ outcome: 'saved' } & StoredOutcome & Absent<'conflicts' | 'denial' | 'error'>)
+  | ({ outcome: 'merged' } & StoredOutcome & Absent<'conflicts' | 'denial' | 'error'>)
+  | ({ outcome: 'unchanged' } & StoredOutcome & Absent<'conflicts' | 'denial' | 'error'>)
+  | ({ outcome: 'conflict'; conflicts: FieldConflict[] } & StoredOutcome & Absent<'denial' | 'error'>)
+  | ({ outcome: 'denied'; rowKey: string; denial?: Denial; error: AppError } & Absent<'stored' | 'conflicts'>)
+  | ({ outcome: 'failed'; rowKey: string; error: AppError; stored?: StoredRow } & Absent<'conflicts' | 'denial'>);
+
+export type SaveOutcome = SaveResult['outcome'];
+
+/** Who made a version and when, and the row as it was then. */
+export interface RowVersion {
+  /** The version label (`3.0`). */
+  versionId: string;
+  /** ISO timestamp. */
+  modifiedAt: string;
+  /** Display name and id of the user who made it, as the service reports them (null when it does not). */
+  modifiedBy: { id?: string; displayName?: string; email?: string } | null;
+  /** The row at this version; null when its fields cannot be read (see issues). */
+  record: RowRecord | null;
+  issues: Issue[];
+  /** Columns whose value differs from the previous (older) version; every column set for the first one. */
+  changedFields: string[];
 }
 
 export interface ImportProgress {
@@ -135,18 +175,49 @@ export interface AssignResult {
   assigned: string[];
   /** Row keys not found in the list. */
   missing: string[];
+  /** What the secretariat should know (e.g. the permission level is missing, so Edit stood in for it). */
+  warnings?: string[];
 }
 
-/** The data layer every surface uses. */
+/** The data layer every surface uses (Teams tab, Excel add-in, manager view). Nothing here needs the secretariat. */
 export interface FollowUpStore {
-  /** A division's rows for a fiscal year, with a cursor for refresh. @throws PermissionError, ThrottledError, GraphAccessError */
-  openDivision(fiscalYear: number, orgCode: string, divisionCode: string): Promise<RowSet>;
-  /** A whole organisation's rows for a fiscal year (managers, secretariat). */
-  openOrganization(fiscalYear: number, orgCode: string): Promise<RowSet>;
+  /**
+   * The rows of a scope (a division's rows of a fiscal year, or a whole organisation's), with a cursor for refresh.
+   * @throws PermissionError, ThrottledError, GraphAccessError; AbortedError when `signal` fires
+   */
+  open(scope: RowScope, options?: ReadOptions): Promise<RowSet>;
   /** Writes only changed fields with If-Match; merges on 412. Never throws for per-row problems: see each result. */
   saveChanges(edits: readonly RowEdit[]): Promise<SaveResult[]>;
-  /** Rows changed since the cursor. */
-  refresh(cursor: RefreshCursor): Promise<RefreshResult>;
+  /** Rows changed since the cursor. @throws as open */
+  refresh(cursor: RefreshCursor, options?: ReadOptions): Promise<RefreshResult>;
+  /** The row's versions, newest first: who changed it, when, and the values at each version. @throws as open */
+  history(row: Pick<StoredRow, 'itemId' | 'rowKey'>, options?: ReadOptions): Promise<RowVersion[]>;
+}
+
+/** One row whose tie to its report or division was changed by someone other than the secretariat's tools. */
+export interface AuditFinding {
+  itemId: string;
+  /** The RowKey the secretariat's record holds (null: the item is not in the record, e.g. created by hand). */
+  expectedRowKey: string | null;
+  /** Fields whose value differs from the record (RowKey, ReportKey, DivisionCode, SourceRaw), or `missing`. */
+  fields: { field: string; expected: string | null; actual: string | null }[];
+  /** Who last changed the item and when (from its versions: the first version where the value left the record). */
+  changedBy: string | null;
+  changedAt: string | null;
+}
+
+export interface AuditReport {
+  /** Rows compared. */
+  checked: number;
+  findings: AuditFinding[];
+  /** Rows the record holds that are no longer in the list (deleted). */
+  missing: { rowKey: string; reportKey: string }[];
+  /** Graph requests the audit made (reads only). */
+  requests: number;
+}
+
+/** The secretariat's operations (provisioning lives in src/graph/provision.ts). */
+export interface FollowUpAdmin {
   /**
    * Creates the report and its rows with client-generated keys, then marks the report's import complete.
    * Resumable: an import that did not complete (crash, timeout, abort) is resumed by a re-run, which skips rows
@@ -164,4 +235,9 @@ export interface FollowUpStore {
   importReports(reports: readonly Report[], options?: ImportOptions): Promise<ReportImportOutcome[]>;
   /** Assigns rows to a division (secretariat): sets DivisionCode and the item permissions. */
   assignRows(rowKeys: readonly string[], divisionCode: string): Promise<AssignResult>;
+  /**
+   * Compares every row's RowKey, ReportKey, DivisionCode and SourceRaw with the record the secretariat's tools keep
+   * where divisions cannot write, and lists the differences (SharePoint cannot protect single fields). Reads only.
+   */
+  audit(options?: ReadOptions): Promise<AuditReport>;
 }

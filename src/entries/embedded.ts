@@ -12,14 +12,15 @@ import type { Division, RoleGroups } from '../core/divisions/division.js';
 import { ORGANIZATIONS } from '../core/model/organization.js';
 import type { ImportResult, Row } from '../core/model/schema.js';
 import { secretariatActor } from '../core/permissions/rules.js';
-import type { FollowUpStore } from '../core/ports.js';
+import type { Clock, FollowUpAdmin, FollowUpStore } from '../core/ports.js';
 import { createLocalGraph, DEMO_DIRECTORY, faultsFromEnv, throttleFromEnv, type LocalGraph, type LocalGraphOptions } from '../emulator/index.js';
-import { createGraphClient, staticTokenProvider, type GraphConnection } from '../graph/create-graph-client.js';
-import { openGraphFollowUpStore } from '../graph/graph-follow-up-store.js';
+import { createGraphClient, type GraphConnection } from '../graph/create-graph-client.js';
+import { openGraphFollowUpAdmin } from '../graph/graph-follow-up-store.js';
 import { assignByRule, importDocuments } from '../graph/import-documents.js';
 import { provisionSite } from '../graph/provision.js';
 import type { ResolvedSite } from '../graph/site.js';
 import { seedDivisions, shareDivisionsList } from '../graph/site-directory.js';
+import { jwtExpiry, renewingTokenProvider } from '../graph/token-provider.js';
 import { importBytes, mergeResults } from '../io/import.js';
 
 export const SAMPLES_DIR = join(import.meta.dirname, '..', '..', 'samples');
@@ -50,12 +51,12 @@ export interface Embedded {
   connection: GraphConnection;
   /** The demo site as Graph resolved it. */
   site: ResolvedSite;
-  /** The secretariat's store (site owner). */
-  store: FollowUpStore;
+  /** The secretariat's store (site owner): the surface operations and the secretariat's. */
+  store: FollowUpStore & FollowUpAdmin;
   /** The sample documents as imported (the reports the home page lists). */
   samples: ImportResult;
   /** What seeding did on this start: rows created and assigned, divisions written (all 0 when the site was already seeded). */
-  seeded: { created: number; assigned: number; divisions: number; provisioned: string[] };
+  seeded: { created: number; assigned: number; divisions: number; provisioned: string[]; warnings: string[] };
   close(): Promise<void>;
 }
 
@@ -90,7 +91,7 @@ export function demoAssignment(): (row: Row) => string | null {
  * after an interrupted seed completes it; a report whose import completed is skipped, so rows deleted since stay
  * deleted; an already seeded site costs the look-ups only, 2 per report packed 20 per `$batch`).
  */
-export async function startEmbedded(options: Partial<LocalGraphOptions> & { dbPath: string; env?: NodeJS.ProcessEnv }): Promise<Embedded> {
+export async function startEmbedded(options: Partial<LocalGraphOptions> & { dbPath: string; env?: NodeJS.ProcessEnv; clock?: Clock; onTokenMinted?: () => void }): Promise<Embedded> {
   const env = options.env ?? {};
   const graph = await createLocalGraph({
     faults: faultsFromEnv(env),
@@ -99,9 +100,18 @@ export async function startEmbedded(options: Partial<LocalGraphOptions> & { dbPa
   });
   const dispatcher = new Agent({ connect: { ca: graph.ca } });
   try {
+    // The local service's tokens last 8 hours and `npm start` runs for days: re-minted before they expire (#7).
+    const tokenProvider = renewingTokenProvider({
+      ...(options.clock ? { clock: options.clock } : {}),
+      mint: () => {
+        options.onTokenMinted?.();
+        const token = graph.tokenFor();
+        return { token, expiresAt: jwtExpiry(token) ?? Date.now() + 60 * 60_000 };
+      },
+    });
     const connection = createGraphClient({
       baseUrl: graph.graphUrl,
-      tokenProvider: staticTokenProvider(graph.tokenFor()),
+      tokenProvider,
       // undici's `dispatcher` extends RequestInit; graph-client copies fetchOptions into every fetch.
       fetchOptions: { dispatcher } as RequestInit,
     });
@@ -110,7 +120,7 @@ export async function startEmbedded(options: Partial<LocalGraphOptions> & { dbPa
     // Divisions are data (#10): every surface reads their names from the list; every division group reads it.
     const seededDivisions = await seedDivisions(connection, provision.site, DEMO_DIVISIONS);
     await shareDivisionsList(connection, provision.site, DEMO_DIVISIONS.map((d) => d.groupName ?? d.code));
-    const store = await openGraphFollowUpStore({ connection, site, actor: secretariatActor('大臣官房秘書課') });
+    const store = await openGraphFollowUpAdmin({ connection, site, actor: secretariatActor('大臣官房秘書課') });
     const samples = importSamples();
     const outcomes = await importDocuments(store, samples);
     const failed = outcomes.filter((o) => o.error);
@@ -119,11 +129,13 @@ export async function startEmbedded(options: Partial<LocalGraphOptions> & { dbPa
     }
     const created = outcomes.reduce((n, o) => n + (o.summary?.created ?? 0), 0);
     let assigned = 0;
+    const warnings = [...provision.warnings];
     const soumu = samples.reports.find((r) => r.organizationCode === DEMO_ORG_CODE && r.fiscalYear !== null && r.layout !== 'L-R6-COMPILATION');
     if (soumu?.fiscalYear) {
       const pick = demoAssignment();
       const results = await assignByRule(store, soumu.fiscalYear, DEMO_ORG_CODE, (row) => pick(row));
       assigned = results.reduce((n, r) => n + r.assigned.length, 0);
+      warnings.push(...new Set(results.flatMap((r) => r.warnings ?? [])));
     }
     return {
       graph,
@@ -131,7 +143,7 @@ export async function startEmbedded(options: Partial<LocalGraphOptions> & { dbPa
       site: provision.site,
       store,
       samples,
-      seeded: { created, assigned, divisions: seededDivisions.created + seededDivisions.updated, provisioned: provision.applied },
+      seeded: { created, assigned, divisions: seededDivisions.created + seededDivisions.updated, provisioned: provision.applied, warnings },
       close: async () => {
         await graph.close();
         await dispatcher.close();

@@ -1,17 +1,20 @@
 /**
- * JSON batching with per-sub-request retries (#4, platform facts A8/A9).
+ * JSON batching (#4, platform facts A8/A9) with the one retry policy (./retry.ts).
  *
- * `POST /$batch` carries up to 20 requests; its outer status is 200 even when inner requests were throttled, so
- * RetryHandler never sees them. This module re-sends each throttled (429/503/504) sub-request on its own, honouring
- * its Retry-After, with exponential back-off, a cap and jitter, packing the retries of a round into as few batches
- * as possible. A failed outer request (network error, or throttling RetryHandler gave up on) re-sends its steps.
+ * `POST /$batch` carries up to 20 requests; its outer status is 200 even when inner requests were throttled. This
+ * module re-sends each throttled (429/503/504) sub-request on its own, by the policy (attempts, total wait,
+ * Retry-After, jitter), packing the retries of a round into as few batches as possible. A failed outer request
+ * (network error, outer 429/503/504) counts as a failed attempt of each of its steps. The client's retry step never
+ * re-sends a `$batch` (RETRY_NEVER): a step is sent at most `maxAttempts` times in all.
  * Every step sent here must be safe to replay (GET, PATCH with If-Match, POST with a unique key): a replayed write
  * that already landed fails its precondition (412/409) instead of landing twice.
  */
 import type { Client } from '@microsoft/microsoft-graph-client';
 
 import type { AppError } from '../core/errors.js';
-import { isTransient, parseRetryAfter, RETRYABLE_STATUSES, toAppError } from './to-app-error.js';
+import { abortedError, DEFAULT_RETRY_POLICY, REAL_RUNTIME, RetryBudget, RETRYABLE_STATUSES, retryAfterOf, type AttemptFailure, type RetryPolicy, type RetryRuntime } from './retry.js';
+import { RETRY_NEVER } from './retry-middleware.js';
+import { isTransient, toAppError } from './to-app-error.js';
 
 /** Graph's limit of requests per `$batch`. */
 export const MAX_BATCH_SIZE = 20;
@@ -39,47 +42,16 @@ export interface StepResponse {
   attempts: number;
 }
 
-export interface RetryPolicy {
-  /** Attempts per step, including the first. */
-  maxAttempts: number;
-  /** Back-off base when the service gives no Retry-After. */
-  baseDelayMs: number;
-  /** Cap on the computed back-off (a longer Retry-After from the service is still honoured, up to maxRetryAfterMs). */
-  maxDelayMs: number;
-  /** Upper bound of a Retry-After we are willing to wait for. */
-  maxRetryAfterMs: number;
-  /** Up to this fraction of the delay is added at random, so clients do not retry in lock-step. */
-  jitterRatio: number;
-}
-
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 8, baseDelayMs: 500, maxDelayMs: 30_000, maxRetryAfterMs: 120_000, jitterRatio: 0.2 };
-
-export interface BatchRuntime {
-  sleep(ms: number): Promise<void>;
-  random(): number;
-}
-
-export const REAL_RUNTIME: BatchRuntime = {
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-  random: () => Math.random(),
-};
-
-/** Delay before attempt `attempt + 1` (attempt ≥ 1): Retry-After when given, else capped exponential; plus jitter. */
-export function retryDelayMs(attempt: number, retryAfterMs: number | undefined, policy: RetryPolicy, random: () => number): number {
-  const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
-  const wait = retryAfterMs === undefined ? backoff : Math.min(policy.maxRetryAfterMs, retryAfterMs);
-  const jitterBase = Math.max(wait, policy.baseDelayMs / 10);
-  return Math.round(wait + jitterBase * policy.jitterRatio * random());
-}
-
 function lowerHeaders(h: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (h && typeof h === 'object') for (const [k, v] of Object.entries(h as Record<string, unknown>)) out[k.toLowerCase()] = String(v);
   return out;
 }
 
-/** Sends one `$batch` (≤20 steps) and returns the raw sub-responses by id. Throws AppError when the batch itself fails. */
-export async function sendBatch(client: Client, steps: readonly BatchStep[]): Promise<Map<string, { status: number; headers: Record<string, string>; body: unknown }>> {
+type RawAnswer = { status: number; headers: Record<string, string>; body: unknown };
+
+/** Sends one `$batch` (≤20 steps) once and returns the raw sub-responses by id. Throws AppError when the batch itself fails. */
+export async function sendBatch(client: Client, steps: readonly BatchStep[], signal?: AbortSignal): Promise<Map<string, RawAnswer>> {
   if (steps.length === 0) return new Map();
   if (steps.length > MAX_BATCH_SIZE) throw new Error(`Assertion failed: a $batch holds at most ${MAX_BATCH_SIZE} requests, got ${steps.length}`);
   const requests = steps.map((s) => {
@@ -96,12 +68,13 @@ export async function sendBatch(client: Client, steps: readonly BatchStep[]): Pr
   });
   let result: unknown;
   try {
-    result = await client.api('/$batch').post({ requests });
+    const request = client.api('/$batch').middlewareOptions([RETRY_NEVER]);
+    result = await (signal ? request.option('signal', signal) : request).post({ requests });
   } catch (error) {
     throw toAppError(error, `POST $batch (${steps.length} requests)`);
   }
   const responses = (result as { responses?: unknown[] } | undefined)?.responses;
-  const out = new Map<string, { status: number; headers: Record<string, string>; body: unknown }>();
+  const out = new Map<string, RawAnswer>();
   if (!Array.isArray(responses)) return out;
   for (const r of responses as { id?: unknown; status?: unknown; headers?: unknown; body?: unknown }[]) {
     if (typeof r.id !== 'string') continue;
@@ -111,14 +84,17 @@ export async function sendBatch(client: Client, steps: readonly BatchStep[]): Pr
 }
 
 export interface RunOptions {
+  /** Defaults to DEFAULT_RETRY_POLICY (stores pass their connection's). */
   policy?: RetryPolicy;
-  runtime?: BatchRuntime;
+  runtime?: RetryRuntime;
   /** Batches in flight at once. */
   concurrency?: number;
   /** Called after each batch with the ids it settled. */
   onBatchSettled?: (settled: StepResponse[]) => void;
   /** Checked before each batch; when true, no further batch is sent and the unsent steps are left out of the result. */
   shouldStop?: () => boolean;
+  /** Cancels: nothing more is sent, waits end, and runBatched rejects with AbortedError. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -128,15 +104,17 @@ export interface RunOptions {
  * Scheduling: one queue. Throttled groups go back to the queue and ride along with fresh work, so retries cost
  * whole batches only when nothing else is left; a batch that is not full is only sent when no other batch is in
  * flight (whatever comes back throttled could still join it). A Retry-After pauses all sending, not just the
- * throttled step: SharePoint throttles per user and app, and sending on prolongs it (platform facts A9).
+ * throttled step: SharePoint throttles per user and app, and sending on prolongs it (platform facts A9). Each group
+ * has its own budget (attempts and waiting) under the policy; the shared pause counts against every group it holds.
  * Returns the final response of every step that was sent.
  */
 export async function runBatched(client: Client, groups: readonly (readonly BatchStep[])[], options: RunOptions = {}): Promise<Map<string, StepResponse>> {
   const policy = options.policy ?? DEFAULT_RETRY_POLICY;
   const runtime = options.runtime ?? REAL_RUNTIME;
+  const signal = options.signal;
   const concurrency = Math.max(1, options.concurrency ?? 2);
   const results = new Map<string, StepResponse>();
-  const attempts = new Map<readonly BatchStep[], number>();
+  const budgets = new Map<readonly BatchStep[], RetryBudget>();
   const queue: (readonly BatchStep[])[] = groups.filter((g) => g.length > 0);
   for (const g of queue) if (g.length > MAX_BATCH_SIZE) throw new Error(`Assertion failed: a step group holds at most ${MAX_BATCH_SIZE} requests, got ${g.length}`);
   let inFlight = 0;
@@ -151,40 +129,46 @@ export async function runBatched(client: Client, groups: readonly (readonly Batc
   };
   const changed = (): Promise<void> => new Promise((resolve) => waiters.push(resolve));
   const queuedSteps = (): number => queue.reduce((n, g) => n + g.length, 0);
+  const attemptsOf = (g: readonly BatchStep[]): number => budgets.get(g)?.attempts ?? 1;
 
   const settle = (settled: StepResponse[]): void => {
     for (const r of settled) results.set(r.id, r);
     if (settled.length > 0) options.onBatchSettled?.(settled);
   };
-  const retryOrFail = (g: readonly BatchStep[], retryAfterMs: number | undefined, fail: () => StepResponse[]): StepResponse[] => {
-    const n = attempts.get(g) ?? 1;
-    if (n < policy.maxAttempts) {
-      queue.push(g);
-      pauseMs = Math.max(pauseMs, retryDelayMs(n, retryAfterMs, policy, runtime.random));
-      return [];
-    }
-    return fail();
+  /** Queues the group again when the policy allows (its wait counted), else settles it with `fail()`. */
+  const retryOrFail = (g: readonly BatchStep[], failure: AttemptFailure, fail: () => StepResponse[]): StepResponse[] => {
+    const budget = budgets.get(g) as RetryBudget;
+    const delay = budget.next(failure, true);
+    // The pause is shared: a group waits for the longest delay already asked for.
+    const wait = delay === undefined ? undefined : Math.max(delay, pauseMs);
+    if (wait === undefined || budget.waitedMs + wait > policy.maxTotalWaitMs) return fail();
+    budget.spend(wait);
+    queue.push(g);
+    pauseMs = wait;
+    return [];
   };
 
   const runOne = async (batch: (readonly BatchStep[])[]): Promise<void> => {
-    for (const g of batch) attempts.set(g, (attempts.get(g) ?? 0) + 1);
-    let responses: Map<string, { status: number; headers: Record<string, string>; body: unknown }>;
+    for (const g of batch) if (!budgets.has(g)) budgets.set(g, new RetryBudget(policy, runtime.random));
+    let responses: Map<string, RawAnswer>;
     try {
-      responses = await sendBatch(client, batch.flat());
+      responses = await sendBatch(client, batch.flat(), signal);
     } catch (error) {
       const appError = toAppError(error, 'POST $batch');
-      const retryAfterMs = 'retryAfterMs' in appError ? (appError.retryAfterMs as number | undefined) : undefined;
+      if (appError.code === 'aborted') throw appError;
+      const failure: AttemptFailure =
+        appError.status !== undefined ? { kind: 'status', status: appError.status, ...('retryAfterMs' in appError && appError.retryAfterMs !== undefined ? { retryAfterMs: appError.retryAfterMs as number } : {}) } : { kind: 'network' };
       const settled: StepResponse[] = [];
       for (const g of batch) {
-        const fail = (): StepResponse[] => g.map((s) => ({ id: s.id, status: 0, headers: {}, body: undefined, error: appError, attempts: attempts.get(g) ?? 1 }));
-        settled.push(...(isTransient(appError) ? retryOrFail(g, retryAfterMs, fail) : fail()));
+        const fail = (): StepResponse[] => g.map((s) => ({ id: s.id, status: 0, headers: {}, body: undefined, error: appError, attempts: attemptsOf(g) }));
+        settled.push(...(isTransient(appError) ? retryOrFail(g, failure, fail) : fail()));
       }
       settle(settled);
       return;
     }
     const settled: StepResponse[] = [];
     for (const g of batch) {
-      const n = attempts.get(g) ?? 1;
+      const n = attemptsOf(g);
       const final = (): StepResponse[] =>
         g.map((s) => {
           const r = responses.get(s.id);
@@ -193,14 +177,15 @@ export async function runBatched(client: Client, groups: readonly (readonly Batc
             : { id: s.id, status: 0, headers: {}, body: undefined, error: toAppError(new Error('no response for this request in the $batch answer'), `${s.method} ${s.url}`), attempts: n };
         });
       const rs = g.map((s) => responses.get(s.id));
-      const throttled = rs.filter((r) => r !== undefined && RETRYABLE_STATUSES.has(r.status));
+      const throttled = rs.filter((r): r is RawAnswer => r !== undefined && RETRYABLE_STATUSES.has(r.status));
       if (throttled.length === 0 && !rs.some((r) => r === undefined)) {
         settled.push(...final());
         continue;
       }
-      const hasRetryAfter = throttled.some((r) => r?.headers['retry-after'] !== undefined);
-      const retryAfterMs = hasRetryAfter ? Math.max(0, ...throttled.map((r) => parseRetryAfter(r?.headers['retry-after']) ?? 0)) : undefined;
-      settled.push(...retryOrFail(g, retryAfterMs, final));
+      const afters = throttled.map((r) => retryAfterOf(r.headers)).filter((ms): ms is number => ms !== undefined);
+      const first = throttled[0];
+      const failure: AttemptFailure = first ? { kind: 'status', status: first.status, ...(afters.length > 0 ? { retryAfterMs: Math.max(...afters) } : {}) } : { kind: 'network' };
+      settled.push(...retryOrFail(g, failure, final));
     }
     settle(settled);
   };
@@ -219,6 +204,7 @@ export async function runBatched(client: Client, groups: readonly (readonly Batc
 
   const worker = async (): Promise<void> => {
     for (;;) {
+      if (signal?.aborted) throw abortedError(signal);
       if (stopped || options.shouldStop?.()) {
         stopped = true;
         return;
@@ -241,7 +227,7 @@ export async function runBatched(client: Client, groups: readonly (readonly Batc
         // Every worker waits out the same pause.
         const p = pauseMs;
         pauseMs = 0;
-        pausing = runtime.sleep(p).then(() => {
+        pausing = runtime.sleep(p, signal).finally(() => {
           pausing = null;
         });
         await pausing;
@@ -257,7 +243,13 @@ export async function runBatched(client: Client, groups: readonly (readonly Batc
       }
     }
   };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  try {
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  } finally {
+    // A worker that threw (cancelled) leaves the others waiting for a change: wake them so they see the signal.
+    stopped = true;
+    notify();
+  }
   return results;
 }
 
@@ -277,21 +269,4 @@ export function pack(groups: readonly (readonly BatchStep[])[]): (readonly Batch
   }
   if (current.length > 0) batches.push(current);
   return batches;
-}
-
-/**
- * Runs one plain request with retries on transient failures (throttling RetryHandler gave up on, network errors),
- * honouring Retry-After with the same cap and jitter as batched steps. Only for requests safe to replay (reads).
- */
-export async function withRetries<T>(run: () => Promise<T>, what: string, policy: RetryPolicy = DEFAULT_RETRY_POLICY, runtime: BatchRuntime = REAL_RUNTIME): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await run();
-    } catch (error) {
-      const appError = toAppError(error, what);
-      if (!isTransient(appError) || attempt >= policy.maxAttempts) throw appError;
-      const retryAfterMs = 'retryAfterMs' in appError ? (appError.retryAfterMs as number | undefined) : undefined;
-      await runtime.sleep(retryDelayMs(attempt, retryAfterMs, policy, runtime.random));
-    }
-  }
 }

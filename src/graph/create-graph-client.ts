@@ -2,25 +2,19 @@
  * The one Graph client factory (#4, style guide 11.2): tenant or local service by configuration only.
  *
  * Middleware chain (platform facts B):
- *   AuthenticationHandler → logical counter → RetryHandler → attempt counter/observer → TelemetryHandler → fetch
- * The counter before RetryHandler counts logical requests; the one after counts every network attempt, so the bench
- * can report both. The final handler calls an injectable fetch, so the composition root decides how TLS is trusted
- * (the local service's self-signed certificate) without touching globals.
+ *   AuthenticationHandler → logical counter → RetryMiddleware → attempt counter/observer → TelemetryHandler → fetch
+ * The counter before the retry step counts logical requests; the one after counts every network attempt, so the
+ * bench can report both. RetryMiddleware applies the one retry policy (./retry.ts) that `$batch` sub-requests and
+ * SharePoint REST share; the connection carries that policy and its clock/random (`retry`). The final handler calls
+ * an injectable fetch, so the composition root decides how TLS is trusted (the local service's self-signed
+ * certificate) without touching globals. No Node API here: the browser bundle uses this file as is.
  */
-import {
-  AuthenticationHandler,
-  Client,
-  RetryHandler,
-  RetryHandlerOptions,
-  TelemetryHandler,
-  type AuthenticationProvider,
-  type Context,
-  type FetchOptions,
-  type Middleware,
-} from '@microsoft/microsoft-graph-client';
+import { AuthenticationHandler, Client, TelemetryHandler, type AuthenticationProvider, type Context, type FetchOptions, type Middleware } from '@microsoft/microsoft-graph-client';
 
 import { ValidationError } from '../core/errors.js';
 import type { TokenProvider } from '../core/ports.js';
+import { DEFAULT_RETRY_POLICY, REAL_RUNTIME, type RetryPolicy, type RetryRuntime } from './retry.js';
+import { RetryMiddleware } from './retry-middleware.js';
 
 /** The fetch signature the client needs (global fetch and undici's fetch both fit). */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
@@ -38,12 +32,18 @@ export interface RequestRecord {
 }
 
 export interface RequestCounters {
-  /** Requests as the code issued them (before RetryHandler). */
+  /** Requests as the code issued them (before the retry step). */
   logical: number;
-  /** Network attempts (after RetryHandler): logical + transparent retries. */
+  /** Network attempts (after the retry step): logical + transparent retries. */
   attempts: number;
-  /** SharePoint REST calls (item permissions), counted separately. */
+  /** SharePoint REST attempts (item permissions, permission levels), counted separately. */
   sharePointRest: number;
+}
+
+/** The retry policy of a connection and the clock and randomness it uses (injectable for tests). */
+export interface RetrySettings {
+  policy: RetryPolicy;
+  runtime: RetryRuntime;
 }
 
 export interface GraphClientOptions {
@@ -59,8 +59,8 @@ export interface GraphClientOptions {
   fetchOptions?: FetchOptions;
   /** Defaults to the global fetch. */
   fetch?: FetchLike;
-  /** Transparent retries of whole requests on 429/503/504 (RetryHandler). */
-  retry?: { maxRetries?: number; delaySeconds?: number };
+  /** The retry policy of every request of this connection (default DEFAULT_RETRY_POLICY, real timers). */
+  retry?: { policy?: Partial<RetryPolicy>; runtime?: RetryRuntime };
   /** Called after every network attempt. */
   onRequest?: (record: RequestRecord) => void;
 }
@@ -72,9 +72,11 @@ export interface GraphConnection {
   tokenProvider: TokenProvider;
   counters: RequestCounters;
   resetCounters(): void;
+  /** The one retry policy: the client's middleware, `$batch` (./batch.ts) and SharePoint REST all follow it. */
+  retry: RetrySettings;
   /**
    * Plain fetch for non-Graph endpoints of the same service (SharePoint REST), with the same TLS options, counting
-   * and observer. The caller sets Authorization.
+   * and observer; one attempt (callers retry with `sendWithRetries` and `retry`). The caller sets Authorization.
    */
   fetchRaw(url: string, init: RequestInit): Promise<Response>;
 }
@@ -155,6 +157,7 @@ export function createGraphClient(options: GraphClientOptions): GraphConnection 
   const customHosts = new Set(options.customHosts ?? (GRAPH_HOSTS.has(host) ? [] : [host]));
   const fetchImpl: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
   const counters: RequestCounters = { logical: 0, attempts: 0, sharePointRest: 0 };
+  const retry: RetrySettings = { policy: { ...DEFAULT_RETRY_POLICY, ...options.retry?.policy }, runtime: options.retry?.runtime ?? REAL_RUNTIME };
 
   const authProvider: AuthenticationProvider = { getAccessToken: () => options.tokenProvider.getToken({ resource: 'graph' }) };
   const observe = (method: string, url: string, init: RequestInit | undefined, status: number | null, ms: number): void => {
@@ -166,7 +169,7 @@ export function createGraphClient(options: GraphClientOptions): GraphConnection 
     new CountingHandler(() => {
       counters.logical++;
     }),
-    new RetryHandler(new RetryHandlerOptions(options.retry?.delaySeconds ?? 3, options.retry?.maxRetries ?? 5)),
+    new RetryMiddleware(() => retry),
     new ObservingHandler((context, ms) => {
       counters.attempts++;
       const url = typeof context.request === 'string' ? context.request : context.request.url;
@@ -202,6 +205,7 @@ export function createGraphClient(options: GraphClientOptions): GraphConnection 
     baseUrl: normalized,
     tokenProvider: options.tokenProvider,
     counters,
+    retry,
     resetCounters: () => {
       counters.logical = 0;
       counters.attempts = 0;

@@ -1,9 +1,9 @@
 /**
- * Helpers for composition roots (`npm start`, the importer surface) on top of FollowUpStore (#4): load an
+ * Helpers for composition roots (`npm start`, the importer surface) on top of the secretariat's store (#4): load an
  * ImportResult into a site, and assign rows to divisions.
  */
 import type { ImportResult, Row } from '../core/model/schema.js';
-import type { AssignResult, FollowUpStore, ImportProgress, ReportImportOutcome } from '../core/ports.js';
+import type { AssignResult, FollowUpAdmin, FollowUpStore, ImportProgress, ReportImportOutcome } from '../core/ports.js';
 
 /** One report's outcome: its summary, or why it was not (completely) stored; the other reports still are. */
 export type DocumentImportOutcome = ReportImportOutcome;
@@ -13,7 +13,7 @@ export type DocumentImportOutcome = ReportImportOutcome;
  * look-ups and creates of all reports share `$batch` requests, so a document of 14 small reports costs what one
  * report of the same size does. A failing report does not stop the rest; this function never throws.
  */
-export async function importDocuments(store: FollowUpStore, result: ImportResult, options: { onProgress?: (p: ImportProgress) => void; signal?: { readonly aborted: boolean } } = {}): Promise<DocumentImportOutcome[]> {
+export async function importDocuments(store: FollowUpAdmin, result: ImportResult, options: { onProgress?: (p: ImportProgress) => void; signal?: { readonly aborted: boolean } } = {}): Promise<DocumentImportOutcome[]> {
   try {
     return await store.importReports(result.reports, {
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
@@ -30,8 +30,8 @@ export async function importDocuments(store: FollowUpStore, result: ImportResult
  * Assigns the rows of an organisation's fiscal year to divisions chosen by `pick` (null = leave unassigned),
  * one `assignRows` call per division. Rows already assigned to the picked division are skipped.
  */
-export async function assignByRule(store: FollowUpStore, fiscalYear: number, orgCode: string, pick: (row: Row, index: number) => string | null): Promise<AssignResult[]> {
-  const { rows } = await store.openOrganization(fiscalYear, orgCode);
+export async function assignByRule(store: FollowUpStore & FollowUpAdmin, fiscalYear: number, orgCode: string, pick: (row: Row, index: number) => string | null): Promise<AssignResult[]> {
+  const { rows } = await store.open({ fiscalYear, orgCode });
   const ordered = [...rows].sort((a, b) => a.reportKey.localeCompare(b.reportKey) || a.row.sortOrder - b.row.sortOrder);
   const byDivision = new Map<string, string[]>();
   ordered.forEach((r, i) => {

@@ -1,17 +1,11 @@
 /**
  * Paging (platform facts A4): follow `@odata.nextLink` unchanged until it is absent; a page may be empty. Never the
  * `Prefer: HonorNonIndexedQueriesWarningMayFailRandomly` header: every query filters on indexed columns only.
+ * Retries are the client's (./retry-middleware.ts): a page is a read, retried by the one policy.
  */
 import type { Client } from '@microsoft/microsoft-graph-client';
 
-import { withRetries, type BatchRuntime, type RetryPolicy } from './batch.js';
 import { toAppError } from './to-app-error.js';
-
-/** Retry settings for plain reads (see withRetries). */
-export interface ReadRetry {
-  policy?: RetryPolicy;
-  runtime?: BatchRuntime;
-}
 
 export interface Page<T> {
   value: T[];
@@ -19,21 +13,19 @@ export interface Page<T> {
   deltaLink?: string;
 }
 
+/** GETs a path relative to the version root, or an absolute link, and returns the JSON body. @throws AppError */
+export async function getJson(client: Client, pathOrLink: string, what: string, signal?: AbortSignal): Promise<unknown> {
+  try {
+    const request = client.api(pathOrLink);
+    return (await (signal ? request.option('signal', signal) : request).get()) as unknown;
+  } catch (error) {
+    throw toAppError(error, what);
+  }
+}
+
 /** Reads one page (a path relative to the version root, or an absolute nextLink/deltaLink). */
-export async function getPage<T>(client: Client, pathOrLink: string, what: string, retry: ReadRetry = {}): Promise<Page<T>> {
-  const body = await withRetries(
-    async () => {
-      try {
-        return (await client.api(pathOrLink).get()) as unknown;
-      } catch (error) {
-        throw toAppError(error, what);
-      }
-    },
-    what,
-    retry.policy,
-    retry.runtime,
-  );
-  return toPage<T>(body);
+export async function getPage<T>(client: Client, pathOrLink: string, what: string, signal?: AbortSignal): Promise<Page<T>> {
+  return toPage<T>(await getJson(client, pathOrLink, what, signal));
 }
 
 /** Reads a collection answer (also a `$batch` sub-response body) as a page. */
@@ -47,16 +39,21 @@ export function toPage<T>(body: unknown): Page<T> {
 }
 
 /** Follows nextLinks from `first` and returns every item plus the final deltaLink, if any. */
-export async function collectPages<T>(client: Client, first: Page<T>, what: string, retry: ReadRetry = {}): Promise<{ items: T[]; deltaLink?: string; pages: number }> {
+export async function collectPages<T>(client: Client, first: Page<T>, what: string, signal?: AbortSignal): Promise<{ items: T[]; deltaLink?: string; pages: number }> {
   const items = [...first.value];
   let page = first;
   let pages = 1;
   while (page.nextLink) {
-    page = await getPage<T>(client, page.nextLink, `${what} (page ${pages + 1})`, retry);
+    page = await getPage<T>(client, page.nextLink, `${what} (page ${pages + 1})`, signal);
     items.push(...page.value);
     pages++;
   }
   return { items, pages, ...(page.deltaLink ? { deltaLink: page.deltaLink } : {}) };
+}
+
+/** Reads every item of a collection: the first page, then every nextLink. */
+export async function getAll<T>(client: Client, path: string, what: string, signal?: AbortSignal): Promise<{ items: T[]; deltaLink?: string; pages: number }> {
+  return collectPages(client, await getPage<T>(client, path, what, signal), what, signal);
 }
 
 /** OData string literal: quotes doubled. */

@@ -1,7 +1,12 @@
 /**
- * Idempotent provisioning (#4): reads what the site has, asks core for the plan, applies it. Running it twice
+ * Idempotent provisioning (#4, #8): reads what the site has, asks core for the plan, applies it. Running it twice
  * changes nothing; a newer schema adds what is missing without touching data. The schema version is recorded in the
  * FollowUpMeta list (SharePoint's property bag is not reachable through Graph).
+ *
+ * Through SharePoint REST (./sharepoint-rest.ts, a SharePoint token): the "Edit without delete" permission level
+ * (./permission-levels.ts) and the ledger's own permissions (secretariat only). Upgrading from schema 3 or older
+ * also records the existing rows in the ledger and gives rows assigned with Edit/Contribute the new level; the
+ * version is recorded last, so an upgrade that fails is redone by the next run.
  */
 import type { Client } from '@microsoft/microsoft-graph-client';
 
@@ -9,9 +14,14 @@ import { GraphAccessError } from '../core/errors.js';
 import { toColumnDefinition, toListCreateBody } from '../core/lists/column-definition.js';
 import { describeStep, planProvisioning, type ObservedColumn, type ObservedList, type ObservedSite, type ProvisionStep } from '../core/lists/provision-plan.js';
 import { FOLLOW_UP_SCHEMA, LIST_NAMES, SCHEMA_VERSION_KEY, type SiteSchema } from '../core/lists/schema.js';
+import { secretariatActor } from '../core/permissions/rules.js';
+import { DEFAULT_PERMISSION_GROUPS, type PermissionGroups } from './assign-rows.js';
 import { runBatched, type BatchStep, type RunOptions } from './batch.js';
 import type { GraphConnection } from './create-graph-client.js';
+import { openGraphFollowUpAdmin } from './graph-follow-up-store.js';
 import { collectPages, toPage, withQuery } from './paging.js';
+import { EDIT_WITHOUT_DELETE, ensurePermissionLevel } from './permission-levels.js';
+import { SharePointRest } from './sharepoint-rest.js';
 import { resolveSite, type ResolvedSite, type SiteRef } from './site.js';
 import { toAppError, toAppErrorFromResponse } from './to-app-error.js';
 
@@ -20,6 +30,10 @@ export interface ProvisionOptions {
   /** Plan only. */
   dryRun?: boolean;
   batch?: RunOptions;
+  /** Groups of the permission model (the ledger is readable by `secretariat` only). */
+  groups?: PermissionGroups;
+  /** Skip the SharePoint REST part (permission level, ledger permissions, upgrade of item permissions). */
+  skipSharePointRest?: boolean;
 }
 
 export interface ProvisionReport {
@@ -56,7 +70,7 @@ export async function observeSite(client: Client, siteId: string, schema: SiteSc
   }));
   const meta = ours.find((l) => l.displayName === LIST_NAMES.Meta);
   if (meta) steps.push({ id: 'meta', method: 'GET', url: withQuery(`/sites/${siteId}/lists/${meta.id}/items`, { $expand: 'fields($select=MetaKey,MetaValue)', $select: 'id,eTag' }) });
-  const responses = await runBatched(client, steps.map((s) => [s]), batch);
+  const responses = await runBatched(client, steps.map((s) => [s]), { ...batch });
   const observedLists: ObservedList[] = [];
   for (const l of ours) {
     const r = responses.get(`columns-${l.id}`);
@@ -94,8 +108,9 @@ async function write(client: Client, method: 'post' | 'patch', path: string, bod
 export async function provisionSite(connection: GraphConnection, site: string | SiteRef | { id: string }, options: ProvisionOptions = {}): Promise<ProvisionReport> {
   const schema = options.schema ?? FOLLOW_UP_SCHEMA;
   const { client } = connection;
+  const batch = { policy: connection.retry.policy, runtime: connection.retry.runtime, ...options.batch };
   const resolved = await resolveSite(client, site);
-  const observed = await observeSite(client, resolved.id, schema, options.batch);
+  const observed = await observeSite(client, resolved.id, schema, batch);
   const plan = planProvisioning(schema, observed);
   const listIds: Record<string, string> = Object.fromEntries(observed.lists.map((l) => [l.name, l.id]));
   const report: ProvisionReport = { site: resolved, applied: [], steps: plan.steps, warnings: plan.warnings, writes: 0, listIds };
@@ -103,11 +118,16 @@ export async function provisionSite(connection: GraphConnection, site: string | 
     report.applied = plan.steps.map(describeStep);
     return report;
   }
+  const done = (step: string): void => {
+    report.writes++;
+    report.applied.push(step);
+  };
+  const versionStep = plan.steps.find((s): s is Extract<ProvisionStep, { kind: 'recordVersion' }> => s.kind === 'recordVersion');
   for (const step of plan.steps) {
     switch (step.kind) {
       case 'createList': {
         const created = (await write(client, 'post', `/sites/${resolved.id}/lists`, toListCreateBody(step.list), `create list ${step.list.name}`)) as { id?: unknown };
-        if (typeof created.id !== 'string') throw new GraphAccessError(`create list ${step.list.name}: no id in the answer`, 201, undefined, undefined);
+        if (typeof created.id !== 'string') throw new GraphAccessError(`create list ${step.list.name}: no id in the answer`, { status: 201 });
         listIds[step.list.name] = created.id;
         break;
       }
@@ -117,17 +137,57 @@ export async function provisionSite(connection: GraphConnection, site: string | 
       case 'updateColumn':
         await write(client, 'patch', `/sites/${resolved.id}/lists/${listIds[step.list]}/columns/${step.columnId}`, step.set, `update column ${step.list}.${step.column.name}`);
         break;
-      case 'recordVersion': {
-        const metaId = listIds[LIST_NAMES.Meta];
-        if (!metaId) throw new GraphAccessError('record schema version: the FollowUpMeta list does not exist', undefined, undefined, undefined);
-        await recordSchemaVersion(client, resolved.id, metaId, step.version);
-        break;
-      }
+      case 'recordVersion':
+        // Last, after the SharePoint REST part below.
+        continue;
     }
-    report.writes++;
-    report.applied.push(describeStep(step));
+    done(describeStep(step));
+  }
+  const ledgerListed = schema.lists.some((l) => l.name === LIST_NAMES.Ledger);
+  if (!options.skipSharePointRest && ledgerListed) {
+    await provisionPermissions(connection, resolved, listIds, options.groups ?? DEFAULT_PERMISSION_GROUPS, report, done);
+    const previous = observed.schemaVersion;
+    const rowsExisted = observed.lists.some((l) => l.name === LIST_NAMES.Rows);
+    if (rowsExisted && versionStep && (previous === null || previous < 4)) await upgradeToLedger(connection, resolved, options, done);
+  }
+  if (versionStep) {
+    const metaId = listIds[LIST_NAMES.Meta];
+    if (!metaId) throw new GraphAccessError('record schema version: the FollowUpMeta list does not exist');
+    await recordSchemaVersion(client, resolved.id, metaId, versionStep.version);
+    done(describeStep(versionStep));
   }
   return report;
+}
+
+/**
+ * The permission level and the ledger's permissions (secretariat only: inheritance broken without copying, so only
+ * the caller — a site owner — keeps Full Control, then the secretariat group gets Full Control). Reads only when
+ * both are in place: 1 GET of the role definitions + 1 GET of the ledger's HasUniqueRoleAssignments.
+ */
+async function provisionPermissions(connection: GraphConnection, site: ResolvedSite, listIds: Record<string, string>, groups: PermissionGroups, report: ProvisionReport, done: (step: string) => void): Promise<void> {
+  const sp = new SharePointRest(connection, { webUrl: site.webUrl });
+  const level = await ensurePermissionLevel(sp);
+  if (level.kind === 'created') done(`create permission level "${EDIT_WITHOUT_DELETE.name}" (Contribute without DeleteListItems and DeleteVersions)`);
+  if (level.kind === 'different') report.warnings.push(`the permission level "${EDIT_WITHOUT_DELETE.name}" exists with other permissions (High ${level.role.basePermissions.High}, Low ${level.role.basePermissions.Low}); left as it is — check it in the site's permission levels`);
+  if (level.kind === 'unsupported') report.warnings.push(`the service did not create the permission level "${EDIT_WITHOUT_DELETE.name}" (${level.reason}); rows are assigned with Edit, which lets divisions delete them`);
+  if (listIds[LIST_NAMES.Ledger] && !(await sp.hasUniqueRoleAssignments(LIST_NAMES.Ledger))) {
+    await sp.breakInheritance(LIST_NAMES.Ledger, undefined, false, true);
+    const [secretariat, full] = await Promise.all([sp.groupId(groups.secretariat), sp.roleId('Full Control')]);
+    await sp.addRoleAssignment(LIST_NAMES.Ledger, undefined, secretariat, full);
+    done(`make ${LIST_NAMES.Ledger} readable by the secretariat (${groups.secretariat}) only`);
+  }
+}
+
+/**
+ * Upgrade from schema ≤ 3: records every existing row in the ledger as it is now (what the audit compares against
+ * from then on), and gives rows assigned with Edit/Contribute the permission level.
+ */
+async function upgradeToLedger(connection: GraphConnection, site: ResolvedSite, options: ProvisionOptions, done: (step: string) => void): Promise<void> {
+  const admin = await openGraphFollowUpAdmin({ connection, site: { id: site.id }, actor: secretariatActor(), ...(options.groups ? { groups: options.groups } : {}) });
+  const recorded = await admin.recordExistingRows();
+  if (recorded.rows > 0) done(`record ${recorded.rows} existing rows of ${recorded.reports} reports in ${LIST_NAMES.Ledger}`);
+  const regranted = await admin.regrantAssignedRows(recorded.stored);
+  if (regranted > 0) done(`give ${regranted} assigned rows "${EDIT_WITHOUT_DELETE.name}" instead of Edit/Contribute`);
 }
 
 /** Writes the schema version into FollowUpMeta (creates the item the first time; MetaKey is unique). */

@@ -1,21 +1,47 @@
 /**
- * Item permissions through SharePoint REST (#4, platform facts A10): Graph cannot grant a listItem permission to a
- * user or group, so assigning rows to a division breaks the item's inheritance and adds role assignments here.
- * SharePoint REST needs a token for the SharePoint resource (TokenRequest `sharepoint`), not a Graph token.
+ * SharePoint REST for what Graph cannot do (#4, #8, platform facts A10): item permissions (break inheritance, role
+ * assignments) and permission levels (role definitions). SharePoint REST needs a token for the SharePoint resource
+ * (TokenRequest `sharepoint`), not a Graph token. Retries and error mapping are the Graph client's: the one policy
+ * (./retry.ts) and the one mapping (./to-app-error.ts).
+ *
+ * Answers are asked for as `application/json;odata=nometadata` (plain objects, `{ value: [...] }` for collections);
+ * request bodies are sent as `application/json;odata=verbose` with their `__metadata` types, the shape every
+ * SharePoint version documents for POSTs to `_api`.
  */
-import { GraphAccessError, NotFoundError, PermissionError, ThrottledError, type AppError } from '../core/errors.js';
+import { GraphAccessError } from '../core/errors.js';
 import type { GraphConnection } from './create-graph-client.js';
-import { parseRetryAfter } from './to-app-error.js';
+import { sendWithRetries } from './retry.js';
+import { toAppError, toAppErrorFromResponse } from './to-app-error.js';
 
 /** SharePoint's built-in role definitions used here. */
 export const ROLE_NAMES = { FullControl: 'Full Control', Edit: 'Edit', Contribute: 'Contribute', Read: 'Read' } as const;
 
+/** SharePoint BasePermissions: two 32-bit halves of a 64-bit mask, as decimal strings (Edm.Int64 in JSON). */
+export interface BasePermissions {
+  High: string;
+  Low: string;
+}
+
+/** A role definition (permission level) of a web. */
+export interface RoleDefinition {
+  id: number;
+  name: string;
+  description: string;
+  order: number;
+  basePermissions: BasePermissions;
+}
+
 export interface SharePointRestOptions {
   /** The site's web URL (`https://tenant.sharepoint.com/sites/x`). */
   webUrl: string;
-  /** Attempts per call on 429/503 (honouring Retry-After, with jitter) and network errors. Default 12. */
-  maxAttempts?: number;
-  sleep?: (ms: number) => Promise<void>;
+}
+
+interface CallOptions {
+  /** JSON body (sent verbose, with its `__metadata`). */
+  body?: unknown;
+  /** Whether a replay after a lost answer is harmless (permission calls are idempotent; creates are not). */
+  replaySafe?: boolean;
+  signal?: AbortSignal;
 }
 
 const quote = (s: string): string => `'${s.replace(/'/g, "''")}'`;
@@ -27,63 +53,51 @@ export class SharePointRest {
 
   constructor(
     private readonly connection: GraphConnection,
-    private readonly options: SharePointRestOptions,
+    options: SharePointRestOptions,
   ) {
     this.web = options.webUrl.replace(/\/+$/, '');
     this.origin = new URL(this.web).origin;
   }
 
-  /** Calls `${webUrl}/_api/${path}`; returns the parsed JSON (or null for an empty body). */
-  async call(method: 'GET' | 'POST', path: string): Promise<unknown> {
+  /**
+   * Calls `${webUrl}/_api/${path}`; returns the parsed JSON (or null for an empty body).
+   * @throws PermissionError, NotFoundError, ThrottledError, ConflictError, GraphAccessError (with status and request id)
+   */
+  async call(method: 'GET' | 'POST', path: string, options: CallOptions = {}): Promise<unknown> {
     const url = `${this.web}/_api/${path}`;
-    const maxAttempts = this.options.maxAttempts ?? 12;
-    const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-    for (let attempt = 1; ; attempt++) {
-      const token = await this.connection.tokenProvider.getToken({ resource: 'sharepoint', origin: this.origin });
-      let res: Response;
-      try {
-        res = await this.connection.fetchRaw(url, { method, headers: { Authorization: `Bearer ${token}`, Accept: 'application/json;odata=nometadata' } });
-      } catch (error) {
-        if (attempt < maxAttempts) {
-          await sleep(200 * attempt);
-          continue;
-        }
-        throw new GraphAccessError(`${method} ${path}: network error`, undefined, 'networkError', undefined, { cause: error });
-      }
-      const text = await res.text();
-      if (res.ok) {
-        if (text === '') return null;
-        try {
-          return JSON.parse(text) as unknown;
-        } catch (error) {
-          throw new GraphAccessError(`${method} ${path}: the ${res.status} answer is not JSON: ${text.slice(0, 200)}`, res.status, undefined, res.headers.get('request-id') ?? undefined, { cause: error });
-        }
-      }
-      const retryAfter = parseRetryAfter(res.headers.get('Retry-After'));
-      if ((res.status === 429 || res.status === 503) && attempt < maxAttempts) {
-        await sleep(Math.min(retryAfter ?? 250 * 2 ** attempt, 30_000) * (1 + 0.2 * Math.random()));
-        continue;
-      }
-      throw this.toError(res.status, text, `${method} ${path}`, retryAfter, res.headers.get('request-id') ?? res.headers.get('sprequestguid') ?? undefined);
-    }
-  }
-
-  private toError(status: number, text: string, what: string, retryAfter: number | undefined, requestId: string | undefined): AppError {
-    let message = text.slice(0, 300);
-    let code: string | undefined;
+    const what = `${method} ${path}`;
+    const token = await this.connection.tokenProvider.getToken({ resource: 'sharepoint', origin: this.origin });
+    const headers: Record<string, string> = { Authorization: `Bearer ${token}`, Accept: 'application/json;odata=nometadata' };
+    if (options.body !== undefined) headers['Content-Type'] = 'application/json;odata=verbose';
+    const { policy, runtime } = this.connection.retry;
+    let res: Response;
     try {
-      const body = JSON.parse(text) as { error?: { code?: string; message?: string | { value?: string } }; 'odata.error'?: { code?: string; message?: { value?: string } } };
-      const e = body.error ?? body['odata.error'];
-      code = e?.code;
-      message = typeof e?.message === 'string' ? e.message : (e?.message?.value ?? message);
-    } catch {
-      // Not JSON (an HTML error page): the text itself is the best evidence we have.
+      res = await sendWithRetries(
+        () =>
+          this.connection.fetchRaw(url, {
+            method,
+            headers,
+            ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+            ...(options.signal ? { signal: options.signal } : {}),
+          }),
+        { replaySafe: method === 'GET' || options.replaySafe === true, policy, runtime, ...(options.signal ? { signal: options.signal } : {}) },
+      );
+    } catch (error) {
+      throw toAppError(error, what);
     }
-    const detail = `${what}: ${status}${code ? ` ${code}` : ''} — ${message}`;
-    if (status === 401 || status === 403) return new PermissionError(detail);
-    if (status === 404) return new NotFoundError(detail);
-    if (status === 429 || status === 503) return new ThrottledError(detail, retryAfter);
-    return new GraphAccessError(detail, status, code, requestId);
+    const text = await res.text();
+    let body: unknown = null;
+    if (text !== '') {
+      try {
+        body = JSON.parse(text) as unknown;
+      } catch {
+        // Not JSON (an HTML error page from a proxy, say): the text itself is the evidence, handled below.
+        body = text;
+      }
+    }
+    if (!res.ok) throw toAppErrorFromResponse(res.status, body, res.headers, what);
+    if (typeof body === 'string') throw new GraphAccessError(`${what}: the ${res.status} answer is not JSON: ${body.slice(0, 200)}`, { status: res.status, ...requestIdOf(res) });
+    return body;
   }
 
   private async idOf(path: string): Promise<number> {
@@ -91,7 +105,7 @@ export class SharePointRest {
     if (cached !== undefined) return cached;
     const body = (await this.call('GET', path)) as { Id?: unknown; d?: { Id?: unknown } } | null;
     const id = Number(body?.Id ?? body?.d?.Id);
-    if (!Number.isInteger(id)) throw new GraphAccessError(`GET ${path}: no Id in the answer`, 200, undefined, undefined);
+    if (!Number.isInteger(id)) throw new GraphAccessError(`GET ${path}: no Id in the answer`, { status: 200 });
     this.ids.set(path, id);
     return id;
   }
@@ -106,6 +120,32 @@ export class SharePointRest {
     return this.idOf(`web/roledefinitions/getbyname(${quote(name)})`);
   }
 
+  /** Every role definition (permission level) of the web. */
+  async roleDefinitions(): Promise<RoleDefinition[]> {
+    const body = (await this.call('GET', 'web/roledefinitions')) as { value?: unknown[]; d?: { results?: unknown[] } } | null;
+    const items = (body?.value ?? body?.d?.results ?? []) as Record<string, unknown>[];
+    return items.map(toRoleDefinition);
+  }
+
+  /**
+   * Creates a permission level (`POST web/roledefinitions`). Not replay-safe (a second one with the same name is
+   * refused), so it is not re-sent after a lost answer: provisioning looks again on its next run.
+   */
+  async createRoleDefinition(definition: Omit<RoleDefinition, 'id'>): Promise<RoleDefinition> {
+    const body = {
+      __metadata: { type: 'SP.RoleDefinition' },
+      Name: definition.name,
+      Description: definition.description,
+      Order: definition.order,
+      BasePermissions: { __metadata: { type: 'SP.BasePermissions' }, High: definition.basePermissions.High, Low: definition.basePermissions.Low },
+    };
+    const created = (await this.call('POST', 'web/roledefinitions', { body })) as Record<string, unknown> | null;
+    const role = toRoleDefinition((created?.d ?? created ?? {}) as Record<string, unknown>);
+    if (!Number.isInteger(role.id)) throw new GraphAccessError('POST web/roledefinitions: no Id in the answer', { status: 201 });
+    this.ids.set(`web/roledefinitions/getbyname(${quote(definition.name)})`, role.id);
+    return role;
+  }
+
   /** `web/lists/getbytitle('T')`, or one of its items when `itemId` is given. */
   private target(listTitle: string, itemId?: string): string {
     const list = `web/lists/getbytitle(${quote(listTitle)})`;
@@ -116,7 +156,7 @@ export class SharePointRest {
   async hasUniqueRoleAssignments(listTitle: string, itemId?: string): Promise<boolean> {
     const body = (await this.call('GET', `${this.target(listTitle, itemId)}/hasuniqueroleassignments`)) as { value?: unknown; d?: { HasUniqueRoleAssignments?: unknown } } | null;
     const v = body?.value ?? body?.d?.HasUniqueRoleAssignments;
-    if (typeof v !== 'boolean') throw new GraphAccessError(`GET hasuniqueroleassignments of ${listTitle}: no boolean in the answer`, 200, undefined, undefined);
+    if (typeof v !== 'boolean') throw new GraphAccessError(`GET hasuniqueroleassignments of ${listTitle}: no boolean in the answer`, { status: 200 });
     return v;
   }
 
@@ -125,16 +165,32 @@ export class SharePointRest {
    * `clearSubscopes` on a list would also reset every item's unique permissions: pass false there.
    */
   async breakInheritance(listTitle: string, itemId: string | undefined, copyRoleAssignments: boolean, clearSubscopes: boolean): Promise<void> {
-    await this.call('POST', `${this.target(listTitle, itemId)}/breakroleinheritance(copyRoleAssignments=${copyRoleAssignments},clearSubscopes=${clearSubscopes})`);
+    await this.call('POST', `${this.target(listTitle, itemId)}/breakroleinheritance(copyRoleAssignments=${copyRoleAssignments},clearSubscopes=${clearSubscopes})`, { replaySafe: true });
   }
 
   /** Adds a role for a principal (idempotent: an existing binding is kept as is). */
   async addRoleAssignment(listTitle: string, itemId: string | undefined, principalId: number, roleId: number): Promise<void> {
-    await this.call('POST', `${this.target(listTitle, itemId)}/roleassignments/addroleassignment(principalid=${principalId},roledefid=${roleId})`);
+    await this.call('POST', `${this.target(listTitle, itemId)}/roleassignments/addroleassignment(principalid=${principalId},roledefid=${roleId})`, { replaySafe: true });
   }
 
   /** Removes one role binding of a principal (its other roles stay). */
   async removeRoleAssignment(listTitle: string, itemId: string | undefined, principalId: number, roleId: number): Promise<void> {
-    await this.call('POST', `${this.target(listTitle, itemId)}/roleassignments/removeroleassignment(principalid=${principalId},roledefid=${roleId})`);
+    await this.call('POST', `${this.target(listTitle, itemId)}/roleassignments/removeroleassignment(principalid=${principalId},roledefid=${roleId})`, { replaySafe: true });
   }
+}
+
+function requestIdOf(res: Response): { requestId?: string } {
+  const id = res.headers.get('request-id') ?? res.headers.get('sprequestguid');
+  return id ? { requestId: id } : {};
+}
+
+function toRoleDefinition(r: Record<string, unknown>): RoleDefinition {
+  const bp = (r.BasePermissions ?? {}) as { High?: unknown; Low?: unknown };
+  return {
+    id: Number(r.Id),
+    name: String(r.Name ?? ''),
+    description: String(r.Description ?? ''),
+    order: Number(r.Order ?? 0),
+    basePermissions: { High: String(bp.High ?? '0'), Low: String(bp.Low ?? '0') },
+  };
 }

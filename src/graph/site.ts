@@ -5,7 +5,7 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 
 import { NotFoundError, ValidationError } from '../core/errors.js';
-import { toAppError } from './to-app-error.js';
+import { getJson } from './paging.js';
 
 export interface SiteRef {
   hostname: string;
@@ -31,16 +31,14 @@ export function parseSiteArg(arg: string): SiteRef | { id: string } {
   throw new ValidationError([{ field: 'site', value: arg, reason: `Not a site URL, host:/path or site id: ${arg}` }]);
 }
 
-/** Resolves a site to its id and web URL (1 request). @throws NotFoundError, PermissionError, GraphAccessError */
-export async function resolveSite(client: Client, site: string | SiteRef | { id: string }): Promise<ResolvedSite> {
+/**
+ * Resolves a site to its id and web URL (1 request; retried like every read, network errors included).
+ * @throws NotFoundError, PermissionError, GraphAccessError
+ */
+export async function resolveSite(client: Client, site: string | SiteRef | { id: string }, signal?: AbortSignal): Promise<ResolvedSite> {
   const ref = typeof site === 'string' ? parseSiteArg(site) : site;
   const path = 'id' in ref ? `/sites/${ref.id}` : ref.path === '' ? `/sites/${ref.hostname}` : `/sites/${ref.hostname}:${ref.path}`;
-  let body: { id?: unknown; webUrl?: unknown };
-  try {
-    body = (await client.api(`${path}?$select=id,webUrl`).get()) as { id?: unknown; webUrl?: unknown };
-  } catch (error) {
-    throw toAppError(error, `GET site ${'id' in ref ? ref.id : `${ref.hostname}:${ref.path}`}`);
-  }
+  const body = (await getJson(client, `${path}?$select=id,webUrl`, `GET site ${'id' in ref ? ref.id : `${ref.hostname}:${ref.path}`}`, signal)) as { id?: unknown; webUrl?: unknown };
   if (typeof body.id !== 'string' || typeof body.webUrl !== 'string') throw new NotFoundError(`GET ${path}: the answer has no site id/webUrl`);
   return { id: body.id, webUrl: body.webUrl };
 }

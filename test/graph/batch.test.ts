@@ -1,7 +1,8 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { describe, expect, it } from 'vitest';
 
-import { DEFAULT_RETRY_POLICY, pack, retryDelayMs, runBatched, type BatchRuntime, type BatchStep } from '../../src/graph/batch.js';
+import { pack, runBatched, type BatchStep } from '../../src/graph/batch.js';
+import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryRuntime } from '../../src/graph/retry.js';
 
 interface SubRequest {
   id: string;
@@ -11,13 +12,19 @@ interface SubRequest {
 
 /**
  * A fake `$batch` endpoint: answers each sub-request with `answer(request, attempt)`; records every batch.
- * Only what runBatched uses of Client (`api('/$batch').post(body)`).
+ * Only what runBatched uses of Client (`api('/$batch').middlewareOptions(…).post(body)`).
  */
 function fakeBatchClient(answer: (r: SubRequest, attempt: number) => { status: number; headers?: Record<string, string>; body?: unknown } | 'drop-batch') {
   const attempts = new Map<string, number>();
   const batches: SubRequest[][] = [];
   const client = {
     api: (path: string) => ({
+      middlewareOptions() {
+        return this;
+      },
+      option() {
+        return this;
+      },
       post: async (body: { requests: SubRequest[] }) => {
         expect(path).toBe('/$batch');
         batches.push(body.requests);
@@ -38,7 +45,7 @@ function fakeBatchClient(answer: (r: SubRequest, attempt: number) => { status: n
 
 const steps = (n: number): BatchStep[][] => Array.from({ length: n }, (_, i) => [{ id: `s${i}`, method: 'PATCH' as const, url: `/items/${i}/fields`, body: { x: i } }]);
 
-function recordingRuntime(): BatchRuntime & { sleeps: number[] } {
+function recordingRuntime(): RetryRuntime & { sleeps: number[] } {
   const sleeps: number[] = [];
   return { sleeps, sleep: (ms) => (sleeps.push(ms), Promise.resolve()), random: () => 0.5 };
 }
@@ -61,9 +68,6 @@ describe('retryDelayMs', () => {
     expect([1, 2, 3, 4, 5, 6].map((a) => retryDelayMs(a, undefined, p, () => 0))).toEqual([100, 200, 400, 800, 1000, 1000]);
   });
 
-  it('caps an absurd Retry-After', () => {
-    expect(retryDelayMs(1, 3_600_000, DEFAULT_RETRY_POLICY, () => 0)).toBe(DEFAULT_RETRY_POLICY.maxRetryAfterMs);
-  });
 });
 
 describe('runBatched', () => {
@@ -92,6 +96,25 @@ describe('runBatched', () => {
     const results = await runBatched(fake.client, steps(1), { runtime: recordingRuntime(), policy: { ...DEFAULT_RETRY_POLICY, maxAttempts: 3 } });
     expect(fake.batches).toHaveLength(3);
     expect(results.get('s0')).toMatchObject({ status: 503, attempts: 3 });
+  });
+
+  it('sends a sub-request at most 6 times and waits at most 2 minutes by default under 100% 429', async () => {
+    const fake = fakeBatchClient(() => ({ status: 429, headers: { 'Retry-After': '10' } }));
+    const runtime = recordingRuntime();
+    const results = await runBatched(fake.client, steps(3), { runtime });
+    expect(fake.batches).toHaveLength(6);
+    expect(results.get('s1')).toMatchObject({ status: 429, attempts: 6 });
+    // Retry-After 10 s plus jitter (random 0.5 × 20% = 10%): 11 s per wait, 5 waits.
+    expect(runtime.sleeps).toEqual([11_000, 11_000, 11_000, 11_000, 11_000]);
+  });
+
+  it('stops before a Retry-After that would break the 2-minute budget, answering the 429', async () => {
+    const fake = fakeBatchClient(() => ({ status: 429, headers: { 'Retry-After': '50' } }));
+    const runtime = recordingRuntime();
+    const results = await runBatched(fake.client, steps(1), { runtime });
+    // 55 s + 55 s = 110 s; a third wait of 50 s would make 160 s > 120 s.
+    expect(runtime.sleeps).toEqual([55_000, 55_000]);
+    expect(results.get('s0')).toMatchObject({ status: 429, attempts: 3 });
   });
 
   it('re-sends a whole batch whose request failed on the network', async () => {

@@ -381,6 +381,36 @@ export function fromReportFields(fields: Record<string, unknown>): Result<Report
   return ok({ report: header, rowCount });
 }
 
+/** Printed forms inside the JSON columns that reconcileRaw drops once their value was edited (see fromRowFields). */
+const PRINTED_FORMS: Readonly<Record<string, readonly string[]>> = {
+  SourceRaw: ['narrativeRaw', 'outcomeRaw'],
+  RowDetailJson: ['titleRich', 'guidelineRefsRaw'],
+};
+
+/**
+ * The fields without the printed forms that reading derives (narrativeRaw, outcomeRaw, titleRich,
+ * guidelineRefsRaw). A row read back after an edit of its Narrative no longer carries a narrativeRaw, while the item
+ * in the list still does: comparing with these left out tells a change someone made from this derivation, so a save
+ * whose answer was lost is recognised as ours (#7). Nobody edits a printed form through the store.
+ */
+export function withoutPrintedForms(fields: Fields): Fields {
+  const out: Fields = { ...fields };
+  for (const [column, keys] of Object.entries(PRINTED_FORMS)) {
+    const v = out[column];
+    if (typeof v !== 'string') continue;
+    try {
+      const parsed = JSON.parse(v) as unknown;
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) continue;
+      const rest = { ...(parsed as Record<string, unknown>) };
+      for (const k of keys) delete rest[k];
+      out[column] = canonicalJson(rest);
+    } catch {
+      // Not JSON (hand-edited in SharePoint): compared as it is, which is what it is.
+    }
+  }
+  return out;
+}
+
 /** Problems that would make SharePoint reject the fields (text over 255, missing required values). */
 export function checkFields(list: ListSchema, fields: Fields, where: string): Issue[] {
   const issues: Issue[] = [];

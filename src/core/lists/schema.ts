@@ -8,8 +8,10 @@
  * Bump when a list or column is added. Columns carry the version that introduced them (`since`).
  * 2: FollowUpReports.ImportState (an import that completed is never resumed, so deleted rows stay deleted).
  * 3: FollowUpDivisions (divisions are data: names, SharePoint groups, Teams channels, guidance; #10).
+ * 4: FollowUpLedger (the secretariat-only record of what ties each row to its report and division, for the audit)
+ *    and the "Edit without delete" permission level given to divisions and reviewers (#8).
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /** SharePoint allows at most 20 indexed columns per list. */
 export const MAX_INDEXES_PER_LIST = 20;
@@ -77,7 +79,7 @@ export const ORGANIZATION_SOURCE_CHOICES = ['printed', 'option', 'inferred', 'un
 export const IMPORT_STATE_CHOICES = ['importing', 'complete'] as const;
 export type ImportState = (typeof IMPORT_STATE_CHOICES)[number];
 
-export const LIST_NAMES = { Reports: 'FollowUpReports', Rows: 'FollowUpRows', Meta: 'FollowUpMeta', Divisions: 'FollowUpDivisions' } as const;
+export const LIST_NAMES = { Reports: 'FollowUpReports', Rows: 'FollowUpRows', Meta: 'FollowUpMeta', Divisions: 'FollowUpDivisions', Ledger: 'FollowUpLedger' } as const;
 
 const col = (c: Omit<ColumnSchema, 'since'> & { since?: number }): ColumnSchema => ({ since: 1, ...c });
 
@@ -187,10 +189,27 @@ export const DIVISIONS_LIST: ListSchema = {
   ],
 };
 
+/**
+ * The secretariat-only record of the fields that tie each row to its report and division (#8). SharePoint cannot
+ * protect single fields of an item a division may edit, so the audit compares the rows with this list, which only
+ * the secretariat can read or write (its own permissions, set by provisioning).
+ */
+export const LEDGER_LIST: ListSchema = {
+  name: LIST_NAMES.Ledger,
+  description: '行の台帳（取りまとめ担当のみ：行キー・調査票・担当・原文の記録）',
+  since: 4,
+  columns: [
+    col({ name: 'Title', displayName: 'タイトル', kind: 'text', description: 'The LedgerKey again (SharePoint shows Title in its views).', group: FieldGroup.Immutable, builtIn: true, since: 4 }),
+    col({ name: 'LedgerKey', displayName: '台帳キー', kind: 'text', description: 'ReportKey + "#" + chunk number (hashed when over 255 characters), unique: a replayed create answers 409.', group: FieldGroup.Immutable, indexed: true, required: true, unique: true, since: 4 }),
+    col({ name: 'ReportKey', displayName: '調査票キー', kind: 'text', description: 'The report whose rows this item records; the audit and assignment find the items of a report by it.', group: FieldGroup.Immutable, indexed: true, required: true, since: 4 }),
+    col({ name: 'EntriesJson', displayName: '記録', kind: 'note', description: 'JSON object: report-local row key → { d: DivisionCode or null, s: SHA-256 of SourceRaw }. Written by the import, DivisionCode updated by each assignment.', group: FieldGroup.Structure, since: 4 }),
+  ],
+};
+
 /** Key of the Meta item that records the provisioned schema version. */
 export const SCHEMA_VERSION_KEY = 'schemaVersion';
 
-export const FOLLOW_UP_SCHEMA: SiteSchema = { version: SCHEMA_VERSION, lists: [REPORTS_LIST, ROWS_LIST, META_LIST, DIVISIONS_LIST] };
+export const FOLLOW_UP_SCHEMA: SiteSchema = { version: SCHEMA_VERSION, lists: [REPORTS_LIST, ROWS_LIST, META_LIST, DIVISIONS_LIST, LEDGER_LIST] };
 
 /** The schema as it was at an older version (columns and lists introduced later removed). */
 export function schemaAtVersion(schema: SiteSchema, version: number): SiteSchema {

@@ -46,7 +46,7 @@ export function createGraphReader(config: AppConfig, tokens: TokenProvider, disp
     async openRows(site, scope) {
       const store = await storeOf(site);
       const org = site.membership.orgCode;
-      return scope.divisionCode === null ? store.openOrganization(scope.fiscalYear, org) : store.openDivision(scope.fiscalYear, org, scope.divisionCode);
+      return store.open({ fiscalYear: scope.fiscalYear, orgCode: org, ...(scope.divisionCode === null ? {} : { divisionCode: scope.divisionCode }) });
     },
   };
 }

@@ -89,7 +89,7 @@ export interface ReportPagesDeps {
 /** Rows of one report as stored in the Rows list (read through Graph). */
 async function storedRows(store: FollowUpStore, report: Report): Promise<StoredRow[]> {
   if (report.fiscalYear === null || report.organizationCode === null) return [];
-  const set = await store.openOrganization(report.fiscalYear, report.organizationCode);
+  const set = await store.open({ fiscalYear: report.fiscalYear, orgCode: report.organizationCode });
   return set.rows.filter((r) => r.reportKey === report.key).sort((a, b) => a.row.sortOrder - b.row.sortOrder);
 }
 

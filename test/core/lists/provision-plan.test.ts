@@ -23,6 +23,7 @@ describe('planProvisioning', () => {
       'create list FollowUpRows (25 columns)',
       'create list FollowUpMeta (2 columns)',
       'create list FollowUpDivisions (8 columns)',
+      'create list FollowUpLedger (3 columns)',
       `record schema version ${SCHEMA_VERSION} (was none)`,
     ]);
   });
@@ -47,9 +48,14 @@ describe('planProvisioning', () => {
   });
 
   it('upgrades a schema 2 site to 3 by creating the FollowUpDivisions list only (#10)', () => {
-    const plan = planProvisioning(FOLLOW_UP_SCHEMA, observedFrom(schemaAtVersion(FOLLOW_UP_SCHEMA, 2)));
-    expect(SCHEMA_VERSION).toBe(3);
+    const plan = planProvisioning(schemaAtVersion(FOLLOW_UP_SCHEMA, 3), observedFrom(schemaAtVersion(FOLLOW_UP_SCHEMA, 2)));
     expect(plan.steps.map(describeStep)).toEqual(['create list FollowUpDivisions (8 columns)', 'record schema version 3 (was 2)']);
+  });
+
+  it('upgrades a schema 3 site to 4 by adding the FollowUpLedger list only (#8)', () => {
+    const plan = planProvisioning(FOLLOW_UP_SCHEMA, observedFrom(schemaAtVersion(FOLLOW_UP_SCHEMA, 3)));
+    expect(SCHEMA_VERSION).toBe(4);
+    expect(plan.steps.map(describeStep)).toEqual(['create list FollowUpLedger (3 columns)', 'record schema version 4 (was 3)']);
   });
 
   it('indexes an existing column that lost (or never had) its index and uniqueness', () => {

@@ -74,8 +74,8 @@ describe('the embedded default (npm start)', () => {
   it('writes nothing on a restart over the same database', async () => {
     const s = await start();
     try {
-      expect(s.embedded.seeded).toEqual({ created: 0, assigned: 0, divisions: 0, provisioned: [] });
-      const soumu = await s.embedded.store.openOrganization(2023, 'soumu');
+      expect(s.embedded.seeded).toMatchObject({ created: 0, assigned: 0, divisions: 0, provisioned: [] });
+      const soumu = await s.embedded.store.open({ fiscalYear: 2023, orgCode: 'soumu' });
       expect(soumu.rows).toHaveLength(17);
       expect(soumu.rows.filter((r) => r.row.division !== null)).toHaveLength(17);
       // A 数値 or 調査 row under an 取組 belongs to the division of its 取組.
@@ -126,7 +126,7 @@ describe('the embedded default (npm start)', () => {
     try {
       const { store, connection } = s.embedded;
       if (!(store instanceof GraphFollowUpStore)) throw new Error('npm start composes the Graph store');
-      const before = (await store.openOrganization(2020, 'mof')).rows;
+      const before = (await store.open({ fiscalYear: 2020, orgCode: 'mof' })).rows;
       expect(before).toHaveLength(58);
       const victim = before.find((r) => r.row.kind === 'initiative' && r.reportKey === DELETED);
       deletedRowKey = victim?.rowKey ?? '';
@@ -138,8 +138,8 @@ describe('the embedded default (npm start)', () => {
     }
     const again = await start();
     try {
-      expect(again.embedded.seeded).toEqual({ created: 0, assigned: 0, divisions: 0, provisioned: [] });
-      const rows = (await again.embedded.store.openOrganization(2020, 'mof')).rows;
+      expect(again.embedded.seeded).toMatchObject({ created: 0, assigned: 0, divisions: 0, provisioned: [] });
+      const rows = (await again.embedded.store.open({ fiscalYear: 2020, orgCode: 'mof' })).rows;
       expect(rows).toHaveLength(57);
       expect(rows.map((r) => r.rowKey)).not.toContain(deletedRowKey);
       expect((await again.get(`/reports/${encodeURIComponent(DELETED)}`)).status).toBe(200);
@@ -154,7 +154,7 @@ describe('the embedded default (npm start)', () => {
     try {
       expect(s.embedded.seeded.created).toBe(136);
       expect(s.embedded.seeded.assigned).toBe(17);
-      const rows = (await s.embedded.store.openOrganization(2020, 'mof')).rows;
+      const rows = (await s.embedded.store.open({ fiscalYear: 2020, orgCode: 'mof' })).rows;
       expect(rows).toHaveLength(58);
       expect(rows.map((r) => r.rowKey)).toContain(deletedRowKey);
     } finally {

@@ -1,4 +1,4 @@
-// One local Graph service per test file, and GraphFollowUpStore instances over it (#4).
+// One local Graph service per test file, and Graph store instances over it (#4).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +10,8 @@ import { secretariatActor } from '../../../src/core/permissions/rules.js';
 import { createLocalGraph, type LocalGraph, type LocalGraphOptions } from '../../../src/emulator/index.js';
 import type { FetchOptions } from '@microsoft/microsoft-graph-client';
 import { createGraphClient, staticTokenProvider, type FetchLike, type GraphConnection, type RequestRecord } from '../../../src/graph/create-graph-client.js';
-import { openGraphFollowUpStore, type GraphFollowUpStore, type GraphFollowUpStoreOptions } from '../../../src/graph/graph-follow-up-store.js';
+import { openGraphFollowUpAdmin, type GraphFollowUpAdmin, type GraphFollowUpAdminOptions } from '../../../src/graph/graph-follow-up-store.js';
+import type { RetryPolicy } from '../../../src/graph/retry.js';
 import { provisionSite } from '../../../src/graph/provision.js';
 
 export interface ConnectOptions {
@@ -26,7 +27,8 @@ export interface StoreHarness {
   connect(user?: string, options?: ConnectOptions): GraphConnection;
   /** Provisions the site as the secretariat. */
   provision(): ReturnType<typeof provisionSite>;
-  open(user?: string, actor?: Actor, options?: Partial<GraphFollowUpStoreOptions>, connect?: ConnectOptions): Promise<{ store: GraphFollowUpStore; connection: GraphConnection }>;
+  /** A store for `user` (the surface operations, plus the secretariat's: only the secretariat may use those). */
+  open(user?: string, actor?: Actor, options?: Partial<GraphFollowUpAdminOptions>, connect?: ConnectOptions): Promise<{ store: GraphFollowUpAdmin; connection: GraphConnection }>;
   siteUrl: string;
   close(): Promise<void>;
 }
@@ -39,7 +41,8 @@ export const ACTORS: Record<string, Actor> = {
   takahashi: { displayName: '高橋 健一', isSecretariat: false, reviewerOf: ['soumu'], divisions: [] },
 };
 
-export const FAST_RETRY = { maxAttempts: 10, baseDelayMs: 5, maxDelayMs: 50, maxRetryAfterMs: 50, jitterRatio: 0.2 };
+/** Test policy: the default's 6 attempts, waits of milliseconds (the service's Retry-After of 1 s would exceed 2 s). */
+export const FAST_RETRY: RetryPolicy = { maxAttempts: 6, maxTotalWaitMs: 2_000, baseDelayMs: 5, maxDelayMs: 50, jitterRatio: 0.2 };
 
 export async function startStoreHarness(options: Partial<LocalGraphOptions> = {}): Promise<StoreHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'store-int-'));
@@ -54,7 +57,7 @@ export async function startStoreHarness(options: Partial<LocalGraphOptions> = {}
       tokenProvider: staticTokenProvider(graph.tokenFor(user)),
       // `dispatcher` is undici's extension of RequestInit; graph-client copies fetchOptions into every fetch init.
       fetchOptions: { dispatcher } as unknown as FetchOptions,
-      retry: { delaySeconds: 0, maxRetries: 8 },
+      retry: { policy: FAST_RETRY },
       onRequest: (r) => {
         records.push(r);
         o.onRequest?.(r);
@@ -69,7 +72,7 @@ export async function startStoreHarness(options: Partial<LocalGraphOptions> = {}
     siteUrl,
     open: async (user, actor, extra = {}, connectOptions = {}) => {
       const connection = connect(user, connectOptions);
-      const store = await openGraphFollowUpStore({ connection, site: siteUrl, actor: actor ?? ACTORS[user ?? 'sato'] ?? ACTORS.sato!, batch: { policy: FAST_RETRY }, ...extra });
+      const store = await openGraphFollowUpAdmin({ connection, site: siteUrl, actor: actor ?? ACTORS[user ?? 'sato'] ?? ACTORS.sato!, ...extra });
       return { store, connection };
     },
     close: async () => {

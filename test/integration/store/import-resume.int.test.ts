@@ -30,7 +30,7 @@ async function reportItem(reportKey: string): Promise<{ id: string; state: unkno
 /** Deletes the list item of a row as the secretariat (site owner); Graph answers 204. */
 async function deleteRow(rowKey: string): Promise<void> {
   const { store } = await h.open();
-  const row = (await store.openOrganization(2024, 'soumu')).rows.find((r) => r.rowKey === rowKey);
+  const row = (await store.open({ fiscalYear: 2024, orgCode: 'soumu' })).rows.find((r) => r.rowKey === rowKey);
   expect(row).toBeDefined();
   const res = await h.connect().client.api(`/sites/${store.site.id}/lists/${store.rowsListId}/items/${row?.itemId ?? ''}`).responseType(ResponseType.RAW).delete();
   expect((res as Response).status).toBe(204);
@@ -38,7 +38,7 @@ async function deleteRow(rowKey: string): Promise<void> {
 
 async function rowKeysOf(reportKey: string): Promise<string[]> {
   const { store } = await h.open();
-  const rows = (await store.openOrganization(2024, 'soumu')).rows.filter((r) => r.reportKey === reportKey);
+  const rows = (await store.open({ fiscalYear: 2024, orgCode: 'soumu' })).rows.filter((r) => r.reportKey === reportKey);
   return rows.map((r) => r.rowKey);
 }
 
@@ -77,7 +77,7 @@ describe('resumable imports', () => {
     let batches = 0;
     // The third $batch reaches the service (rows are created) but the process "dies" before reading the answer;
     // every later request fails too, as in a crashed client.
-    const { store } = await h.open('sato', ACTORS.sato, { batch: { concurrency: 1, policy: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 1, jitterRatio: 0 } } }, {
+    const { store } = await h.open('sato', ACTORS.sato, { batch: { concurrency: 1, policy: { maxAttempts: 1, maxTotalWaitMs: 1, baseDelayMs: 1, maxDelayMs: 1, jitterRatio: 0 } } }, {
       wrapFetch: (real) => async (url, init) => {
         if (url.endsWith('/$batch') && String(init.body).includes('"POST"') && ++batches >= 3) {
           if (batches === 3) await (await real(url, init)).arrayBuffer();
@@ -111,8 +111,8 @@ describe('resumable imports', () => {
     const { store: again } = await h.open();
     const seen = h.records.length;
     expect(await again.importReport(report)).toEqual({ reportKey: report.key, totalRows: 12, alreadyPresent: 11, created: 0, complete: true });
-    // The Reports list id, then one $batch of the two look-ups: no write.
-    expect(h.records.slice(seen).map((r) => r.method)).toEqual(['GET', 'POST']);
+    // The Reports and ledger list ids, then one $batch of the two look-ups: no write.
+    expect(h.records.slice(seen).map((r) => r.method)).toEqual(['GET', 'GET', 'POST']);
     expect((JSON.parse(h.records[h.records.length - 1]?.body ?? '{}') as { requests: { method: string }[] }).requests.map((r) => r.method)).toEqual(['GET', 'GET']);
     const keys = await rowKeysOf(report.key);
     expect(keys).toHaveLength(11);

@@ -20,12 +20,12 @@ beforeAll(async () => {
   await h.provision();
   const { store } = await secretariat();
   await store.importReport(makeReport({ rows: 10 }));
-  const all = (await store.openOrganization(2024, 'soumu')).rows.sort((a, b) => a.row.sortOrder - b.row.sortOrder);
+  const all = (await store.open({ fiscalYear: 2024, orgCode: 'soumu' })).rows.sort((a, b) => a.row.sortOrder - b.row.sortOrder);
   const result = await store.assignRows(all.slice(0, 5).map((r) => r.rowKey), 'div-somu');
   expect(result.assigned).toHaveLength(5);
   await store.assignRows([...all.slice(5).map((r) => r.rowKey), 'no/such/row'], 'div-kikaku');
-  somuRows = (await store.openDivision(2024, 'soumu', 'div-somu')).rows;
-  kikakuRows = (await store.openDivision(2024, 'soumu', 'div-kikaku')).rows;
+  somuRows = (await store.open({ fiscalYear: 2024, orgCode: 'soumu', divisionCode: 'div-somu' })).rows;
+  kikakuRows = (await store.open({ fiscalYear: 2024, orgCode: 'soumu', divisionCode: 'div-kikaku' })).rows;
   rowsPath = `/sites/${store.site.id}/lists/${store.rowsListId}/items`;
 });
 afterAll(async () => {
@@ -72,11 +72,11 @@ describe('who may edit what', () => {
 
   it("lets a division member read the whole ministry's rows, and the store refuses their edits outside their division", async () => {
     const { store, connection } = await h.open('suzuki', ACTORS.suzuki);
-    const mine = await store.openDivision(2024, 'soumu', 'div-somu');
+    const mine = await store.open({ fiscalYear: 2024, orgCode: 'soumu', divisionCode: 'div-somu' });
     expect(mine.rows.map((r) => r.rowKey).sort()).toEqual(somuRows.map((r) => r.rowKey).sort());
-    const theirs = await store.openDivision(2024, 'soumu', 'div-kikaku');
+    const theirs = await store.open({ fiscalYear: 2024, orgCode: 'soumu', divisionCode: 'div-kikaku' });
     expect(theirs.rows.map((r) => r.rowKey).sort()).toEqual(kikakuRows.map((r) => r.rowKey).sort());
-    const ministry = await store.openOrganization(2024, 'soumu');
+    const ministry = await store.open({ fiscalYear: 2024, orgCode: 'soumu' });
     expect(ministry.rows).toHaveLength(10);
     connection.resetCounters();
     const other = theirs.rows[0] as StoredRow;
@@ -88,7 +88,7 @@ describe('who may edit what', () => {
   it('refuses in the store, with a clear message and without a request, what the rule forbids', async () => {
     const { store, connection } = await h.open('suzuki', ACTORS.suzuki);
     const other = kikakuRows[0] as StoredRow;
-    const own = (await store.openDivision(2024, 'soumu', 'div-somu')).rows[0] as StoredRow;
+    const own = (await store.open({ fiscalYear: 2024, orgCode: 'soumu', divisionCode: 'div-somu' })).rows[0] as StoredRow;
     connection.resetCounters();
     const results = await store.saveChanges([
       { base: other, mine: { ...other, row: { ...other.row, narrative: 'x' } } },
@@ -102,7 +102,7 @@ describe('who may edit what', () => {
 
   it('lets a reviewer set review fields on an assigned row', async () => {
     const { store } = await h.open('takahashi', ACTORS.takahashi);
-    const row = (await store.openDivision(2024, 'soumu', 'div-kikaku')).rows[0] as StoredRow;
+    const row = (await store.open({ fiscalYear: 2024, orgCode: 'soumu', divisionCode: 'div-kikaku' })).rows[0] as StoredRow;
     const [saved] = await store.saveChanges([{ base: row, mine: { ...row, row: { ...row.row, reviewState: 'returned' }, reviewComment: '数値の時点を確認してください' } }]);
     expect(saved?.outcome).toBe('saved');
     expect(saved?.stored?.row.reviewState).toBe('returned');
@@ -112,7 +112,7 @@ describe('who may edit what', () => {
   it('answers 403 to a user who can read a row but holds no edit right on it (reviewer, unassigned row)', async () => {
     const { store } = await secretariat();
     await store.importReport(makeReport({ key: 'soumu/2024/extra', rows: 1 }));
-    const unassigned = (await store.openOrganization(2024, 'soumu')).rows.find((r) => r.reportKey === 'soumu/2024/extra') as StoredRow;
+    const unassigned = (await store.open({ fiscalYear: 2024, orgCode: 'soumu' })).rows.find((r) => r.reportKey === 'soumu/2024/extra') as StoredRow;
     const takahashi = h.connect('takahashi').client;
     const read = (await takahashi.api(`${rowsPath}/${unassigned.itemId}?$expand=fields($select=RowKey)`).get()) as { fields: Record<string, unknown> };
     expect(read.fields.RowKey).toBe(unassigned.rowKey);
@@ -143,7 +143,7 @@ describe('who may edit what', () => {
   it('sets item permissions with 3 SharePoint REST calls per row (break with copy, reviewers Contribute, division Edit)', async () => {
     const { store, connection } = await secretariat();
     await store.importReport(makeReport({ key: 'soumu/2024/perm-count', rows: 5 }));
-    const rows = (await store.openOrganization(2024, 'soumu')).rows.filter((r) => r.reportKey === 'soumu/2024/perm-count');
+    const rows = (await store.open({ fiscalYear: 2024, orgCode: 'soumu' })).rows.filter((r) => r.reportKey === 'soumu/2024/perm-count');
     // Warm-up: group and role ids (7 lookups) and the list's permissions are read once per store.
     await store.assignRows([(rows[0] as StoredRow).rowKey], 'div-somu');
     connection.resetCounters();

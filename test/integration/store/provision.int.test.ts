@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { toListRowKey, toRowFields } from '../../../src/core/lists/row-fields.js';
 import { FOLLOW_UP_SCHEMA, LIST_NAMES, ROWS_LIST, SCHEMA_VERSION, schemaAtVersion, type SiteSchema } from '../../../src/core/lists/schema.js';
+import type { StoredRow } from '../../../src/core/ports.js';
 import { provisionSite } from '../../../src/graph/provision.js';
 import { makeReport } from '../../core/lists/make-row.js';
 import { startStoreHarness, writesIn, type StoreHarness } from './harness.js';
@@ -13,16 +15,23 @@ afterAll(async () => {
   await h.close();
 });
 
+/** The permission level step: created where the service implements role definitions, else a warning says so. */
+const LEVEL_CREATED = 'create permission level "Edit without delete" (Contribute without DeleteListItems and DeleteVersions)';
+const levelUnsupported = (warnings: readonly string[]): boolean => warnings.some((w) => w.includes('did not create the permission level "Edit without delete"'));
+
 describe('provisionSite against the local service', () => {
-  it('creates the lists, indexed and unique columns, and records the schema version', async () => {
+  it('creates the lists, indexed and unique columns, the secretariat-only ledger, and records the schema version', async () => {
     const report = await h.provision();
-    expect(report.applied).toEqual([
+    expect(report.applied.filter((a) => a !== LEVEL_CREATED)).toEqual([
       'create list FollowUpReports (13 columns)',
       'create list FollowUpRows (25 columns)',
       'create list FollowUpMeta (2 columns)',
       'create list FollowUpDivisions (8 columns)',
+      'create list FollowUpLedger (3 columns)',
+      'make FollowUpLedger readable by the secretariat (secretariat) only',
       `record schema version ${SCHEMA_VERSION} (was none)`,
     ]);
+    expect(report.applied.includes(LEVEL_CREATED) !== levelUnsupported(report.warnings)).toBe(true);
     const conn = h.connect();
     const columns = (await conn.client.api(`/sites/${report.site.id}/lists/${report.listIds[LIST_NAMES.Rows]}/columns`).get()) as { value: { name: string; indexed: boolean; enforceUniqueValues: boolean }[] };
     const byName = new Map(columns.value.map((c) => [c.name, c]));
@@ -37,13 +46,29 @@ describe('provisionSite against the local service', () => {
     const report = await h.provision();
     expect(report.applied).toEqual([]);
     expect(report.writes).toBe(0);
-    expect(writesIn(h.records.slice(seen))).toEqual([]);
+    // A service without role definitions is asked again on every run (and says no): that POST is not a change.
+    const unsupported = levelUnsupported(report.warnings);
+    expect(writesIn(h.records.slice(seen)).filter((w) => !(unsupported && w.url.endsWith('/_api/web/roledefinitions')))).toEqual([]);
+  });
+
+  it('keeps the ledger from everybody but the secretariat (a division member and a reviewer get 404)', async () => {
+    const report = await h.provision();
+    const ledger = `/sites/${report.site.id}/lists/${LIST_NAMES.Ledger}/items`;
+    const { store } = await h.open();
+    await store.importReport(makeReport({ key: 'soumu/2024/ledger-perm', rows: 2 }));
+    const all = (await h.connect().client.api(`${ledger}?$expand=fields`).get()) as { value: { fields: Record<string, unknown> }[] };
+    expect(all.value.map((i) => i.fields.LedgerKey)).toContain('soumu/2024/ledger-perm#0');
+    // Assign a row so the division can open the site at all (a user with no right anywhere gets 403 on the site).
+    await store.assignRows([`soumu/2024/ledger-perm/${makeReport({ rows: 1 }).rows[0]?.key ?? ''}`], 'div-somu');
+    const statuses: unknown[] = [];
+    for (const user of ['suzuki', 'takahashi']) statuses.push(await h.connect(user).client.api(ledger).get().then(() => 200, (e: { statusCode?: number }) => e.statusCode));
+    expect(statuses).toEqual([404, 404]);
   });
 
   it('upgrades to a newer schema by adding the missing column, without touching existing items', async () => {
     const { store, connection } = await h.open();
     await store.importReport(makeReport({ rows: 5 }));
-    const before = await store.openOrganization(2024, 'soumu');
+    const before = await store.open({ fiscalYear: 2024, orgCode: 'soumu' });
     const newer: SiteSchema = {
       version: SCHEMA_VERSION + 1,
       lists: FOLLOW_UP_SCHEMA.lists.map((l) =>
@@ -55,8 +80,8 @@ describe('provisionSite against the local service', () => {
     const seen = h.records.length;
     const report = await provisionSite(connection, h.siteUrl, { schema: newer });
     expect(report.applied).toEqual(['add column FollowUpRows.DueNote', `record schema version ${SCHEMA_VERSION + 1} (was ${SCHEMA_VERSION})`]);
-    expect(writesIn(h.records.slice(seen)).map((w) => w.method)).toEqual(['POST', 'PATCH']);
-    const after = await store.openOrganization(2024, 'soumu');
+    expect(writesIn(h.records.slice(seen)).filter((w) => !w.url.endsWith('/_api/web/roledefinitions')).map((w) => w.method)).toEqual(['POST', 'PATCH']);
+    const after = await store.open({ fiscalYear: 2024, orgCode: 'soumu' });
     expect(after.rows.map((r) => [r.rowKey, r.eTag])).toEqual(before.rows.map((r) => [r.rowKey, r.eTag]));
     expect((await provisionSite(connection, h.siteUrl, { schema: newer })).writes).toBe(0);
     // An older client neither drops the column nor downgrades the recorded version.
@@ -75,10 +100,47 @@ describe('upgrading a site provisioned with schema 1', () => {
       expect(v1.applied).toContain('create list FollowUpReports (12 columns)');
       const upgrade = await provisionSite(admin, old.siteUrl, { schema: schemaAtVersion(FOLLOW_UP_SCHEMA, 2) });
       expect(upgrade.applied).toEqual(['add column FollowUpReports.ImportState', 'record schema version 2 (was 1)']);
+      await provisionSite(admin, old.siteUrl);
       const { store } = await old.open();
       const report = makeReport({ key: 'soumu/2024/upgraded', rows: 3 });
       expect(await store.importReport(report)).toMatchObject({ created: 3, complete: true });
       expect(await store.importReport(report)).toMatchObject({ created: 0, alreadyPresent: 3, complete: true });
+    } finally {
+      await old.close();
+    }
+  });
+});
+
+describe('upgrading a site provisioned with schema 2 (#8)', () => {
+  it('adds the ledger, records the rows already there as they are, and the audit then starts from them', async () => {
+    const old = await startStoreHarness();
+    try {
+      const admin = old.connect();
+      const v2 = await provisionSite(admin, old.siteUrl, { schema: schemaAtVersion(FOLLOW_UP_SCHEMA, 2) });
+      // Rows written by a schema 2 client: created and assigned (DivisionCode) without a ledger.
+      const rowsPath = `/sites/${v2.site.id}/lists/${v2.listIds[LIST_NAMES.Rows]}/items`;
+      const report = makeReport({ key: 'soumu/2024/v2', rows: 4, divisionOf: (i) => (i < 2 ? 'div-somu' : null) });
+      for (const row of report.rows) {
+        const fields = Object.fromEntries(Object.entries(toRowFields({ rowKey: toListRowKey(report.key, row.key), reportKey: report.key, fiscalYear: 2024, orgCode: 'soumu', row, reviewComment: null })).filter(([, v]) => v !== null));
+        await admin.client.api(rowsPath).post({ fields });
+      }
+      const upgrade = await provisionSite(admin, old.siteUrl);
+      expect(upgrade.applied.filter((a) => !a.startsWith('create permission level'))).toEqual([
+        'create list FollowUpLedger (3 columns)',
+        'make FollowUpLedger readable by the secretariat (secretariat) only',
+        'record 4 existing rows of 1 reports in FollowUpLedger',
+        `record schema version ${SCHEMA_VERSION} (was 2)`,
+      ]);
+      const { store } = await old.open();
+      const audit = await store.audit();
+      expect(audit).toMatchObject({ checked: 4, findings: [], missing: [] });
+      // From now on a change of DivisionCode behind the secretariat's back shows up.
+      const row = (await store.open({ fiscalYear: 2024, orgCode: 'soumu' })).rows.find((r) => r.row.division === 'div-somu') as StoredRow;
+      await admin.client.api(`${rowsPath}/${row.itemId}/fields`).patch({ DivisionCode: 'div-joho' });
+      const after = await store.audit();
+      expect(after.findings.map((f) => [f.expectedRowKey, f.fields])).toEqual([[row.rowKey, [{ field: 'DivisionCode', expected: 'div-somu', actual: 'div-joho' }]]]);
+      // A second run has nothing left to do.
+      expect((await provisionSite(admin, old.siteUrl)).applied).toEqual([]);
     } finally {
       await old.close();
     }

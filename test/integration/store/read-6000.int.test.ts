@@ -27,7 +27,7 @@ describe('reads beyond the 5,000-item view threshold', () => {
     const { store, connection } = await h.open('sato', ACTORS.sato, { pageSize: 300 });
     const seen = h.records.length;
     connection.resetCounters();
-    const set = await store.openDivision(2024, 'soumu', 'div-somu');
+    const set = await store.open({ fiscalYear: 2024, orgCode: 'soumu', divisionCode: 'div-somu' });
     const expected = Array.from({ length: TOTAL }, (_, i) => i).filter((i) => divisionOf(i) === 'div-somu');
     expect(set.rows).toHaveLength(expected.length);
     expect(new Set(set.rows.map((r) => r.row.sortOrder))).toEqual(new Set(expected));
@@ -44,7 +44,7 @@ describe('reads beyond the 5,000-item view threshold', () => {
   it('reads a whole ministry (6,000 rows of one year) the same way', async () => {
     const { store, connection } = await h.open('takahashi', ACTORS.takahashi);
     connection.resetCounters();
-    const set = await store.openOrganization(2024, 'soumu');
+    const set = await store.open({ fiscalYear: 2024, orgCode: 'soumu' });
     expect(set.rows).toHaveLength(TOTAL);
     expect(new Set(set.rows.map((r) => r.rowKey)).size).toBe(TOTAL);
     expect(set.unreadable).toEqual([]);

@@ -33,7 +33,7 @@ describe.each<RefreshMode>(['delta', 'modified'])('refresh (%s)', (mode) => {
 
   beforeAll(async () => {
     viewer = await h.open('sato', ACTORS.sato, { refreshMode: mode });
-    set = await viewer.store.openDivision(2024, 'soumu', 'div-somu');
+    set = await viewer.store.open({ fiscalYear: 2024, orgCode: 'soumu', divisionCode: 'div-somu' });
     expect(set.rows).toHaveLength(30);
     expect(set.cursor.mode).toBe(mode);
   });
@@ -50,7 +50,7 @@ describe.each<RefreshMode>(['delta', 'modified'])('refresh (%s)', (mode) => {
     const changedKeys = await remoteChange(set.rows, 10, `${mode}-change`);
     // A change in another division is not this view's business.
     const other = await h.open();
-    const kikaku = (await other.store.openDivision(2024, 'soumu', 'div-kikaku')).rows;
+    const kikaku = (await other.store.open({ fiscalYear: 2024, orgCode: 'soumu', divisionCode: 'div-kikaku' })).rows;
     await remoteChange(kikaku, 1, `other division ${mode}`);
     viewer.connection.resetCounters();
     const result = await viewer.store.refresh(set.cursor);
@@ -66,7 +66,7 @@ describe.each<RefreshMode>(['delta', 'modified'])('refresh (%s)', (mode) => {
 describe('refresh after the delta token expired (410)', () => {
   it('re-reads the scope and says so', async () => {
     const viewer = await h.open('sato', ACTORS.sato, { refreshMode: 'delta' });
-    const set = await viewer.store.openDivision(2024, 'soumu', 'div-somu');
+    const set = await viewer.store.open({ fiscalYear: 2024, orgCode: 'soumu', divisionCode: 'div-somu' });
     h.graph.expireDeltaTokens();
     const result = await viewer.store.refresh(set.cursor);
     expect(result.resynced).toBe(true);

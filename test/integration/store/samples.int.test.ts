@@ -31,7 +31,7 @@ describe('the sample documents in the store', () => {
     expect(outcomes.filter((o) => o.error).map((o) => `${o.reportKey}: ${o.error?.message}`)).toEqual([]);
     expect(outcomes.every((o) => o.summary?.complete)).toBe(true);
     for (const report of samples.reports) {
-      const stored = await store.openOrganization(report.fiscalYear as number, report.organizationCode as string);
+      const stored = await store.open({ fiscalYear: report.fiscalYear as number, orgCode: report.organizationCode as string });
       const mine = stored.rows.filter((r) => r.reportKey === report.key);
       expect(mine, report.key).toHaveLength(report.rows.length);
       const byKey = new Map(mine.map((r) => [r.rowKey, r.row]));
@@ -47,7 +47,7 @@ describe('the sample documents in the store', () => {
     const report = samples.reports.find((r) => r.rows.some((row) => row.narrativeRaw !== null && row.narrative !== null)) as ImportResult['reports'][number];
     const imported = report.rows.find((row) => row.narrativeRaw !== null && row.narrative !== null) as ImportResult['reports'][number]['rows'][number];
     const rowKey = toListRowKey(report.key, imported.key);
-    const read = async (): Promise<StoredRow> => (await store.openOrganization(report.fiscalYear as number, report.organizationCode as string)).rows.find((r) => r.rowKey === rowKey) as StoredRow;
+    const read = async (): Promise<StoredRow> => (await store.open({ fiscalYear: report.fiscalYear as number, orgCode: report.organizationCode as string })).rows.find((r) => r.rowKey === rowKey) as StoredRow;
     const base = await read();
     expect(base.row).toEqual(imported);
     const edit = '【新規】在宅勤務の手引きを改訂し、全職員に周知した。';
@@ -70,7 +70,7 @@ describe('the sample documents in the store', () => {
     const results = await assignByRule(store, 2023, 'soumu', roundRobin(divisions));
     expect(results.map((r) => r.divisionCode).sort()).toEqual([...divisions].sort());
     const { store: suzuki } = await h.open('suzuki', ACTORS.suzuki);
-    const own = await suzuki.openDivision(2023, 'soumu', 'div-somu');
+    const own = await suzuki.open({ fiscalYear: 2023, orgCode: 'soumu', divisionCode: 'div-somu' });
     const assigned = results.find((r) => r.divisionCode === 'div-somu')?.assigned ?? [];
     expect(own.rows.map((r) => r.rowKey).sort()).toEqual([...assigned].sort());
     expect(own.rows.length).toBeGreaterThan(0);
