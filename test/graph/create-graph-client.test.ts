@@ -31,7 +31,7 @@ describe('createGraphClient', () => {
     expect(c.counters).toEqual({ logical: 1, attempts: 1, sharePointRest: 0 });
   });
 
-  it('counts RetryHandler retries as attempts, not logical requests', async () => {
+  it('counts the retry middleware retries as attempts, not logical requests', async () => {
     let n = 0;
     const { fetch } = scriptedFetch(() => (++n < 3 ? json(429, { error: { code: 'activityLimitReached', message: 'slow down' } }, { 'Retry-After': '0' }) : json(200, {})));
     const c = createGraphClient({ baseUrl: 'https://graph.microsoft.com/v1.0', tokenProvider: staticTokenProvider('tok'), fetch });

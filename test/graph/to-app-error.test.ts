@@ -64,3 +64,31 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter('soon')).toBe(undefined);
   });
 });
+
+describe('SharePoint REST answers (the same mapping)', () => {
+  it('reads JSON light and verbose error bodies and keeps status and SPRequestGuid', () => {
+    const light = toAppErrorFromResponse(403, { 'odata.error': { code: '-2147024891, System.UnauthorizedAccessException', message: { lang: 'en-US', value: 'Access denied.' } } }, new Headers({ SPRequestGuid: 'sp-1' }), 'POST addroleassignment');
+    expect(light).toBeInstanceOf(PermissionError);
+    expect(light).toMatchObject({ status: 403, requestId: 'sp-1' });
+    expect(light.message).toBe('POST addroleassignment: 403 -2147024891, System.UnauthorizedAccessException — Access denied.');
+    const verbose = toAppErrorFromResponse(400, { error: { code: '-1, Microsoft.SharePoint.SPException', message: { value: 'bad' } } }, {}, 'x');
+    expect(verbose).toMatchObject({ status: 400, graphCode: '-1, Microsoft.SharePoint.SPException' });
+    const html = toAppErrorFromResponse(502, '<html>Bad gateway</html>', { 'request-id': 'r2' }, 'x');
+    expect(html).toMatchObject({ status: 502, requestId: 'r2' });
+    expect(html.message).toContain('<html>Bad gateway</html>');
+  });
+
+  it('gives every AppError made from an HTTP answer its status and request id', () => {
+    for (const [status, type] of [
+      [412, ConflictError],
+      [404, NotFoundError],
+      [401, PermissionError],
+      [429, ThrottledError],
+      [500, GraphAccessError],
+    ] as const) {
+      const e = toAppErrorFromResponse(status, { error: { code: 'c', message: 'm', innerError: { 'request-id': `id-${status}` } } }, {}, 'x');
+      expect(e).toBeInstanceOf(type);
+      expect([e.status, e.requestId, e.code]).toEqual([status, `id-${status}`, new type('x').code]);
+    }
+  });
+});

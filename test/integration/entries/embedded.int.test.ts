@@ -22,9 +22,9 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function start(): Promise<{ embedded: Embedded; get: (path: string) => Promise<{ status: number; text: string }>; stop: () => Promise<void> }> {
+async function start(extra: { clock?: Clock; onTokenMinted?: () => void } = {}): Promise<{ embedded: Embedded; get: (path: string) => Promise<{ status: number; text: string }>; stop: () => Promise<void> }> {
   // The pages are served from dist/ (npm test builds it before this project; a check here).
-  const embedded = await startEmbeddedApp(dir, { build: true });
+  const embedded = await startEmbeddedApp(dir, { build: true, ...extra });
   const dispatcher = new Agent({ connect: { ca: embedded.graph.ca } });
   return {
     embedded,
@@ -66,6 +66,26 @@ describe('the embedded default (npm start)', () => {
       // The Graph endpoint shares the origin.
       const unauthenticated = await s.get('/v1.0/sites/localhost:/sites/followup');
       expect(unauthenticated.status).toBe(401);
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('renews its token: 9 hours after the start the start page still reads the lists (#7)', async () => {
+    let now = Date.now();
+    let mints = 0;
+    const s = await start({ clock: { now: () => new Date(now) }, onTokenMinted: () => mints++ });
+    try {
+      // One token for Graph and one for SharePoint REST (item permissions while seeding).
+      expect(mints).toBe(2);
+      expect((await s.get(`/reports/${encodeURIComponent('mof/2020/L-R2')}`)).text).toContain('<caption>行数: 58</caption>');
+      expect(mints).toBe(2);
+      // The token lasts 8 hours: a day later the store asks for a new one before using it.
+      now += 9 * 60 * 60_000;
+      const later = await s.get(`/reports/${encodeURIComponent('mof/2020/L-R2')}`);
+      expect(later.status).toBe(200);
+      expect(later.text).toContain('<caption>行数: 58</caption>');
+      expect(mints).toBe(3);
     } finally {
       await s.stop();
     }
