@@ -11,7 +11,7 @@ import { importBytes, mergeResults } from '../io/import.js';
 import { renderReports } from '../io/render/index.js';
 import { UsageError, type Command, type CommandSpec } from './command.js';
 import { summarize } from './summary.js';
-import { DEV_TOKEN_USAGE, IMPORT_USAGE, PROVISION_USAGE, RENDER_USAGE } from './usage.js';
+import { AUDIT_USAGE, DEV_TOKEN_USAGE, IMPORT_USAGE, PROVISION_USAGE, RENDER_USAGE } from './usage.js';
 
 /** A file-level error issue for a path that cannot be read as a document (the importer never sees it). */
 function readIssue(path: string, code: string, message: string, messageEn: string): ImportResult {
@@ -104,6 +104,11 @@ const COMMANDS: Record<string, CommandSpec> = {
     run: async (argv) => (await import('./commands/dev-token.js')).devTokenCommand(argv),
     summary: 'print a bearer token for a demo user of the local service',
     usage: DEV_TOKEN_USAGE,
+  },
+  audit: {
+    run: async (argv) => (await import('./commands/audit.js')).auditCommand(argv),
+    summary: "list rows whose key, report, division or printed source changed behind the secretariat's back",
+    usage: AUDIT_USAGE,
   },
 };
 

@@ -50,3 +50,15 @@ export const DEV_TOKEN_USAGE = `usage: followup dev-token [user]
 exit: 0 token printed, 1 no service and no database (the message lists where it looked), 2 usage error
 `;
 
+
+export const AUDIT_USAGE = `usage: followup audit [--site <site URL or host:/path>] [--json]
+  Lists rows whose RowKey, ReportKey, DivisionCode or printed source (SourceRaw) no longer match the secretariat's
+  ledger — changes SharePoint cannot forbid to a division that may edit its rows (docs/lists.md) — with who made
+  them and when, and recorded rows that are gone. Reads only; prints the Graph requests it cost.
+  Without --site: the demo site of the local service npm start runs on https://localhost:$PORT (default 3000).
+  e.g. followup audit
+       followup audit --json
+       GRAPH_BASE_URL=https://graph.microsoft.com/v1.0 GRAPH_TOKEN=… followup audit --site https://contoso.sharepoint.com/sites/wlb
+environment: as followup provision (GRAPH_BASE_URL, GRAPH_TOKEN: the secretariat's, GRAPH_CA_FILE, PORT)
+exit: 0 nothing found, 3 changed or missing rows listed, 1 the audit failed, 2 usage error
+`;

@@ -201,7 +201,7 @@ export interface AuditFinding {
   expectedRowKey: string | null;
   /** Fields whose value differs from the record (RowKey, ReportKey, DivisionCode, SourceRaw), or `missing`. */
   fields: { field: string; expected: string | null; actual: string | null }[];
-  /** Who last changed the item and when (from its versions: the first version where the value left the record). */
+  /** Who changed it and when: the version that introduced the current value (of the most recently changed field). */
   changedBy: string | null;
   changedAt: string | null;
 }

@@ -80,21 +80,16 @@ export async function auditRows(ctx: StoreContext, ledgerPath: string, options: 
         fields = await differences(f.item.fields ?? {}, original);
       }
     }
-    let changedBy: string | null = null;
-    let changedAt: string | null = null;
-    if (want) {
-      for (const v of history) {
-        if ((await differences(v.fields ?? {}, want)).length > 0) {
-          changedBy = v.lastModifiedBy?.user?.displayName ?? v.lastModifiedBy?.user?.id ?? null;
-          changedAt = v.lastModifiedDateTime ?? null;
-          break;
-        }
-      }
-    } else {
-      const first = history[0];
-      changedBy = first?.lastModifiedBy?.user?.displayName ?? null;
-      changedAt = first?.lastModifiedDateTime ?? null;
+    // Who: the version that introduced the current value of a flagged field (the latest such, over the fields).
+    let introducer: GraphItem | undefined;
+    for (const { field } of fields) {
+      const actual = text(f.item.fields?.[field]);
+      let since: GraphItem | undefined;
+      for (let i = history.length - 1; i >= 0 && text(history[i]?.fields?.[field]) === actual; i--) since = history[i];
+      if (since && (!introducer || Number.parseFloat(String(since.id)) > Number.parseFloat(String(introducer.id)))) introducer = since;
     }
+    const changedBy = introducer?.lastModifiedBy?.user?.displayName ?? introducer?.lastModifiedBy?.user?.id ?? null;
+    const changedAt = introducer?.lastModifiedDateTime ?? null;
     findings.push({ itemId: String(f.item.id), expectedRowKey: want?.rowKey ?? null, fields, changedBy, changedAt });
   }
   const missing = [...expected.values()].filter((e) => !matched.has(e.rowKey)).map((e) => ({ rowKey: e.rowKey, reportKey: e.reportKey }));

@@ -4,12 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { AbortedError, GraphAccessError, PermissionError } from '../../../src/core/errors.js';
 import type { Report } from '../../../src/core/model/schema.js';
+import type { Actor } from '../../../src/core/permissions/rules.js';
 import type { StoredRow } from '../../../src/core/ports.js';
 import type { FetchLike } from '../../../src/graph/create-graph-client.js';
 import { makeReport } from '../../core/lists/make-row.js';
 import { ACTORS, startStoreHarness, type StoreHarness } from './harness.js';
 
 const ROWS = 12;
+const KATO: Actor = { displayName: '加藤 裕子', isSecretariat: false, reviewerOf: [], divisions: [{ orgCode: 'soumu', divisionCode: 'div-somu' }] };
 let h: StoreHarness;
 let rowsPath: string;
 
@@ -34,7 +36,7 @@ afterAll(async () => {
 
 const bySort = (rows: StoredRow[]): StoredRow[] => [...rows].sort((a, b) => a.row.sortOrder - b.row.sortOrder);
 const somu = async (user: string): Promise<{ store: Awaited<ReturnType<StoreHarness['open']>>['store']; rows: StoredRow[] }> => {
-  const { store } = await h.open(user, ACTORS[user], {}, {});
+  const { store } = await h.open(user, user === 'kato' ? KATO : ACTORS[user]);
   return { store, rows: bySort((await store.open({ fiscalYear: 2024, orgCode: 'soumu', divisionCode: 'div-somu' })).rows) };
 };
 
@@ -102,7 +104,7 @@ describe('a write whose answer was lost after the service applied it', () => {
           lost = true;
           await res.arrayBuffer();
           // Before our client re-sends, kato writes another field of the same row.
-          const kato = await h.open('kato', { ...ACTORS.suzuki, displayName: '加藤 裕子' });
+          const kato = await h.open('kato', KATO);
           const fresh = (await kato.store.open({ fiscalYear: 2024, orgCode: 'soumu', divisionCode: 'div-somu' })).rows.find((r) => r.itemId === row.itemId) as StoredRow;
           const [k] = await kato.store.saveChanges([{ base: fresh, mine: { ...fresh, row: { ...fresh.row, outcome: 'kato' } } }]);
           expect(k?.outcome).toBe('saved');
@@ -127,7 +129,7 @@ describe('saveChanges never throws for per-row problems', () => {
     expect((await a.store.saveChanges(stale.map((r) => ({ base: r, mine: { ...r, row: { ...r.row, outcome: 'A' } } })))).map((r) => r.outcome)).toEqual(['saved', 'saved']);
     // B's re-reads never get an answer (every attempt dropped).
     let dropped = 0;
-    const { store } = await h.open('kato', { ...ACTORS.suzuki, displayName: '加藤 裕子' }, {}, {
+    const { store } = await h.open('kato', KATO, {}, {
       wrapFetch: (real) => async (url, init) => {
         const body = String(init.body ?? '');
         if (url.endsWith('/$batch') && body.includes('"GET"') && !body.includes('"PATCH"') && body.includes('/items/')) {

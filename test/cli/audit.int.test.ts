@@ -1,0 +1,83 @@
+// `followup audit` as a user runs it: a child process against an in-process local service (#8).
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { Agent } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import type { FetchOptions } from '@microsoft/microsoft-graph-client';
+
+import { secretariatActor } from '../../src/core/permissions/rules.js';
+import { createLocalGraph, type LocalGraph } from '../../src/emulator/index.js';
+import { createGraphClient, staticTokenProvider } from '../../src/graph/create-graph-client.js';
+import { openGraphFollowUpAdmin, type GraphFollowUpAdmin } from '../../src/graph/graph-follow-up-store.js';
+import { provisionSite } from '../../src/graph/provision.js';
+import { makeReport } from '../core/lists/make-row.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+let graph: LocalGraph;
+let dir: string;
+let caFile: string;
+let dispatcher: Agent;
+let admin: GraphFollowUpAdmin;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'cli-audit-'));
+  graph = await createLocalGraph({ dbPath: ':memory:', port: 0, certDir: join(dir, 'certs') });
+  caFile = join(dir, 'ca.pem');
+  writeFileSync(caFile, graph.ca);
+  dispatcher = new Agent({ connect: { ca: graph.ca } });
+  const connection = createGraphClient({ baseUrl: graph.graphUrl, tokenProvider: staticTokenProvider(graph.tokenFor()), fetchOptions: { dispatcher } as unknown as FetchOptions });
+  await provisionSite(connection, `${graph.url}/sites/followup`);
+  admin = await openGraphFollowUpAdmin({ connection, site: `${graph.url}/sites/followup`, actor: secretariatActor() });
+  await admin.importReport(makeReport({ key: 'soumu/2024/cli-audit', rows: 3 }));
+  const rows = (await admin.open({ fiscalYear: 2024, orgCode: 'soumu' })).rows;
+  await admin.assignRows(rows.map((r) => r.rowKey), 'div-somu');
+});
+afterAll(async () => {
+  await graph.close();
+  await dispatcher.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function followup(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = { ...process.env, GRAPH_BASE_URL: graph.graphUrl, GRAPH_TOKEN: graph.tokenFor(), GRAPH_CA_FILE: caFile };
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['bin/followup.mjs', ...args], { cwd: ROOT, env, timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr });
+    });
+  });
+}
+
+describe('npx followup audit', () => {
+  it('prints the rows checked and the requests it cost, and exits 0 when nothing changed', async () => {
+    const r = await followup(['audit', '--site', `${graph.url}/sites/followup`]);
+    expect(r.stdout).toBe('3 rows checked: 0 changed, 0 missing; 6 Graph requests (reads only)\n');
+    expect(r.stderr).toBe('audit: 2 requests for the audit itself, 2 to open the store, 2 to find the ledger\n');
+    expect(r.code).toBe(0);
+  });
+
+  it('lists a DivisionCode a division member changed, with who, and exits 3 (also as JSON)', async () => {
+    const row = (await admin.open({ fiscalYear: 2024, orgCode: 'soumu' })).rows[0];
+    const suzuki = createGraphClient({ baseUrl: graph.graphUrl, tokenProvider: staticTokenProvider(graph.tokenFor('suzuki')), fetchOptions: { dispatcher } as unknown as FetchOptions });
+    await suzuki.client.api(`/sites/${admin.site.id}/lists/${admin.rowsListId}/items/${row?.itemId ?? ''}/fields`).patch({ DivisionCode: 'div-joho' });
+    const r = await followup(['audit', '--site', 'localhost:/sites/followup']);
+    expect(r.code).toBe(3);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(new RegExp(`^item ${row?.itemId ?? ''} \\(${row?.rowKey ?? ''}\\) — changed by 鈴木 一郎 at \\d{4}-`));
+    expect(lines.slice(1)).toEqual(['  DivisionCode: expected div-somu, found div-joho', '3 rows checked: 1 changed, 0 missing; 7 Graph requests (reads only)']);
+    const json = await followup(['audit', '--site', 'localhost:/sites/followup', '--json']);
+    expect(json.code).toBe(3);
+    expect(JSON.parse(json.stdout)).toMatchObject({ checked: 3, findings: [{ itemId: row?.itemId, fields: [{ field: 'DivisionCode', expected: 'div-somu', actual: 'div-joho' }], changedBy: '鈴木 一郎' }], missing: [] });
+  });
+
+  it('answers --help on stdout with exit 0, and a bad --site with the usage and exit 2', async () => {
+    const help = await followup(['audit', '--help']);
+    expect([help.code, help.stdout.startsWith('usage: followup audit')]).toEqual([0, true]);
+    const bad = await followup(['audit', '--site', 'not a site']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('Not a site URL, host:/path or site id: not a site');
+  });
+});
