@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: runs every benchmark script and prints its figures. Benchmarks never assert on time.
- * Usage: npm run bench [-- import graph store bundle] (default: all).
+ * Usage: npm run bench [-- import graph store bundle stress] (default: all).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 
@@ -11,6 +11,7 @@ const SUITES: Record<string, () => Promise<unknown>> = {
   graph: async () => (await import('./graph-service.js')).runGraphServiceBench(),
   store: async () => (await import('./store.js')).runStoreBench(),
   bundle: async () => (await import('./bundle.js')).runBundleBench(),
+  stress: async () => (await import('./stress.js')).runStressBench(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => a in SUITES);
