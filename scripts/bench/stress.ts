@@ -19,6 +19,7 @@ export async function runStressBench(editors = 20, saves = 1000): Promise<Stress
   process.stdout.write(`\nconcurrency stress (#7) — time scaled: Retry-After 0, back-off from 10 ms; attempts and budget as the default policy\n`);
   process.stdout.write(formatStressTable(rows));
   for (const r of rows) for (const ex of r.examples) process.stdout.write(`  ${ex}\n`);
+  for (const r of rows) for (const [why, n] of Object.entries(r.failedReasons)) process.stdout.write(`  ${n} save(s) reported failed (the editor keeps the draft) — ${why}\n`);
   const out = join(ROOT, 'bench-results');
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'stress.json'), `${JSON.stringify(rows, null, 2)}\n`);

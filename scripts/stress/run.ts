@@ -23,6 +23,7 @@ for (const s of SCENARIOS.filter((x) => values.scenario === undefined || x.name 
 process.stdout.write(formatStressTable(rows));
 const failures = rows.flatMap(stressFailures);
 for (const r of rows) for (const ex of r.examples) process.stdout.write(`  ${r.scenario}: ${ex}\n`);
+for (const r of rows) for (const [why, n] of Object.entries(r.failedReasons)) process.stdout.write(`  ${r.scenario}: ${n} save(s) reported failed (the editor keeps the draft) — ${why}\n`);
 if (failures.length > 0) {
   process.stdout.write(`FAILED: ${failures.join('; ')}\n`);
   process.exit(1);

@@ -80,6 +80,8 @@ export interface StressRow {
   conflictsSurfaced: number;
   crossDivisionAttempts: number;
   failedSaves: number;
+  /** Why saves failed (error code and status), informational. */
+  failedReasons: Record<string, number>;
   unattributed: number;
   ms: number;
   examples: string[];
@@ -274,6 +276,7 @@ export async function runStressScenario(o: StressOptions): Promise<StressRow> {
     let saveCounter = 0;
     let exceptions = 0;
     let failedSaves = 0;
+    const failedReasons: Record<string, number> = {};
     let crossAttempts = 0;
     let crossSuccesses = 0;
     const examples: string[] = [];
@@ -299,7 +302,11 @@ export async function runStressScenario(o: StressOptions): Promise<StressRow> {
             const [result] = await (e.store as GraphFollowUpStore).saveChanges([{ base, mine }]);
             log.push(...logSave(save, e, base, mine, companions, result));
             if (result?.stored) e.rows.set(base.itemId, result.stored);
-            if (result?.outcome === 'failed' || result?.outcome === 'denied') failedSaves++;
+            if (result?.outcome === 'failed' || result?.outcome === 'denied') {
+              failedSaves++;
+              const reason = `${result.outcome} ${result.error.code}${result.error.status !== undefined ? ` ${result.error.status}` : ''}: ${result.error.message.slice(0, 60)}`;
+              failedReasons[reason] = (failedReasons[reason] ?? 0) + 1;
+            }
           }
           if (e.random() < o.refreshRate && e.cursor && e.store) {
             const r = await e.store.refresh(e.cursor);
@@ -341,6 +348,7 @@ export async function runStressScenario(o: StressOptions): Promise<StressRow> {
       conflictsSurfaced: checked.conflictsSurfaced,
       crossDivisionAttempts: crossAttempts,
       failedSaves,
+      failedReasons,
       unattributed: checked.unattributed,
       ms,
       examples: [...examples, ...checked.examples],
