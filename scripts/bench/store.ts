@@ -166,10 +166,11 @@ function largestSamples(): { byRows: Sample; byBytes: Sample } {
  *   most 20 per `$batch`;
  * - the first `$batch` can hold only look-ups (nothing is known before it answers), and the last only marks (the
  *   report whose create is answered last needs its mark in a later batch): at most min(2R, 20) and min(R, 20).
- * Minimum = 2 + ceil((4R + N + L − min(2R, 20) − min(R, 20)) / 20). The store sends ceil(2R/20) look-up batches,
- * then ceil((N+R+L)/20) create batches, then ceil(R/20) mark batches: for 002 (14 reports, 44 rows: 2 + 4 + 1 = 7)
- * and 003 (1 report, 58 rows: 1 + 3 + 1 = 5). Before the ledger (schema 2) these were 6 and 5, before the marks
- * (schema 1) 5 and 4. The Reports and ledger list ids are resolved once per store (already cached here), not counted.
+ * Minimum = 2 + ceil((4R + N + L − min(2R, 20) − min(R, 20)) / 20). The store sends the look-ups, then the creates
+ * of each report as soon as its look-ups are answered (riding in the room the last look-up batch leaves), the ledger
+ * items last, then ceil(R/20) mark batches: 002 (14 reports, 44 rows): 20 | 8 + 12 | 20 | 20 | 20 | 14 = 6, and 003
+ * (1 report, 58 rows): 2 | 20 | 20 | 20 | 1 = 5 — the minimum. The Reports and ledger list ids are resolved once per
+ * store (already cached here), not counted.
  */
 const importMinimum = (s: Sample): number => {
   const r = s.reports.length;

@@ -89,8 +89,12 @@ export interface RunOptions {
   runtime?: RetryRuntime;
   /** Batches in flight at once. */
   concurrency?: number;
-  /** Called after each batch with the ids it settled. */
-  onBatchSettled?: (settled: StepResponse[]) => void;
+  /**
+   * Called after each batch with the steps it settled. May return more groups, queued behind what is waiting: work
+   * that depends on these answers rides in the next batches with what is left (the import's creates after its
+   * look-ups), instead of waiting for a round of its own.
+   */
+  onBatchSettled?: (settled: StepResponse[]) => void | readonly (readonly BatchStep[])[];
   /** Checked before each batch; when true, no further batch is sent and the unsent steps are left out of the result. */
   shouldStop?: () => boolean;
   /** Cancels: nothing more is sent, waits end, and runBatched rejects with AbortedError. */
@@ -133,7 +137,13 @@ export async function runBatched(client: Client, groups: readonly (readonly Batc
 
   const settle = (settled: StepResponse[]): void => {
     for (const r of settled) results.set(r.id, r);
-    if (settled.length > 0) options.onBatchSettled?.(settled);
+    if (settled.length === 0) return;
+    const more = options.onBatchSettled?.(settled);
+    if (!more) return;
+    for (const g of more) {
+      if (g.length > MAX_BATCH_SIZE) throw new Error(`Assertion failed: a step group holds at most ${MAX_BATCH_SIZE} requests, got ${g.length}`);
+      if (g.length > 0) queue.push(g);
+    }
   };
   /** Queues the group again when the policy allows (its wait counted), else settles it with `fail()`. */
   const retryOrFail = (g: readonly BatchStep[], failure: AttemptFailure, fail: () => StepResponse[]): StepResponse[] => {

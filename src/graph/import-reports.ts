@@ -1,9 +1,10 @@
 /**
  * Imports (#4, #8): reports and their rows created with client-generated keys, resumable, never duplicated.
  *
- * Requests (0 % faults, list ids cached), for R reports and N rows: ceil(2R/20) look-up batches (ReportKey eq on the
- * Reports and Rows lists, per report), then the creates, every report's packed together 20 per `$batch` (the report
- * item before its rows; then one ledger item per report, ./ledger.ts), then ceil(R/20) batches that set
+ * Requests (0 % faults, list ids cached), for R reports and N rows: the look-ups (ReportKey eq on the Reports and
+ * Rows lists, per report) and the creates, every report's packed together 20 per `$batch` — a report's creates (the
+ * report item before its rows) ride with the look-ups still waiting as soon as its own are answered, one ledger item
+ * per report (./ledger.ts) comes last — then ceil(R/20) batches that set
  * `ImportState = complete` on the report items whose rows now all exist. A replayed create answers 409 on its unique
  * key (RowKey, ReportKey, LedgerKey) and counts as present. A report whose item says `complete` is skipped (nothing
  * created, `complete: true`): its import finished, so a row missing now was deleted on purpose. Only `importing`
@@ -16,7 +17,7 @@ import type { Report } from '../core/model/schema.js';
 import type { ImportOptions, ImportProgress, ImportSummary, ReportImportOutcome } from '../core/ports.js';
 import type { BatchStep, StepResponse } from './batch.js';
 import { ledgerCreates, ledgerEntries } from './ledger.js';
-import { collectPages, odataString, toPage, withQuery } from './paging.js';
+import { collectPages, odataString, toPage, withQuery, type Page } from './paging.js';
 import type { GraphItem } from './row-items.js';
 import { batch, stepError, type StoreContext } from './store-context.js';
 
@@ -116,36 +117,16 @@ export async function importReports(ctx: StoreContext, lists: () => Promise<Admi
   }
   const { reportsPath, ledgerPath } = paths;
 
-  // What is already there (a resumed import): each report item and the RowKeys of each report, all in as few
-  // `$batch` requests as possible (ReportKey is indexed on both lists: served under the list view threshold).
-  const lookupGroups = plans.flatMap((p, k) => [
-    [{ id: `report-${k}`, method: 'GET' as const, url: reportLookupPath(reportsPath, p.report.key) }],
-    [{ id: `rows-${k}`, method: 'GET' as const, url: withQuery(ctx.rowsPath, { $filter: `fields/ReportKey eq ${odataString(p.report.key)}`, $expand: 'fields($select=RowKey)', $select: 'id', $top: ctx.pageSize }) }],
-  ]);
-  const lookups = plans.length > 0 ? await batch(ctx, lookupGroups) : new Map<string, StepResponse>();
-  const ready: ImportPlan[] = [];
-  for (const [k, p] of plans.entries()) {
-    try {
-      const rep = lookups.get(`report-${k}`);
-      const rws = lookups.get(`rows-${k}`);
-      if (rep?.status !== 200) throw stepError(rep, `find report ${p.report.key}`);
-      if (rws?.status !== 200) throw stepError(rws, `find rows of ${p.report.key}`);
-      noteReportItem(p, toPage<GraphItem>(rep.body).value[0]);
-      const existing = await collectPages<{ fields?: { RowKey?: unknown } }>(ctx.client, toPage(rws.body), `find rows of ${p.report.key}`);
-      for (const i of existing.items) p.present.add(String(i.fields?.RowKey));
-      p.progress.alreadyPresent = p.records.filter((r) => p.present.has(r.rowKey)).length;
-      ready.push(p);
-    } catch (error) {
-      fail(p, error);
-    }
-  }
+  // Ledger items are prepared first (hashing is asynchronous; the batch callbacks are not).
+  const ledgers = new Map<ImportPlan, Record<string, string>[]>();
+  for (const p of plans) ledgers.set(p, ledgerCreates(p.report.key, await ledgerEntries(p.records, p.rowFields.map((f) => String(f.SourceRaw ?? '')))));
 
-  // Creates of every report together, the report item before its rows; 20 per `$batch`.
-  const groups: BatchStep[][] = [];
   const owner = new Map<string, { plan: ImportPlan; kind: 'report' | 'row' | 'ledger' }>();
-  for (const [k, p] of ready.entries()) {
+  /** The creates of a report not completed earlier: its report item (if missing) before its missing rows. */
+  const createsOf = (p: ImportPlan, k: number): BatchStep[][] => {
+    const groups: BatchStep[][] = [];
     // Completed earlier: nothing is created, not even a row that is missing now (it was deleted on purpose).
-    if (p.state === 'complete') continue;
+    if (p.state === 'complete') return groups;
     if (!p.hasReport) {
       groups.push([{ id: `create-report-${k}`, method: 'POST', url: reportsPath, body: { fields: dropNulls(p.reportFields) } }]);
       owner.set(`create-report-${k}`, { plan: p, kind: 'report' });
@@ -155,45 +136,115 @@ export async function importReports(ctx: StoreContext, lists: () => Promise<Admi
       groups.push([{ id: `create-${k}-${i}`, method: 'POST', url: ctx.rowsPath, body: { fields: dropNulls(p.rowFields[i] as Fields) } }]);
       owner.set(`create-${k}-${i}`, { plan: p, kind: 'row' });
     });
-  }
-  // The ledger items last, so they fill the room the last batch of rows leaves.
-  for (const [k, p] of ready.entries()) {
-    if (p.state === 'complete') continue;
-    const ledger = ledgerCreates(p.report.key, await ledgerEntries(p.records, p.rowFields.map((f) => String(f.SourceRaw ?? ''))));
+    return groups;
+  };
+  const ledgerOf = (p: ImportPlan, k: number): BatchStep[][] => {
+    if (p.state === 'complete') return [];
+    const ledger = ledgers.get(p) ?? [];
     p.ledgerPending = ledger.length;
-    ledger.forEach((fields, n) => {
-      groups.push([{ id: `ledger-${k}-${n}`, method: 'POST', url: ledgerPath, body: { fields } }]);
+    return ledger.map((fields, n) => {
       owner.set(`ledger-${k}-${n}`, { plan: p, kind: 'ledger' });
+      return [{ id: `ledger-${k}-${n}`, method: 'POST' as const, url: ledgerPath, body: { fields } }];
     });
-  }
-  await batch(ctx, groups, {
-    shouldStop: () => options.signal?.aborted === true,
-    onBatchSettled: (settled) => {
-      const touched = new Set<ImportPlan>();
-      for (const s of settled) {
-        const o = owner.get(s.id);
-        if (!o) continue;
-        touched.add(o.plan);
-        if (s.status === 201 || s.status === 409) {
-          // 409, unique key: it exists already (an earlier attempt landed, or a concurrent import).
-          if (o.kind === 'report') {
-            o.plan.hasReport = true;
-            const id = (s.body as { id?: unknown } | undefined)?.id;
-            if (s.status === 201 && (typeof id === 'string' || typeof id === 'number')) o.plan.reportItemId = String(id);
-          } else if (o.kind === 'ledger') {
-            o.plan.ledgerPending--;
-          } else if (s.status === 201) {
-            o.plan.progress.created++;
-          } else {
-            o.plan.raced++;
-          }
-        } else {
-          o.plan.failures.push(s.error ?? stepError(s, `create ${s.id}`));
-        }
+  };
+
+  // What is already there (a resumed import): each report item and the RowKeys of each report (ReportKey is indexed
+  // on both lists: served under the list view threshold). The creates of a report join the queue as soon as its two
+  // look-ups are answered, so they ride in the room the look-ups leave; the ledger items go last, filling the room
+  // the last rows leave.
+  const lookupGroups = plans.flatMap((p, k) => [
+    [{ id: `report-${k}`, method: 'GET' as const, url: reportLookupPath(reportsPath, p.report.key) }],
+    [{ id: `rows-${k}`, method: 'GET' as const, url: withQuery(ctx.rowsPath, { $filter: `fields/ReportKey eq ${odataString(p.report.key)}`, $expand: 'fields($select=RowKey)', $select: 'id', $top: ctx.pageSize }) }],
+  ]);
+  const ready: ImportPlan[] = [];
+  /** Reports whose rows look-up has further pages: read after this run, their creates sent after that. */
+  const paged: { p: ImportPlan; k: number; first: Page<{ fields?: { RowKey?: unknown } }> }[] = [];
+  const lookups = new Map<string, StepResponse>();
+  let lookedUp = 0;
+  const notePresent = (p: ImportPlan, items: readonly { fields?: { RowKey?: unknown } }[]): void => {
+    for (const i of items) p.present.add(String(i.fields?.RowKey));
+    p.progress.alreadyPresent = p.records.filter((r) => p.present.has(r.rowKey)).length;
+  };
+  const onLookedUp = (k: number): BatchStep[][] => {
+    const p = plans[k] as ImportPlan;
+    try {
+      const rep = lookups.get(`report-${k}`);
+      const rws = lookups.get(`rows-${k}`);
+      if (rep?.status !== 200) throw stepError(rep, `find report ${p.report.key}`);
+      if (rws?.status !== 200) throw stepError(rws, `find rows of ${p.report.key}`);
+      noteReportItem(p, toPage<GraphItem>(rep.body).value[0]);
+      const first = toPage<{ fields?: { RowKey?: unknown } }>(rws.body);
+      if (first.nextLink) {
+        paged.push({ p, k, first });
+        return [];
       }
-      for (const p of touched) options.onProgress?.({ ...p.progress, alreadyPresent: p.progress.alreadyPresent + p.raced });
-    },
+      notePresent(p, first.value);
+      ready.push(p);
+      return createsOf(p, k);
+    } catch (error) {
+      fail(p, error);
+      return [];
+    }
+  };
+  const onBatchSettled = (settled: StepResponse[]): BatchStep[][] => {
+    const more: BatchStep[][] = [];
+    const touched = new Set<ImportPlan>();
+    for (const s of settled) {
+      const look = /^(report|rows)-(\d+)$/.exec(s.id);
+      if (look) {
+        lookups.set(s.id, s);
+        const k = Number(look[2]);
+        if (lookups.has(`report-${k}`) && lookups.has(`rows-${k}`)) {
+          more.push(...onLookedUp(k));
+          if (++lookedUp === plans.length) for (const p of ready) more.push(...ledgerOf(p, plans.indexOf(p)));
+        }
+        continue;
+      }
+      const o = owner.get(s.id);
+      if (!o) continue;
+      touched.add(o.plan);
+      if (s.status === 201 || s.status === 409) {
+        // 409, unique key: it exists already (an earlier attempt landed, or a concurrent import).
+        if (o.kind === 'report') {
+          o.plan.hasReport = true;
+          const id = (s.body as { id?: unknown } | undefined)?.id;
+          if (s.status === 201 && (typeof id === 'string' || typeof id === 'number')) o.plan.reportItemId = String(id);
+        } else if (o.kind === 'ledger') {
+          o.plan.ledgerPending--;
+        } else if (s.status === 201) {
+          o.plan.progress.created++;
+        } else {
+          o.plan.raced++;
+        }
+      } else {
+        o.plan.failures.push(s.error ?? stepError(s, `create ${s.id}`));
+      }
+    }
+    for (const p of touched) options.onProgress?.({ ...p.progress, alreadyPresent: p.progress.alreadyPresent + p.raced });
+    return more;
+  };
+  const shouldStop = (): boolean => options.signal?.aborted === true;
+  if (plans.length > 0) await batch(ctx, lookupGroups, { shouldStop, onBatchSettled });
+  // A look-up the run never sent (stopped first) fails its report: nothing of it was written.
+  plans.forEach((p, k) => {
+    if (!ready.includes(p) && !paged.some((x) => x.p === p) && outcomes[p.index] === undefined && !(lookups.has(`report-${k}`) && lookups.has(`rows-${k}`))) fail(p, new GraphAccessError(`import of ${p.report.key} stopped before its look-ups`));
   });
+
+  // Reports with more rows than a page holds (> pageSize): the rest of their look-up, then their creates and ledger.
+  if (paged.length > 0 && !shouldStop()) {
+    const groups: BatchStep[][] = [];
+    for (const { p, k, first } of paged) {
+      try {
+        notePresent(p, (await collectPages(ctx.client, first, `find rows of ${p.report.key}`)).items);
+        ready.push(p);
+        groups.push(...createsOf(p, k));
+      } catch (error) {
+        fail(p, error);
+      }
+    }
+    for (const { p, k } of paged) if (ready.includes(p)) groups.push(...ledgerOf(p, k));
+    await batch(ctx, groups, { shouldStop, onBatchSettled });
+  }
 
   // The completion mark, once the report item, every row and the ledger exist (not after an abort: stop means stop).
   if (options.signal?.aborted !== true) {

@@ -144,7 +144,9 @@ describe('runBatched', () => {
     const results = await runBatched(fake.client, steps(60), {
       concurrency: 1,
       runtime: recordingRuntime(),
-      onBatchSettled: () => settledBatches++,
+      onBatchSettled: () => {
+        settledBatches++;
+      },
       shouldStop: () => settledBatches >= 2,
     });
     expect(fake.batches).toHaveLength(2);
