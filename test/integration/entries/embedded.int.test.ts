@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { ResponseType } from '@microsoft/microsoft-graph-client';
 
+import type { Clock } from '../../../src/core/ports.js';
 import { membershipFromGroups } from '../../../src/core/divisions/division.js';
 import { resetDatabase } from '../../../src/emulator/index.js';
 import { DEMO_ROLE_GROUPS, type Embedded } from '../../../src/entries/embedded.js';

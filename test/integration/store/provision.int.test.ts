@@ -111,13 +111,13 @@ describe('upgrading a site provisioned with schema 1', () => {
   });
 });
 
-describe('upgrading a site provisioned with schema 2 (#8)', () => {
+describe('upgrading a site provisioned with schema 3 (#8)', () => {
   it('adds the ledger, records the rows already there as they are, and the audit then starts from them', async () => {
     const old = await startStoreHarness();
     try {
       const admin = old.connect();
-      const v2 = await provisionSite(admin, old.siteUrl, { schema: schemaAtVersion(FOLLOW_UP_SCHEMA, 2) });
-      // Rows written by a schema 2 client: created and assigned (DivisionCode) without a ledger.
+      const v2 = await provisionSite(admin, old.siteUrl, { schema: schemaAtVersion(FOLLOW_UP_SCHEMA, 3) });
+      // Rows written by a schema 3 client: created and assigned (DivisionCode) without a ledger.
       const rowsPath = `/sites/${v2.site.id}/lists/${v2.listIds[LIST_NAMES.Rows]}/items`;
       const report = makeReport({ key: 'soumu/2024/v2', rows: 4, divisionOf: (i) => (i < 2 ? 'div-somu' : null) });
       for (const row of report.rows) {
@@ -129,7 +129,7 @@ describe('upgrading a site provisioned with schema 2 (#8)', () => {
         'create list FollowUpLedger (3 columns)',
         'make FollowUpLedger readable by the secretariat (secretariat) only',
         'record 4 existing rows of 1 reports in FollowUpLedger',
-        `record schema version ${SCHEMA_VERSION} (was 2)`,
+        `record schema version ${SCHEMA_VERSION} (was 3)`,
       ]);
       const { store } = await old.open();
       const audit = await store.audit();
