@@ -383,12 +383,12 @@ export function fromReportFields(fields: Record<string, unknown>): Result<Report
 
 /** Printed forms inside the JSON columns that reconcileRaw drops once their value was edited (see fromRowFields). */
 const PRINTED_FORMS: Readonly<Record<string, readonly string[]>> = {
-  SourceRaw: ['narrativeRaw', 'outcomeRaw'],
+  SourceRaw: ['statusRaw', 'narrativeRaw', 'outcomeRaw'],
   RowDetailJson: ['titleRich', 'guidelineRefsRaw'],
 };
 
 /**
- * The fields without the printed forms that reading derives (narrativeRaw, outcomeRaw, titleRich,
+ * The fields without the printed forms that reading derives (statusRaw, narrativeRaw, outcomeRaw, titleRich,
  * guidelineRefsRaw). A row read back after an edit of its Narrative no longer carries a narrativeRaw, while the item
  * in the list still does: comparing with these left out tells a change someone made from this derivation, so a save
  * whose answer was lost is recognised as ours (#7). Nobody edits a printed form through the store.

@@ -236,7 +236,7 @@ export function settleSync(
       for (const f of write.fields) texts[f] = old[f] ?? '';
       return { ...b, texts };
     }
-    const conflicted = new Set(result.conflicts.map((c) => c.field));
+    const conflicted = new Set((result.conflicts ?? []).map((c) => c.field));
     const stored = result.stored;
     const texts = { ...b.texts };
     for (const f of write.fields) {

@@ -10,6 +10,7 @@ import {
   toListRowKey,
   toReportFields,
   toRowFields,
+  withoutPrintedForms,
 } from '../../../src/core/lists/row-fields.js';
 import { ROWS_LIST } from '../../../src/core/lists/schema.js';
 import { makeRecord, makeReport, makeRow } from './make-row.js';
@@ -165,5 +166,22 @@ describe('toDomainValue', () => {
     expect(toDomainValue('IndicatorValuesJson', '[{"seq":0}]')).toEqual([{ seq: 0 }]);
     expect(toDomainValue('Narrative', 'text')).toBe('text');
     expect(toDomainValue('Narrative', null)).toBe(null);
+  });
+});
+
+describe('withoutPrintedForms', () => {
+  it('leaves out exactly the printed forms reconcileRaw may drop, and nothing else', () => {
+    const fields = {
+      SourceRaw: canonicalJson({ key: 'k', source: { file: 'f', line: 1 }, cells: [], statusRaw: '実施', narrativeRaw: '<p>a</p>', outcomeRaw: 'b' }),
+      RowDetailJson: canonicalJson({ titleRich: '<b>t</b>', guidelineRefsRaw: 'Ⅱ-1', guidelineRefs: [], indicatorCode: 'X' }),
+      Narrative: 'a',
+    };
+    expect(withoutPrintedForms(fields)).toEqual({
+      SourceRaw: canonicalJson({ key: 'k', source: { file: 'f', line: 1 }, cells: [] }),
+      RowDetailJson: canonicalJson({ guidelineRefs: [], indicatorCode: 'X' }),
+      Narrative: 'a',
+    });
+    // Not JSON (edited by hand in SharePoint): compared as it is.
+    expect(withoutPrintedForms({ SourceRaw: 'not json' })).toEqual({ SourceRaw: 'not json' });
   });
 });

@@ -30,7 +30,7 @@ function applyToList(list: Map<string, StoredRow>, writes: ReturnType<typeof pla
     const version = Number(/,(\d+)"/.exec(current.eTag)?.[1] ?? 1) + 1;
     const next: StoredRow = { ...w.mine, itemId: current.itemId, lastModified: current.lastModified, eTag: current.eTag.replace(/,\d+"/, `,${version}"`) };
     list.set(next.rowKey, next);
-    return { rowKey: next.rowKey, outcome: 'saved', stored: next, conflicts: [] };
+    return { rowKey: next.rowKey, outcome: 'saved', stored: next };
   });
 }
 
