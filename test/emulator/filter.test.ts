@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { filterRefs, FilterSyntaxError, parseFilter, parseOrderBy } from '../../src/emulator/filter.js';
+import { filterRefs, FilterSyntaxError, parseFilter, parseOrderBy } from '../../src/emulator/odata/filter.js';
 
 describe('parseFilter', () => {
   it('parses comparisons on fields with string, number, boolean, null and datetime literals', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { DEMO_DIRECTORY, findUser } from '../../src/emulator/directory.js';
-import { FaultInjector, faultsFromEnv, Throttle, throttleFromEnv } from '../../src/emulator/faults.js';
+import { FaultInjector, faultsFromEnv, Throttle, throttleFromEnv } from '../../src/emulator/http/faults.js';
 import { signToken, verifyToken } from '../../src/emulator/tokens.js';
 
 const sato = findUser(DEMO_DIRECTORY, 'sato@soumu.localhost');

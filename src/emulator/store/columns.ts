@@ -1,7 +1,7 @@
 /** Column definitions (Graph columnDefinition), built-in genericList columns and field value validation (#3). */
 import { randomUUID } from 'node:crypto';
 
-import { badRequest, GraphHttpError } from './errors.js';
+import { badRequest, GraphHttpError } from '../errors.js';
 
 export type ColumnKind = 'text' | 'choice' | 'number' | 'boolean' | 'dateTime' | 'personOrGroup' | 'system';
 

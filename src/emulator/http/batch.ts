@@ -1,5 +1,5 @@
 /** JSON batching (`POST /v1.0/$batch`) per Graph's rules: ≤20 requests, unique ids, dependsOn with 424 (#3). */
-import { badRequest } from './errors.js';
+import { badRequest } from '../errors.js';
 import type { ApiResponse } from './graph-api.js';
 
 export const MAX_BATCH_SIZE = 20;

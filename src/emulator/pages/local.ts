@@ -1,9 +1,9 @@
 /** Local-only helpers: the sign-in page, token minting, fault/throttle control and stats (`/_local/...`) (#3). */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-import { DEFAULT_TOKEN_LIFETIME_SECONDS } from './tokens.js';
-import { DEMO_DIRECTORY, findUser } from './directory.js';
-import type { FaultConfig, FaultInjector, Throttle } from './faults.js';
+import { DEFAULT_TOKEN_LIFETIME_SECONDS } from '../tokens.js';
+import { DEMO_DIRECTORY, findUser } from '../directory.js';
+import type { FaultConfig, FaultInjector, Throttle } from '../http/faults.js';
 
 const FAULT_KEYS: ReadonlySet<string> = new Set(['rate429', 'rate503', 'retryAfterSeconds', 'latencyMs', 'dropRate', 'seed', 'throttle']);
 

@@ -3,10 +3,11 @@
  * inheritance, add/remove role assignments, role definitions, site groups and users (#3). JSON follows the
  * `Accept` header: `odata=nometadata`, `odata=minimalmetadata` (default) or `odata=verbose`.
  */
-import { GraphHttpError } from './errors.js';
+import { GraphHttpError } from '../errors.js';
+import { RIGHT, ROLE_DEFINITIONS, type RoleDefinition, roleById, roleByName } from '../store/roles.js';
+import type { LocalGraphStore } from '../store/store.js';
+import type { Caller, ItemRow, ListRow, Principal, SiteRow } from '../store/types.js';
 import type { ApiResponse } from './graph-api.js';
-import { RIGHT, ROLE_DEFINITIONS, type RoleDefinition, roleById, roleByName } from './permissions.js';
-import type { Caller, ItemRow, ListRow, LocalGraphStore, Principal, SiteRow } from './service.js';
 
 export interface SpRequest {
   method: string;
@@ -107,9 +108,9 @@ export class SpRestApi {
   private route(req: SpRequest): ApiResponse {
     const idx = req.path.toLowerCase().indexOf('/_api/');
     const sitePath = decodeURIComponent(req.path.slice(0, idx === -1 ? req.path.length - 5 : idx));
-    const site = this.store.siteByPath('localhost', sitePath);
+    const site = this.store.sites.siteByPath('localhost', sitePath);
     if (!site) throw spErr(404, 'System.IO.FileNotFoundException', `The site ${sitePath} does not exist.`);
-    this.store.assertSiteAccess(req.caller, site);
+    this.store.permissions.assertSiteAccess(req.caller, site);
     const segs = segments(decodeURIComponent(idx === -1 ? '' : req.path.slice(idx + '/_api/'.length)));
     const fmt = this.format(req.headers);
     const [first, ...rest] = segs;
@@ -134,7 +135,7 @@ export class SpRestApi {
         return this.entity(fmt, 'SP.User', `${webUrl}/currentuser`, this.principalJson(req.caller.user));
       }
       case 'getuserbyid': {
-        const p = this.store.principal(Number(s0.args));
+        const p = this.store.principals.principal(Number(s0.args));
         if (!p || p.kind !== 'user') throw spErr(404, 'System.ArgumentException', 'User cannot be found.');
         return this.entity(fmt, 'SP.User', `${webUrl}/getuserbyid(${p.id})`, this.principalJson(p));
       }
@@ -156,25 +157,25 @@ export class SpRestApi {
     let next = rest.slice(1);
     let listUrl: string;
     if (s0.args !== undefined) {
-      list = this.store.listByGuidOrTitle(site, unquote(s0.args) ?? s0.args);
+      list = this.store.lists.listByGuidOrTitle(site, unquote(s0.args) ?? s0.args);
       listUrl = `${webUrl}/lists(guid'${list?.guid ?? ''}')`;
     } else if (s1?.name === 'getbytitle' || s1?.name === 'getbyid') {
-      list = this.store.listByGuidOrTitle(site, unquote(s1.args) ?? '');
+      list = this.store.lists.listByGuidOrTitle(site, unquote(s1.args) ?? '');
       next = rest.slice(2);
       listUrl = `${webUrl}/lists(guid'${list?.guid ?? ''}')`;
     } else if (s1 === undefined) {
-      const lists = this.store.listsOf(req.caller, site);
+      const lists = this.store.lists.listsOf(req.caller, site);
       return this.collection(fmt, 'SP.List', `${webUrl}/lists`, lists.map((l) => this.listJson(l)));
     } else throw spErr(404, 'Microsoft.SharePoint.Client.ResourceNotFoundException', `Cannot find resource for the request ${s1.name}.`);
     if (!list) throw spErr(404, 'System.ArgumentException', `List '${unquote(s1?.args ?? s0.args) ?? ''}' does not exist at site with URL '${this.origin()}${site.path}'.`);
     // Resolve visibility the way Graph does (invisible lists are 404).
-    this.store.list(req.caller, site, list.guid);
+    this.store.lists.list(req.caller, site, list.guid);
     if (next.length === 0) return this.entity(fmt, 'SP.List', listUrl, this.listJson(list));
     const [n0] = next as [Seg];
     if (n0.name === 'items' && n0.args !== undefined) {
       const id = Number(n0.args);
-      const item = Number.isInteger(id) ? this.store.rawItem(list, id) : undefined;
-      if (!item || (this.store.rightsOn(req.caller, site, list, item) & RIGHT.view) === 0) throw spErr(404, 'System.ArgumentException', 'Item does not exist. It may have been deleted by another user.');
+      const item = Number.isInteger(id) ? this.store.items.rawItem(list, id) : undefined;
+      if (!item || (this.store.permissions.rightsOn(req.caller, site, list, item) & RIGHT.view) === 0) throw spErr(404, 'System.ArgumentException', 'Item does not exist. It may have been deleted by another user.');
       const itemUrl = `${listUrl}/items(${id})`;
       if (next.length === 1) return this.entity(fmt, 'SP.Data.ListItem', itemUrl, { Id: item.item_id, ID: item.item_id, GUID: item.guid, Created: item.created, Modified: item.modified, AuthorId: item.author, EditorId: item.editor, ...(JSON.parse(item.fields) as object) });
       return this.securable(req, fmt, site, itemUrl, list, item, next.slice(1));
@@ -200,13 +201,13 @@ export class SpRestApi {
         const a = namedArgs(s0.args);
         const copy = (a.get('copyroleassignments') ?? a.get('0') ?? 'true').toLowerCase() === 'true';
         const clear = (a.get('clearsubscopes') ?? a.get('1') ?? 'true').toLowerCase() === 'true';
-        this.store.breakInheritance(req.caller, site, list, item, copy, clear);
+        this.store.permissions.breakInheritance(req.caller, site, list, item, copy, clear);
         return this.voidResult(fmt, 'BreakRoleInheritance');
       }
       case 'resetroleinheritance':
         requirePost();
         if (!list) throw spErr(400, 'System.InvalidOperationException', 'The web of this site has no parent to inherit from.');
-        this.store.resetInheritance(req.caller, site, list, item);
+        this.store.permissions.resetInheritance(req.caller, site, list, item);
         return this.voidResult(fmt, 'ResetRoleInheritance');
       case 'roleassignments':
         break;
@@ -215,7 +216,7 @@ export class SpRestApi {
     }
     if (s1 === undefined) {
       if (req.method !== 'GET') throw spErr(405, 'System.InvalidOperationException', 'Use GET for roleassignments.');
-      if ((this.store.rightsOn(req.caller, site, list, item) & RIGHT.managePermissions) === 0) throw spErr(403, 'System.UnauthorizedAccessException', 'Access denied.');
+      if ((this.store.permissions.rightsOn(req.caller, site, list, item) & RIGHT.managePermissions) === 0) throw spErr(403, 'System.UnauthorizedAccessException', 'Access denied.');
       const expand = (req.query.get('$expand') ?? '').toLowerCase().split(',').map((x) => x.trim());
       return this.collection(fmt, 'SP.RoleAssignment', `${baseUrl}/roleassignments`, this.assignments(site, list, item, expand.includes('member'), expand.includes('roledefinitionbindings')));
     }
@@ -227,16 +228,16 @@ export class SpRestApi {
         const principalId = Number(a.get('principalid'));
         const roleId = Number(a.get('roledefid'));
         if (!Number.isInteger(principalId) || !Number.isInteger(roleId)) throw spErr(400, 'System.ArgumentException', `${s1.name} needs principalid=N,roledefid=M.`);
-        this.store.changeAssignment(req.caller, site, list, item, principalId, roleId, s1.name === 'addroleassignment');
+        this.store.permissions.changeAssignment(req.caller, site, list, item, principalId, roleId, s1.name === 'addroleassignment');
         return this.voidResult(fmt, s1.name === 'addroleassignment' ? 'AddRoleAssignment' : 'RemoveRoleAssignment');
       }
       case 'getbyprincipalid': {
         const pid = Number(s1.args);
         if (req.method === 'DELETE') {
-          this.store.removePrincipal(req.caller, site, list, item, pid);
+          this.store.permissions.removePrincipal(req.caller, site, list, item, pid);
           return { status: 200, headers: {}, body: fmt === 'verbose' ? { d: null } : { 'odata.null': true } };
         }
-        if ((this.store.rightsOn(req.caller, site, list, item) & RIGHT.managePermissions) === 0) throw spErr(403, 'System.UnauthorizedAccessException', 'Access denied.');
+        if ((this.store.permissions.rightsOn(req.caller, site, list, item) & RIGHT.managePermissions) === 0) throw spErr(403, 'System.UnauthorizedAccessException', 'Access denied.');
         const found = this.assignments(site, list, item, true, true).find((x) => x.PrincipalId === pid);
         if (!found) throw spErr(404, 'System.ArgumentException', `Can not find the principal with id: ${pid}.`);
         return this.entity(fmt, 'SP.RoleAssignment', `${baseUrl}/roleassignments/getbyprincipalid(${pid})`, found);
@@ -248,14 +249,14 @@ export class SpRestApi {
 
   private assignments(site: SiteRow, list: ListRow | undefined, item: ItemRow | undefined, member: boolean, bindings: boolean): Record<string, unknown>[] {
     const byPrincipal = new Map<number, number[]>();
-    for (const r of this.store.effectiveAssignments(site, list, item)) {
+    for (const r of this.store.permissions.effectiveAssignments(site, list, item)) {
       const roles = byPrincipal.get(r.principal_id) ?? [];
       roles.push(r.roledef_id);
       byPrincipal.set(r.principal_id, roles);
     }
     return [...byPrincipal].map(([pid, roles]) => {
       const o: Record<string, unknown> = { PrincipalId: pid };
-      const p = this.store.principal(pid);
+      const p = this.store.principals.principal(pid);
       if (member && p) o.Member = this.principalJson(p);
       if (bindings) o.RoleDefinitionBindings = roles.map((r) => roleById(r)).filter((r): r is RoleDefinition => r !== undefined).map((r) => this.roleJson(r));
       return o;
@@ -272,19 +273,19 @@ export class SpRestApi {
   }
 
   private siteGroups(req: SpRequest, fmt: Format, webUrl: string, segs: Seg[]): ApiResponse {
-    const groups = [...this.store.principals.values()].filter((p) => p.kind === 'group');
+    const groups = this.store.principals.all().filter((p) => p.kind === 'group');
     const [s, sub] = segs;
     if (!s) return this.collection(fmt, 'SP.Group', `${webUrl}/sitegroups`, groups.map((g) => this.principalJson(g)));
     const key = unquote(s.args) ?? s.args ?? '';
     const g = s.name === 'getbyname' ? groups.find((x) => x.title === key || x.key === key.toLowerCase()) : s.name === 'getbyid' ? groups.find((x) => x.id === Number(key)) : undefined;
     void req;
     if (!g) throw spErr(404, 'Microsoft.SharePoint.SPException', 'Group cannot be found.');
-    if (sub?.name === 'users') return this.collection(fmt, 'SP.User', `${webUrl}/sitegroups(${g.id})/users`, this.store.members(g.id).map((u) => this.principalJson(u)));
+    if (sub?.name === 'users') return this.collection(fmt, 'SP.User', `${webUrl}/sitegroups(${g.id})/users`, this.store.principals.members(g.id).map((u) => this.principalJson(u)));
     return this.entity(fmt, 'SP.Group', `${webUrl}/sitegroups(${g.id})`, this.principalJson(g));
   }
 
   private siteUsers(req: SpRequest, fmt: Format, webUrl: string, segs: Seg[]): ApiResponse {
-    const users = [...this.store.principals.values()].filter((p) => p.kind === 'user');
+    const users = this.store.principals.all().filter((p) => p.kind === 'user');
     const [s] = segs;
     if (!s) return this.collection(fmt, 'SP.User', `${webUrl}/siteusers`, users.map((u) => this.principalJson(u)));
     const key = (unquote(s.args) ?? s.args ?? '').toLowerCase();
@@ -300,7 +301,7 @@ export class SpRestApi {
 
   private findUser(logon: string): Principal | undefined {
     const k = logon.toLowerCase().replace(/^i:0#\.f\|membership\|/, '');
-    return [...this.store.principals.values()].find((p) => p.kind === 'user' && (p.key === k || p.email.toLowerCase() === k || p.login_name.toLowerCase() === logon.toLowerCase()));
+    return this.store.principals.all().find((p) => p.kind === 'user' && (p.key === k || p.email.toLowerCase() === k || p.login_name.toLowerCase() === logon.toLowerCase()));
   }
 
   private principalJson(p: Principal): Record<string, unknown> {

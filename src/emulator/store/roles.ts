@@ -1,5 +1,5 @@
 /** SharePoint role definitions and the rights each grants (#3). */
-import { ROLE } from './db.js';
+import { ROLE } from '../db.js';
 
 /** Rights checked by the service; a role grants a set of them. */
 export const RIGHT = { view: 1, edit: 2, manageLists: 4, managePermissions: 8 } as const;
