@@ -1,18 +1,25 @@
 /** Self-signed localhost certificate, generated on first start and reused from the cert directory (#3). */
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import selfsigned from 'selfsigned';
 
 export interface CertPair { cert: string; key: string }
 
-/** Loads `localhost-cert.pem`/`localhost-key.pem` from `dir`, creating them (valid 825 days) if missing. */
+/**
+ * Loads `localhost-cert.pem`/`localhost-key.pem` from `dir`, creating them (valid 825 days) if missing. The directory
+ * is owner-only (0700) and the key 0600, also when they were made earlier with wider modes (#8).
+ */
 export function loadOrCreateCert(dir: string): CertPair {
   const certPath = join(dir, 'localhost-cert.pem');
   const keyPath = join(dir, 'localhost-key.pem');
-  if (existsSync(certPath) && existsSync(keyPath)) return { cert: readFileSync(certPath, 'utf8'), key: readFileSync(keyPath, 'utf8') };
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  if (existsSync(certPath) && existsSync(keyPath)) {
+    chmodSync(keyPath, 0o600);
+    return { cert: readFileSync(certPath, 'utf8'), key: readFileSync(keyPath, 'utf8') };
+  }
   // Node's native RSA keygen is much faster than node-forge's; selfsigned only signs.
   const keyPair = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs1', format: 'pem' } });
   const pems = selfsigned.generate([{ name: 'commonName', value: 'localhost' }, { name: 'organizationName', value: 'followup local Graph service' }], {

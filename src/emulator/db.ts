@@ -1,7 +1,7 @@
 /** SQLite schema, first-start seeding (site, directory, site permissions) and reset for the local Graph service (#3). */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, rmSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 
 import Database from 'better-sqlite3';
 
@@ -55,9 +55,34 @@ CREATE INDEX IF NOT EXISTS ra_principal ON role_assignments(lid, principal_id, i
 /** SharePoint-style UTC timestamp without fractions, as list item fields carry them. */
 export const nowIso = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 
+/** Owner-only modes (#8): the database holds the token secret, the certificate directory the TLS key. */
+export const PRIVATE_DIR_MODE = 0o700;
+export const PRIVATE_FILE_MODE = 0o600;
+
+/**
+ * Makes sure `dir` exists; a directory created here, or the default `./data`, is made owner-only (0700). A directory
+ * the user chose that already existed (e.g. `FOLLOWUP_DB=/srv/x.db`) keeps its mode: it may be shared on purpose.
+ */
+export function ensurePrivateDir(dir: string): void {
+  const created = !existsSync(dir);
+  mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  if (created || resolve(dir) === resolve(dirname(DEFAULT_DB_PATH))) chmodSync(dir, PRIVATE_DIR_MODE);
+}
+
+/** Sets 0600 on the database file and its `-wal`/`-shm` companions that exist (also fixing older, wider modes). */
+export function restrictDatabaseFiles(dbPath: string): void {
+  if (dbPath === ':memory:') return;
+  for (const suffix of ['', '-wal', '-shm', '-journal']) if (existsSync(`${dbPath}${suffix}`)) chmodSync(`${dbPath}${suffix}`, PRIVATE_FILE_MODE);
+}
+
 /** Opens (creating if needed) the database, applies the schema and seeds the site and directory on first start. */
 export function openDatabase(dbPath: string, directory: Directory = DEMO_DIRECTORY): Db {
-  if (dbPath !== ':memory:') mkdirSync(dirname(dbPath), { recursive: true });
+  if (dbPath !== ':memory:') {
+    ensurePrivateDir(dirname(dbPath));
+    // Create the file owner-only before SQLite opens it: SQLite gives -wal and -shm the database file's mode.
+    closeSync(openSync(dbPath, 'a', PRIVATE_FILE_MODE));
+    restrictDatabaseFiles(dbPath);
+  }
   const db = new Database(dbPath);
   if (dbPath !== ':memory:') db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
@@ -65,6 +90,7 @@ export function openDatabase(dbPath: string, directory: Directory = DEMO_DIRECTO
   db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
   seed(db, directory);
+  restrictDatabaseFiles(dbPath);
   return db;
 }
 

@@ -166,22 +166,22 @@ describe('faults and throttling', () => {
   });
 
   it('changes faults through POST /_local/faults', async () => {
-    const r = await fetch(`${h.g.url}/_local/faults`, { method: 'POST', body: JSON.stringify({ rate429: 1, retryAfterSeconds: 3 }), dispatcher: new (await import('undici')).Agent({ connect: { ca: h.g.ca } }) } as RequestInit);
-    expect(await r.json()).toMatchObject({ rate429: 1, retryAfterSeconds: 3 });
+    const r = await h.call('POST', `${h.g.url}/_local/faults`, { as: 'sato', body: { rate429: 1, retryAfterSeconds: 3 } });
+    expect(r.body).toMatchObject({ rate429: 1, retryAfterSeconds: 3 });
     expect((await h.call('GET', `${lp}/items/1`)).status).toBe(429);
     h.g.setFaults({ rate429: 0 });
   });
 
   it('refuses unknown fault settings by name and shows the throttle budget', async () => {
-    const bad = await h.call('POST', `${h.g.url}/_local/faults`, { as: null, body: { rate249: 1 } });
+    const bad = await h.call('POST', `${h.g.url}/_local/faults`, { as: 'sato', body: { rate249: 1 } });
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ error: { code: 'invalidRequest' } });
     expect(String((bad.body as { error: { message: string } }).error.message)).toContain('rate249');
-    const set = await h.call('POST', `${h.g.url}/_local/faults`, { as: null, body: { throttle: { resourceUnitsPerMinute: 600 } } });
+    const set = await h.call('POST', `${h.g.url}/_local/faults`, { as: 'sato', body: { throttle: { resourceUnitsPerMinute: 600 } } });
     expect(set.body).toMatchObject({ rate429: 0, throttle: { resourceUnitsPerMinute: 600 } });
-    const off = await h.call('POST', `${h.g.url}/_local/faults`, { as: null, body: { throttle: false } });
+    const off = await h.call('POST', `${h.g.url}/_local/faults`, { as: 'sato', body: { throttle: false } });
     expect(off.body).toMatchObject({ throttle: false });
-    expect((await h.call('GET', `${h.g.url}/_local/faults`, { as: null })).body).toMatchObject({ rate429: 0, throttle: false });
+    expect((await h.call('GET', `${h.g.url}/_local/faults`, { as: 'suzuki' })).body).toMatchObject({ rate429: 0, throttle: false });
   });
 });
 

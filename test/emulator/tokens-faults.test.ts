@@ -1,3 +1,5 @@
+import { createHmac } from 'node:crypto';
+
 import { describe, expect, it } from 'vitest';
 
 import { DEMO_DIRECTORY, findUser } from '../../src/emulator/directory.js';
@@ -7,22 +9,49 @@ import { signToken, verifyToken } from '../../src/emulator/tokens.js';
 const sato = findUser(DEMO_DIRECTORY, 'sato@soumu.localhost');
 
 describe('tokens', () => {
-  it('round-trips claims shaped like Entra access tokens', () => {
+  const tid = DEMO_DIRECTORY.tenantId;
+  it('round-trips claims shaped like Entra access tokens', async () => {
     if (!sato) throw new Error('demo user missing');
     const t = signToken('s3cret', DEMO_DIRECTORY, sato, 1_000_000);
-    const v = verifyToken('s3cret', t, 1_000_010);
+    const v = await verifyToken('s3cret', tid, t, 1_000_010);
     expect(v).toMatchObject({ ok: true, claims: { upn: 'sato@soumu.localhost', oid: sato.oid, name: '佐藤 花子', tid: DEMO_DIRECTORY.tenantId, aud: 'https://graph.microsoft.com', exp: 1_000_000 + 8 * 3600 } });
   });
 
-  it('rejects a wrong signature, an expired token and garbage', () => {
+  it('rejects a wrong signature, an expired token and garbage', async () => {
     if (!sato) throw new Error('demo user missing');
     const t = signToken('s3cret', DEMO_DIRECTORY, sato, 1_000_000, 60);
-    expect(verifyToken('other', t, 1_000_010)).toEqual({ ok: false, reason: 'Signature validation failed.' });
-    expect(verifyToken('s3cret', t, 1_000_061)).toMatchObject({ ok: false, reason: expect.stringMatching(/expired/) });
-    expect(verifyToken('s3cret', 'abc', 1_000_010)).toMatchObject({ ok: false });
+    expect(await verifyToken('other', tid, t, 1_000_010)).toEqual({ ok: false, reason: 'Signature validation failed.' });
+    // Expired once exp plus the 300 s of tolerated clock skew have passed.
+    expect(await verifyToken('s3cret', tid, t, 1_000_060 + 299)).toMatchObject({ ok: true });
+    expect(await verifyToken('s3cret', tid, t, 1_000_060 + 301)).toMatchObject({ ok: false, reason: expect.stringMatching(/expired/) });
+    expect(await verifyToken('s3cret', tid, 'abc', 1_000_010)).toMatchObject({ ok: false });
     const [h, , s] = t.split('.');
-    const forged = `${h}.${Buffer.from(JSON.stringify({ upn: 'x', oid: 'y', aud: 'https://graph.microsoft.com', exp: 9e9 })).toString('base64url')}.${s}`;
-    expect(verifyToken('s3cret', forged, 1_000_010)).toEqual({ ok: false, reason: 'Signature validation failed.' });
+    const forged = `${h}.${Buffer.from(JSON.stringify({ upn: 'x', oid: 'y', aud: 'https://graph.microsoft.com', iss: `https://sts.windows.net/${tid}/`, tid, iat: 1_000_000, exp: 9e9 })).toString('base64url')}.${s}`;
+    expect(await verifyToken('s3cret', tid, forged, 1_000_010)).toEqual({ ok: false, reason: 'Signature validation failed.' });
+  });
+
+  /** A token signed with the right secret but with chosen claims: only the claim checks can refuse it. */
+  const mint = (claims: Record<string, unknown>, header: Record<string, unknown> = { typ: 'JWT', alg: 'HS256' }): string => {
+    const b = (o: unknown): string => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const base = { aud: 'https://graph.microsoft.com', iss: `https://sts.windows.net/${tid}/`, tid, oid: sato?.oid, upn: sato?.upn, iat: 1_000_000, nbf: 1_000_000, exp: 1_003_600 };
+    const head = `${b(header)}.${b({ ...base, ...claims })}`;
+    return `${head}.${createHmac('sha256', 's3cret').update(head).digest('base64url')}`;
+  };
+
+  it('checks issuer, tenant, audience, algorithm and lifetime even when the signature is right', async () => {
+    const at = 1_000_010;
+    expect(await verifyToken('s3cret', tid, mint({}), at)).toMatchObject({ ok: true });
+    expect(await verifyToken('s3cret', tid, mint({ iss: 'https://sts.windows.net/other/' }), at)).toMatchObject({ ok: false, reason: expect.stringMatching(/Issuer/) });
+    expect(await verifyToken('s3cret', tid, mint({ tid: '00000000-0000-0000-0000-000000000000' }), at)).toEqual({ ok: false, reason: 'The token was issued for another tenant.' });
+    expect(await verifyToken('s3cret', tid, mint({ aud: 'https://contoso.sharepoint.com' }), at)).toEqual({ ok: false, reason: 'Invalid audience.' });
+    expect(await verifyToken('s3cret', tid, mint({}, { typ: 'JWT', alg: 'HS512' }), at)).toMatchObject({ ok: false });
+    expect(await verifyToken('s3cret', tid, mint({}, { typ: 'JWT', alg: 'none' }), at)).toMatchObject({ ok: false });
+    // Lifetime: at most 24 h between iat and exp; iat and nbf not more than the skew in the future.
+    expect(await verifyToken('s3cret', tid, mint({ exp: 1_000_000 + 24 * 3600 }), at)).toMatchObject({ ok: true });
+    expect(await verifyToken('s3cret', tid, mint({ exp: 1_000_000 + 24 * 3600 + 1 }), at)).toMatchObject({ ok: false, reason: expect.stringMatching(/longer than 86400/) });
+    expect(await verifyToken('s3cret', tid, mint({ iat: at + 3600, nbf: 1_000_000, exp: at + 7200 }), at)).toMatchObject({ ok: false, reason: expect.stringMatching(/future/) });
+    expect(await verifyToken('s3cret', tid, mint({ nbf: at + 3600 }), at)).toMatchObject({ ok: false, reason: expect.stringMatching(/not yet valid/) });
+    expect(await verifyToken('s3cret', tid, mint({ iat: undefined }), at)).toMatchObject({ ok: false });
   });
 
   it('finds users by short id, UPN (any case) and oid', () => {

@@ -29,20 +29,39 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-const clampRate = (name: string, v: number): number => {
-  if (!Number.isFinite(v) || v < 0 || v > 1) throw new RangeError(`Fault rate ${name} must be between 0 and 1, got ${v}.`);
-  return v;
+/** Bounds of the fault settings (#8): injected latency at most 60 s, Retry-After at most an hour. */
+export const MAX_FAULT_LATENCY_MS = 60_000;
+export const MAX_RETRY_AFTER_SECONDS = 3600;
+export const MAX_RESOURCE_UNITS_PER_MINUTE = 1_000_000_000;
+
+const show = (v: unknown): string => (typeof v === 'string' ? `'${v.slice(0, 40)}'` : (JSON.stringify(v) ?? String(v)).slice(0, 40));
+const inRange = (name: string, v: unknown, min: number, max: number, what: string): void => {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) throw new RangeError(`Fault setting '${name}' must be ${what}, got ${show(v)}.`);
 };
 
-/** Validates and merges a partial fault configuration. */
+/** Validates and merges a partial fault configuration; the error names the field and its allowed range. */
 export function mergeFaults(base: FaultConfig, f: Partial<FaultConfig>): FaultConfig {
   const next: FaultConfig = { ...base, ...f };
-  clampRate('rate429', next.rate429);
-  clampRate('rate503', next.rate503);
-  clampRate('dropRate', next.dropRate);
-  if (!Number.isFinite(next.retryAfterSeconds) || next.retryAfterSeconds < 0) throw new RangeError(`retryAfterSeconds must be >= 0, got ${next.retryAfterSeconds}.`);
-  if (!Number.isFinite(next.latencyMs) || next.latencyMs < 0) throw new RangeError(`latencyMs must be >= 0, got ${next.latencyMs}.`);
+  inRange('rate429', next.rate429, 0, 1, 'a number from 0 to 1');
+  inRange('rate503', next.rate503, 0, 1, 'a number from 0 to 1');
+  inRange('dropRate', next.dropRate, 0, 1, 'a number from 0 to 1');
+  inRange('retryAfterSeconds', next.retryAfterSeconds, 0, MAX_RETRY_AFTER_SECONDS, `a number of seconds from 0 to ${MAX_RETRY_AFTER_SECONDS}`);
+  inRange('latencyMs', next.latencyMs, 0, MAX_FAULT_LATENCY_MS, `a number of milliseconds from 0 to ${MAX_FAULT_LATENCY_MS}`);
+  if (next.seed !== undefined && (typeof next.seed !== 'number' || !Number.isSafeInteger(next.seed))) throw new RangeError(`Fault setting 'seed' must be an integer, got ${show(next.seed)}.`);
   return next;
+}
+
+/** Validates a throttle setting: `false` (off) or `{ resourceUnitsPerMinute }` with a positive budget. */
+export function parseThrottle(t: unknown): { resourceUnitsPerMinute: number } | false {
+  if (t === false) return false;
+  if (typeof t !== 'object' || t === null || Array.isArray(t)) throw new RangeError(`Fault setting 'throttle' must be false or { "resourceUnitsPerMinute": n }, got ${show(t)}.`);
+  const extra = Object.keys(t).filter((k) => k !== 'resourceUnitsPerMinute');
+  if (extra.length > 0) throw new RangeError(`Fault setting 'throttle' has unknown field(s): ${extra.join(', ')}.`);
+  const n = (t as { resourceUnitsPerMinute?: unknown }).resourceUnitsPerMinute;
+  if (typeof n !== 'number' || !Number.isFinite(n) || n <= 0 || n > MAX_RESOURCE_UNITS_PER_MINUTE) {
+    throw new RangeError(`Fault setting 'throttle.resourceUnitsPerMinute' must be a number above 0 and at most ${MAX_RESOURCE_UNITS_PER_MINUTE}, got ${show(n)}.`);
+  }
+  return { resourceUnitsPerMinute: n };
 }
 
 export type FaultOutcome = 'drop' | 429 | 503 | undefined;
@@ -132,8 +151,8 @@ export class Throttle {
   }
 
   set(t: { resourceUnitsPerMinute: number } | false): void {
-    if (t !== false && (!Number.isFinite(t.resourceUnitsPerMinute) || t.resourceUnitsPerMinute <= 0)) throw new RangeError('resourceUnitsPerMinute must be > 0.');
-    this.perMinute = t === false ? 0 : t.resourceUnitsPerMinute;
+    const v = parseThrottle(t);
+    this.perMinute = v === false ? 0 : v.resourceUnitsPerMinute;
     this.buckets.clear();
   }
 

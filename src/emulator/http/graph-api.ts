@@ -6,7 +6,9 @@ import { columnJson } from '../store/columns.js';
 import { MAX_PAGE_SIZE, PREFER_NON_INDEXED } from '../store/items.js';
 import type { LocalGraphStore } from '../store/store.js';
 import { type Caller, itemETag, type ItemRow, type ListRow, type SiteRow } from '../store/types.js';
+import { malformedPercentEncoding } from './body.js';
 import { GraphJson } from './graph-json.js';
+import { MAX_QUERY_OPTION_LENGTH } from './limits.js';
 
 export interface ApiRequest {
   method: string;
@@ -95,8 +97,12 @@ export class GraphApi {
   }
 
   private route(req: ApiRequest): ApiResponse {
-    for (const k of req.query.keys()) {
+    // Also checked for the whole request URL by the server; $batch step URLs only pass here.
+    const bad = malformedPercentEncoding(req.path);
+    if (bad !== undefined) throw badRequest(`The URL path has a malformed percent-encoding at '${bad}'.`);
+    for (const [k, v] of req.query) {
       if (k.startsWith('$') && !SUPPORTED_QUERY.has(k)) throw badRequest(`Query option '${k}' is not supported by this API.`);
+      if (v.length > MAX_QUERY_OPTION_LENGTH) throw badRequest(`The value of query option '${k.slice(0, 40)}' is ${v.length} characters long; the limit is ${MAX_QUERY_OPTION_LENGTH}.`);
     }
     const { site, rest } = this.site(req);
     const m = req.method;

@@ -9,10 +9,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DEMO_DIRECTORY, findUser } from '../directory.js';
 import { errorBody, GraphHttpError } from '../errors.js';
 import { serveLocal } from '../pages/local.js';
+import { RIGHT } from '../store/roles.js';
 import type { LocalGraphStore } from '../store/store.js';
 import type { Caller } from '../store/types.js';
-import { signToken, verifyToken } from '../tokens.js';
+import { localTokenIssuer, signToken, TokenVerifier } from '../tokens.js';
 import { parseBatch, runBatch } from './batch.js';
+import { discardBody, malformedPercentEncoding, parseJsonBody, readBody } from './body.js';
 import { type FaultConfig, FaultInjector, Throttle } from './faults.js';
 import { type ApiResponse, GraphApi, graphCost } from './graph-api.js';
 import { SpRestApi } from './sp-rest.js';
@@ -41,30 +43,7 @@ export interface LocalGraphHttp {
   resetStats(): void;
 }
 
-const MAX_BODY_BYTES = 16 * 1024 * 1024;
 const JSON_CT = 'application/json; charset=utf-8';
-
-const NO_BODY = Buffer.alloc(0);
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  // A request with neither Content-Length nor Transfer-Encoding has no body (RFC 9112 §6.3): skip the stream plumbing.
-  if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) return Promise.resolve(NO_BODY);
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new GraphHttpError(413, 'requestTooLarge', `The request body exceeds ${MAX_BODY_BYTES} bytes.`));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -93,9 +72,10 @@ export function createHttpHandler(store: LocalGraphStore, origin: () => string, 
   };
 
   // Tokens that passed verification, until their `exp`: a client sends the same token on every request, and the
-  // HMAC check plus two JSON parses per request is avoidable work. Failures are never cached.
+  // signature check and claim validation per request is avoidable work. Failures are never cached.
   const verified = new Map<string, { caller: Caller; exp: number }>();
-  const authenticate = (headers: Record<string, string | undefined>): Caller | GraphHttpError => {
+  const verifier = new TokenVerifier([localTokenIssuer(store.secret, DEMO_DIRECTORY.tenantId)]);
+  const authenticate = async (headers: Record<string, string | undefined>): Promise<Caller | GraphHttpError> => {
     const auth = headers.authorization;
     if (!auth) return new GraphHttpError(401, 'InvalidAuthenticationToken', 'Access token is empty.');
     const m = /^Bearer\s+(\S+)$/i.exec(auth);
@@ -107,7 +87,7 @@ export function createHttpHandler(store: LocalGraphStore, origin: () => string, 
       if (hit.exp > now) return hit.caller;
       verified.delete(token);
     }
-    const v = verifyToken(store.secret, token, now);
+    const v = await verifier.verify(token, now);
     if (!v.ok) return new GraphHttpError(401, 'InvalidAuthenticationToken', `Access token validation failure. ${v.reason}`);
     const caller = store.principals.callerByUpn(v.claims.upn);
     if (!caller) return new GraphHttpError(401, 'InvalidAuthenticationToken', 'Access token validation failure. The user in the token is not in the directory.');
@@ -162,18 +142,16 @@ export function createHttpHandler(store: LocalGraphStore, origin: () => string, 
     return body;
   };
 
-  const parseJson = (buf: Buffer): { ok: true; value: unknown } | { ok: false } => {
-    if (buf.length === 0) return { ok: true, value: undefined };
+  /** Runs one Graph request (a whole request or a `$batch` step); an unexpected failure becomes a generic 500. */
+  const handleGraph = (method: string, path: string, query: URLSearchParams, headers: Record<string, string | undefined>, body: unknown, caller: Caller, requestId: string): ApiResponse => {
     try {
-      return { ok: true, value: JSON.parse(buf.toString('utf8')) as unknown };
-    } catch {
-      return { ok: false };
+      return api.handle({ method, path, query, headers, body, caller });
+    } catch (e) {
+      return internalError(e, requestId);
     }
   };
-  const badJson = new GraphHttpError(400, 'invalidRequest', 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.');
 
-  const serveGraph = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
-    const requestId = randomUUID();
+  const serveGraph = async (req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<void> => {
     const headers = lowerHeaders(req);
     const clientRequestId = headers['client-request-id'];
     const reply = (r: ApiResponse): void => send(res, r, requestId, clientRequestId);
@@ -185,6 +163,16 @@ export function createHttpHandler(store: LocalGraphStore, origin: () => string, 
       return;
     }
     if (faults.latencyMs > 0) await sleep(faults.latencyMs);
+    if (fault !== undefined) {
+      discardBody(req);
+      return reply(injected(fault));
+    }
+    // The token is checked before the body is read: an anonymous client cannot make the service buffer anything.
+    const caller = await authenticate(headers);
+    if (caller instanceof GraphHttpError) {
+      discardBody(req);
+      return fail(caller);
+    }
     let body: Buffer;
     try {
       body = await readBody(req);
@@ -192,11 +180,8 @@ export function createHttpHandler(store: LocalGraphStore, origin: () => string, 
       if (e instanceof GraphHttpError) return fail(e);
       throw e;
     }
-    if (fault !== undefined) return reply(injected(fault));
-    const caller = authenticate(headers);
-    if (caller instanceof GraphHttpError) return fail(caller);
-    const parsed = parseJson(body);
-    if (!parsed.ok) return fail(badJson);
+    const parsed = parseJsonBody(body);
+    if (!parsed.ok) return fail(parsed.error);
     const path = url.pathname.slice('/v1.0'.length);
     if (path === '/$batch') {
       if (req.method !== 'POST') return fail(new GraphHttpError(405, 'methodNotAllowed', 'Use POST for $batch.'));
@@ -208,29 +193,29 @@ export function createHttpHandler(store: LocalGraphStore, origin: () => string, 
         throw e;
       }
       count(caller.user.key, 0);
-      const responses = await runBatch(steps, async (s) => {
+      // Each step answers for itself, as in Graph: a failing step gets its own status, the batch answers 200.
+      const responses = await runBatch(steps, (s) => {
         const q = s.url.indexOf('?');
         const subPath = q === -1 ? s.url : s.url.slice(0, q);
         const query = new URLSearchParams(q === -1 ? '' : s.url.slice(q + 1));
-        if (subPath === '/$batch') return { status: 400, headers: {}, body: { error: { code: 'invalidRequest', message: 'A $batch cannot contain another $batch.' } } };
+        if (subPath === '/$batch') return Promise.resolve({ status: 400, headers: {}, body: { error: { code: 'invalidRequest', message: 'A $batch cannot contain another $batch.' } } });
         const f = faults.roll(false);
-        if (f === 429 || f === 503) return injected(f);
+        if (f === 429 || f === 503) return Promise.resolve(injected(f));
         const throttled = charge(caller, graphCost(s.method, subPath, query));
-        if (throttled) return throttled;
-        const r = api.handle({ method: s.method, path: subPath, query, headers: s.headers, body: s.body, caller });
+        if (throttled) return Promise.resolve(throttled);
+        const r = handleGraph(s.method, subPath, query, s.headers, s.body, caller, requestId);
         // The client rebuilds a Response per sub-request from these headers; JSON needs its Content-Type.
-        return r.body === undefined ? r : { ...r, headers: { 'Content-Type': JSON_CT, ...r.headers } };
+        return Promise.resolve(r.body === undefined ? r : { ...r, headers: { 'Content-Type': JSON_CT, ...r.headers } });
       });
       const withIds = responses.map((r) => (r.body === undefined ? r : { ...r, body: withInnerError(r.body, requestId, clientRequestId) }));
       return reply({ status: 200, headers: { 'Content-Type': JSON_CT }, body: { responses: withIds } });
     }
     const throttled = charge(caller, graphCost(req.method ?? 'GET', path, url.searchParams));
     if (throttled) return reply(throttled);
-    reply(api.handle({ method: req.method ?? 'GET', path, query: url.searchParams, headers, body: parsed.value, caller }));
+    reply(handleGraph(req.method ?? 'GET', path, url.searchParams, headers, parsed.value, caller, requestId));
   };
 
-  const serveSp = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
-    const requestId = randomUUID();
+  const serveSp = async (req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<void> => {
     const headers = lowerHeaders(req);
     const fault = faults.roll(true);
     if (fault === 'drop') {
@@ -238,22 +223,40 @@ export function createHttpHandler(store: LocalGraphStore, origin: () => string, 
       return;
     }
     if (faults.latencyMs > 0) await sleep(faults.latencyMs);
-    const body = await readBody(req).catch((e: unknown) => e);
     const reply = (r: ApiResponse): void => {
       const payload = r.body === undefined ? undefined : Buffer.from(JSON.stringify(r.body));
       res.writeHead(r.status, { 'request-id': requestId, SPRequestGuid: requestId, 'Content-Type': JSON_CT, ...(payload ? { 'Content-Length': String(payload.length) } : {}), ...r.headers });
       res.end(payload);
     };
-    if (fault !== undefined) return reply(sp.error(injected(fault).status, 'Microsoft.SharePoint.SPServerBusyException', 'The server is busy. Retry later.', headers, { 'Retry-After': String(faults.config.retryAfterSeconds) }));
-    if (!(body instanceof Buffer)) return reply(sp.error(413, 'System.ArgumentException', 'The request body is too large.', headers));
-    const caller = authenticate(headers);
-    if (caller instanceof GraphHttpError) return reply(sp.error(401, 'System.UnauthorizedAccessException', caller.message, headers));
-    const parsed = parseJson(body);
-    if (!parsed.ok) return reply(sp.error(400, 'Microsoft.SharePoint.Client.InvalidClientQueryException', 'Invalid JSON. The request body is not valid JSON.', headers));
+    if (fault !== undefined) {
+      discardBody(req);
+      return reply(sp.error(injected(fault).status, 'Microsoft.SharePoint.SPServerBusyException', 'The server is busy. Retry later.', headers, { 'Retry-After': String(faults.config.retryAfterSeconds) }));
+    }
+    const caller = await authenticate(headers);
+    if (caller instanceof GraphHttpError) {
+      discardBody(req);
+      return reply(sp.error(401, 'System.UnauthorizedAccessException', caller.message, headers));
+    }
+    let body: Buffer;
+    try {
+      body = await readBody(req);
+    } catch (e) {
+      if (e instanceof GraphHttpError) return reply(sp.error(e.status, 'System.ArgumentException', e.message, headers));
+      throw e;
+    }
+    const parsed = parseJsonBody(body);
+    if (!parsed.ok) return reply(sp.error(400, 'Microsoft.SharePoint.Client.InvalidClientQueryException', `Invalid JSON. ${parsed.error.message}`, headers));
     const method = (headers['x-http-method'] ?? req.method ?? 'GET').toUpperCase();
     const throttled = charge(caller, sp.cost(method, url.pathname));
     if (throttled) return reply(sp.error(429, 'Microsoft.SharePoint.SPRequestThrottledException', throttled.body ? 'The request has been throttled.' : '', headers, throttled.headers));
-    reply(sp.handle({ method, path: url.pathname, query: url.searchParams, headers, body: parsed.value, caller }));
+    let r: ApiResponse;
+    try {
+      r = sp.handle({ method, path: url.pathname, query: url.searchParams, headers, body: parsed.value, caller });
+    } catch (e) {
+      const internal = internalError(e, requestId);
+      r = sp.error(500, 'Microsoft.SharePoint.SPException', (internal.body as { error: { message: string } }).error.message, headers);
+    }
+    reply(r);
   };
 
   const tokenFor = (user?: string): string => {
@@ -262,32 +265,54 @@ export function createHttpHandler(store: LocalGraphStore, origin: () => string, 
     return signToken(store.secret, DEMO_DIRECTORY, u);
   };
 
-  const onRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', 'https://localhost');
+  /** The caller may change the service's own settings: site owners (manage permissions on the demo site). */
+  const isSiteOwner = (caller: Caller): boolean => {
+    const site = store.sites.firstSite();
+    return (store.permissions.webRights(caller, site) & RIGHT.managePermissions) !== 0;
+  };
+
+  const onRequest = async (req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> => {
+    const raw = req.url ?? '/';
+    // Parse the target as a path on our origin: `//host/x` must stay a path, never become another authority.
+    const url = new URL(`https://localhost${raw.startsWith('/') ? '' : '/'}${raw}`);
     const p = url.pathname;
-    if (p === '/v1.0' || p.startsWith('/v1.0/')) return serveGraph(req, res, url);
-    if (/^\/sites\/.+\/_api(\/|$)/i.test(p)) return serveSp(req, res, url);
+    const bad = malformedPercentEncoding(p);
+    if (bad !== undefined) {
+      discardBody(req);
+      return send(res, { status: 400, headers: {}, body: { error: { code: 'invalidRequest', message: `The URL path has a malformed percent-encoding at '${bad}'.` } } }, requestId, undefined);
+    }
+    if (p === '/v1.0' || p.startsWith('/v1.0/')) return serveGraph(req, res, url, requestId);
+    if (/^\/sites\/.+\/_api(\/|$)/i.test(p)) return serveSp(req, res, url, requestId);
     if (p.startsWith('/_local/')) {
       return serveLocal(req, res, url, {
         tokenFor,
         faults,
         throttle,
         stats: () => stats,
-        readBody: async () => (await readBody(req)).toString('utf8'),
+        authenticate: (r) => authenticate(lowerHeaders(r)),
+        isSiteOwner,
+        requestId,
       });
     }
     if (options.requestHandler && (await options.requestHandler(req, res))) return;
-    res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
-    res.end(`Not found: ${p}\nGraph is served at /v1.0/, the local sign-in page at /_local/signin.\n`);
+    res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
+    res.end(`Not found.\nGraph is served at /v1.0/, the local sign-in page at /_local/signin.\n`);
+  };
+
+  /** A generic 500 for an unexpected failure: the request id for the client, the internals for stderr only. */
+  const internalError = (e: unknown, requestId: string): ApiResponse => {
+    process.stderr.write(`local Graph service: internal error in request ${requestId}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return { status: 500, headers: {}, body: { error: { code: 'generalException', message: `An internal error occurred in the local Graph service (request-id ${requestId}).` } } };
   };
 
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
-    onRequest(req, res).catch((e: unknown) => {
-      // An unexpected failure is a service bug: answer 500 in Graph's shape rather than hanging the client.
+    const requestId = randomUUID();
+    onRequest(req, res, requestId).catch((e: unknown) => {
+      // The top-level guard: whatever escaped becomes a generic 500 with the request id, never a stack trace.
+      const r = internalError(e, requestId);
       if (!res.headersSent) {
-        const id = randomUUID();
-        res.writeHead(500, { 'Content-Type': JSON_CT, 'request-id': id });
-        res.end(JSON.stringify(errorBody('generalException', `Internal error in the local Graph service: ${e instanceof Error ? e.message : String(e)}`, id, undefined)));
+        discardBody(req);
+        send(res, r, requestId, undefined);
       } else res.destroy();
     });
   };

@@ -92,9 +92,25 @@ function tokenize(src: string): Tok[] {
 const describeTok = (t: Tok | undefined): string =>
   t === undefined ? 'end of input' : t.t === 'str' ? `'${t.v}'` : t.t === 'num' ? String(t.v) : t.t === 'dt' || t.t === 'id' ? `'${t.v}'` : `'${t.t}'`;
 
+/** Limits that keep the parser's recursion and the compiled SQL bounded (#8; documented in docs/local-graph.md). */
+export const FILTER_LIMITS = { maxLength: 4096, maxDepth: 32, maxTerms: 200, maxOrderKeys: 8 } as const;
+
 class Parser {
   private i = 0;
+  private depth = 0;
+  private terms = 0;
   constructor(private readonly toks: Tok[]) {}
+
+  private enter(t: Tok | undefined): void {
+    if (++this.depth > FILTER_LIMITS.maxDepth) {
+      throw new FilterSyntaxError(`Invalid filter clause: parentheses and 'not' are nested deeper than ${FILTER_LIMITS.maxDepth} levels${t ? ` (at position ${t.at})` : ''}.`);
+    }
+  }
+  private term(t: Tok | undefined): void {
+    if (++this.terms > FILTER_LIMITS.maxTerms) {
+      throw new FilterSyntaxError(`Invalid filter clause: more than ${FILTER_LIMITS.maxTerms} comparisons${t ? ` (at position ${t.at})` : ''}.`);
+    }
+  }
 
   private peek(): Tok | undefined {
     return this.toks[this.i];
@@ -139,19 +155,25 @@ class Parser {
   }
   private unary(): FilterExpr {
     if (this.isWord('not')) {
+      this.enter(this.peek());
       this.i++;
-      return { kind: 'not', expr: this.unary() };
+      const expr = this.unary();
+      this.depth--;
+      return { kind: 'not', expr };
     }
     return this.primary();
   }
   private primary(): FilterExpr {
     const t = this.peek();
     if (t?.t === '(') {
+      this.enter(t);
       this.i++;
       const e = this.or();
       this.expect(')');
+      this.depth--;
       return e;
     }
+    this.term(t);
     if (t?.t === 'id' && this.toks[this.i + 1]?.t === '(') {
       if (t.v.toLowerCase() !== 'startswith') this.fail(t, 'unsupported function');
       this.i += 2;
@@ -200,6 +222,7 @@ class Parser {
  * @example parseFilter("fields/Status eq 'done' and id gt 3")
  */
 export function parseFilter(src: string): FilterExpr {
+  if (src.length > FILTER_LIMITS.maxLength) throw new FilterSyntaxError(`Invalid filter clause: the filter is ${src.length} characters long; the limit is ${FILTER_LIMITS.maxLength}.`);
   return new Parser(tokenize(src)).parseAll();
 }
 
@@ -208,6 +231,7 @@ export function parseFilter(src: string): FilterExpr {
  * @throws FilterSyntaxError on anything but comma-separated `ref [asc|desc]`.
  */
 export function parseOrderBy(src: string): OrderKey[] {
+  if (src.length > FILTER_LIMITS.maxLength) throw new FilterSyntaxError(`Invalid $orderby clause: it is ${src.length} characters long; the limit is ${FILTER_LIMITS.maxLength}.`);
   const keys: OrderKey[] = [];
   for (const part of src.split(',')) {
     const words = part.trim().split(/\s+/).filter(Boolean);
@@ -215,19 +239,28 @@ export function parseOrderBy(src: string): OrderKey[] {
     if (!path || !IDENT.test(path) || IDENT.exec(path)?.[0] !== path) throw new FilterSyntaxError(`Invalid $orderby clause: '${part.trim()}' is not a field.`);
     if (extra !== undefined || (dir !== undefined && !/^(asc|desc)$/i.test(dir))) throw new FilterSyntaxError(`Invalid $orderby clause: unexpected '${extra ?? dir ?? ''}' after '${path}'.`);
     keys.push({ ref: { kind: 'ref', path }, desc: dir?.toLowerCase() === 'desc' });
+    if (keys.length > FILTER_LIMITS.maxOrderKeys) throw new FilterSyntaxError(`Invalid $orderby clause: more than ${FILTER_LIMITS.maxOrderKeys} keys.`);
   }
   return keys;
 }
 
 /** Every field reference in a filter, in order of appearance. */
 export function filterRefs(e: FilterExpr): Ref[] {
-  switch (e.kind) {
-    case 'and':
-    case 'or':
-      return [...filterRefs(e.left), ...filterRefs(e.right)];
-    case 'not':
-      return filterRefs(e.expr);
-    default:
-      return [e.ref];
+  const out: Ref[] = [];
+  const stack: FilterExpr[] = [e];
+  while (stack.length > 0) {
+    const x = stack.pop() as FilterExpr;
+    switch (x.kind) {
+      case 'and':
+      case 'or':
+        stack.push(x.right, x.left);
+        break;
+      case 'not':
+        stack.push(x.expr);
+        break;
+      default:
+        out.push(x.ref);
+    }
   }
+  return out;
 }

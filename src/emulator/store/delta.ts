@@ -13,7 +13,16 @@ export class Delta {
   ) {}
 
   private encode(list: ListRow, t: { m: 'e' | 'c'; s: number; a?: number }): string {
-    return Buffer.from(JSON.stringify({ v: 1, e: this.ctx.epoch, l: list.guid, ...t })).toString('base64url');
+    return this.ctx.seal({ v: 1, e: this.ctx.epoch, l: list.guid, ...t });
+  }
+
+  /** The state a token carries, or undefined for a token that was not made here for this list, or was changed. */
+  private decode(list: ListRow, token: string): { m: 'e' | 'c'; s: number; a: number } | undefined {
+    const t = this.ctx.unseal(token) as { v?: unknown; e?: unknown; l?: unknown; m?: unknown; s?: unknown; a?: unknown } | undefined;
+    if (typeof t !== 'object' || t === null) return undefined;
+    const seq = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+    if (t.v !== 1 || t.e !== this.ctx.epoch || t.l !== list.guid || (t.m !== 'e' && t.m !== 'c') || !seq(t.s) || (t.a !== undefined && !seq(t.a))) return undefined;
+    return { m: t.m, s: t.s, a: t.a ?? 0 };
   }
 
   /** Empties the change log (tombstones) so every earlier delta token gets 410, as an expired token would. */
@@ -35,16 +44,11 @@ export class Delta {
     const vis = this.permissions.visibilityClause(c, list);
     if (token === 'latest') return { rows: [], deltaToken: this.encode(list, { m: 'c', s: this.ctx.seq }) };
     if (token === undefined) return this.enumerate(list, vis, 0, this.ctx.seq, top);
-    let t: { v?: number; e?: string; l?: string; m?: string; s?: number; a?: number };
-    try {
-      t = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as typeof t;
-    } catch {
-      t = {};
-    }
     const gone = (): GraphHttpError =>
       new GraphHttpError(410, 'resyncChangesApplyDifferences', 'The delta token is no longer valid; a full resynchronization is required. Follow the Location header to enumerate the list again.', { Location: resyncUrl });
-    if (t.v !== 1 || t.e !== this.ctx.epoch || t.l !== list.guid || typeof t.s !== 'number' || (t.m !== 'e' && t.m !== 'c')) throw gone();
-    if (t.m === 'e') return this.enumerate(list, vis, t.a ?? 0, t.s, top);
+    const t = this.decode(list, token);
+    if (t === undefined) throw gone();
+    if (t.m === 'e') return this.enumerate(list, vis, t.a, t.s, top);
     if (t.s < this.ctx.deltaFloor || t.s > this.ctx.seq) throw gone();
     const rows = this.ctx.stmt(`SELECT * FROM items WHERE lid = ? AND seq > ?${vis.sql} ORDER BY seq LIMIT ?`).all(list.lid, t.s, ...vis.params, top + 1) as ItemRow[];
     if (rows.length > top) {

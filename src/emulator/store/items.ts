@@ -12,7 +12,7 @@ import type { StoreContext } from './context.js';
 import type { Lists } from './lists.js';
 import type { Permissions } from './permissions.js';
 import type { Principals } from './principals.js';
-import { cmpSql, compileFilter, decodeSkipToken, encodeSkipToken, keysetCondition, keyValue, resolveRef, toSqlValue } from './query.js';
+import { cmpSql, compileFilter, keysetCondition, keyValue, resolveRef, skipTokenValues, toSqlValue } from './query.js';
 import { RIGHT } from './roles.js';
 import { type Caller, itemETag, type ItemRow, type ListRow, type VersionRow } from './types.js';
 
@@ -82,19 +82,22 @@ export class Items {
       return { sql: r.sql, cmp: r.cmp, desc: k.desc };
     });
     if (keys.length === 0 || keys[keys.length - 1]?.sql !== 'item_id') keys.push({ sql: 'item_id', cmp: 'item_id', desc: false });
-    if (q.skipToken !== undefined) sql += keysetCondition(keys, decodeSkipToken(q.skipToken, keys.length), params);
+    if (q.skipToken !== undefined) sql += keysetCondition(keys, skipTokenValues(this.ctx.unseal(q.skipToken), keys.length), params);
     sql += ` ORDER BY ${keys.map((k) => `${k.cmp}${k.desc ? ' DESC' : ''}`).join(', ')} LIMIT ?`;
     params.push(q.top + 1);
     let rows: ItemRow[];
     try {
       rows = this.ctx.stmt(sql).all(...params.map(toSqlValue)) as ItemRow[];
     } catch (e) {
-      throw badRequest(`The query could not be run: ${e instanceof Error ? e.message : String(e)}`);
+      // The limits on $filter/$orderby keep SQLite within its own; should one still be hit, the client learns that the
+      // query is too complex, and the SQL error goes to stderr only (no SQL text in answers).
+      process.stderr.write(`local Graph service: item query failed: ${e instanceof Error ? e.message : String(e)}\n`);
+      throw badRequest('The query is too complex to run: simplify $filter or $orderby.');
     }
     if (rows.length <= q.top) return { rows };
     rows.length = q.top;
     const lastRow = rows[rows.length - 1] as ItemRow;
-    return { rows, nextSkipToken: encodeSkipToken(keys.map((k) => keyValue(lastRow, k.sql))) };
+    return { rows, nextSkipToken: this.ctx.seal(keys.map((k) => keyValue(lastRow, k.sql))) };
   }
 
   private validateFields(list: ListRow, body: unknown, creating: boolean): Record<string, unknown> {

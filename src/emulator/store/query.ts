@@ -76,8 +76,17 @@ function literal(ref: SqlRef, lit: { type: string; value: string | number | bool
 export function compileFilter(list: ListRow, columns: ColumnDef[], e: FilterExpr, params: unknown[]): string {
   switch (e.kind) {
     case 'and':
-    case 'or':
-      return `(${compileFilter(list, columns, e.left, params)} ${e.kind.toUpperCase()} ${compileFilter(list, columns, e.right, params)})`;
+    case 'or': {
+      // A chain of one operator compiles flat (a OR b OR c), so long chains do not nest the SQL expression.
+      const operands: FilterExpr[] = [];
+      const stack: FilterExpr[] = [e];
+      while (stack.length > 0) {
+        const x = stack.pop() as FilterExpr;
+        if (x.kind === e.kind) stack.push(x.right, x.left);
+        else operands.push(x);
+      }
+      return `(${operands.map((x) => compileFilter(list, columns, x, params)).join(` ${e.kind.toUpperCase()} `)})`;
+    }
     case 'not':
       return `(NOT coalesce(${compileFilter(list, columns, e.expr, params)}, 0))`;
     case 'startswith': {
@@ -123,21 +132,12 @@ export function keyValue(row: ItemRow, sql: string): unknown {
   }
 }
 
-/** Encodes the order-key values of the last row of a page. */
-export const encodeSkipToken = (values: unknown[]): string => Buffer.from(JSON.stringify(values)).toString('base64url');
-
 /**
- * Decodes a `$skiptoken` into `n` order-key values.
+ * Checks the order-key values a `$skiptoken` carried (unsealed by the store: `undefined` when it was not made here).
  * @throws GraphHttpError 400 when it was not made for this query.
  */
-export function decodeSkipToken(token: string, n: number): unknown[] {
-  let v: unknown;
-  try {
-    v = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-  } catch {
-    v = undefined;
-  }
-  if (!Array.isArray(v) || v.length !== n || v.some((x) => x !== null && typeof x !== 'string' && typeof x !== 'number')) {
+export function skipTokenValues(v: unknown, n: number): unknown[] {
+  if (!Array.isArray(v) || v.length !== n || v.some((x) => x !== null && typeof x !== 'string' && !(typeof x === 'number' && Number.isFinite(x)))) {
     throw badRequest('The $skiptoken is invalid for this query; follow @odata.nextLink exactly as returned.');
   }
   return v;
