@@ -15,6 +15,7 @@ import { LocalGraphStore } from './store/store.js';
 
 export { DEFAULT_DB_PATH, DB_ENV, resetDatabase, ROLE } from './db.js';
 export { DEMO_DIRECTORY, type Directory, type DirectoryGroup, type DirectoryUser } from './directory.js';
+export { contentSecurityPolicy, type CspOptions, CSP_ORIGINS, htmlSecurityHeaders, M365_FRAME_ANCESTORS } from './http/csp.js';
 export { type FaultConfig, faultsFromEnv, throttleFromEnv } from './http/faults.js';
 export type { LocalGraphStats } from './http/server.js';
 

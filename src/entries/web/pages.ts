@@ -9,6 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { STATUS_LABELS_JA, type ImportResult, type Report, type Row, type RowKind } from '../../core/model/schema.js';
 import type { Division } from '../../core/divisions/division.js';
 import type { FollowUpStore, StoredRow } from '../../core/ports.js';
+import { htmlSecurityHeaders } from '../../emulator/index.js';
 
 type Lang = 'ja' | 'en';
 
@@ -132,12 +133,8 @@ async function reportPage(deps: ReportPagesDeps, key: string, lang: Lang): Promi
 }
 
 function send(res: ServerResponse, status: number, html: string): void {
-  res.writeHead(status, {
-    'content-type': 'text/html; charset=utf-8',
-    'cache-control': 'no-store',
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'",
-    'x-content-type-options': 'nosniff',
-  });
+  // The one CSP builder (#8): no script at all here yet; framed by Teams and Office hosts once the tab uses the page.
+  res.writeHead(status, htmlSecurityHeaders({ frameAncestors: 'm365' }));
   res.end(html);
 }
 
