@@ -50,6 +50,10 @@ CREATE TABLE IF NOT EXISTS role_assignments(
   site_rid INTEGER NOT NULL, lid INTEGER NOT NULL, item_id INTEGER NOT NULL, principal_id INTEGER NOT NULL, roledef_id INTEGER NOT NULL,
   PRIMARY KEY(site_rid, lid, item_id, principal_id, roledef_id)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS ra_principal ON role_assignments(lid, principal_id, item_id);
+-- Custom permission levels of a site (the built-in ones live in code: store/roles.ts). high/low: BasePermissions.
+CREATE TABLE IF NOT EXISTS role_definitions(
+  site_rid INTEGER NOT NULL, id INTEGER NOT NULL, name TEXT NOT NULL, description TEXT NOT NULL, ord INTEGER NOT NULL,
+  high TEXT NOT NULL, low TEXT NOT NULL, PRIMARY KEY(site_rid, id)) WITHOUT ROWID;
 `;
 
 /** SharePoint-style UTC timestamp without fractions, as list item fields carry them. */

@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DEMO_DIRECTORY, findUser } from '../directory.js';
 import { errorBody, GraphHttpError } from '../errors.js';
 import { serveLocal } from '../pages/local.js';
-import { RIGHT } from '../store/roles.js';
+import { PermissionKind } from '../store/roles.js';
 import type { LocalGraphStore } from '../store/store.js';
 import type { Caller } from '../store/types.js';
 import { localTokenIssuer, signToken, TokenVerifier } from '../tokens.js';
@@ -267,8 +267,7 @@ export function createHttpHandler(store: LocalGraphStore, origin: () => string, 
 
   /** The caller may change the service's own settings: site owners (manage permissions on the demo site). */
   const isSiteOwner = (caller: Caller): boolean => {
-    const site = store.sites.firstSite();
-    return (store.permissions.webRights(caller, site) & RIGHT.managePermissions) !== 0;
+    return store.permissions.can(caller, PermissionKind.ManagePermissions, store.sites.firstSite());
   };
 
   const onRequest = async (req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> => {

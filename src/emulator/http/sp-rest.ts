@@ -4,7 +4,7 @@
  * `Accept` header: `odata=nometadata`, `odata=minimalmetadata` (default) or `odata=verbose`.
  */
 import { GraphHttpError } from '../errors.js';
-import { RIGHT, ROLE_DEFINITIONS, type RoleDefinition, roleById, roleByName } from '../store/roles.js';
+import { PermissionKind, type RoleDefinition } from '../store/roles.js';
 import type { LocalGraphStore } from '../store/store.js';
 import type { Caller, ItemRow, ListRow, Principal, SiteRow } from '../store/types.js';
 import type { ApiResponse } from './graph-api.js';
@@ -120,7 +120,7 @@ export class SpRestApi {
     const [s0, s1] = rest as [Seg, Seg | undefined];
     switch (s0.name) {
       case 'roledefinitions':
-        return this.roleDefinitions(req, fmt, webUrl, rest.slice(1));
+        return this.roleDefinitions(req, fmt, site, webUrl, s0, rest.slice(1));
       case 'sitegroups':
         return this.siteGroups(req, fmt, webUrl, rest.slice(1));
       case 'siteusers':
@@ -175,7 +175,7 @@ export class SpRestApi {
     if (n0.name === 'items' && n0.args !== undefined) {
       const id = Number(n0.args);
       const item = Number.isInteger(id) ? this.store.items.rawItem(list, id) : undefined;
-      if (!item || (this.store.permissions.rightsOn(req.caller, site, list, item) & RIGHT.view) === 0) throw spErr(404, 'System.ArgumentException', 'Item does not exist. It may have been deleted by another user.');
+      if (!item || !this.store.permissions.can(req.caller, PermissionKind.ViewListItems, site, list, item)) throw spErr(404, 'System.ArgumentException', 'Item does not exist. It may have been deleted by another user.');
       const itemUrl = `${listUrl}/items(${id})`;
       if (next.length === 1) return this.entity(fmt, 'SP.Data.ListItem', itemUrl, { Id: item.item_id, ID: item.item_id, GUID: item.guid, Created: item.created, Modified: item.modified, AuthorId: item.author, EditorId: item.editor, ...(JSON.parse(item.fields) as object) });
       return this.securable(req, fmt, site, itemUrl, list, item, next.slice(1));
@@ -216,7 +216,7 @@ export class SpRestApi {
     }
     if (s1 === undefined) {
       if (req.method !== 'GET') throw spErr(405, 'System.InvalidOperationException', 'Use GET for roleassignments.');
-      if ((this.store.permissions.rightsOn(req.caller, site, list, item) & RIGHT.managePermissions) === 0) throw spErr(403, 'System.UnauthorizedAccessException', 'Access denied.');
+      if (!this.store.permissions.can(req.caller, PermissionKind.EnumeratePermissions, site, list, item)) throw spErr(403, 'System.UnauthorizedAccessException', 'Access denied.');
       const expand = (req.query.get('$expand') ?? '').toLowerCase().split(',').map((x) => x.trim());
       return this.collection(fmt, 'SP.RoleAssignment', `${baseUrl}/roleassignments`, this.assignments(site, list, item, expand.includes('member'), expand.includes('roledefinitionbindings')));
     }
@@ -237,7 +237,7 @@ export class SpRestApi {
           this.store.permissions.removePrincipal(req.caller, site, list, item, pid);
           return { status: 200, headers: {}, body: fmt === 'verbose' ? { d: null } : { 'odata.null': true } };
         }
-        if ((this.store.permissions.rightsOn(req.caller, site, list, item) & RIGHT.managePermissions) === 0) throw spErr(403, 'System.UnauthorizedAccessException', 'Access denied.');
+        if (!this.store.permissions.can(req.caller, PermissionKind.EnumeratePermissions, site, list, item)) throw spErr(403, 'System.UnauthorizedAccessException', 'Access denied.');
         const found = this.assignments(site, list, item, true, true).find((x) => x.PrincipalId === pid);
         if (!found) throw spErr(404, 'System.ArgumentException', `Can not find the principal with id: ${pid}.`);
         return this.entity(fmt, 'SP.RoleAssignment', `${baseUrl}/roleassignments/getbyprincipalid(${pid})`, found);
@@ -258,18 +258,57 @@ export class SpRestApi {
       const o: Record<string, unknown> = { PrincipalId: pid };
       const p = this.store.principals.principal(pid);
       if (member && p) o.Member = this.principalJson(p);
-      if (bindings) o.RoleDefinitionBindings = roles.map((r) => roleById(r)).filter((r): r is RoleDefinition => r !== undefined).map((r) => this.roleJson(r));
+      if (bindings) o.RoleDefinitionBindings = roles.map((r) => this.store.roles.byId(site.rid, r)).filter((r): r is RoleDefinition => r !== undefined).map((r) => this.roleJson(r));
       return o;
     });
   }
 
-  private roleDefinitions(req: SpRequest, fmt: Format, webUrl: string, segs: Seg[]): ApiResponse {
-    const [s] = segs;
-    if (!s) return this.collection(fmt, 'SP.RoleDefinition', `${webUrl}/roledefinitions`, ROLE_DEFINITIONS.map((r) => this.roleJson(r)));
-    const r = s.name === 'getbyname' ? roleByName(unquote(s.args) ?? '') : s.name === 'getbyid' ? roleById(Number(s.args)) : s.name === 'getbytype' ? ROLE_DEFINITIONS.find((x) => x.roleTypeKind === Number(s.args)) : undefined;
-    void req;
-    if (!r) throw spErr(404, 'Microsoft.SharePoint.SPException', `Cannot find the role definition '${unquote(s.args) ?? s.args ?? s.name}'.`);
-    return this.entity(fmt, 'SP.RoleDefinition', `${webUrl}/roledefinitions(${r.id})`, this.roleJson(r));
+  /**
+   * `roledefinitions`: GET the collection, `getbyname('…')`, `getbyid(N)`, `getbytype(K)` or `roledefinitions(N)`; POST
+   * the collection to create a custom level; MERGE (`X-HTTP-Method`) or DELETE a custom level by id. Reading is open to
+   * every site user, changes need ManagePermissions on the web (site owners), as in SharePoint.
+   */
+  private roleDefinitions(req: SpRequest, fmt: Format, site: SiteRow, webUrl: string, self: Seg, segs: Seg[]): ApiResponse {
+    const [s, extra] = segs;
+    const roles = this.store.roles;
+    const requireOwner = (): void => {
+      if (!this.store.permissions.can(req.caller, PermissionKind.ManagePermissions, site)) throw spErr(403, 'System.UnauthorizedAccessException', 'Access denied.');
+    };
+    if (extra !== undefined) throw spErr(404, 'Microsoft.SharePoint.Client.ResourceNotFoundException', `Cannot find resource for the request ${extra.name}.`);
+    if (!s && self.args === undefined) {
+      if (req.method === 'GET') return this.collection(fmt, 'SP.RoleDefinition', `${webUrl}/roledefinitions`, roles.all(site.rid).map((r) => this.roleJson(r)));
+      if (req.method !== 'POST') throw spErr(405, 'System.InvalidOperationException', `The HTTP method '${req.method}' cannot be used for roledefinitions.`);
+      requireOwner();
+      const created = roles.create(site.rid, req.body);
+      return { ...this.entity(fmt, 'SP.RoleDefinition', `${webUrl}/roledefinitions(${created.id})`, this.roleJson(created)), status: 201 };
+    }
+    const arg = s ? s.args : self.args;
+    const name = s ? s.name : 'getbyid';
+    const numeric = (): number => {
+      const n = Number(arg);
+      if (!Number.isSafeInteger(n)) throw spErr(400, 'System.ArgumentException', `'${String(arg).slice(0, 40)}' is not a role definition id.`);
+      return n;
+    };
+    const r =
+      name === 'getbyname' ? roles.byName(site.rid, unquote(arg) ?? '')
+        : name === 'getbyid' ? roles.byId(site.rid, numeric())
+          : name === 'getbytype' ? roles.byType(site.rid, numeric())
+            : undefined;
+    if (!s || name === 'getbyid' || name === 'getbyname' || name === 'getbytype') {
+      if (!r) throw spErr(404, 'Microsoft.SharePoint.SPException', `Cannot find the role definition '${(unquote(arg) ?? arg ?? name).slice(0, 80)}'.`);
+      if (req.method === 'GET') return this.entity(fmt, 'SP.RoleDefinition', `${webUrl}/roledefinitions(${r.id})`, this.roleJson(r));
+      requireOwner();
+      if (req.method === 'MERGE' || req.method === 'PATCH') {
+        roles.update(site.rid, r.id, req.body);
+        return { status: 204, headers: {} };
+      }
+      if (req.method === 'DELETE') {
+        roles.delete(site.rid, r.id);
+        return { status: 200, headers: {}, body: fmt === 'verbose' ? { d: null } : { 'odata.null': true } };
+      }
+      throw spErr(405, 'System.InvalidOperationException', `The HTTP method '${req.method}' cannot be used for a role definition.`);
+    }
+    throw spErr(404, 'Microsoft.SharePoint.Client.ResourceNotFoundException', `Cannot find resource for the request ${name}.`);
   }
 
   private siteGroups(req: SpRequest, fmt: Format, webUrl: string, segs: Seg[]): ApiResponse {
@@ -318,7 +357,7 @@ export class SpRestApi {
   }
 
   private roleJson(r: RoleDefinition): Record<string, unknown> {
-    return { BasePermissions: r.basePermissions, Description: r.description, Hidden: false, Id: r.id, Name: r.name, Order: r.order, RoleTypeKind: r.roleTypeKind };
+    return { BasePermissions: { ...r.basePermissions }, Description: r.description, Hidden: false, Id: r.id, Name: r.name, Order: r.order, RoleTypeKind: r.roleTypeKind };
   }
 
   private listJson(l: ListRow): Record<string, unknown> {

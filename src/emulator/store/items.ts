@@ -13,7 +13,7 @@ import type { Lists } from './lists.js';
 import type { Permissions } from './permissions.js';
 import type { Principals } from './principals.js';
 import { cmpSql, compileFilter, keysetCondition, keyValue, resolveRef, skipTokenValues, toSqlValue } from './query.js';
-import { RIGHT } from './roles.js';
+import { hasPermission, PermissionKind } from './roles.js';
 import { type Caller, itemETag, type ItemRow, type ListRow, type VersionRow } from './types.js';
 
 /** SharePoint's list view threshold. */
@@ -45,7 +45,7 @@ export class Items {
   /** A live item the caller may read; 404 otherwise (SharePoint hides what you cannot see). */
   item(c: Caller, list: ListRow, id: string): ItemRow {
     const r = this.row(list, id);
-    if (!r || (this.permissions.itemRights(c, list, r) & RIGHT.view) === 0) throw notFound(`Item not found: the list item with id '${id}' does not exist or you do not have access to it.`);
+    if (!r || !hasPermission(this.permissions.itemRights(c, list, r), PermissionKind.ViewListItems)) throw notFound(`Item not found: the list item with id '${id}' does not exist or you do not have access to it.`);
     return r;
   }
 
@@ -148,7 +148,8 @@ export class Items {
   }
 
   createItem(c: Caller, list: ListRow, body: unknown): ItemRow {
-    if ((this.permissions.listRights(c, list) & RIGHT.edit) === 0) throw accessDenied();
+    // Adding needs AddListItems only: a level may allow adding without editing (an add-only list, #12).
+    if (!hasPermission(this.permissions.listRights(c, list), PermissionKind.AddListItems)) throw accessDenied();
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('The request body must be a listItem object.');
     for (const k of Object.keys(body)) if (k !== 'fields' && !k.startsWith('@odata.')) throw badRequest(`Property '${k}' cannot be set when creating a listItem; put column values under 'fields'.`);
     const values = this.validateFields(list, (body as { fields?: unknown }).fields ?? {}, true);
@@ -181,7 +182,7 @@ export class Items {
 
   updateFields(c: Caller, list: ListRow, id: string, body: unknown, ifMatch: string | undefined): ItemRow {
     const row = this.item(c, list, id);
-    if ((this.permissions.itemRights(c, list, row) & RIGHT.edit) === 0) throw accessDenied();
+    if (!hasPermission(this.permissions.itemRights(c, list, row), PermissionKind.EditListItems)) throw accessDenied();
     this.checkIfMatch(row, ifMatch);
     const patch = this.validateFields(list, body, false);
     const merged = { ...(JSON.parse(row.fields) as Record<string, unknown>) };
@@ -203,7 +204,8 @@ export class Items {
 
   deleteItem(c: Caller, list: ListRow, id: string, ifMatch: string | undefined): void {
     const row = this.item(c, list, id);
-    if ((this.permissions.itemRights(c, list, row) & RIGHT.edit) === 0) throw accessDenied();
+    // Deleting is its own right: a level can allow editing but not deleting (#8).
+    if (!hasPermission(this.permissions.itemRights(c, list, row), PermissionKind.DeleteListItems)) throw accessDenied();
     this.checkIfMatch(row, ifMatch);
     // The row stays as a tombstone so delta can report the deletion.
     this.ctx.stmt('UPDATE items SET deleted = 1, seq = ?, modified = ? WHERE rid = ?').run(this.ctx.nextSeq(), nowIso(), row.rid);
@@ -211,6 +213,7 @@ export class Items {
 
   versions(c: Caller, list: ListRow, id: string): { row: ItemRow; versions: VersionRow[] } {
     const row = this.item(c, list, id);
+    if (!hasPermission(this.permissions.itemRights(c, list, row), PermissionKind.ViewVersions)) throw accessDenied();
     const versions = this.ctx.stmt('SELECT version, modified, editor, fields FROM versions WHERE lid = ? AND item_id = ? ORDER BY version DESC').all(list.lid, row.item_id) as VersionRow[];
     return { row, versions };
   }

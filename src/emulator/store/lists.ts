@@ -7,7 +7,7 @@ import { builtInColumns, type ColumnDef, MAX_INDEXES, parseColumnDefinition } fr
 import type { StoreContext } from './context.js';
 import type { Permissions } from './permissions.js';
 import { caseInsensitive, cmpSql, valueSql } from './query.js';
-import { RIGHT } from './roles.js';
+import { hasPermission, PermissionKind } from './roles.js';
 import type { Caller, ListRow, SiteRow } from './types.js';
 
 export class Lists {
@@ -61,7 +61,7 @@ export class Lists {
   }
 
   createList(c: Caller, site: SiteRow, body: unknown): ListRow {
-    if ((this.permissions.webRights(c, site) & RIGHT.manageLists) === 0) throw accessDenied();
+    if (!hasPermission(this.permissions.webRights(c, site), PermissionKind.ManageLists)) throw accessDenied();
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('The request body must be a list object.');
     const b = body as Record<string, unknown>;
     for (const k of Object.keys(b)) {
@@ -124,7 +124,7 @@ export class Lists {
   }
 
   createColumn(c: Caller, list: ListRow, body: unknown): ColumnDef {
-    if ((this.permissions.listRights(c, list) & RIGHT.manageLists) === 0) throw accessDenied();
+    if (!hasPermission(this.permissions.listRights(c, list), PermissionKind.ManageLists)) throw accessDenied();
     const d = parseColumnDefinition(body);
     const cols = this.columns(list);
     if (cols.some((x) => x.name.toLowerCase() === d.name.toLowerCase())) throw new GraphHttpError(409, 'nameAlreadyExists', `A column named '${d.name}' already exists in this list.`);

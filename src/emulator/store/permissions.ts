@@ -6,7 +6,7 @@
 import { accessDenied, GraphHttpError } from '../errors.js';
 import type { StoreContext } from './context.js';
 import type { Principals } from './principals.js';
-import { RIGHT, rightsOf, roleById } from './roles.js';
+import { hasPermission, PermissionKind, type RoleDefinitions } from './roles.js';
 import type { Caller, ItemRow, ListRow, SiteRow } from './types.js';
 
 export class Permissions {
@@ -14,12 +14,13 @@ export class Permissions {
    * Rights per (principal set, scope), and whether a list has items with unique permissions. Both are derived from
    * role_assignments / unique_perms, which only this class changes (SharePoint REST calls): every such change clears them.
    */
-  private readonly rightsCache = new Map<string, number>();
+  private readonly rightsCache = new Map<string, bigint>();
   private readonly uniqueItemsCache = new Map<number, boolean>();
 
   constructor(
     private readonly ctx: StoreContext,
     private readonly principals: Principals,
+    private readonly roles: RoleDefinitions,
   ) {}
 
   /** Forgets derived permission state; called inside every change to role_assignments or unique_perms. */
@@ -28,7 +29,7 @@ export class Permissions {
     this.uniqueItemsCache.clear();
   }
 
-  private rolesAt(siteRid: number, lid: number, itemId: number, principalIds: string): number {
+  private rolesAt(siteRid: number, lid: number, itemId: number, principalIds: string): bigint {
     const key = `${principalIds}|${siteRid}|${lid}|${itemId}`;
     const hit = this.rightsCache.get(key);
     if (hit !== undefined) return hit;
@@ -38,37 +39,42 @@ export class Permissions {
     return rights;
   }
 
-  private loadRolesAt(siteRid: number, lid: number, itemId: number, principalIds: string): number {
+  private loadRolesAt(siteRid: number, lid: number, itemId: number, principalIds: string): bigint {
     const rows = this.ctx.stmt('SELECT roledef_id FROM role_assignments WHERE site_rid = ? AND lid = ? AND item_id = ? AND principal_id IN (SELECT value FROM json_each(?))').all(siteRid, lid, itemId, principalIds) as { roledef_id: number }[];
-    return rightsOf(rows.map((r) => r.roledef_id));
+    return this.roles.mask(siteRid, rows.map((r) => r.roledef_id));
   }
-  webRights(c: Caller, site: SiteRow): number {
+  /** The caller's BasePermissions on the web, a list or an item (a 64-bit mask of SP.PermissionKind bits). */
+  webRights(c: Caller, site: SiteRow): bigint {
     return this.rolesAt(site.rid, 0, 0, c.principalIds);
   }
-  listRights(c: Caller, list: ListRow): number {
+  listRights(c: Caller, list: ListRow): bigint {
     return list.unique_perms ? this.rolesAt(list.site_rid, list.lid, 0, c.principalIds) : this.rolesAt(list.site_rid, 0, 0, c.principalIds);
   }
-  itemRights(c: Caller, list: ListRow, item: ItemRow): number {
+  itemRights(c: Caller, list: ListRow, item: ItemRow): bigint {
     return item.unique_perms ? this.rolesAt(list.site_rid, list.lid, item.item_id, c.principalIds) : this.listRights(c, list);
   }
   private hasItemScopedAccess(c: Caller, list: ListRow): boolean {
     return this.ctx.stmt('SELECT 1 FROM role_assignments WHERE lid = ? AND item_id > 0 AND principal_id IN (SELECT value FROM json_each(?)) LIMIT 1').get(list.lid, c.principalIds) !== undefined;
   }
-  /** The caller may resolve the list: view rights on it, or a role on one of its items (Limited Access). */
+  /**
+   * The caller may resolve the list: view or add rights on it (an add-only level must reach the list to add), or a
+   * role on one of its items (Limited Access).
+   */
   canSeeList(c: Caller, list: ListRow): boolean {
-    return (this.listRights(c, list) & RIGHT.view) !== 0 || this.hasItemScopedAccess(c, list);
+    const r = this.listRights(c, list);
+    return hasPermission(r, PermissionKind.ViewListItems) || hasPermission(r, PermissionKind.AddListItems) || this.hasItemScopedAccess(c, list);
   }
 
   /** The caller may open the site: any role on the web, or on anything inside it (SharePoint's Limited Access). */
   assertSiteAccess(c: Caller, site: SiteRow): void {
-    if (this.webRights(c, site) !== 0) return;
+    if (this.webRights(c, site) !== 0n) return;
     const any = this.ctx.stmt('SELECT 1 FROM role_assignments WHERE site_rid = ? AND principal_id IN (SELECT value FROM json_each(?)) LIMIT 1').get(site.rid, c.principalIds);
     if (!any) throw accessDenied();
   }
 
   /** SQL restricting `items` rows to those the caller may read, plus its parameters. */
   visibilityClause(c: Caller, list: ListRow): { sql: string; params: unknown[] } {
-    const listRead = (this.listRights(c, list) & RIGHT.view) !== 0;
+    const listRead = hasPermission(this.listRights(c, list), PermissionKind.ViewListItems);
     let hasUnique = this.uniqueItemsCache.get(list.lid);
     if (hasUnique === undefined) {
       hasUnique = this.ctx.stmt('SELECT 1 FROM items WHERE lid = ? AND unique_perms = 1 LIMIT 1').get(list.lid) !== undefined;
@@ -89,8 +95,13 @@ export class Permissions {
     return { siteRid: site.rid, lid: 0, itemId: 0, unique: true };
   }
 
+  /** Whether the caller holds a permission on a securable object. */
+  can(c: Caller, kind: PermissionKind, site: SiteRow, list?: ListRow, item?: ItemRow): boolean {
+    return hasPermission(this.rightsOn(c, site, list, item), kind);
+  }
+
   /** Rights of the caller on a securable object. */
-  rightsOn(c: Caller, site: SiteRow, list?: ListRow, item?: ItemRow): number {
+  rightsOn(c: Caller, site: SiteRow, list?: ListRow, item?: ItemRow): bigint {
     if (item && list) return this.itemRights(c, list, item);
     if (list) return this.listRights(c, list);
     return this.webRights(c, site);
@@ -103,7 +114,7 @@ export class Permissions {
   }
 
   private requireManagePermissions(c: Caller, site: SiteRow, list?: ListRow, item?: ItemRow): void {
-    if ((this.rightsOn(c, site, list, item) & RIGHT.managePermissions) === 0) throw accessDenied();
+    if (!hasPermission(this.rightsOn(c, site, list, item), PermissionKind.ManagePermissions)) throw accessDenied();
   }
 
   private bumpItem(item: ItemRow | undefined): void {
@@ -170,7 +181,7 @@ export class Permissions {
     const scope = this.scopeOf(site, list, item);
     if (!scope.unique) throw new GraphHttpError(400, 'inheritsPermissions', 'This operation is not allowed on an object that inherits permissions.');
     if (!this.principals.has(principalId)) throw new GraphHttpError(404, 'principalNotFound', `Cannot find principal with id: ${principalId}.`);
-    if (!roleById(roleId)) throw new GraphHttpError(404, 'roleNotFound', `Cannot find role definition with id: ${roleId}.`);
+    if (!this.roles.byId(site.rid, roleId)) throw new GraphHttpError(404, 'roleNotFound', `Cannot find role definition with id: ${roleId}.`);
     try {
       this.ctx.db.transaction(() => {
         if (add) this.ctx.stmt('INSERT OR IGNORE INTO role_assignments(site_rid, lid, item_id, principal_id, roledef_id) VALUES (?,?,?,?,?)').run(scope.siteRid, scope.lid, scope.itemId, principalId, roleId);

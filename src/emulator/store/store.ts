@@ -9,12 +9,14 @@ import { Items } from './items.js';
 import { Lists } from './lists.js';
 import { Permissions } from './permissions.js';
 import { Principals } from './principals.js';
+import { RoleDefinitions } from './roles.js';
 import { Sites } from './sites.js';
 
 export class LocalGraphStore {
   readonly ctx: StoreContext;
   readonly principals: Principals;
   readonly sites: Sites;
+  readonly roles: RoleDefinitions;
   readonly permissions: Permissions;
   readonly lists: Lists;
   readonly items: Items;
@@ -24,7 +26,8 @@ export class LocalGraphStore {
     this.ctx = new StoreContext(db);
     this.principals = new Principals(db);
     this.sites = new Sites(this.ctx);
-    this.permissions = new Permissions(this.ctx, this.principals);
+    this.roles = new RoleDefinitions(this.ctx, () => this.permissions.changed());
+    this.permissions = new Permissions(this.ctx, this.principals, this.roles);
     this.lists = new Lists(this.ctx, this.permissions);
     this.items = new Items(this.ctx, this.lists, this.permissions, this.principals);
     this.delta = new Delta(this.ctx, this.permissions);
