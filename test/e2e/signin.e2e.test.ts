@@ -2,11 +2,12 @@
 // browser never leaves our origin, and a legitimate same-origin path still works.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { htmlSecurityHeaders } from '../../src/emulator/index.js';
 import { type Harness, startHarness } from '../emulator/harness.js';
+import { launchChromium } from '../support/browser.js';
 
 let h: Harness;
 let browser: Browser;
@@ -21,11 +22,8 @@ const landing = (req: IncomingMessage, res: ServerResponse): boolean => {
 
 beforeAll(async () => {
   h = await startHarness({ requestHandler: landing });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  // System Chromium, else the npm one (test/support/browser.ts); its flags keep web security on, so the CSP is real.
+  ({ browser } = await launchChromium());
 });
 
 afterAll(async () => {
