@@ -7,7 +7,8 @@ import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Embedded } from '../../src/entries/embedded.js';
-import { createWebApp } from '../../src/entries/web/pages.js';
+import { appContentSecurityPolicy } from '../../src/entries/web/csp.js';
+import { createReportPages } from '../../src/entries/web/pages.js';
 import { contentSecurityPolicy, CSP_ORIGINS, M365_FRAME_ANCESTORS } from '../../src/emulator/index.js';
 import { startEmbeddedApp } from '../support/embedded-harness.js';
 import { startHarness } from './harness.js';
@@ -17,8 +18,10 @@ const M365 = M365_FRAME_ANCESTORS.join(' ');
 describe('contentSecurityPolicy', () => {
   it('allows scripts from our origin only, plus the origins a page names, never inline', () => {
     expect(contentSecurityPolicy()).toBe(
-      "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'self'; frame-src 'none'; form-action 'self'; base-uri 'self'; object-src 'none'; frame-ancestors 'self'",
+      "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-src 'none'; form-action 'self'; base-uri 'self'; object-src 'none'; frame-ancestors 'self'",
     );
+    expect(contentSecurityPolicy({ styleNonce: 'AAAAAAAAAAAAAAAAAAAAAA==' })).toContain("style-src 'self' 'nonce-AAAAAAAAAAAAAAAAAAAAAA=='; img-src");
+    expect(() => contentSecurityPolicy({ styleNonce: "x' 'unsafe-inline" })).toThrow(/nonce/);
     const taskPane = contentSecurityPolicy({ scriptOrigins: [CSP_ORIGINS.officeJs], connectOrigins: [CSP_ORIGINS.graph, CSP_ORIGINS.entra], frameOrigins: [CSP_ORIGINS.entra], frameAncestors: 'm365' });
     expect(taskPane).toContain("script-src 'self' https://appsforoffice.microsoft.com;");
     expect(taskPane).toContain("connect-src 'self' https://graph.microsoft.com https://login.microsoftonline.com;");
@@ -46,7 +49,8 @@ describe('every HTML answer carries the policy', () => {
   let agent: Agent;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'csp-'));
-    embedded = await startEmbeddedApp(dir);
+    // dist/ is current under `npm test` (it builds first); alone, this builds it once.
+    embedded = await startEmbeddedApp(dir, { build: true });
     agent = new Agent({ connect: { ca: embedded.graph.ca } });
   });
   afterAll(async () => {
@@ -70,8 +74,18 @@ describe('every HTML answer carries the policy', () => {
     expect(await js.text()).toContain("fetch('/_local/token'");
   });
 
-  it('the app pages, their 404 and the local 404: the app policy, framed by Teams and Office hosts', async () => {
-    for (const [path, status] of [['/', 200], ['/?lang=en', 200], ['/reports/soumu%2F2023%2FL-R5-FOCUS', 200], ['/reports/nothing', 404]] as const) {
+  it('the app (a fresh style nonce per answer), the report pages and their 404: the one builder, framed by Teams and Office', async () => {
+    const app = await get('/');
+    expect(app.status).toBe(200);
+    const html = await app.text();
+    const nonce = /<meta name="csp-nonce" content="([^"]+)">/.exec(html)?.[1] ?? '';
+    expect(nonce.length).toBeGreaterThanOrEqual(16);
+    expect(app.headers.get('content-security-policy')).toBe(contentSecurityPolicy({ styleNonce: nonce, frameAncestors: 'm365' }));
+    expect(appContentSecurityPolicy(nonce)).toBe(contentSecurityPolicy({ styleNonce: nonce, frameAncestors: 'm365' }));
+    // Every script is a file of our origin: no inline script element.
+    for (const tag of html.match(/<script[^>]*>/g) ?? []) expect(tag).toMatch(/ src="(?![a-z]+:|\/\/)[^"]+"/);
+    expect((await get('/')).headers.get('content-security-policy')).not.toContain(nonce);
+    for (const [path, status] of [['/reports/soumu%2F2023%2FL-R5-FOCUS', 200], ['/reports/nothing', 404]] as const) {
       const r = await get(path);
       expect(r.status, path).toBe(status);
       expect(r.headers.get('content-type')).toBe('text/html; charset=utf-8');
@@ -85,9 +99,9 @@ describe('every HTML answer carries the policy', () => {
   });
 
   it('the page shown while starting (503)', async () => {
-    const h = await startHarness({ requestHandler: createWebApp(() => null) });
+    const h = await startHarness({ requestHandler: createReportPages(() => null) });
     try {
-      const r = await h.raw('GET', '/');
+      const r = await h.raw('GET', '/reports/x');
       expect(r.status).toBe(503);
       expect(r.headers.get('content-security-policy')).toBe(contentSecurityPolicy({ frameAncestors: 'm365' }));
     } finally {

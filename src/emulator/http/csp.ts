@@ -47,6 +47,11 @@ export interface CspOptions {
    * {@link M365_FRAME_ANCESTORS}, for pages shown in a Teams tab or an Office task pane). Default `self`.
    */
   frameAncestors?: 'self' | 'm365';
+  /**
+   * A per-answer nonce for run-time `<style>` elements (Fluent UI's Griffel): then no other inline style is allowed.
+   * Without one, inline styles are allowed (`'unsafe-inline'`), as static hosting needs. Scripts never run inline.
+   */
+  styleNonce?: string | null;
 }
 
 const HOST_SOURCE = /^https:\/\/(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:\d{1,5})?$/;
@@ -64,13 +69,14 @@ function sources(list: readonly string[] | undefined, directive: string): string
 export function contentSecurityPolicy(o: CspOptions = {}): string {
   const join = (...parts: string[]): string => parts.filter((x) => x !== '').join(' ');
   const ancestors = o.frameAncestors === 'm365' ? join("'self'", M365_FRAME_ANCESTORS.join(' ')) : "'self'";
+  if (o.styleNonce && !/^[A-Za-z0-9+/_-]{16,}={0,2}$/.test(o.styleNonce)) throw new Error('CSP style nonce: expected at least 16 base64 characters.');
   return [
     "default-src 'none'",
     `script-src ${join("'self'", sources(o.scriptOrigins, 'script-src'))}`,
-    // Inline styles stay allowed (the pages carry <style> blocks and style attributes); scripts never are.
-    "style-src 'self' 'unsafe-inline'",
+    // Inline styles are allowed unless the answer carries a nonce for them; scripts never run inline.
+    `style-src 'self' ${o.styleNonce ? `'nonce-${o.styleNonce}'` : "'unsafe-inline'"}`,
     "img-src 'self' data:",
-    "font-src 'self'",
+    "font-src 'self' data:",
     `connect-src ${join("'self'", sources(o.connectOrigins, 'connect-src'))}`,
     `frame-src ${o.frameOrigins && o.frameOrigins.length > 0 ? sources(o.frameOrigins, 'frame-src') : "'none'"}`,
     "form-action 'self'",

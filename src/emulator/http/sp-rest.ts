@@ -129,7 +129,7 @@ export class SpRestApi {
         if (s1?.name === 'groups') {
           // The site groups the caller belongs to (SP.User.Groups): how a client learns its roles (#10).
           const ids = new Set(JSON.parse(req.caller.principalIds) as number[]);
-          const groups = [...this.store.principals.values()].filter((p) => p.kind === 'group' && ids.has(p.id));
+          const groups = this.store.principals.all().filter((p) => p.kind === 'group' && ids.has(p.id));
           return this.collection(fmt, 'SP.Group', `${webUrl}/currentuser/groups`, groups.map((g) => this.principalJson(g)));
         }
         return this.entity(fmt, 'SP.User', `${webUrl}/currentuser`, this.principalJson(req.caller.user));

@@ -5,30 +5,9 @@
  * `<meta name="csp-nonce">`), so no inline style is allowed. Static hosting (a tenant's web server without per-request
  * HTML) must use `style-src 'self' 'unsafe-inline'` instead (docs/teams-app.md). Teams and Office frame the tab.
  */
-export const FRAME_ANCESTORS = [
-  "'self'",
-  'https://teams.microsoft.com',
-  'https://*.teams.microsoft.com',
-  'https://teams.cloud.microsoft',
-  'https://*.cloud.microsoft',
-  'https://*.office.com',
-  'https://*.office365.com',
-  'https://*.microsoft365.com',
-  'https://*.sharepoint.com',
-  'https://outlook.office.com',
-] as const;
+import { contentSecurityPolicy } from '../../emulator/index.js';
 
+/** The app's policy, from the one CSP builder (src/emulator/http/csp.ts, #8), framed by the Teams and Office hosts. */
 export function appContentSecurityPolicy(nonce: string | null): string {
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    `style-src 'self' ${nonce ? `'nonce-${nonce}'` : "'unsafe-inline'"}`,
-    "img-src 'self' data:",
-    "font-src 'self' data:",
-    "connect-src 'self'",
-    `frame-ancestors ${FRAME_ANCESTORS.join(' ')}`,
-    "base-uri 'none'",
-    "form-action 'self'",
-    "object-src 'none'",
-  ].join('; ');
+  return contentSecurityPolicy({ styleNonce: nonce, frameAncestors: 'm365' });
 }
