@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ResponseType } from '@microsoft/microsoft-graph-client';
 
 import type { StoredRow } from '../../../src/core/ports.js';
-import { provisionSite } from '../../../src/graph/provision.js';
 import { makeReport } from '../../core/lists/make-row.js';
 import { startStoreHarness, type StoreHarness } from './harness.js';
 
@@ -88,14 +87,8 @@ describe('the audit (npx followup audit)', () => {
 });
 
 describe('deletes (#8 item 4)', () => {
-  it('gives assigned rows the "Edit without delete" level where the service implements role definitions', async (ctx) => {
-    // The local service gains POST roledefinitions and DeleteListItems enforcement with the emulator work of #8;
-    // until then provisioning warns and assignment falls back to Edit (see the warnings checked below).
-    if (!levelCreated) {
-      const again = await provisionSite(h.connect(), h.siteUrl);
-      expect(again.warnings.some((w) => w.includes('did not create the permission level "Edit without delete"'))).toBe(true);
-      ctx.skip('the local service does not implement POST _api/web/roledefinitions yet (emulator side of #8)');
-    }
+  it('refuses raw Graph DELETE and $batch DELETE of an assigned row to its division and the reviewers, who still edit it', async () => {
+    expect(levelCreated).toBe(true);
     const suzuki = h.connect('suzuki').client;
     const takahashi = h.connect('takahashi').client;
     const own = rows[1] as StoredRow;
@@ -107,6 +100,4 @@ describe('deletes (#8 item 4)', () => {
     // They still edit it.
     expect(((await suzuki.api(`${rowsPath}/${own.itemId}/fields`).patch({ Outcome: 'still editable' })) as Record<string, unknown>).Outcome).toBe('still editable');
   });
-
-  it.todo('raw Graph DELETE and $batch DELETE of an assigned row answer 403 for its division and the reviewers — runs above as soon as the local service creates role definitions and enforces DeleteListItems (emulator side of #8)');
 });

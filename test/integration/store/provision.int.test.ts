@@ -129,6 +129,8 @@ describe('upgrading a site provisioned with schema 3 (#8)', () => {
         'create list FollowUpLedger (3 columns)',
         'make FollowUpLedger readable by the secretariat (secretariat) only',
         'record 4 existing rows of 1 reports in FollowUpLedger',
+        // Rows a division could delete (Edit/Contribute) move to the level without delete.
+        'give 2 assigned rows "Edit without delete" instead of Edit/Contribute',
         `record schema version ${SCHEMA_VERSION} (was 3)`,
       ]);
       const { store } = await old.open();
