@@ -2,39 +2,26 @@
  * `followup` command line (#2 import/render, #4 provision, #3 dev-token; `--help` everywhere, #7).
  * stdout carries data (JSON, rendered documents, tokens, help asked for); stderr carries the summary and errors.
  */
-import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { LAYOUTS, type ImportResult, type Layout } from '../core/model/schema.js';
-import { importBytes, mergeResults } from '../io/import.js';
+import { decodeSource, importDecoded, mergeResults } from '../io/import.js';
+import { writeJson } from '../io/json-stream.js';
+import { readDocumentFile } from '../io/read-file.js';
 import { renderReports } from '../io/render/index.js';
 import { UsageError, type Command, type CommandSpec } from './command.js';
 import { summarize } from './summary.js';
 import { AUDIT_USAGE, DEV_TOKEN_USAGE, IMPORT_USAGE, PROVISION_USAGE, RENDER_USAGE } from './usage.js';
 
-/** A file-level error issue for a path that cannot be read as a document (the importer never sees it). */
-function readIssue(path: string, code: string, message: string, messageEn: string): ImportResult {
-  return { reports: [], plans: [], issues: [{ severity: 'error', code, file: basename(path) || path, line: 0, field: 'file', value: path, message, messageEn }] };
-}
-
 function readOne(path: string, org: string | undefined): ImportResult {
-  let bytes: Uint8Array;
-  try {
-    if (statSync(path).isDirectory()) {
-      return readIssue(path, 'NOT_A_FILE', `${path}: ディレクトリです。取り込む文書ファイルを指定してください。`, `${path}: is a directory; give the document files to import.`);
-    }
-    bytes = readFileSync(path);
-  } catch (error) {
-    // Reported as an issue for this path so the other files of the batch are still imported.
-    const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
-    if (code === 'ENOENT') {
-      return readIssue(path, 'FILE_NOT_FOUND', `${path}: ファイルが見つかりません。`, `${path}: no such file.`);
-    }
-    const why = error instanceof Error ? error.message : String(error);
-    return readIssue(path, 'READ_FAILED', `${path}: ファイルを読めません（${why}）。`, `${path}: cannot read the file (${why}).`);
-  }
-  return importBytes(basename(path), bytes, org ? { org } : {});
+  // Devices, FIFOs, sockets and files over the size limit are refused before anything is read (#8 item 5).
+  let read: ReturnType<typeof readDocumentFile> | null = readDocumentFile(path);
+  if ('issue' in read) return { reports: [], plans: [], issues: [read.issue] };
+  const decoded = decodeSource(basename(path), read.bytes);
+  // The bytes are not needed once decoded: let them go before the import builds its model (#8 item 5, peak memory).
+  read = null;
+  return importDecoded(decoded, org ? { org } : {});
 }
 
 function readImport(files: string[], org: string | undefined): ImportResult {
@@ -48,7 +35,11 @@ const importCommand: Command = async (argv) => {
     return 2;
   }
   const result = readImport(positionals, values.org);
-  if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  // Streamed: the JSON of a large document is several times its size and never needs to exist as one string.
+  if (values.json) {
+    writeJson(result, (chunk) => process.stdout.write(chunk));
+    process.stdout.write('\n');
+  }
   process.stderr.write(summarize(result));
   const hasErrors = [...result.issues, ...result.reports.flatMap((r) => r.issues), ...result.plans.flatMap((p) => p.issues)].some((i) => i.severity === 'error');
   const nothing = result.reports.length === 0 && result.plans.length === 0;

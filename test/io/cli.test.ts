@@ -2,8 +2,9 @@
  * The real `followup` CLI as a child process (#2): JSON on stdout parses as the documented ImportResult, the summary
  * goes to stderr, and the exit codes are the ones the README promises (0 clean, 3 errors, 1 nothing imported, 2 usage).
  */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -105,6 +106,64 @@ describe('followup import (child process)', { timeout: 30_000 }, () => {
       expect(r.stderr).toContain('usage:');
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
+  });
+});
+
+describe('followup import refuses what is not a document, before reading it (#8 item 5)', { timeout: 60_000 }, () => {
+  /** Runs the CLI asynchronously (the test process must stay responsive: it serves the socket below). */
+  const run = (...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> =>
+    new Promise((resolve) => {
+      const started = Date.now();
+      const child = spawn(process.execPath, ['bin/followup.mjs', ...args], { cwd: ROOT });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+      // A FIFO read would block for ever: kill after 30 s so the assertion, not the runner, reports it.
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        resolve({ code, stdout, stderr, ms: Date.now() - started });
+      });
+    });
+
+  it('/dev/zero, a FIFO, a socket and a sparse 21 MB file: exit 1, one clear issue each, no hang', async () => {
+    const fifo = join(dir, 'pipe');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const sock = join(dir, 'cli.sock');
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(sock, resolve));
+    const sparse = join(dir, 'sparse.txt');
+    closeSync(openSync(sparse, 'w'));
+    expect(spawnSync('truncate', ['-s', String(21 * 1024 * 1024), sparse]).status).toBe(0);
+    try {
+      for (const [path, code, what] of [
+        ['/dev/zero', 'NOT_A_REGULAR_FILE', 'a character device'],
+        [fifo, 'NOT_A_REGULAR_FILE', 'a named pipe (FIFO)'],
+        [sock, 'NOT_A_REGULAR_FILE', 'a socket'],
+        [sparse, 'FILE_TOO_LARGE', 'the limit is 20.0 MB'],
+      ] as const) {
+        const r = await run('import', path, '--json');
+        expect(r.code, path).toBe(1);
+        const parsed = ImportResult.parse(JSON.parse(r.stdout));
+        expect(parsed.issues.map((i) => [i.severity, i.code, i.value])).toEqual([['error', code, path]]);
+        expect(r.stderr).toContain(`${code}: ${path}: `);
+        expect(r.stderr).toContain(what);
+        expect(r.stderr).not.toMatch(/\n\s+at /);
+      }
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it('imports the documents of a batch and refuses the FIFO among them (exit 3)', async () => {
+    const fifo = join(dir, 'pipe2');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const r = await run('import', `samples/${SEED_004}`, fifo, '--json');
+    expect(r.code).toBe(3);
+    const parsed = ImportResult.parse(JSON.parse(r.stdout));
+    expect(parsed.reports.map((x) => x.layout)).toEqual(['L-R7']);
+    expect(parsed.issues.map((i) => i.code)).toEqual(['NOT_A_REGULAR_FILE']);
   });
 });
 
