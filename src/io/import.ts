@@ -2,7 +2,7 @@
  * Import dispatcher (#2): decodes bytes, rejects what is not a follow-up document with a clear issue, picks the
  * layout importer, and validates what it produced against the model schema so no half-filled row passes as complete.
  */
-import { ImportResult, type ImportIssue } from '../core/model/schema.js';
+import { ImportIssue, type ImportResult, Plan, Report, Row } from '../core/model/schema.js';
 import { IMPORTERS } from './layouts/index.js';
 import type { ImportOptions, LayoutImporter, SourceDoc } from './types.js';
 
@@ -164,20 +164,55 @@ export function importDocument(doc: SourceDoc, options: ImportOptions = {}): Imp
     return empty([fileIssue(doc.file, 'IMPORTER_FAILED', `取込処理でエラーが発生しました: ${why}`, `The importer failed: ${why}`)]);
   }
   attachRefSources(result);
-  const checked = ImportResult.safeParse(result);
-  if (!checked.success) {
-    const first = checked.error.issues[0];
-    const where = first ? first.path.join('.') : '';
-    const invalid = fileIssue(doc.file, 'INVALID_MODEL', `取込結果がモデルに適合しません（${where}）: ${first?.message ?? ''}`, `The import result does not match the model at ${where}: ${first?.message ?? ''}`);
+  const failure = findSchemaViolation(result);
+  if (failure) {
+    const invalid = fileIssue(doc.file, 'INVALID_MODEL', `取込結果がモデルに適合しません（${failure.path}）: ${failure.message}`, `The import result does not match the model at ${failure.path}: ${failure.message}`);
     // The field is the model path that failed (e.g. reports.0.rows.3.status).
-    return empty([where === '' ? invalid : { ...invalid, field: where }]);
+    return empty([failure.path === '' ? invalid : { ...invalid, field: failure.path }]);
   }
-  return checked.data;
+  return result;
+}
+
+/**
+ * Checks an import result against the zod model piece by piece (each report without its rows, then each row), so the
+ * copy zod builds while it parses is one row or report at a time, never a second copy of a large document (#8 item 5).
+ * The importers build objects with exactly the model's keys (test/io/import-validation.test.ts checks that parsing
+ * changes nothing), so the checked objects are returned as they are. Null when everything conforms.
+ */
+export function findSchemaViolation(result: ImportResult): { path: string; message: string } | null {
+  const check = (schema: { safeParse: (v: unknown) => { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } } }, value: unknown, prefix: string): { path: string; message: string } | null => {
+    const r = schema.safeParse(value);
+    if (r.success) return null;
+    const first = r.error?.issues[0];
+    const path = [prefix, ...(first?.path ?? []).map(String)].filter((x) => x !== '').join('.');
+    return { path, message: first?.message ?? '' };
+  };
+  for (const [i, report] of result.reports.entries()) {
+    const head = check(Report, { ...report, rows: [] }, `reports.${String(i)}`);
+    if (head) return head;
+    for (const [j, row] of report.rows.entries()) {
+      const bad = check(Row, row, `reports.${String(i)}.rows.${String(j)}`);
+      if (bad) return bad;
+    }
+  }
+  for (const [i, plan] of result.plans.entries()) {
+    const bad = check(Plan, plan, `plans.${String(i)}`);
+    if (bad) return bad;
+  }
+  for (const [i, issue] of result.issues.entries()) {
+    const bad = check(ImportIssue, issue, `issues.${String(i)}`);
+    if (bad) return bad;
+  }
+  return null;
 }
 
 /** Imports bytes (as read from disk or an upload). */
 export function importBytes(file: string, bytes: Uint8Array, options: ImportOptions = {}): ImportResult {
-  const decoded = decodeSource(file, bytes);
+  return importDecoded(decodeSource(file, bytes), options);
+}
+
+/** Imports what decodeSource returned: its issue alone when the bytes are no text, else the document with it. */
+export function importDecoded(decoded: ReturnType<typeof decodeSource>, options: ImportOptions = {}): ImportResult {
   if (!('doc' in decoded)) return empty([decoded.issue]);
   const result = importDocument(decoded.doc, options);
   if (!decoded.issue) return result;

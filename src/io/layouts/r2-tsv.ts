@@ -121,7 +121,9 @@ function parse(doc: SourceDoc, options: ImportOptions): ImportResult {
       fileIssues.rowBeforeHeader(item.g.line);
       return;
     }
-    const next = items.slice(idx + 1).find((x) => x.kind === 'data');
+    // Scan forward without copying the rest of the list (slicing made a large file quadratic, #8 item 5).
+    let next: (typeof items)[number] | undefined;
+    for (let k = idx + 1; k < items.length && !next; k++) if (items[k]?.kind === 'data') next = items[k];
     parseLine(b, item.g, st, cols ?? new Map<string, number>(), item.g.line === lastLine, next?.kind === 'data' ? next.g : null);
   });
 

@@ -512,12 +512,14 @@ function buildReport(section: Section, ctx: BuildContext): Report {
     const aLastBlock = d.a[d.a.length - 1];
     const aLast = aLastBlock?.lines[aLastBlock.lines.length - 1];
     const narrative = joinWrapped(aLines);
+    // One string for the raw cell and narrativeRaw (they are the same printed text; memory for large files, #8).
+    const aRaw = aLines.join('\n');
     const entries = splitEntries(narrative);
     const bText = d.b ? d.b.lines.map((l) => l.text).join('\n') : null;
     const c = assigned[i] ?? -1;
     const fv = c >= 0 ? focusValues[c] : undefined;
     const pairing = pairs[i];
-    const cells: Row['cells'] = [{ text: aLines.join('\n'), line: aFirst?.no ?? anchor, col: 1, role: 'narrative' }];
+    const cells: Row['cells'] = [{ text: aRaw, line: aFirst?.no ?? anchor, col: 1, role: 'narrative' }];
     if (d.b) cells.push({ text: bText ?? '', line: d.b.lines[0]?.no ?? anchor, col: 2, role: 'guidelineRefs' });
     if (fv) cells.push({ text: fv.block.lines.map((l) => l.text).join('\n'), line: fv.block.lines[0]?.no ?? anchor, col: 0, role: 'focusItem' });
     // Layout fact: a 重点項目 value printed on this Ｂ cell's last line; the printed line as found, where it was found.
@@ -562,7 +564,7 @@ function buildReport(section: Section, ctx: BuildContext): Report {
       title: fv?.name ?? '',
       focusItem: fv?.name ?? null,
       narrative,
-      narrativeRaw: aLines.join('\n'),
+      narrativeRaw: aRaw,
       tags: distinctTags(entries),
       entries,
       // Lossless: each reference points at the Ｂ cell's printed lines (page breaks can sit between them).
