@@ -2,7 +2,8 @@
  * Reading a reference cell: join PDF-wrapped lines, find the level markers (Ⅱ / 第２, １．, （１）/⑴, ①, ア) and
  * group them into references (domain.md §5.4 rules 1–4).
  */
-import type { GuidelineLevel } from './tree.js';
+import { titleSimilarity } from './title.js';
+import { allGuidelineNodes, findNodesByTitle, type GuidelineLevel, type GuidelineNode } from './tree.js';
 
 export const LEVEL_RANK: Record<GuidelineLevel, number> = { part: 0, chapter: 1, section: 2, item: 3, subItem: 4 };
 
@@ -18,6 +19,11 @@ export interface Marker {
   /** Offsets in the joined text: marker start and end of its title. */
   start: number;
   end: number;
+  /**
+   * Set when no number was printed and the marker is a quoted guideline title (`「マネジメント改革」`, class 1 of #9):
+   * the path of the node it names.
+   */
+  titlePath?: string;
 }
 
 /** A cell after rule 1: HTML removed, lines trimmed and joined without a separator. */
@@ -73,6 +79,54 @@ interface RawMarker {
   start: number;
   /** Offset where the title starts. */
   bodyStart: number;
+  /** A quoted guideline title used as a marker: the node and the quoted title. */
+  titleNode?: GuidelineNode;
+  quotedTitle?: string;
+}
+
+/** A quoted title this close to a guideline title names that node (`テレワ－クの推進` ≈ `テレワークの推進`). */
+const QUOTED_TITLE_MIN = 0.9;
+
+/** The guideline node a quoted title names, if any (exact after normalisation, else a near-equal title). */
+function nodeOfQuotedTitle(title: string): GuidelineNode | undefined {
+  const exact = findNodesByTitle(title)[0];
+  if (exact) return exact;
+  let best: { node: GuidelineNode; sim: number } | undefined;
+  for (const node of allGuidelineNodes()) {
+    if (node.title === '' || node.titleSource === 'plan') continue;
+    const sim = Math.max(titleSimilarity(title, node.title), ...node.titleVariants.map((v) => titleSimilarity(title, v)));
+    if (sim >= QUOTED_TITLE_MIN && (!best || sim > best.sim)) best = { node, sim };
+  }
+  return best?.node;
+}
+
+/**
+ * `「…」` at `i` that is not the title of the marker just before it and quotes a guideline title: a marker for that
+ * node (a Ｂ cell citing `「ワークライフバランスの推進のための働き方改革」３．マネジメント改革` or
+ * `「仕事と生活の両立支援」のうち「男性の育児への参画促進」` without any part numeral).
+ */
+function quotedTitleAt(text: string, i: number, prev: RawMarker | undefined): RawMarker | null {
+  if (text[i] !== '「' || (prev !== undefined && prev.bodyStart === i)) return null;
+  const close = text.indexOf('」', i + 1);
+  if (close < 0) return null;
+  const title = text.slice(i + 1, close);
+  if (title === '' || title.includes('「')) return null;
+  const node = nodeOfQuotedTitle(title);
+  if (!node) return null;
+  const segment = node.path.split('-').pop() ?? node.path;
+  return { level: node.level, segment, printed: text.slice(i, close + 1), start: i, bodyStart: close + 1, titleNode: node, quotedTitle: title };
+}
+
+/** Bullets that label the reference blocks of a Ｂ cell (`・業務見直し` followed by its chain; class 2 of #9). */
+const BULLET = /[・○●◆■]/;
+
+/**
+ * Where the bullet-labelled blocks of a cell start: only in a cell whose first line is a bullet (a `・` wrapped to the
+ * start of a line inside a title is no label).
+ */
+export function bulletStarts(cell: JoinedCell): number[] {
+  if (!BULLET.test(cell.text[0] ?? '')) return [];
+  return [...cell.lineStarts].filter((k) => BULLET.test(cell.text[k] ?? '')).sort((a, b) => a - b);
 }
 
 /** Tries every marker form at `i`; `prev` is the previous marker (it decides whether a bare digit is a chapter). */
@@ -143,9 +197,11 @@ function cleanTitle(s: string): string {
 /** Finds every marker of a joined cell with its title. */
 export function findMarkers(cell: JoinedCell): Marker[] {
   const raws: RawMarker[] = [];
+  const bullets = new Set(bulletStarts(cell));
   let i = 0;
   while (i < cell.text.length) {
-    const m = markerAt(cell, i, raws[raws.length - 1]);
+    const prev = raws[raws.length - 1];
+    const m = bullets.has(i) ? null : (quotedTitleAt(cell.text, i, prev) ?? markerAt(cell, i, prev));
     if (m) {
       raws.push(m);
       i = Math.max(m.bodyStart, i + 1);
@@ -153,16 +209,21 @@ export function findMarkers(cell: JoinedCell): Marker[] {
       i += 1;
     }
   }
+  const bulletList = [...bullets];
   return raws.map((m, k) => {
-    const end = raws[k + 1]?.start ?? cell.text.length;
-    return {
+    const next = raws[k + 1]?.start ?? cell.text.length;
+    // A title ends at the next marker or at the next bullet label, whichever comes first.
+    const end = Math.min(next, ...bulletList.filter((b) => b > m.start));
+    const marker: Marker = {
       level: m.level,
       segment: m.segment,
       printed: m.printed,
-      title: cleanTitle(cell.text.slice(m.bodyStart, end)),
+      title: m.quotedTitle ?? cleanTitle(cell.text.slice(m.bodyStart, end)),
       start: m.start,
       end,
     };
+    if (m.titleNode) marker.titlePath = m.titleNode.path;
+    return marker;
   });
 }
 
@@ -182,17 +243,26 @@ export interface ReferenceChain {
 export function splitReferences(cell: JoinedCell): ReferenceChain[] {
   const markers = findMarkers(cell);
   if (markers.length === 0) return cell.text === '' ? [] : [{ raw: cell.text, markers: [] }];
+  const bullets = bulletStarts(cell);
   const refs: ReferenceChain[] = [];
   const stack: Marker[] = [];
   let rawStart = 0;
+  let lastStart = -1;
   for (const m of markers) {
+    // A bullet label between the previous marker and this one starts a new block: nothing is inherited across it.
+    const bullet = bullets.filter((b) => b > lastStart && b <= m.start).pop();
     const last = stack[stack.length - 1];
-    if (last && LEVEL_RANK[m.level] <= LEVEL_RANK[last.level]) {
+    if (bullet !== undefined && last) {
+      refs.push({ raw: cell.text.slice(rawStart, bullet), markers: [...stack] });
+      rawStart = bullet;
+      stack.length = 0;
+    } else if (last && LEVEL_RANK[m.level] <= LEVEL_RANK[last.level]) {
       refs.push({ raw: cell.text.slice(rawStart, m.start), markers: [...stack] });
       rawStart = m.start;
     }
     while (stack.length > 0 && LEVEL_RANK[stack[stack.length - 1]?.level ?? 'part'] >= LEVEL_RANK[m.level]) stack.pop();
     stack.push(m);
+    lastStart = m.start;
   }
   refs.push({ raw: cell.text.slice(rawStart), markers: [...stack] });
   return refs;

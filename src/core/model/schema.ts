@@ -129,7 +129,12 @@ export const SurveyAnswer = z.object({
 });
 export type SurveyAnswer = z.infer<typeof SurveyAnswer>;
 
-export const REF_RESOLUTIONS = ['exact', 'title-match', 'plan-specific', 'unresolved'] as const;
+/**
+ * How a reference was resolved: `exact` (numbers and titles agree with the guideline), `title-match` (by title),
+ * `structural` (a well-formed guideline path the catalogue lacks: parsed path kept, title unknown; #9),
+ * `plan-specific` (the organisation's own plan), `unresolved`.
+ */
+export const REF_RESOLUTIONS = ['exact', 'title-match', 'structural', 'plan-specific', 'unresolved'] as const;
 export const RefResolution = z.enum(REF_RESOLUTIONS);
 export type RefResolution = z.infer<typeof RefResolution>;
 
@@ -139,7 +144,10 @@ export const GuidelineRef = z.object({
   raw: z.string(),
   /** Normalised marker path as read from the text, e.g. `Ⅱ-1-(1)-③`. */
   path: z.string().nullable(),
-  /** Guideline node id (`G2024:Ⅱ-3-(1)-②-ア`) or null when unresolved / plan-specific without a match. */
+  /**
+   * Guideline node id (`G2024:Ⅱ-3-(1)-②-ア`) or null when unresolved / plan-specific without a match. For `structural`
+   * references the id of the guideline path the catalogue does not list (e.g. `G2024:Ⅱ-2-(2)`).
+   */
   nodeId: z.string().nullable(),
   resolution: RefResolution,
   confidence: z.number().min(0).max(1),

@@ -8,6 +8,7 @@ import {
   findNodesByTitle,
   guidelineNodes,
   joinCell,
+  learnGuidelineTitles,
   parseGuidelineRefs,
 } from '../../../src/core/guideline/index.js';
 import { GuidelineRef } from '../../../src/core/model/schema.js';
@@ -24,7 +25,8 @@ const summary = (refs: GuidelineRef[]): Expected[] => refs.map((r) => [r.nodeId,
 describe('guidelineNodes', () => {
   it('holds every node of §5.2 with ids G2024:<path>, levels and parents', () => {
     const nodes = guidelineNodes();
-    expect(nodes).toHaveLength(32);
+    // §5.2's 32 titled nodes, four titles of Ⅱ-4-(2) read from 001 and three nodes whose titles no document prints.
+    expect(nodes).toHaveLength(39);
     expect(nodes.map((n) => n.path)).toContain('Ⅱ-3-(1)-②-ア');
     const a = findNodeByPath('Ⅱ-3-(1)-②-ア');
     expect(a).toMatchObject({ id: 'G2024:Ⅱ-3-(1)-②-ア', level: 'subItem', title: '管理職に対するマネジメント研修の充実', parentId: 'G2024:Ⅱ-3-(1)-②' });
@@ -71,11 +73,15 @@ describe('parseGuidelineRefs on the Ｂ cells of 002', () => {
     });
   }
 
-  it('resolves the same without the organisation, except デジタル庁 R2 whose plan numbering looks like Ⅱ-3-(1)', () => {
+  it('resolves the same without the organisation, except where plan numbering looks like the guideline’s', () => {
     for (const c of B_CELLS_002) {
       const refs = parseGuidelineRefs(c.text);
       if (c.org === 'デジタル庁' && c.row === 'R2') {
         expect(summary(refs)).toEqual([['G2024:Ⅱ-3-(1)', 'exact']]);
+      } else if (c.org === '内閣府' && (c.row === 'R2' || c.row === 'R3')) {
+        // Without 内閣府's plan, `１．業務効率化・デジタル化の推進（６）業務の棚卸し` is a well-formed guideline path
+        // the catalogue lacks (#9): structural. With the organisation it is the plan's own heading (test above).
+        expect(summary(refs)).toEqual([[c.row === 'R2' ? 'G2024:Ⅱ-1-(6)' : 'G2024:Ⅱ-1-(4)', 'structural']]);
       } else {
         expect(summary(refs)).toEqual(c.expected);
       }
@@ -135,6 +141,85 @@ describe('parseGuidelineRefs on 000 column B', () => {
   it('tolerates the <p> wrapper of the TSV cell', () => {
     const refs = parseGuidelineRefs(`<p>${B_CELLS_000[0]?.text ?? ''}</p>`);
     expect(summary(refs)).toEqual([['G2024:Ⅱ-3', 'exact']]);
+  });
+});
+
+describe('the catalogue says where each title comes from (#9)', () => {
+  it('gives every node a source, and a title only where a document prints it', () => {
+    for (const n of guidelineNodes()) {
+      expect(n.source.length, n.path).toBeGreaterThan(5);
+      expect(n.title === '', n.path).toBe(n.titleSource === 'none');
+    }
+    expect(findNodeByPath('Ⅰ')).toMatchObject({ title: '', titleSource: 'none' });
+    expect(findNodeByPath('Ⅱ-4-(2)-①')).toMatchObject({ title: '働く時間の柔軟化', titleSource: 'plan' });
+    expect(findNodeByPath('Ⅱ')?.closedChildren).toEqual([1, 2, 3, 4]);
+  });
+});
+
+describe('structural references: well-formed guideline paths the catalogue lacks (#9)', () => {
+  const one = (text: string, orgName?: string): [string | null, string, string | null] => {
+    const [r] = parseGuidelineRefs(text, orgName ? { orgName } : {});
+    return [r?.nodeId ?? null, r?.resolution ?? '', r?.path ?? null];
+  };
+
+  it('keeps the parsed path of Ⅱ-2-(2), Ⅱ-3-(3) and Ⅱ-1-(3)-①②③ with resolution structural', () => {
+    expect(one('Ⅱ「ワークライフバランスの推進のための働き方改革」\n２．勤務時間管理のシステム化と勤務時\n間管理の徹底\n（２）的確な勤務時間管理による超過勤\n務縮減と勤務間インターバルの確保等')).toEqual(['G2024:Ⅱ-2-(2)', 'structural', 'Ⅱ-2-(2)']);
+    expect(one('Ⅱ．３．（３）')).toEqual(['G2024:Ⅱ-3-(3)', 'structural', 'Ⅱ-3-(3)']);
+    expect(summary(parseGuidelineRefs('Ⅱ「ワークライフバランスの推進のため\nの働き方改革」\n１．業務効率化・デジタル化の推進\n（３）国会関係業務の効率化\n①②③'))).toEqual([
+      ['G2024:Ⅱ-1-(3)-①', 'structural'],
+      ['G2024:Ⅱ-1-(3)-②', 'structural'],
+      ['G2024:Ⅱ-1-(3)-③', 'structural'],
+    ]);
+  });
+
+  it('resolves Ⅱ-4-(2)-① by its number (its title is read from the plan, so it never contradicts a citation)', () => {
+    expect(one('Ⅱ　４　仕事と生活の両立支援\n⑵仕事と生活を両立しながら活躍できる環境づくり\n①柔軟な勤務時間')).toEqual(['G2024:Ⅱ-4-(2)-①', 'exact', 'Ⅱ-4-(2)-①']);
+    expect(one('Ⅱ-4-(2)-①')).toEqual(['G2024:Ⅱ-4-(2)-①', 'exact', 'Ⅱ-4-(2)-①']);
+  });
+
+  it('is not structural where the numbers cannot be the guideline’s', () => {
+    // Ⅱ has chapters 1–4 only; Ⅳ has sections, not chapters; a printed title contradicting the known part.
+    expect(one('Ⅱ．７．（１）')[1]).toBe('plan-specific');
+    expect(one('Ⅳ．２．（１）')[1]).toBe('plan-specific');
+    expect(one('Ⅱ．総務省の働き方改革を加速するための重点項目\n１．（３）')[1]).toBe('plan-specific');
+    // A title naming the organisation is its own plan's heading; so is a cell that says 取組計画.
+    expect(one('Ⅳ．推進体制等\n（２）当省が一丸となって取り組むための体制')[1]).toBe('plan-specific');
+    expect(one('取組計画\nⅢ．２．（１）テレワーク実施環境の整備')[1]).toBe('plan-specific');
+    // Without a part and without titles, `2-(2)` could be Ⅱ-2-(2) or Ⅲ-2-(2).
+    expect(one('２．（２）')[1]).toBe('plan-specific');
+  });
+
+  it('learns a title printed under a structural path and resolves a later citation of that title alone', () => {
+    const learned = learnGuidelineTitles([{ text: 'Ⅱ．２．勤務時間管理のシステム化と勤務時間管理の徹底\n（２）的確な勤務時間管理による超過勤務縮減と勤務間インターバルの確保等' }]);
+    expect([...learned]).toEqual([['Ⅱ-2-(2)', '的確な勤務時間管理による超過勤務縮減と勤務間インターバルの確保等']]);
+    const [r] = parseGuidelineRefs('「的確な勤務時間管理による超過勤務縮減と勤務間インターバルの確保等」', { learned });
+    expect(r).toMatchObject({ nodeId: 'G2024:Ⅱ-2-(2)', resolution: 'structural' });
+    expect(parseGuidelineRefs('「的確な勤務時間管理による超過勤務縮減と勤務間インターバルの確保等」')[0]?.resolution).toBe('unresolved');
+  });
+});
+
+describe('Ｂ cells in the forms unseen 府省等 print (#9)', () => {
+  it('reads a quoted part title without its numeral as the part (class 1)', () => {
+    expect(summary(parseGuidelineRefs('「ワークライフバランスの推進のため\nの働き方改革」\n３．マネジメント改革\n（２）人材育成のための人事当局の役割\n②自己成長の機会提供'))).toEqual([['G2024:Ⅱ-3-(2)-②', 'exact']]);
+    expect(summary(parseGuidelineRefs('「マネジメント改革」\n（１）職員のやりがい向上も踏まえた管\n理職のマネジメント向上'))).toEqual([['G2024:Ⅱ-3-(1)', 'exact']]);
+  });
+
+  it('reads quoted titles alone as title-matches (class 1)', () => {
+    expect(summary(parseGuidelineRefs('「仕事と生活の両立支援」のうち「男性の\n育児への参画促進」'))).toEqual([['G2024:Ⅱ-4-(1)', 'title-match']]);
+    expect(summary(parseGuidelineRefs('「マネジメント改革」'))).toEqual([['G2024:Ⅱ-3', 'title-match']]);
+    // A quoted text that is no guideline title stays what it was (個人情報保護委員会's plan heading).
+    expect(summary(parseGuidelineRefs('②「業務見直し・ DX 推進チーム」に\nよる 業務見直し'))).toEqual([[null, 'plan-specific']]);
+  });
+
+  it('reads labelled bullet blocks as one reference per block, inheriting nothing across labels (class 2)', () => {
+    const cell = ['・業務見直し', 'Ⅱ．ワークライフバランスの推進のため', 'の働き方改革', '１．業務効率化・デジタル化の推進', '（１）業務の廃止を含めた業務見直し・', '効率化', '③定型業務の効率化', '・テレワーク', '１．業務効率化・デジタル化の推進', '（２）テレワークの推進'].join('\n');
+    const refs = parseGuidelineRefs(cell);
+    expect(summary(refs)).toEqual([
+      ['G2024:Ⅱ-1-(1)-③', 'exact'],
+      ['G2024:Ⅱ-1-(2)', 'exact'],
+    ]);
+    expect(refs[1]?.raw.startsWith('・テレワーク')).toBe(true);
+    expect(refs.map((r) => r.raw).join('')).toBe(joinCell(cell).text);
   });
 });
 
