@@ -18,7 +18,7 @@ export {
   GUIDELINE_2024_DATA,
   GUIDELINE_VERSION,
 } from './tree.js';
-export { joinCell, splitReferences, type Marker, type ReferenceChain } from './markers.js';
+export { findMarkers, joinCell, nodeOfQuotedTitle, nodeOfTitlePrefix, splitReferences, type Marker, type ReferenceChain } from './markers.js';
 export { normalizeTitle, titleSimilarity } from './title.js';
 export { PLAN_HEADINGS, planHeadingsFor, type PlanHeading } from './plan-catalogue.js';
 export { type LearnedTitles, resolveChain, type ResolveContext } from './resolve.js';

@@ -2,7 +2,7 @@
  * Reading a reference cell: join PDF-wrapped lines, find the level markers (Ⅱ / 第２, １．, （１）/⑴, ①, ア) and
  * group them into references (domain.md §5.4 rules 1–4).
  */
-import { titleSimilarity } from './title.js';
+import { normalizeTitle, titleSimilarity } from './title.js';
 import { allGuidelineNodes, findNodesByTitle, type GuidelineLevel, type GuidelineNode } from './tree.js';
 
 export const LEVEL_RANK: Record<GuidelineLevel, number> = { part: 0, chapter: 1, section: 2, item: 3, subItem: 4 };
@@ -88,7 +88,7 @@ interface RawMarker {
 const QUOTED_TITLE_MIN = 0.9;
 
 /** The guideline node a quoted title names, if any (exact after normalisation, else a near-equal title). */
-function nodeOfQuotedTitle(title: string): GuidelineNode | undefined {
+export function nodeOfQuotedTitle(title: string): GuidelineNode | undefined {
   const exact = findNodesByTitle(title)[0];
   if (exact) return exact;
   let best: { node: GuidelineNode; sim: number } | undefined;
@@ -100,13 +100,25 @@ function nodeOfQuotedTitle(title: string): GuidelineNode | undefined {
   return best?.node;
 }
 
+/** The guideline node whose title starts with this text (a quoted title cut by a page: `「ワークライフバランスの推進のため`). */
+export function nodeOfTitlePrefix(prefix: string): GuidelineNode | undefined {
+  const p = normalizeTitle(prefix);
+  if ([...p].length < 6) return undefined;
+  return allGuidelineNodes().find((n) => n.title !== '' && n.titleSource !== 'plan' && normalizeTitle(n.title).startsWith(p));
+}
+
 /**
  * `「…」` at `i` that is not the title of the marker just before it and quotes a guideline title: a marker for that
  * node (a Ｂ cell citing `「ワークライフバランスの推進のための働き方改革」３．マネジメント改革` or
  * `「仕事と生活の両立支援」のうち「男性の育児への参画促進」` without any part numeral).
  */
-function quotedTitleAt(text: string, i: number, prev: RawMarker | undefined): RawMarker | null {
+function quotedTitleAt(cell: JoinedCell, i: number, prev: RawMarker | undefined): RawMarker | null {
+  const { text } = cell;
   if (text[i] !== '「' || (prev !== undefined && prev.bodyStart === i)) return null;
+  // Only where a citation can start: the cell or a line, or after a quoted title and a connector (`」のうち「`); a quote
+  // inside a printed title (`3.「人材の育成と活用」と「マネジメント改革」`) is part of that title.
+  const connector = prev?.titleNode !== undefined && /^[\s\u3000]*(?:のうち|の|及び|、|・|と)?[\s\u3000]*$/.test(text.slice(prev.bodyStart, i));
+  if (!(i === 0 || cell.lineStarts.has(i) || connector)) return null;
   const close = text.indexOf('」', i + 1);
   if (close < 0) return null;
   const title = text.slice(i + 1, close);
@@ -129,35 +141,48 @@ export function bulletStarts(cell: JoinedCell): number[] {
   return [...cell.lineStarts].filter((k) => BULLET.test(cell.text[k] ?? '')).sort((a, b) => a - b);
 }
 
+/** Sticky patterns, matched at an offset without copying the rest of the cell (markerAt runs at every character). */
+const PART_AT = /.[．.]?/uy;
+const DAI_AT = /第([0-9０-９]+)[\s\u3000]+/y;
+const SECTION_AT = /[（(][ \u3000]*([0-9０-９]{1,2})[ \u3000]*[）)][ \u3000]*[．.]?[ \u3000]*/y;
+const ONE_CHAR_AT = /.[ \u3000]*/uy;
+const CHAPTER_AT =
+  /([0-9０-９]{1,2})(?:([ \u3000]*[．.、](?![0-9０-９])[ \u3000]*|[-－](?=[（(\u2460-\u2487]))|([ \u3000]+)|(?=[\u3040-\u30ff\u4e00-\u9fff「『]))/y;
+
+function execAt(re: RegExp, text: string, i: number): RegExpExecArray | null {
+  re.lastIndex = i;
+  return re.exec(text);
+}
+
 /** Tries every marker form at `i`; `prev` is the previous marker (it decides whether a bare digit is a chapter). */
 function markerAt(cell: JoinedCell, i: number, prev: RawMarker | undefined): RawMarker | null {
   const { text } = cell;
-  const rest = text.slice(i);
   const ch = text[i] ?? '';
   const atLineStart = cell.lineStarts.has(i);
   const before = i > 0 ? text[i - 1] : undefined;
 
   if (ROMAN.includes(ch)) {
-    const m = /^.[．.]?/u.exec(rest);
-    const printed = m?.[0] ?? ch;
+    const printed = execAt(PART_AT, text, i)?.[0] ?? ch;
     return { level: 'part', segment: ch, printed, start: i, bodyStart: i + printed.length };
   }
   // 第２　… is a part in 個人情報保護委員会's plan; only as a heading (line start, followed by a space).
   if (ch === '第' && (atLineStart || i === 0 || /[\s\u3000]/.test(before ?? ''))) {
-    const m = /^第([0-9０-９]+)[\s\u3000]+/.exec(rest);
+    const m = execAt(DAI_AT, text, i);
     if (m) return { level: 'part', segment: `第${toNumber(m[1] ?? '')}`, printed: m[0], start: i, bodyStart: i + m[0].length };
   }
-  const section = /^[（(][ \u3000]*([0-9０-９]{1,2})[ \u3000]*[）)][ \u3000]*[．.]?[ \u3000]*/.exec(rest);
-  if (section) {
-    return { level: 'section', segment: `(${toNumber(section[1] ?? '')})`, printed: section[0], start: i, bodyStart: i + section[0].length };
+  if (ch === '（' || ch === '(') {
+    const section = execAt(SECTION_AT, text, i);
+    if (section) {
+      return { level: 'section', segment: `(${toNumber(section[1] ?? '')})`, printed: section[0], start: i, bodyStart: i + section[0].length };
+    }
   }
   const pd = PAREN_DIGIT.indexOf(ch);
   if (pd >= 0) {
-    const printed = /^.[ \u3000]*/u.exec(rest)?.[0] ?? ch;
+    const printed = execAt(ONE_CHAR_AT, text, i)?.[0] ?? ch;
     return { level: 'section', segment: `(${pd + 1})`, printed, start: i, bodyStart: i + printed.length };
   }
   if (CIRCLED.includes(ch)) {
-    const printed = /^.[ \u3000]*/u.exec(rest)?.[0] ?? ch;
+    const printed = execAt(ONE_CHAR_AT, text, i)?.[0] ?? ch;
     return { level: 'item', segment: ch, printed, start: i, bodyStart: i + printed.length };
   }
   // ア… only opens a sub-item at the start of a line under an item, and not when the previous line ended inside a
@@ -168,13 +193,11 @@ function markerAt(cell: JoinedCell, i: number, prev: RawMarker | undefined): Raw
   // Chapters: `１．`, `1. `, `3.`, `３　`, `3-(1)`, and glued `３マネジメント改革` / `１業務効率化`. A bare digit is ambiguous
   // (titles can hold numbers), so it opens a chapter only right after a part or at the start of a line.
   // Not inside a number or a code: `10`, `R6.4.1`, `1on1`.
+  if (!/[0-9０-９]/.test(ch)) return null;
   const inNumber =
     /[0-9０-９A-Za-zＡ-Ｚａ-ｚ]/.test(before ?? '') || (/[.．]/.test(before ?? '') && /[0-9０-９]/.test(text[i - 2] ?? ''));
-  if (/[0-9０-９]/.test(ch) && !inNumber) {
-    const m =
-      /^([0-9０-９]{1,2})(?:([ \u3000]*[．.、](?![0-9０-９])[ \u3000]*|[-－](?=[（(\u2460-\u2487]))|([ \u3000]+)|(?=[\u3040-\u30ff\u4e00-\u9fff「『]))/.exec(
-        rest,
-      );
+  if (!inNumber) {
+    const m = execAt(CHAPTER_AT, text, i);
     if (m) {
       const hasSeparator = m[2] !== undefined || m[3] !== undefined;
       const afterPart = prev?.level === 'part';
@@ -201,7 +224,7 @@ export function findMarkers(cell: JoinedCell): Marker[] {
   let i = 0;
   while (i < cell.text.length) {
     const prev = raws[raws.length - 1];
-    const m = bullets.has(i) ? null : (quotedTitleAt(cell.text, i, prev) ?? markerAt(cell, i, prev));
+    const m = bullets.has(i) ? null : (quotedTitleAt(cell, i, prev) ?? markerAt(cell, i, prev));
     if (m) {
       raws.push(m);
       i = Math.max(m.bodyStart, i + 1);

@@ -27,6 +27,21 @@ function bigrams(s: string): Map<string, number> {
   return m;
 }
 
+/** Normalised form and bigrams of recently compared titles (the catalogue's titles are compared over and over). */
+const PREPARED = new Map<string, { norm: string; grams: Map<string, number> }>();
+const PREPARED_MAX = 4096;
+
+function prepared(title: string): { norm: string; grams: Map<string, number> } {
+  let p = PREPARED.get(title);
+  if (!p) {
+    if (PREPARED.size >= PREPARED_MAX) PREPARED.clear();
+    const norm = normalizeTitle(title);
+    p = { norm, grams: bigrams(norm) };
+    PREPARED.set(title, p);
+  }
+  return p;
+}
+
 /**
  * Dice coefficient over character bigrams of the normalised titles, 0..1 (1 = equal after normalisation).
  * Bigrams rather than containment, so that a short guideline title (`業務見直し`) inside a long plan title
@@ -34,12 +49,14 @@ function bigrams(s: string): Map<string, number> {
  * @example titleSimilarity('管理職員のマネジメント能力の向上', '管理職のマネジメント能力の向上') // ≈ 0.9
  */
 export function titleSimilarity(a: string, b: string): number {
-  const na = normalizeTitle(a);
-  const nb = normalizeTitle(b);
+  const ca = prepared(a);
+  const cb = prepared(b);
+  const na = ca.norm;
+  const nb = cb.norm;
   if (na.length === 0 || nb.length === 0) return 0;
   if (na === nb) return 1;
-  const ga = bigrams(na);
-  const gb = bigrams(nb);
+  const ga = ca.grams;
+  const gb = cb.grams;
   let common = 0;
   let total = 0;
   for (const [g, n] of ga) {

@@ -1,393 +1,75 @@
 /**
- * L-R6-COMPILATION importer (002, #2): the multi-ministry 重点項目 compilation extracted from PDF.
+ * L-R6-COMPILATION importer (002, #2, #9): the multi-ministry 重点項目 compilation extracted from PDF.
  *
- * The extractor emits the three printed columns (重点項目 | Ａ | Ｂ) as separate text runs, so the importer works in
- * three steps (domain.md §6.2):
- *  1. lines → sections: each header block `Ａ Ｂ` starts a section; the 【府省等名：…】 marker just before it, or
- *     (twice in 002) after the rows, names it; page furniture (titles, captions, page numbers, cover) is dropped;
- *  2. section text → blocks (blank lines and page starts separate them) classified as Ａ narrative, Ｂ reference or
- *     重点項目 value, then Ａ/Ｂ runs paired into rows (Ｂ may come before its Ａ);
- *  3. rows ↔ printed 重点項目 values paired by content (never by position), with a confidence for the reviewer.
+ * r6-sections.ts turns the text into sections, rows (Ａ with Ｂ), 重点項目 values and heading lines; focus-pairing.ts
+ * pairs rows with values by content. This module builds the reports: organisations (printed names and their
+ * variants), references (with titles learned from the document), pairings with calibrated confidence, and issues.
+ * An error says a row is incomplete; a truncation error needs positive evidence of a cut (the file ends inside a cell
+ * or mid-sentence), never the mere absence of an expected part.
  */
 import { createRow } from '../../core/model/create-row.js';
 import { fiscalYearOf } from '../../core/era/index.js';
-import { parseGuidelineRefs } from '../../core/guideline/index.js';
+import { learnGuidelineTitles, type LearnedTitles, parseGuidelineRefs } from '../../core/guideline/index.js';
 import type { FocusItem, ImportIssue, ImportResult, RawCell, Report, Row, SourceRef, Tag } from '../../core/model/schema.js';
-import { findOrganization } from '../../core/model/organization.js';
+import { matchOrganization } from '../../core/model/organization.js';
 import { splitEntries } from '../../core/text/index.js';
+import { assignFocus, DEFAULT_PAIRING_PARAMS, type FocusPairing, type PairingEvidence, type PairingParams, pairingEvidence } from '../pdf-text/focus-pairing.js';
 import { makeIssue } from '../pdf-text/issues.js';
-import { displayWidth, isBlank, isPageNumber, joinAll, joinWrapped, type PdfLine, toPdfLines } from '../pdf-text/lines.js';
-import { foldForMatch, type Pairing, pairByContent } from '../pdf-text/similarity.js';
+import { joinAll, joinWrapped, type PdfLine } from '../pdf-text/lines.js';
+import { foldForMatch } from '../pdf-text/similarity.js';
 import type { LayoutImporter, SourceDoc } from '../types.js';
+import {
+  type Block,
+  type DraftRow,
+  HEADER,
+  isR6HeaderCaption,
+  MARKER,
+  type PageContinuation,
+  parseR6Structure,
+  type Section,
+  sectionUnits,
+  TITLE_2,
+} from './r6-sections.js';
+
+export {
+  markerName,
+  parseR6Structure,
+  R6_COVER_HEADING,
+  R6_FOCUS_CAPTION,
+  R6_HEADER_CAPTIONS,
+  R6_HEADER_LINE,
+  type R6Structure,
+} from './r6-sections.js';
 
 const LAYOUT = 'L-R6-COMPILATION' as const;
 
-/** Printed furniture of every section (domain.md §1.4). */
-export const R6_HEADER_LINE = 'Ａ Ｂ';
-export const R6_HEADER_CAPTIONS = [
-  '取組時期・内容・成果、取組における改善点・課題、',
-  'それらを踏まえた次のアクション',
-  'ＷＬＢ取組指針若しくは',
-  '各府省取組計画の該当箇所',
-] as const;
-export const R6_FOCUS_CAPTION = '重点項目';
-export const R6_COVER_HEADING = '＜調査票の見方＞';
-
-const MARKER = /^【府省等名[：:]\s*(.*?)\s*】$/;
-
-/** The 府省等 name a printed marker line names (`【府省等名:こども家庭庁】` → こども家庭庁), or null when it is no marker. */
-export function markerName(text: string): string | null {
-  return MARKER.exec(text.trim())?.[1] ?? null;
-}
-const HEADER = /^Ａ[ \u3000]*Ｂ$/;
-const TITLE_1 = /^国家公務員の.*取組指針に$/;
-const TITLE_2 = /^基づく取組計画等のフォローアップ（(.+?年度)）（重点項目）$/;
-/** A reference cell starts with a part numeral, a plan part (`第２　`) or the plan annex (`（別添）`). */
-const REF_START = /^(?:[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]|第[0-9０-９一二三四五六七八九十]+[ \u3000]|（別添）)/;
-/** A chapter number starts a reference only when a section/item marker follows on a later line (else it is a 重点項目 name like `1.庁内業務の効率化`). */
-const CHAPTER_START = /^[0-9０-９]{1,2}[.．]/;
-const SUB_MARKER = /^(?:[（(][0-9０-９]{1,2}[）)]|[⑴-⒇]|[①-⑳])/;
-/** Ａ text starts with an entry tag, a bullet, a sub-block heading or an indent. */
-const NARRATIVE_START = /^(?:【[^】]{1,8}】|[・○●※\u3000])/;
-/** 重点項目 values wrap at about 22 full-width characters; Ａ text at about 40. */
-const FOCUS_MAX_WIDTH = 24;
-const FOCUS_MAX_LINES = 4;
-/**
- * Bonus (in score units, 0..1) for pairing the i-th row with the i-th printed value. Measured on 002: the true pairing
- * beats positional by ≥ 0.3 per row where the order differs (宮内庁, 公正取引委員会 R3–R7), while two sections whose
- * short Ａ texts share vocabulary (内閣官房 R1/R2, 公正取引委員会 R1/R2) differ from the order by < 0.08.
- */
-const ORDER_PRIOR = 0.1;
-/** Below this pairing confidence a reviewer must look at the proposal. */
-const LOW_CONFIDENCE = 0.6;
+/** Below this pairing confidence a reviewer must look at the proposal (the review threshold). */
+export const REVIEW_THRESHOLD = 0.6;
+/** A pairing that only reuses a value printed for another row is never more certain than this. */
+const REUSE_CONFIDENCE = 0.5;
 /** A narrative whose last printed line ends otherwise may have been cut. */
 const SENTENCE_END = /[。．.）)」』】］]$/;
-/** Text before a page break that ends so is a finished sentence; a dangling tag (`【継続】`) is not. */
-const PAGE_SENTENCE_END = /[。．.）)」』］！？!?]$/;
-/** Confidence that an Ａ cell continues across a page when the line before the break ran to the wrap width / did not. */
-const CONTINUATION_WRAPPED = 0.8;
-const CONTINUATION_SHORT = 0.6;
 
-type BlockKind = 'A' | 'B' | 'F';
+/** Role of the raw cell that records a 重点項目 value printed on the last line of a row's Ｂ cell (宮内庁 line 352). */
+export const GLUED_REFS_FOCUS_ROLE = 'guidelineRefs+focusItem';
+/** Role of a lone guideline heading printed among the 重点項目 (kept as printed text of the report). */
+export const HEADING_LINE_ROLE = 'headingLine';
 
-interface Block {
-  kind: BlockKind;
-  lines: PdfLine[];
-  pageStart: boolean;
-  /** A 重点項目 value the extractor printed on the last line of this Ｂ block (宮内庁 line 352). */
-  gluedTo?: Block;
-}
-
-/** A page start that began a new Ａ cell although the text before it did not end (domain.md §6.2 item 2). */
-interface PageContinuation {
-  /** Last printed line before the page break and first after it. */
-  before: PdfLine;
-  after: PdfLine;
-  /** Index of the row the page start opened. */
-  row: number;
-  confidence: number;
-}
-
-interface DraftRow {
-  a: Block[];
-  b: Block | null;
-}
-
-interface Section {
-  headerLine: number | null;
-  marker: { name: string; line: number; afterRows: boolean; text: string } | null;
-  titleLines: PdfLine[];
-  cycleLabel: string | null;
-  captionLine: number | null;
-  blocks: Block[];
-  firstLine: number;
-  lastLine: number;
-  extraMarkers: { name: string; line: number }[];
-}
-
-/** The structure of a compilation before it becomes model objects (exported for tests). */
-export interface R6Structure {
-  coverLines: PdfLine[];
-  sections: Section[];
-  /** Lines of content found before any section. */
-  stray: PdfLine[];
-}
-
-const isHeaderCaption = (t: string): boolean => (R6_HEADER_CAPTIONS as readonly string[]).includes(t);
-
-function classifyBlock(lines: PdfLine[]): BlockKind {
-  const texts = lines.map((l) => l.text);
-  const first = texts[0] ?? '';
-  if (REF_START.test(first)) return 'B';
-  if (CHAPTER_START.test(first) && texts.slice(1).some((t) => SUB_MARKER.test(t))) return 'B';
-  if (NARRATIVE_START.test(first)) return 'A';
-  if (texts.length > FOCUS_MAX_LINES || texts.some((t) => displayWidth(t) > FOCUS_MAX_WIDTH)) return 'A';
-  return 'F';
-}
-
-/** Splits the document into cover, sections and their classified blocks. */
-export function parseR6Structure(doc: SourceDoc): R6Structure {
-  const lines = toPdfLines(doc.lines);
-  const coverLines: PdfLine[] = [];
-  const stray: PdfLine[] = [];
-  const sections: Section[] = [];
-  let current: Section | null = null;
-  let pendingMarker: { name: string; line: number; text: string } | null = null;
-  let inCover = false;
-  let coverSeen = false;
-  let block: PdfLine[] = [];
-
-  const flush = (): void => {
-    if (block.length === 0) return;
-    const first = block[0];
-    if (current && first) current.blocks.push({ kind: classifyBlock(block), lines: block, pageStart: first.pageStart });
-    else stray.push(...block);
-    block = [];
-  };
-  const nextContent = (from: number): PdfLine | undefined => {
-    for (let k = from; k < lines.length; k++) {
-      const l = lines[k];
-      if (l && !isBlank(l.text) && !isPageNumber(l.text)) return l;
-    }
-    return undefined;
-  };
-  const newSection = (headerLine: number | null, firstLine: number): Section => ({
-    headerLine,
-    marker: null,
-    titleLines: [],
-    cycleLabel: null,
-    captionLine: null,
-    blocks: [],
-    firstLine,
-    lastLine: firstLine,
-    extraMarkers: [],
-  });
-
-  for (let k = 0; k < lines.length; k++) {
-    const line = lines[k];
-    if (!line) continue;
-    const t = line.text;
-    if (isBlank(t)) {
-      flush();
-      continue;
-    }
-    if (current) current.lastLine = line.no;
-    if (t === R6_COVER_HEADING) {
-      // The cover precedes the first section; in a concatenated file it recurs and must not become an Ａ row.
-      flush();
-      inCover = true;
-      if (!coverSeen) coverLines.push(line);
-      continue;
-    }
-    const marker = MARKER.exec(t);
-    if (marker) {
-      flush();
-      inCover = false;
-      coverSeen = coverSeen || coverLines.length > 0;
-      const name = marker[1] ?? '';
-      const next = nextContent(k + 1);
-      if (next && HEADER.test(next.text)) {
-        pendingMarker = { name, line: line.no, text: t };
-      } else if (current && !current.marker) {
-        current.marker = { name, line: line.no, afterRows: current.blocks.length > 0, text: t };
-      } else if (current) {
-        current.extraMarkers.push({ name, line: line.no });
-      } else {
-        // A marker with no header at all (a cut or odd file): open a section so its rows are not lost.
-        current = newSection(null, line.no);
-        current.marker = { name, line: line.no, afterRows: false, text: t };
-        sections.push(current);
-      }
-      continue;
-    }
-    if (HEADER.test(t)) {
-      flush();
-      inCover = false;
-      coverSeen = coverSeen || coverLines.length > 0;
-      current = newSection(line.no, pendingMarker?.line ?? line.no);
-      if (pendingMarker) current.marker = { ...pendingMarker, afterRows: false };
-      pendingMarker = null;
-      sections.push(current);
-      continue;
-    }
-    if (inCover) {
-      if (!coverSeen) coverLines.push(line);
-      continue;
-    }
-    if (isHeaderCaption(t) || isPageNumber(t)) {
-      flush();
-      continue;
-    }
-    if (TITLE_1.test(t) || TITLE_2.test(t)) {
-      flush();
-      if (current) {
-        current.titleLines.push(line);
-        const label = TITLE_2.exec(t)?.[1];
-        if (label) current.cycleLabel = label;
-      }
-      continue;
-    }
-    if (t === R6_FOCUS_CAPTION) {
-      flush();
-      if (current) current.captionLine = line.no;
-      continue;
-    }
-    if (line.pageStart) flush();
-    block.push(line);
-  }
-  flush();
-  for (const s of sections) splitGluedFocus(s);
-  return { coverLines, sections, stray };
-}
-
-/**
- * 宮内庁 line 352 `（別添）具体的な取組事項やりがいにつながる働きかけの強化`: the extractor glued a 重点項目 value to a Ｂ
- * run. When a Ｂ line starts with the full text of another Ｂ cell of the section, the rest is a 重点項目 value.
- */
-function splitGluedFocus(section: Section): void {
-  const bTexts = new Set(section.blocks.filter((b) => b.kind === 'B').map((b) => joinAll(b.lines.map((l) => l.text))));
-  const out: Block[] = [];
-  for (const b of section.blocks) {
-    const last = b.lines[b.lines.length - 1];
-    if (b.kind === 'B' && last) {
-      const before = b.lines.slice(0, -1).map((l) => l.text);
-      const prefix = [...bTexts].find((x) => {
-        if (!x) return false;
-        const full = joinAll([...before, last.text]);
-        return full.startsWith(x) && full.length > x.length && joinAll(before).length < x.length;
-      });
-      if (prefix) {
-        const cut = prefix.length - joinAll(before).length;
-        const bLine: PdfLine = { ...last, text: last.text.slice(0, cut) };
-        const fLine: PdfLine = { ...last, text: last.text.slice(cut), pageStart: false };
-        // The split is a layout fact the model keeps (a raw cell on the Ｂ row), so the rendering can print it glued again.
-        const bBlock: Block = { ...b, lines: [...b.lines.slice(0, -1), bLine] };
-        out.push(bBlock, { kind: 'F', lines: [fLine], pageStart: false, gluedTo: bBlock });
-        continue;
-      }
-    }
-    out.push(b);
-  }
-  section.blocks = out;
-}
-
-/**
- * Pairs Ａ runs with Ｂ runs: consecutive Ａ blocks form one cell unless a page starts (a new page always starts a
- * new row in 002); a Ｂ attaches to the row before it unless that row already has one, in which case it waits for the
- * next Ａ (公正取引委員会 379–391, 金融庁 720–728 print Ｂ before Ａ).
- */
-function draftRows(section: Section): { rows: DraftRow[]; focus: Block[]; orphanB: Block[]; continuations: PageContinuation[] } {
-  const rows: DraftRow[] = [];
-  const focus: Block[] = [];
-  const orphanB: Block[] = [];
-  const continuations: PageContinuation[] = [];
-  let pendingB: Block | null = null;
-  let curA: Block[] | null = null;
-  let lastWasA = false;
-  const closeA = (): void => {
-    if (!curA) return;
-    rows.push({ a: curA, b: pendingB });
-    pendingB = null;
-    curA = null;
-  };
-  for (const b of section.blocks) {
-    if (b.kind === 'A') {
-      if (curA && lastWasA && !b.pageStart) curA.push(b);
-      else {
-        if (curA && lastWasA) {
-          const c = pageContinuation(curA, b, rows.length + 1);
-          if (c) continuations.push(c);
-        }
-        closeA();
-        curA = [b];
-      }
-      lastWasA = true;
-      continue;
-    }
-    lastWasA = false;
-    closeA();
-    if (b.kind === 'F') {
-      focus.push(b);
-      continue;
-    }
-    const last = rows[rows.length - 1];
-    if (last && !last.b && !pendingB) last.b = b;
-    else {
-      if (pendingB) orphanB.push(pendingB);
-      pendingB = b;
-    }
-  }
-  closeA();
-  if (pendingB) orphanB.push(pendingB);
-  return { rows, focus, orphanB, continuations };
-}
-
-/**
- * The importer starts a new Ａ cell at every page start (true throughout 002). When the text before the break does
- * not end a sentence and the text after it starts with no tag or bullet, the cell may instead run on across the page.
- */
-function pageContinuation(cell: Block[], next: Block, row: number): PageContinuation | null {
-  const lines = cell.flatMap((b) => b.lines);
-  const before = lines[lines.length - 1];
-  const after = next.lines[0];
-  if (!before || !after || PAGE_SENTENCE_END.test(before.text) || NARRATIVE_START.test(after.text)) return null;
-  // A line that ran to the cell's wrap width was cut by the wrap, not by the end of a paragraph.
-  const widest = Math.max(...lines.map((l) => displayWidth(l.text)));
-  const wrapped = displayWidth(before.text) >= widest - 2;
-  return { before, after, row, confidence: wrapped ? CONTINUATION_WRAPPED : CONTINUATION_SHORT };
-}
-
-/** A section's rows with their proposed 重点項目 (exported for tests). */
+/** A section's rows with their proposed 重点項目 (exported for tests and the bench). */
 export interface AssembledSection {
   drafts: DraftRow[];
   focusValues: { name: string; block: Block }[];
+  headings: Block[];
   orphanB: Block[];
   noRowsReason: string | null;
   /** The printed blocks noRowsReason was read from (one paragraph each). */
   noRowsBlocks: Block[];
   continuations: PageContinuation[];
-  /** Text each row is matched on: Ａ then Ｂ. */
-  docs: string[];
-  pairs: Pairing[];
+  /** Each row's Ａ text and Ｂ text as matched. */
+  docs: { a: string; b: string }[];
+  pairs: FocusPairing[];
   /** For each row the index into focusValues, or -1. */
   assigned: number[];
-}
-
-/** Pairs a section's Ａ/Ｂ runs into rows and proposes each row's 重点項目 by content. */
-export function assembleSection(section: Section, reuseValues: boolean): AssembledSection {
-  const { rows: drafts, focus, orphanB, continuations } = draftRows(section);
-  const focusValues = focus.map((f) => ({ name: joinAll(f.lines.map((l) => l.text)), block: f }));
-  let noRowsReason: string | null = null;
-  const noRowsBlocks: Block[] = [];
-  if (drafts.length === 0 && focusValues.length > 0) {
-    // こども家庭庁: the only text under 重点項目 says why there are no rows (§6.2 item 9); it is a note, not a 重点項目.
-    noRowsReason = noRowsReasonOf(focusValues.map((f) => f.block.lines.map((l) => l.text).join('\n')));
-    noRowsBlocks.push(...focusValues.map((f) => f.block));
-    focusValues.length = 0;
-  }
-  const docs = drafts.map((d) => `${textOf(d.a).join('')}\n${d.b ? joinAll(d.b.lines.map((l) => l.text)) : ''}`);
-  const foldedNames = focusValues.map((f) => foldForMatch(f.name));
-  const pairs = pairByContent(docs, focusValues.map((f) => f.name), foldedNames, { orderPrior: ORDER_PRIOR });
-  // Rows left over when fewer values are printed than rows: reuse the best-fitting value, but only where the caller
-  // knows the section is complete (in a cut one the missing values are simply not in the file).
-  const assigned = pairs.map((p) => p.candidate);
-  if (reuseValues && focusValues.length > 0) {
-    assigned.forEach((c, i) => {
-      if (c >= 0) return;
-      const fits = focusValues.map((f) => pairByContent([docs[i] ?? ''], [f.name])[0]?.score ?? 0);
-      const best = fits.indexOf(Math.max(...fits));
-      if (best >= 0 && (fits[best] ?? 0) > 0) {
-        assigned[i] = best;
-        pairs[i] = { candidate: best, score: fits[best] ?? 0, confidence: Math.min(0.5, fits[best] ?? 0) };
-      }
-    });
-  }
-  return { drafts, focusValues, orphanB, noRowsReason, noRowsBlocks, continuations, docs, pairs, assigned };
-}
-
-/** noRowsReason from the printed paragraphs (wraps inside one paragraph joined, paragraphs on their own lines). */
-export function noRowsReasonOf(paragraphs: readonly string[]): string {
-  return paragraphs.map((p) => joinAll(p.split('\n'))).join('\n');
 }
 
 const textOf = (blocks: Block[]): string[] => {
@@ -398,8 +80,61 @@ const textOf = (blocks: Block[]): string[] => {
   });
   return out;
 };
+const bTextOf = (blocks: Block[]): string => blocks.flatMap((b) => b.lines.map((l) => l.text)).join('\n');
 
-const focusNumber = (name: string): string | null => /^([0-9０-９]{1,2}[.．])/.exec(name)?.[1] ?? null;
+/**
+ * Pairs a section's rows with its printed 重点項目 by content. `reuseValues`: a complete section with fewer values than
+ * rows (消費者庁 prints one value for two rows) gives the leftover rows their best-fitting value, at low confidence.
+ */
+export function assembleSection(section: Section, reuseValues: boolean, params: PairingParams = DEFAULT_PAIRING_PARAMS): AssembledSection {
+  const { rows: drafts, values, headings, orphanB, continuations } = sectionUnits(section);
+  const focusValues = values.map((f) => ({ name: joinAll(f.lines.map((l) => l.text)), block: f }));
+  let noRowsReason: string | null = null;
+  const noRowsBlocks: Block[] = [];
+  if (drafts.length === 0 && focusValues.length > 0) {
+    // こども家庭庁: the only text under 重点項目 says why there are no rows (§6.2 item 9); it is a note, not a 重点項目.
+    noRowsReason = noRowsReasonOf(focusValues.map((f) => f.block.lines.map((l) => l.text).join('\n')));
+    noRowsBlocks.push(...focusValues.map((f) => f.block));
+    focusValues.length = 0;
+  }
+  const docs = drafts.map((d) => ({ a: textOf(d.a).join(''), b: joinAll(d.b.flatMap((b) => b.lines.map((l) => l.text))) }));
+  const evidence = pairingEvidence(docs, focusValues.map((f) => f.name));
+  const { pairs, assigned } = pairSection(evidence, reuseValues, params);
+  // A row whose Ａ cell the counts reshaped (split from or joined to another) is paired in doubt: below the threshold.
+  drafts.forEach((d, i) => {
+    const p = pairs[i];
+    if (d.reshaped && p && p.confidence >= REVIEW_THRESHOLD) pairs[i] = { ...p, confidence: REUSE_CONFIDENCE };
+  });
+  return { drafts, focusValues, headings, orphanB, noRowsReason, noRowsBlocks, continuations, docs, pairs, assigned };
+}
+
+/**
+ * The pairing of one section from its evidence (the bench calls this with the parameters it fits): the assignment,
+ * and for a complete section with fewer values than rows the leftover rows' best-fitting value at low confidence.
+ */
+export function pairSection(evidence: PairingEvidence, reuseValues: boolean, params: PairingParams = DEFAULT_PAIRING_PARAMS): { pairs: FocusPairing[]; assigned: number[] } {
+  const pairs = assignFocus(evidence, params);
+  const assigned = pairs.map((p) => p.candidate);
+  if (reuseValues && evidence.keys.length > 0) {
+    pairs.forEach((p, i) => {
+      if (p.candidate >= 0) return;
+      const fits = evidence.keys.map((_, j) => (evidence.a[i]?.[j] ?? 0) + params.referenceWeight * (evidence.b[i]?.[j] ?? 0));
+      const best = fits.indexOf(Math.max(...fits));
+      if (best >= 0 && (fits[best] ?? 0) > 0) {
+        assigned[i] = best;
+        pairs[i] = { candidate: best, score: fits[best] ?? 0, margin: 0, stability: 0, confidence: Math.min(REUSE_CONFIDENCE, Math.round((fits[best] ?? 0) * 100) / 100) };
+      }
+    });
+  }
+  return { pairs, assigned };
+}
+
+/** noRowsReason from the printed paragraphs (wraps inside one paragraph joined, paragraphs on their own lines). */
+export function noRowsReasonOf(paragraphs: readonly string[]): string {
+  return paragraphs.map((p) => joinAll(p.split('\n'))).join('\n');
+}
+
+const focusNumber = (name: string): string | null => /^([0-9０-９]{1,2}[.．])/.exec(name)?.[1] ?? /^(重点項目[0-9０-９]+)/.exec(name)?.[1] ?? null;
 
 function distinctTags(entries: { tag: Tag | null }[]): Tag[] {
   const out: Tag[] = [];
@@ -407,8 +142,20 @@ function distinctTags(entries: { tag: Tag | null }[]): Tag[] {
   return out;
 }
 
-/** Role of the raw cell that records a 重点項目 value printed on the last line of a row's Ｂ cell (宮内庁 line 352). */
-export const GLUED_REFS_FOCUS_ROLE = 'guidelineRefs+focusItem';
+/**
+ * Positive evidence that the file was cut inside the last section: it ends inside an Ａ cell mid-sentence, or inside a
+ * Ｂ or 重点項目 cell with a bracket left open or a title broken off. Null for a file that ends where a cell may end.
+ */
+function cutEvidence(section: Section): { line: PdfLine; field: 'narrative' | 'guidelineRefs' | 'focusItem' } | null {
+  const last = section.blocks[section.blocks.length - 1];
+  const line = last?.lines[last.lines.length - 1];
+  if (!last || !line) return null;
+  const text = joinAll(last.lines.map((l) => l.text));
+  const openBracket = (text.match(/[「（(]/g) ?? []).length > (text.match(/[」）)]/g) ?? []).length;
+  if (last.kind === 'A') return SENTENCE_END.test(line.text) ? null : { line, field: 'narrative' };
+  if (last.kind === 'B' || last.kind === 'H') return openBracket || /[・、の「（(]$/.test(line.text) ? { line, field: 'guidelineRefs' } : null;
+  return openBracket ? { line, field: 'focusItem' } : null;
+}
 
 interface BuildContext {
   file: string;
@@ -419,13 +166,16 @@ interface BuildContext {
   isLast: boolean;
   usedKeys: Set<string>;
   index: number;
+  learned: LearnedTitles;
+  params: PairingParams;
 }
 
 function buildReport(section: Section, ctx: BuildContext): Report {
   const { file } = ctx;
   const issues: ImportIssue[] = [];
   const name = section.marker?.name ?? null;
-  const org = name ? findOrganization(name) : undefined;
+  const match = name ? matchOrganization(name) : undefined;
+  const org = match?.organization;
   const anchor = section.headerLine ?? section.firstLine;
 
   if (!section.marker) {
@@ -435,6 +185,10 @@ function buildReport(section: Section, ctx: BuildContext): Report {
   } else if (!org) {
     issues.push(
       makeIssue('warning', 'UNKNOWN_ORGANIZATION', file, section.marker.line, `府省等名「${name ?? ''}」は府省等一覧にありません。名称のまま取り込みました。`, `府省等 name "${name ?? ''}" is not in the catalogue; imported with its printed name and no code.`, { field: 'organization', value: name ?? '' }),
+    );
+  } else if (match.how !== 'exact') {
+    issues.push(
+      makeIssue('info', 'ORGANIZATION_VARIANT', file, section.marker.line, `府省等名「${name ?? ''}」を府省等一覧の「${org.name}」として取り込みました。`, `府省等 name "${name ?? ''}" was read as "${org.name}" of the catalogue.`, { field: 'organization', value: name ?? '', proposal: { value: org.name, confidence: match.how === 'variant' ? 1 : 0.9 } }),
     );
   }
   if (section.marker?.afterRows) {
@@ -455,42 +209,59 @@ function buildReport(section: Section, ctx: BuildContext): Report {
   let key = baseKey;
   for (let n = 2; ctx.usedKeys.has(key); n++) key = `${baseKey}~${String(n)}`;
   ctx.usedKeys.add(key);
-  const furnitureOk = section.titleLines.length >= 2 && section.captionLine !== null;
-  const draftsOnly = draftRows(section).rows;
-  const lastBlock = section.blocks[section.blocks.length - 1];
-  const lastText = lastBlock?.lines[lastBlock.lines.length - 1]?.text ?? '';
-  // The last section of a file may be cut: a row without its Ｂ, or a file ending inside Ａ text mid-sentence.
-  const cut = ctx.isLast && (draftsOnly.some((d) => !d.b) || (lastBlock?.kind === 'A' && !SENTENCE_END.test(lastText)));
-  const complete = furnitureOk && !cut;
-  if (!complete) {
+
+  // Only positive evidence says the file was cut here; a missing title or caption is a warning about the layout.
+  const cut = ctx.isLast ? cutEvidence(section) : null;
+  if (cut) {
     issues.push(
       makeIssue(
-        ctx.isLast ? 'error' : 'warning',
+        'error',
         'SECTION_INCOMPLETE',
         file,
-        section.lastLine,
-        ctx.isLast
-          ? '文書が区間の途中で終わっています（表題・「重点項目」欄またはＢ欄がありません）。この府省等の行は不完全な可能性があります。'
-          : '区間に表題または「重点項目」欄がありません。',
-        ctx.isLast
-          ? 'The document ends inside this section (page title, 重点項目 caption or a Ｂ cell missing): its rows may be incomplete.'
-          : 'The section has no page title or 重点項目 caption.',
-        { field: 'rows' },
+        cut.line.no,
+        `文書が区間の途中（${cut.field === 'narrative' ? 'Ａ欄の文' : cut.field === 'guidelineRefs' ? 'Ｂ欄の見出し' : '重点項目'}の途中）で終わっています。この府省等の行は不完全です。`,
+        `The document ends inside this section (in the middle of ${cut.field === 'narrative' ? 'an Ａ sentence' : cut.field === 'guidelineRefs' ? 'a Ｂ heading' : 'a 重点項目'}): its rows are incomplete.`,
+        { field: 'rows', value: cut.line.text },
       ),
+    );
+  } else if (section.titleLines.length < 2 || section.captionLine === null) {
+    issues.push(
+      makeIssue('warning', 'PAGE_TITLE_MISSING', file, section.lastLine, '区間に表題または「重点項目」欄の見出しがありません。', 'The section has no page title or no 重点項目 caption.', { field: 'rows' }),
     );
   }
 
-  const { drafts, focusValues, orphanB, noRowsReason, noRowsBlocks, continuations, pairs, assigned } = assembleSection(section, complete && !ctx.isLast);
+  const a = assembleSection(section, cut === null, ctx.params);
+  const { drafts, focusValues, pairs, assigned } = a;
   const foldedNames = focusValues.map((f) => foldForMatch(f.name));
-  for (const b of orphanB) {
+  for (const b of a.orphanB) {
     const l = b.lines[0]?.no ?? anchor;
     issues.push(
       makeIssue('warning', 'ORPHAN_REFERENCE', file, l, 'どの行にも対応しないＢ欄（該当箇所）があります。', 'A Ｂ (reference) run belongs to no row.', { field: 'guidelineRefs', value: joinAll(b.lines.map((x) => x.text)) }),
     );
   }
+  for (const h of a.headings) {
+    const text = joinAll(h.lines.map((x) => x.text));
+    issues.push(
+      makeIssue('info', 'SECTION_HEADING_LINE', file, h.lines[0]?.no ?? anchor, `指針の見出し「${text}」が重点項目の間に単独で印字されています。重点項目ではないものとして扱いました。`, `The guideline heading "${text}" stands alone among the 重点項目; it was not taken as a 重点項目.`, { field: 'focusItem', value: text }),
+    );
+  }
   const rowKeyOf = (i: number): string => `${LAYOUT}/FOCUS/${String(i + 1)}`;
-  for (const c of continuations) {
+  for (const c of a.continuations) {
     const joined = `${c.before.text.slice(-12)}${c.after.text.slice(0, 12)}`;
+    if (c.joined) {
+      issues.push(
+        makeIssue(
+          'warning',
+          'PAGE_CONTINUATION_JOINED',
+          file,
+          c.after.no,
+          `改ページ後の行（${String(c.after.no)}行目）を前のＡ欄（${String(c.before.no)}行目まで）の続きとして一つの行にまとめました（Ａ欄の数がＢ欄・重点項目の数より多く、改ページ前の行にＢ欄がないため）。原本で確認してください。`,
+          `The text after the page break (line ${String(c.after.no)}) was joined to the Ａ cell before it (up to line ${String(c.before.no)}): there were more Ａ cells than Ｂ cells and 重点項目, and the cell before the break had no Ｂ. Please check the original.`,
+          { field: 'narrative', rowKey: rowKeyOf(c.row), value: c.after.text, proposal: { value: `…${joined}…`, confidence: c.confidence } },
+        ),
+      );
+      continue;
+    }
     issues.push(
       makeIssue(
         'warning',
@@ -504,6 +275,21 @@ function buildReport(section: Section, ctx: BuildContext): Report {
     );
   }
 
+  drafts.forEach((d, i) => {
+    if (d.reshaped !== 'split') return;
+    const first = d.a[0]?.lines[0];
+    issues.push(
+      makeIssue(
+        'warning',
+        'ROW_SPLIT',
+        file,
+        first?.no ?? anchor,
+        'Ｂ欄と重点項目の数に合わせ、続けて印字されたＡ欄を二つの行に分けました。分けた位置を原本で確認してください。',
+        'Ａ text printed as one run was split into two rows to match the number of Ｂ cells and 重点項目; please check where it was split.',
+        { field: 'narrative', rowKey: rowKeyOf(i), value: first?.text ?? '' },
+      ),
+    );
+  });
   const positional = assigned.every((c, i) => c === i || c < 0);
   const rows: Row[] = drafts.map((d, i) => {
     const rowKey = rowKeyOf(i);
@@ -515,44 +301,46 @@ function buildReport(section: Section, ctx: BuildContext): Report {
     // One string for the raw cell and narrativeRaw (they are the same printed text; memory for large files, #8).
     const aRaw = aLines.join('\n');
     const entries = splitEntries(narrative);
-    const bText = d.b ? d.b.lines.map((l) => l.text).join('\n') : null;
+    const bLines = d.b.flatMap((b) => b.lines);
+    const bText = bLines.length > 0 ? bTextOf(d.b) : null;
     const c = assigned[i] ?? -1;
     const fv = c >= 0 ? focusValues[c] : undefined;
     const pairing = pairs[i];
+    const confidence = pairing?.confidence ?? 0;
     const cells: Row['cells'] = [{ text: aRaw, line: aFirst?.no ?? anchor, col: 1, role: 'narrative' }];
-    if (d.b) cells.push({ text: bText ?? '', line: d.b.lines[0]?.no ?? anchor, col: 2, role: 'guidelineRefs' });
+    if (bText !== null) cells.push({ text: bText, line: bLines[0]?.no ?? anchor, col: 2, role: 'guidelineRefs' });
     if (fv) cells.push({ text: fv.block.lines.map((l) => l.text).join('\n'), line: fv.block.lines[0]?.no ?? anchor, col: 0, role: 'focusItem' });
     // Layout fact: a 重点項目 value printed on this Ｂ cell's last line; the printed line as found, where it was found.
-    const glued = d.b ? focusValues.find((f) => f.block.gluedTo === d.b) : undefined;
+    const lastB = d.b[d.b.length - 1];
+    const glued = lastB ? focusValues.find((f) => f.block.gluedTo === lastB) : undefined;
     const gluedLine = glued?.block.lines[0];
-    if (gluedLine) cells.push({ text: `${d.b?.lines[d.b.lines.length - 1]?.text ?? ''}${gluedLine.text}`, line: gluedLine.no, col: 2, role: GLUED_REFS_FOCUS_ROLE });
+    if (gluedLine) cells.push({ text: `${lastB?.lines[lastB.lines.length - 1]?.text ?? ''}${gluedLine.text}`, line: gluedLine.no, col: 2, role: GLUED_REFS_FOCUS_ROLE });
 
     if (!fv) {
       issues.push(
         makeIssue('error', 'FOCUS_NOT_FOUND', file, aFirst?.no ?? anchor, 'この行の重点項目が見つかりません。', 'No 重点項目 value was found for this row.', { field: 'focusItem', rowKey }),
       );
-    } else if (!positional || (pairing?.confidence ?? 0) < LOW_CONFIDENCE) {
+    } else if (!positional || confidence < REVIEW_THRESHOLD) {
       issues.push(
         makeIssue(
-          (pairing?.confidence ?? 0) < LOW_CONFIDENCE ? 'warning' : 'info',
+          confidence < REVIEW_THRESHOLD ? 'warning' : 'info',
           'FOCUS_PAIRING',
           file,
           aFirst?.no ?? anchor,
-          `重点項目「${fv.name}」をＡ/Ｂ欄の内容から割り当てました（確信度 ${String(pairing?.confidence ?? 0)}）。確認してください。`,
-          `Assigned 重点項目 "${fv.name}" from the Ａ/Ｂ content (confidence ${String(pairing?.confidence ?? 0)}); please confirm.`,
-          { field: 'focusItem', rowKey, value: fv.name, proposal: { value: fv.name, confidence: pairing?.confidence ?? 0 } },
+          `重点項目「${fv.name}」をＡ/Ｂ欄の内容から割り当てました（確信度 ${String(confidence)}）。確認してください。`,
+          `Assigned 重点項目 "${fv.name}" from the Ａ/Ｂ content (confidence ${String(confidence)}); please confirm.`,
+          { field: 'focusItem', rowKey, value: fv.name, proposal: { value: fv.name, confidence } },
         ),
       );
     }
-    if (!d.b) {
+    if (bText === null) {
       issues.push(
-        makeIssue(ctx.isLast && !complete ? 'error' : 'warning', 'REFERENCE_MISSING', file, aFirst?.no ?? anchor, 'Ｂ欄（WLB取組指針若しくは各府省取組計画の該当箇所）がありません。', 'The Ｂ cell (guideline or plan reference) is missing.', { field: 'guidelineRefs', rowKey }),
+        makeIssue(cut ? 'error' : 'warning', 'REFERENCE_MISSING', file, aFirst?.no ?? anchor, 'Ｂ欄（WLB取組指針若しくは各府省取組計画の該当箇所）がありません。', 'The Ｂ cell (guideline or plan reference) is missing.', { field: 'guidelineRefs', rowKey }),
       );
     }
-    const isFinalRow = i === drafts.length - 1;
-    if (ctx.isLast && !complete && isFinalRow && (!d.b || !SENTENCE_END.test(aLast?.text ?? ''))) {
+    if (cut?.field === 'narrative' && i === drafts.length - 1) {
       issues.push(
-        makeIssue('error', 'NARRATIVE_TRUNCATED', file, aLast?.no ?? anchor, 'Ａ欄が文書の終わりで途切れている可能性があります。原本で確認してください。', 'The Ａ text may be cut off by the end of the document; check the original.', { field: 'narrative', rowKey, value: aLast?.text ?? '' }),
+        makeIssue('error', 'NARRATIVE_TRUNCATED', file, aLast?.no ?? anchor, 'Ａ欄が文書の終わりで途切れています。原本で確認してください。', 'The Ａ text is cut off by the end of the document; check the original.', { field: 'narrative', rowKey, value: aLast?.text ?? '' }),
       );
     }
 
@@ -568,9 +356,9 @@ function buildReport(section: Section, ctx: BuildContext): Report {
       tags: distinctTags(entries),
       entries,
       // Lossless: each reference points at the Ｂ cell's printed lines (page breaks can sit between them).
-      guidelineRefs: bText ? parseGuidelineRefs(bText, { orgName: name }).map((ref) => ({ ...ref, source: bSource(file, d.b?.lines ?? [], anchor) })) : [],
+      guidelineRefs: bText ? parseGuidelineRefs(bText, { orgName: name, learned: ctx.learned }).map((ref) => ({ ...ref, source: bSource(file, bLines, anchor) })) : [],
       guidelineRefsRaw: bText,
-      source: { file, line: aFirst?.no ?? anchor, endLine: Math.max(aLast?.no ?? anchor, d.b?.lines[d.b.lines.length - 1]?.no ?? 0) },
+      source: { file, line: aFirst?.no ?? anchor, endLine: Math.max(aLast?.no ?? anchor, bLines[bLines.length - 1]?.no ?? 0) },
       cells,
     });
   });
@@ -601,7 +389,8 @@ function buildReport(section: Section, ctx: BuildContext): Report {
   const reportCells: RawCell[] = [];
   if (ctx.cover) reportCells.push(ctx.cover);
   if (section.marker) reportCells.push({ text: section.marker.text, line: section.marker.line, col: 0, role: 'marker' });
-  for (const b of noRowsBlocks) reportCells.push({ text: b.lines.map((l) => l.text).join('\n'), line: b.lines[0]?.no ?? anchor, col: 0, role: 'noRowsReason' });
+  for (const b of a.noRowsBlocks) reportCells.push({ text: b.lines.map((l) => l.text).join('\n'), line: b.lines[0]?.no ?? anchor, col: 0, role: 'noRowsReason' });
+  for (const h of a.headings) reportCells.push({ text: h.lines.map((l) => l.text).join('\n'), line: h.lines[0]?.no ?? anchor, col: 0, role: HEADING_LINE_ROLE });
   return {
     key,
     organization: name,
@@ -614,7 +403,7 @@ function buildReport(section: Section, ctx: BuildContext): Report {
     title: joinAll(titleRaw),
     titleRaw,
     coverNote: ctx.coverNote,
-    noRowsReason,
+    noRowsReason: a.noRowsReason,
     focusItems,
     rows,
     issues,
@@ -635,7 +424,8 @@ export function coverNoteOf(lines: readonly string[]): string | null {
   return notes.map((n) => joinAll(n)).join('\n');
 }
 
-function parseR6(doc: SourceDoc): ImportResult {
+/** Imports a compilation with given pairing parameters (the bench fits them; the importer uses the defaults). */
+export function parseR6(doc: SourceDoc, params: PairingParams = DEFAULT_PAIRING_PARAMS): ImportResult {
   const structure = parseR6Structure(doc);
   const issues: ImportIssue[] = [];
   const coverNote = coverNoteOf(structure.coverLines.map((l) => l.text));
@@ -653,8 +443,12 @@ function parseR6(doc: SourceDoc): ImportResult {
     issues.push(makeIssue('error', 'NO_SECTIONS', doc.file, 1, '府省等の区間（Ａ Ｂ の見出し）が見つかりません。', 'No 府省等 section (Ａ Ｂ header) was found.', { field: 'reports' }));
   }
   const usedKeys = new Set<string>();
+  // Titles printed under guideline paths the catalogue lacks, from every Ｂ block of the document (#9).
+  const learned = learnGuidelineTitles(
+    structure.sections.flatMap((s) => s.blocks.filter((b) => b.kind === 'B').map((b) => ({ text: b.lines.map((l) => l.text).join('\n'), orgName: s.marker?.name ?? null }))),
+  );
   const reports = structure.sections.map((s, index) =>
-    buildReport(s, { file: doc.file, coverNote, cover, implementationYear, isLast: index === structure.sections.length - 1, usedKeys, index }),
+    buildReport(s, { file: doc.file, coverNote, cover, implementationYear, isLast: index === structure.sections.length - 1, usedKeys, index, learned, params }),
   );
   return { reports, plans: [], issues };
 }
@@ -665,7 +459,7 @@ export const R6_COMPILATION_IMPORTER: LayoutImporter = {
   detect: (doc) => {
     const head = doc.lines.slice(0, 200).map((l) => l.trim());
     const hasMarker = head.some((l) => MARKER.test(l));
-    const hasHeader = head.some((l) => HEADER.test(l)) && head.some((l) => isHeaderCaption(l));
+    const hasHeader = head.some((l) => HEADER.test(l)) && head.some((l) => isR6HeaderCaption(l));
     const hasTitle = head.some((l) => TITLE_2.test(l));
     return (hasMarker ? 0.4 : 0) + (hasHeader ? 0.35 : 0) + (hasTitle ? 0.2 : 0);
   },

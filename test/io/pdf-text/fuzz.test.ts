@@ -53,7 +53,8 @@ function check(file: string, text: string): ImportResult {
 }
 
 describe('PDF-text importers under random damage (fuzz)', () => {
-  it('002: never throws, stays schema-valid, and names every row that lost its 重点項目 (error) or Ｂ cell (warning)', () => {
+  // 60 imports of the whole compilation: allow for a loaded machine.
+  it('002: never throws, stays schema-valid, and names every row that lost its 重点項目 (error) or Ｂ cell (warning)', { timeout: 60_000 }, () => {
     const lines = seedText(SEED_002).split('\n');
     fc.assert(
       fc.property(fc.array(editArb, { minLength: 1, maxLength: 10 }), (edits) => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
 import { displayWidth, isPageNumber, joinAll, joinWrapped, toPdfLines } from '../../../src/io/pdf-text/lines.js';
-import { assignMinCost, foldForMatch, pairByContent } from '../../../src/io/pdf-text/similarity.js';
+import { assignFocus, DEFAULT_PAIRING_PARAMS, pairingEvidence } from '../../../src/io/pdf-text/focus-pairing.js';
+import { assignMinCost, foldForMatch } from '../../../src/io/pdf-text/similarity.js';
 
 describe('toPdfLines', () => {
   it('marks a single leading ASCII space as a page start and keeps an ideographic indent', () => {
@@ -59,14 +60,71 @@ describe('assignMinCost', () => {
   });
 });
 
-describe('pairByContent', () => {
+describe('assignFocus (#9: content evidence, order only breaks ties)', () => {
+  const pair = (rows: { a: string; b: string }[], names: string[], params = DEFAULT_PAIRING_PARAMS) => assignFocus(pairingEvidence(rows, names), params);
+
   it('pairs by shared phrases regardless of order and rates a clear match near 1', () => {
-    const docs = ['テレワーク月間の際に、テレワーク中のコミュニケーション', '転勤の在り方について検討を行い'];
-    const names = ['転勤の在り方の見直し', 'テレワークマネジメントの推進'];
-    const p = pairByContent(docs, names);
+    const rows = [
+      { a: 'テレワーク月間の際に、テレワーク中のコミュニケーション', b: '' },
+      { a: '転勤の在り方について検討を行い', b: '' },
+    ];
+    const p = pair(rows, ['転勤の在り方の見直し', 'テレワークマネジメントの推進']);
     expect(p.map((x) => x.candidate)).toEqual([1, 0]);
-    expect(p[1]?.confidence).toBe(1);
+    expect(p[1]?.confidence).toBeGreaterThan(0.8);
   });
+
+  it('lets content beat the printed order, whatever the order bonus', () => {
+    const rows = [
+      { a: '育児休業からの復帰前に面談を行った。', b: '' },
+      { a: '超過勤務の縮減のため事前命令を徹底した。', b: '' },
+    ];
+    const p = pair(rows, ['超過勤務の縮減', '育児休業からの復帰支援'], { ...DEFAULT_PAIRING_PARAMS, orderTieBreak: 0.05 });
+    expect(p.map((x) => x.candidate)).toEqual([1, 0]);
+  });
+
+  it('keeps the printed order where the content says nothing (a tie)', () => {
+    const rows = [
+      { a: '取組を実施した。', b: '' },
+      { a: '取組を実施した。', b: '' },
+    ];
+    const p = pair(rows, ['重点項目甲', '重点項目乙']);
+    expect(p.map((x) => x.candidate)).toEqual([0, 1]);
+    expect(Math.max(...p.map((x) => x.confidence))).toBeLessThan(0.6);
+  });
+
+  it('does not pair a row with another 重点項目 its text quotes word for word (class 4)', () => {
+    const rows = [
+      { a: '会議の運営方法を見直し、会議時間を原則３０分とする効率化を進めた。会議資料の電子化は重点項目「ペーパーレス化の推進」とも連動している。', b: '' },
+      { a: '複合機による印刷枚数を毎月公表し、紙の使用量を削減した。', b: '' },
+    ];
+    const p = pair(rows, ['ペーパーレス化の推進', '会議運営の効率化']);
+    expect(p.map((x) => x.candidate)).toEqual([1, 0]);
+  });
+
+  it('uses the Ｂ text: a 重点項目 that is the cited plan heading', () => {
+    const rows = [
+      { a: '各部局に聴取を行い、留意点を周知した。', b: '１．業務効率化・デジタル化の推進（６）業務の棚卸し' },
+      { a: '各部局に聴取を行い、事例を収集した。', b: '１．業務効率化・デジタル化の推進（１）国会関係業務の効率化' },
+    ];
+    expect(pair(rows, ['国会関係業務の効率化', '業務の棚卸し']).map((x) => x.candidate)).toEqual([1, 0]);
+  });
+
+  it('rates a forced pairing (one row, one value) by its own evidence, and a value printed twice has no rival', () => {
+    expect(pair([{ a: 'テレワークの推進のため、', b: '' }], ['テレワークの推進'])[0]?.confidence).toBeGreaterThan(0.6);
+    expect(pair([{ a: '研修を行った。', b: '' }], ['テレワークの推進'])[0]?.confidence).toBe(0);
+    const twice = pair(
+      [
+        { a: '人材育成の取組', b: '' },
+        { a: '人事戦略の取組', b: '' },
+      ],
+      ['人材の育成', '人材の育成'],
+    );
+    // Both rows take the name printed twice; each is as certain as its own text says (the second says nothing).
+    expect(twice.map((x) => x.candidate).sort()).toEqual([0, 1]);
+    expect(twice[0]?.confidence).toBeGreaterThan(0.6);
+    expect(twice[1]?.confidence).toBe(0);
+  });
+
   it('folds U+FF0D and full-width letters for matching only', () => {
     expect(foldForMatch('テレワ－ク　ＧＳＳ')).toBe('テレワークGSS');
   });
