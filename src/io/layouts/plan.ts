@@ -413,13 +413,18 @@ function toPlanItems(units: Unit[], file: string, issues: ImportIssue[]): PlanIt
 function checkPlanEnd(file: string, sections: readonly Section[], last: { no: number; text: string } | undefined, issues: ImportIssue[]): void {
   if (!last) return;
   const parts = sections.filter((x) => !x.path.includes('-'));
+  const end = last.text.trim();
+  // Positive evidence of a cut (#9): the text stops mid-sentence. Without it a missing part is only a warning.
+  const midSentence = !/[。．.）)」』】]$/u.test(end);
   if (parts.length > 0 && !parts.some((x) => x.title.includes('推進体制'))) {
+    const lastPart = `${parts[parts.length - 1]?.marker ?? ''} ${parts[parts.length - 1]?.title ?? ''}`;
     issues.push(
-      makeIssue('error', 'TRUNCATED_DOCUMENT', file, last.no, `計画の最後の部（推進体制等）がありません（最後の部は「${parts[parts.length - 1]?.marker ?? ''} ${parts[parts.length - 1]?.title ?? ''}」）。ファイルが途中で切れている可能性があり、計画は不完全です。`, `The plan's last part (推進体制等) is missing (the last part is "${parts[parts.length - 1]?.marker ?? ''} ${parts[parts.length - 1]?.title ?? ''}"); the file may be cut short and the plan is incomplete.`, { field: 'sections' }),
+      midSentence
+        ? makeIssue('error', 'TRUNCATED_DOCUMENT', file, last.no, `計画の最後の部（推進体制等）がなく（最後の部は「${lastPart}」）、文も途中で終わっています。ファイルが途中で切れており、計画は不完全です。`, `The plan's last part (推進体制等) is missing (the last part is "${lastPart}") and the text stops mid-sentence; the file was cut short and the plan is incomplete.`, { field: 'sections' })
+        : makeIssue('warning', 'LAYOUT_PART_MISSING', file, last.no, `計画の最後の部（推進体制等）がありません（最後の部は「${lastPart}」）。ファイルが途中で切れていないか原本で確認してください。`, `The plan's last part (推進体制等) is missing (the last part is "${lastPart}"); check the original that the file is not cut short.`, { field: 'sections' }),
     );
   }
-  const end = last.text.trim();
-  if (!/[。．.）)」』】]$/u.test(end)) {
+  if (midSentence) {
     issues.push(
       makeIssue('warning', 'POSSIBLY_TRUNCATED', file, last.no, `文書が文の途中で終わっている可能性があります（末尾「${end.slice(-10)}」）。原本で確認してください。`, `The document may end in the middle of a sentence (ends with "${end.slice(-10)}"); check the original.`, { field: 'body', value: end.slice(-40) }),
     );

@@ -48,21 +48,36 @@ export class ReportBuilder {
   }
 
   /**
-   * Flags a report whose template's last part never appears (a file cut at a line boundary leaves no cut cell behind).
+   * Flags a report whose template's last part never appears. A truncation error needs positive evidence (#9): the
+   * last row itself was cut (TRUNCATED_ROW / TRUNCATED_CELL) or ends mid-sentence (POSSIBLY_TRUNCATED); otherwise
+   * the file may be complete with a part the layout expected, so it is a warning (LAYOUT_PART_MISSING).
    * `expected` names the part as the layout prints it (e.g. 大項目「推進体制等」).
    */
   checkTemplateEnd(found: boolean, expectedJa: string, expectedEn: string): void {
     const last = this.lastRow;
     if (found || !last) return;
     const lastLine = Math.max(last.source.line, ...last.cells.map((c) => c.line));
+    const cut = this.issues.some((i) => i.rowKey === last.key && /^(?:TRUNCATED_ROW|TRUNCATED_CELL|POSSIBLY_TRUNCATED)$/.test(i.code));
+    if (cut) {
+      this.issue({
+        severity: 'error',
+        code: 'TRUNCATED_DOCUMENT',
+        line: lastLine,
+        field: 'layout',
+        rowKey: last.key,
+        message: `${this.file} ${lastLine}行目: 様式の最後の部分（${expectedJa}）がなく、最後の行も途中で切れています。ファイルが途中で切れており、表は不完全です。`,
+        messageEn: `${this.file} line ${lastLine}: the layout's last part (${expectedEn}) is missing and the last row is cut off; the file was cut short and the table is incomplete.`,
+      });
+      return;
+    }
     this.issue({
-      severity: 'error',
-      code: 'TRUNCATED_DOCUMENT',
+      severity: 'warning',
+      code: 'LAYOUT_PART_MISSING',
       line: lastLine,
       field: 'layout',
       rowKey: last.key,
-      message: `${this.file} ${lastLine}行目: 様式の最後の部分（${expectedJa}）がありません。ファイルが途中で切れている可能性があり、表は不完全です。`,
-      messageEn: `${this.file} line ${lastLine}: the layout's last part (${expectedEn}) is missing; the file may be cut short and the table is incomplete.`,
+      message: `${this.file} ${lastLine}行目: 様式の最後の部分（${expectedJa}）がありません。ファイルが途中で切れていないか原本で確認してください。`,
+      messageEn: `${this.file} line ${lastLine}: the layout's last part (${expectedEn}) is missing; check the original that the file is not cut short.`,
     });
   }
 
