@@ -84,8 +84,8 @@ interface RawMarker {
   quotedTitle?: string;
 }
 
-/** A quoted title this close to a guideline title names that node (`テレワ－クの推進` ≈ `テレワークの推進`). */
-const QUOTED_TITLE_MIN = 0.9;
+/** A quoted title this close to a guideline title names that node (`管理職員の…` ≈ `管理職の…`, 0.88). */
+const QUOTED_TITLE_MIN = 0.85;
 
 /** The guideline node a quoted title names, if any (exact after normalisation, else a near-equal title). */
 export function nodeOfQuotedTitle(title: string): GuidelineNode | undefined {

@@ -4,6 +4,8 @@
  * like Ⅱ-3-(1)): only knowing the organisation's plan tells them apart. Data, so more plans can be added.
  */
 
+import { findOrganization } from '../model/organization.js';
+
 export interface PlanHeading {
   /** Normalised marker path as read by the parser (`Ⅳ-(1)`, `第2-1-②`, `1-(1)`), or null for unnumbered headings. */
   path: string | null;
@@ -40,9 +42,9 @@ export const PLAN_HEADINGS: Readonly<Record<string, readonly PlanHeading[]>> = {
   復興庁: [{ path: 'Ⅰ-2-(2)', title: '人員配置等', guidelineNodeId: null }],
 };
 
-/** The plan headings known for an organisation (name compared without spaces), or an empty list. */
+/** The plan headings known for an organisation, by any printed form of its name (`内閣府本府`, `ﾃﾞｼﾞﾀﾙ庁`), or none. */
 export function planHeadingsFor(orgName: string | null | undefined): readonly PlanHeading[] {
   if (!orgName) return [];
-  const key = orgName.replace(/[\s\u3000]/g, '');
+  const key = findOrganization(orgName)?.name ?? orgName.replace(/[\s\u3000]/g, '');
   return PLAN_HEADINGS[key] ?? [];
 }

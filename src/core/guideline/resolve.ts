@@ -170,7 +170,10 @@ function resolveStructural(markers: readonly Marker[], ctx: ResolveContext): { p
   const first = markers[0];
   if (!first || (first.level === 'part' && first.segment.startsWith('第'))) return null;
   const printedPath = pathOf(markers) ?? '';
-  const fullPaths = first.level === 'part' || first.titlePath ? [printedPath] : TITLED_PARTS.map((p) => `${p.path}-${printedPath}`);
+  const partPrinted = first.level === 'part' || first.titlePath !== undefined;
+  // Without a part, a path must start at a chapter (`２．（２）`) or carry a title: a bare `（２）②` says too little.
+  if (!partPrinted && first.level !== 'chapter' && markers.every((m) => m.title === '')) return null;
+  const fullPaths = partPrinted ? [printedPath] : TITLED_PARTS.map((p) => `${p.path}-${printedPath}`);
   const found: { path: string; score: number }[] = [];
   for (const full of fullPaths) {
     const segments = full.split('-');
