@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: runs every benchmark script and prints its figures. Benchmarks never assert on time.
- * Usage: npm run bench [-- import graph store bundle stress] (default: all).
+ * Usage: npm run bench [-- import graph store bundle stress importer memory] (default: all).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 
@@ -12,6 +12,8 @@ const SUITES: Record<string, () => Promise<unknown>> = {
   store: async () => (await import('./store.js')).runStoreBench(),
   bundle: async () => (await import('./bundle.js')).runBundleBench(),
   stress: async () => (await import('./stress.js')).runStressBench(),
+  importer: async () => (await import('./importer.js')).runImporterBench(),
+  memory: async () => (await import('./import-memory.js')).runImportMemoryBench(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => a in SUITES);

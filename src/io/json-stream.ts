@@ -9,6 +9,17 @@ const CHUNK_CHARS = 64 * 1024;
 
 type Sink = (chunk: string) => void;
 
+/** `"key": ` for the few key names of the model, made once. */
+const KEYS = new Map<string, string>();
+function quotedKey(key: string): string {
+  let q = KEYS.get(key);
+  if (q === undefined) {
+    q = `${JSON.stringify(key)}: `;
+    if (KEYS.size < 10_000) KEYS.set(key, q);
+  }
+  return q;
+}
+
 /** Serialises `value` to `write` in chunks of about 64 K characters. Plain data only (the import model). */
 export function writeJson(value: unknown, write: Sink, indent = 2): void {
   let buffer: string[] = [];
@@ -48,11 +59,15 @@ export function writeJson(value: unknown, write: Sink, indent = 2): void {
     if (v !== null && typeof v === 'object') {
       const inner = depth + pad;
       let first = true;
-      for (const [key, item] of Object.entries(v)) {
+      const record = v as Record<string, unknown>;
+      // for…in, not Object.entries: no array per object (the model has hundreds of thousands of small objects).
+      for (const key in record) {
+        if (!Object.hasOwn(record, key)) continue;
+        const item = record[key];
         if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
         out(first ? `{\n${inner}` : `,\n${inner}`);
         first = false;
-        out(`${JSON.stringify(key)}: `);
+        out(quotedKey(key));
         emit(item, inner);
       }
       out(first ? '{}' : `\n${depth}}`);

@@ -18,13 +18,15 @@ export interface PdfLine {
 
 /** Turns the file's lines into PdfLine records. */
 export function toPdfLines(lines: readonly string[]): PdfLine[] {
-  return lines.map((raw, i) => ({
-    no: i + 1,
-    raw,
+  return lines.map((raw, i) => {
     // Only ASCII spaces/tabs are layout; an ideographic space at the start is a paragraph indent and is content.
-    text: raw.replace(/^[ \t]+/, '').replace(/[ \t]+$/, ''),
-    pageStart: /^ [^ \t]/.test(raw) && raw.trim() !== '',
-  }));
+    // Sliced, not replaced: a slice shares the file's text instead of copying every line (#8, large files).
+    let start = 0;
+    let end = raw.length;
+    while (start < end && (raw[start] === ' ' || raw[start] === '\t')) start++;
+    while (end > start && (raw[end - 1] === ' ' || raw[end - 1] === '\t')) end--;
+    return { no: i + 1, raw, text: start === 0 && end === raw.length ? raw : raw.slice(start, end), pageStart: /^ [^ \t]/.test(raw) && raw.trim() !== '' };
+  });
 }
 
 /** True when the line holds nothing but ASCII/ideographic whitespace. */
