@@ -217,6 +217,12 @@ function breakdown(outcomes: readonly DocOutcome[], docs: readonly CorpusDoc[]) 
     realAsInSamples: pick((o) => o.perturbation === 'original'),
     realPerturbed: pick((o) => sourceOf.get(o.doc) === 'real' && o.perturbation !== 'original'),
     own: pick((o) => sourceOf.get(o.doc) === 'own'),
+    perUnit: Object.fromEntries(
+      [...new Set(outcomes.map((o) => o.unit))].map((u) => {
+        const s = pick((o) => o.unit === u);
+        return [u, { rows: s.rows, pairingAccuracy: s.pairingAccuracy, referenceRecall: s.referenceRecall, confidentlyWrong: s.confidentlyWrong }];
+      }),
+    ),
     perPerturbation: Object.fromEntries(
       [...new Set(outcomes.map((o) => o.perturbation))].map((p) => {
         const s = pick((o) => o.perturbation === p);
@@ -259,6 +265,8 @@ export async function runImporterBench(options: { before?: string } = {}): Promi
   printSummary('  … our own 府省等 (as printed and perturbed)', loo.own);
   console.log('\n  per perturbation (leave-one-out): accuracy / recall / confidently wrong / documents with errors');
   for (const [k, v] of Object.entries(loo.perPerturbation)) console.log(`    ${k.padEnd(18)} ${pct(v.pairingAccuracy).padStart(8)} ${pct(v.referenceRecall).padStart(8)} ${String(v.confidentlyWrong).padStart(4)} ${String(v.documentsWithErrors).padStart(4)}`);
+  console.log('\n  per 府省等 held out (leave-one-out): accuracy / recall / confidently wrong');
+  for (const [k, v] of Object.entries(loo.perUnit)) console.log(`    ${k.padEnd(18)} ${pct(v.pairingAccuracy).padStart(8)} ${pct(v.referenceRecall).padStart(8)} ${String(v.confidentlyWrong).padStart(4)}`);
   const distinct = new Map<string, number>();
   for (const f of folds) distinct.set(JSON.stringify(f.params), (distinct.get(JSON.stringify(f.params)) ?? 0) + 1);
   console.log('\n  parameters chosen per fold (count):');
