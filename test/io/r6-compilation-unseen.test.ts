@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 import { ImportResult, type Report } from '../../src/core/model/schema.js';
 import { importDocument, toSourceDoc } from '../../src/io/import.js';
+import { measureR6RoundTrip } from '../../src/io/layouts/r6-compilation-roundtrip.js';
 import { buildCorpus, onlyReport, scoreReport } from '../fixtures/compilation/corpus.js';
 import { layoutDocument, type Section, truthOf } from '../fixtures/compilation/layout.js';
 import { OWN_SECTIONS } from '../fixtures/compilation/own-sections.js';
@@ -141,6 +142,12 @@ describe('complete files import cleanly; truncation needs positive evidence (#9)
     const result = importDocument(toSourceDoc('unseen.txt', cut));
     expect(result.reports.at(-1)?.organization).toBe('環境省');
     expect(result.reports.flatMap((r) => r.issues).filter((i) => i.severity === 'error')).toEqual([]);
+  });
+
+  it('renders our ten 府省等 back losslessly (every printed line, the heading line included)', () => {
+    const r = measureR6RoundTrip('unseen.txt', all);
+    expect(r.misses).toEqual([]);
+    expect(r.reproduced).toBe(r.sourceCells);
   });
 
   it('perturbed copies (every 府省等, mixed perturbations) raise no error and no truncation', () => {

@@ -12,6 +12,7 @@ import { joinAll } from '../pdf-text/lines.js';
 import {
   coverNoteOf,
   GLUED_REFS_FOCUS_ROLE,
+  HEADING_LINE_ROLE,
   markerName,
   noRowsReasonOf,
   R6_COVER_HEADING,
@@ -108,6 +109,8 @@ function renderText(reports: Report[]): string {
     }
     out.push(...(r.titleRaw.length > 0 ? r.titleRaw : DEFAULT_TITLE), '', R6_FOCUS_CAPTION, '');
     for (const lines of focusList(r, printedElsewhere)) out.push(...lines, '');
+    // A guideline heading printed among the 重点項目 (not one of them) is kept and printed after them.
+    for (const h of cellsOf(r, HEADING_LINE_ROLE)) out.push(...h.text.split('\n'), '');
     if (r.noRowsReason) for (const p of noRowsLines(r, r.noRowsReason)) out.push(...p, '');
   }
   return `${out.join('\n').replace(/\n+$/, '')}\n`;
