@@ -42,6 +42,8 @@ export async function runImportMemoryBench(sizes: readonly number[] = [5, 19]): 
         const file = join(dir, `${sample}.${String(size)}mb.txt`);
         writeFileSync(file, repeated(sample, size));
         const rssFile = join(dir, 'rss');
+        // The hook keeps the larger of the values it finds: start each case from nothing.
+        rmSync(rssFile, { force: true });
         const started = performance.now();
         const r = spawnSync(process.execPath, ['--import', pathToFileURL(join(ROOT, 'scripts/rss-hook.mjs')).href, 'bin/followup.mjs', 'import', file, '--json'], {
           cwd: ROOT,

@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { LAYOUTS, type ImportResult, type Layout } from '../core/model/schema.js';
 import { decodeSource, importDecoded, mergeResults } from '../io/import.js';
 import { writeJson } from '../io/json-stream.js';
+import { writeStdoutSync } from './stdout-sync.js';
 import { readDocumentFile } from '../io/read-file.js';
 import { renderReports } from '../io/render/index.js';
 import { UsageError, type Command, type CommandSpec } from './command.js';
@@ -37,8 +38,8 @@ const importCommand: Command = async (argv) => {
   const result = readImport(positionals, values.org);
   // Streamed: the JSON of a large document is several times its size and never needs to exist as one string.
   if (values.json) {
-    writeJson(result, (chunk) => process.stdout.write(chunk));
-    process.stdout.write('\n');
+    writeJson(result, writeStdoutSync);
+    writeStdoutSync('\n');
   }
   process.stderr.write(summarize(result));
   const hasErrors = [...result.issues, ...result.reports.flatMap((r) => r.issues), ...result.plans.flatMap((p) => p.issues)].some((i) => i.severity === 'error');
