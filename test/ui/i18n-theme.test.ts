@@ -1,4 +1,8 @@
 import { teamsDarkTheme, teamsHighContrastTheme, teamsLightTheme } from '@fluentui/react-theme';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
 import { describe, expect, it } from 'vitest';
 
 import { HOST_THEMES } from '../../src/hosts/host-bridge.js';
@@ -16,6 +20,22 @@ describe('messages', () => {
   it('have the same keys in ja.json and en.json, none empty', () => {
     expect(Object.keys(MESSAGES.en).sort()).toEqual(Object.keys(MESSAGES.ja).sort());
     for (const lang of ['ja', 'en'] as const) for (const [k, v] of Object.entries(MESSAGES[lang])) expect(v.trim(), `${lang} ${k}`).not.toBe('');
+  });
+
+  it('define each key in one part only (a part never overrides another silently)', () => {
+    const dir = fileURLToPath(new URL('../../src/ui/i18n/', import.meta.url));
+    for (const lang of ['ja', 'en']) {
+      const files = readdirSync(dir).filter((f) => f === `${lang}.json` || f.endsWith(`.${lang}.json`));
+      expect(files.length).toBeGreaterThan(1);
+      const seen = new Map<string, string>();
+      for (const f of files) {
+        for (const key of Object.keys(JSON.parse(readFileSync(join(dir, f), 'utf8')) as object)) {
+          expect(seen.get(key), `${key} in ${f}`).toBeUndefined();
+          seen.set(key, f);
+        }
+      }
+      expect(seen.size).toBe(Object.keys(MESSAGES[lang as 'ja' | 'en']).length);
+    }
   });
 
   it('use the same placeholders in both languages', () => {

@@ -1,9 +1,23 @@
 /**
- * UI strings (#10): Japanese first, English when the host's locale is English. One flat key space; ja.json is the
- * reference, en.json must have the same keys (a unit test checks both ways). `{name}` placeholders are filled as text.
+ * UI strings (#10): Japanese first, English when the host's locale is English. One flat key space, kept in one pair
+ * of files per part of the product (ja.json/en.json for the shell, <part>.ja.json/<part>.en.json for the grid, the
+ * add-in, the review views and sign-in) so that parts built side by side do not edit the same file. The Japanese
+ * files are the reference; the English ones must have the same keys (a unit test checks both ways). `{name}`
+ * placeholders are filled as text.
  */
-import en from './en.json' with { type: 'json' };
-import ja from './ja.json' with { type: 'json' };
+import addinEn from './addin.en.json' with { type: 'json' };
+import addinJa from './addin.ja.json' with { type: 'json' };
+import authEn from './auth.en.json' with { type: 'json' };
+import authJa from './auth.ja.json' with { type: 'json' };
+import shellEn from './en.json' with { type: 'json' };
+import gridEn from './grid.en.json' with { type: 'json' };
+import gridJa from './grid.ja.json' with { type: 'json' };
+import shellJa from './ja.json' with { type: 'json' };
+import reviewEn from './review.en.json' with { type: 'json' };
+import reviewJa from './review.ja.json' with { type: 'json' };
+
+const ja = { ...shellJa, ...gridJa, ...addinJa, ...reviewJa, ...authJa };
+const en = { ...shellEn, ...gridEn, ...addinEn, ...reviewEn, ...authEn };
 
 export type Lang = 'ja' | 'en';
 export type MessageKey = keyof typeof ja;
