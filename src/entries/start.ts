@@ -67,7 +67,7 @@ const built = await build.catch((error: unknown) => {
   return null;
 });
 
-const { created, assigned, divisions, provisioned } = embedded.seeded;
+const { created, assigned, divisions, provisioned, warnings } = embedded.seeded;
 process.stdout.write(
   [
     `取組計画等のフォローアップ — embedded default (database ${dbPath})`,
@@ -79,6 +79,8 @@ process.stdout.write(
     '',
   ].join('\n'),
 );
+// Seeding problems (a provisioning step that could not be applied, a sample row the lists refused) go to stderr, once.
+for (const warning of warnings) process.stderr.write(`followup: warning: ${warning}\n`);
 
 closeOnSignals(async () => {
   await embedded.close();
