@@ -9,6 +9,9 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: ['test/**/*.int.test.ts', 'test/**/*.e2e.test.ts', 'node_modules/**'],
           environment: 'node',
+          // Property and fuzz tests run thousands of cases; on two cores shared with a build they took 6-8 s where an
+          // idle machine takes 1. A hang still fails, after 30 s.
+          testTimeout: 30_000,
         },
       },
       {
