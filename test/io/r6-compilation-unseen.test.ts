@@ -14,7 +14,8 @@ import { ImportResult, type Report } from '../../src/core/model/schema.js';
 import { importDocument, toSourceDoc } from '../../src/io/import.js';
 import { measureR6RoundTrip } from '../../src/io/layouts/r6-compilation-roundtrip.js';
 import { buildCorpus, onlyReport, scoreReport } from '../fixtures/compilation/corpus.js';
-import { layoutDocument, type Section, truthOf } from '../fixtures/compilation/layout.js';
+import { A_WIDTH, B_WIDTH, F_WIDTH, layoutDocument, type PrintedRow, type Section, truthOf, wrap, wrapCell } from '../fixtures/compilation/layout.js';
+import { perturb } from '../fixtures/compilation/perturb.js';
 import { OWN_SECTIONS } from '../fixtures/compilation/own-sections.js';
 
 const own = (name: string): Section => {
@@ -100,7 +101,14 @@ describe('the classes of text that went wrong on unseen 府省等 (#9)', () => {
     expect(r.focusItems.map((f) => f.name)).not.toContain('３．マネジメント改革');
     expect(r.rows.map((row) => row.focusItem)).toEqual(truthOf(own('経済産業省')).map((t) => t.focus));
     expect(r.issues.find((i) => i.code === 'SECTION_HEADING_LINE')).toMatchObject({ severity: 'info', value: '３．マネジメント改革', field: 'focusItem' });
-    expect(codes(r, 'warning')).toEqual([]);
+    // Its first Ａ text shares no words with its 重点項目 (ＲＰＡ, 電子決裁 for デジタル化): read alone, the Ａ column would
+    // swap rows 1 and 3, so those two pairings (right, by their Ｂ references) go to review and say so.
+    expect(codes(r, 'warning')).toEqual(['FOCUS_PAIRING', 'FOCUS_PAIRING']);
+    expect(r.issues.filter((i) => i.severity === 'warning').map((i) => [i.rowKey, i.value])).toEqual([
+      ['L-R6-COMPILATION/FOCUS/1', '省内業務のデジタル化'],
+      ['L-R6-COMPILATION/FOCUS/3', 'マネジメント研修の充実'],
+    ]);
+    expect(r.issues.find((i) => i.rowKey === 'L-R6-COMPILATION/FOCUS/1')?.message).toContain('Ａ欄の内容は重点項目「マネジメント研修の充実」を示しています');
     expect(r.cells?.find((c) => c.role === 'headingLine')?.text).toBe('３．マネジメント改革');
   });
 
@@ -116,6 +124,71 @@ describe('the classes of text that went wrong on unseen 府省等 (#9)', () => {
 
   it('6: a row citing its plan (国土交通省 `取組計画`) is plan-specific, not a guideline path', () => {
     expect(refsOf(single('国土交通省')).map((r) => r.map(([, res]) => res))).toEqual([['plan-specific'], ['plan-specific'], ['plan-specific'], ['exact'], ['plan-specific']]);
+  });
+});
+
+describe('contradicting evidence: never confidently wrong (#9, the 内閣官房 failure class written anew)', () => {
+  const printed = (focus: string, a: string[], b: string[], refs: string[]): PrintedRow => {
+    const pa = wrapCell(a, A_WIDTH);
+    return { a: pa, b: wrapCell(b, B_WIDTH), f: wrap(focus, F_WIDTH), truth: { focus, aStart: pa.join('').slice(0, 20), refs } };
+  };
+  // A 府省等 whose Ｂ cells cite each other's guideline sections: the Ａ texts say one pairing, the Ｂ cells the other.
+  const crossed: Section = {
+    marker: '架空調整庁',
+    organization: '架空調整庁',
+    code: null,
+    layout: {},
+    rows: [
+      printed(
+        '超過勤務の縮減',
+        ['【継続】', '超過勤務の事前命令と勤務時間管理システムの記録を毎月突合し、縮減目標に届かない課室に改善計画を求めた。'],
+        ['Ⅱ．４．（３）両立支援制度の利用と育児休業取得中・復職後の支援'],
+        ['G2024:Ⅱ-4-(3)'],
+      ),
+      printed(
+        '育児休業取得中・復職後の支援',
+        ['【継続】', '育児休業中の職員に庁内の情報を月１回送り、復職前に上司と面談する機会を設けた。'],
+        ['Ⅱ．２．（２）的確な勤務時間管理による超過勤務縮減と勤務間インターバルの確保等'],
+        ['G2024:Ⅱ-2-(2)'],
+      ),
+    ],
+  };
+
+  it('Ｂ cells citing each other: paired by the Ａ text, both rows warned, the warning names what the Ｂ cell points to', () => {
+    const r = importSections([crossed]).reports[0];
+    expect(r?.rows.map((row) => row.focusItem)).toEqual(['超過勤務の縮減', '育児休業取得中・復職後の支援']);
+    const pairing = r?.issues.filter((i) => i.code === 'FOCUS_PAIRING') ?? [];
+    expect(pairing.map((i) => [i.severity, i.rowKey])).toEqual([
+      ['warning', 'L-R6-COMPILATION/FOCUS/1'],
+      ['warning', 'L-R6-COMPILATION/FOCUS/2'],
+    ]);
+    expect(pairing[0]?.message).toContain('Ｂ欄（該当箇所）は重点項目「育児休業取得中・復職後の支援」を示しています');
+    expect(pairing[0]?.proposal?.confidence).toBeLessThan(0.6);
+    expect(r?.rows.map((row) => row.guidelineRefs.map((g) => g.nodeId))).toEqual([['G2024:Ⅱ-4-(3)'], ['G2024:Ⅱ-2-(2)']]);
+  });
+
+  it('every own 府省等 with Ｂ cells citing a neighbour or an Ａ text mentioning one: each wrong pairing carries a warning', () => {
+    let wrong = 0;
+    let contradicted = 0;
+    for (const section of OWN_SECTIONS) {
+      for (const kind of ['b-cites-neighbour', 'a-quotes-neighbour'] as const) {
+        for (const seed of [1, 2]) {
+          const s = perturb(section, kind, seed);
+          const doc = { id: `${section.organization}/${kind}/${String(seed)}`, unit: section.organization, source: 'own' as const, perturbation: kind, text: layoutDocument([s]), section: s };
+          const result = importDocument(toSourceDoc('doc.txt', doc.text));
+          const o = scoreReport(doc, onlyReport(result), result.issues, () => null);
+          expect(o.errorCodes, doc.id).toEqual([]);
+          for (const row of o.rows) {
+            if (!row.correct) wrong++;
+            expect(row.correct || row.warned, `${doc.id}: ${row.expectedFocus} → ${String(row.gotFocus)}`).toBe(true);
+          }
+          contradicted += result.reports[0]?.issues.filter((i) => i.code === 'FOCUS_PAIRING' && i.message.includes('ただし')).length ?? 0;
+        }
+      }
+    }
+    // The copies do mislead the importer (else this test would prove nothing), and the contradictions are named.
+    expect(wrong).toBeGreaterThan(5);
+    expect(contradicted).toBeGreaterThan(wrong);
   });
 });
 

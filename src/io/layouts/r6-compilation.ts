@@ -122,7 +122,7 @@ export function pairSection(evidence: PairingEvidence, reuseValues: boolean, par
       const best = fits.indexOf(Math.max(...fits));
       if (best >= 0 && (fits[best] ?? 0) > 0) {
         assigned[i] = best;
-        pairs[i] = { candidate: best, score: fits[best] ?? 0, margin: 0, stability: 0, confidence: Math.min(REUSE_CONFIDENCE, Math.round((fits[best] ?? 0) * 100) / 100) };
+        pairs[i] = { candidate: best, score: fits[best] ?? 0, margin: 0, stability: 0, confidence: Math.min(REUSE_CONFIDENCE, Math.round((fits[best] ?? 0) * 100) / 100), conflict: null, departs: false, contradicted: false };
       }
     });
   }
@@ -316,6 +316,16 @@ function buildReport(section: Section, ctx: BuildContext): Report {
     const gluedLine = glued?.block.lines[0];
     if (gluedLine) cells.push({ text: `${lastB?.lines[lastB.lines.length - 1]?.text ?? ''}${gluedLine.text}`, line: gluedLine.no, col: 2, role: GLUED_REFS_FOCUS_ROLE });
 
+    // The Ａ or Ｂ text alone points to another 重点項目: say which, so the reviewer sees the contradiction.
+    const rival = pairing?.contradicted && pairing.conflict && pairing.conflict.amount > ctx.params.conflictTolerance ? focusValues[pairing.conflict.candidate] : undefined;
+    const printedHere = pairing?.contradicted && pairing.departs && !rival ? focusValues[i] : undefined;
+    const contradiction = printedHere
+      ? { ja: `ただし、この行の位置に印字された重点項目は「${printedHere.name}」です。`, en: ` The 重点項目 printed at this row's position is "${printedHere.name}".` }
+      : rival
+      ? pairing?.conflict?.source === 'a'
+        ? { ja: `ただし、Ａ欄の内容は重点項目「${rival.name}」を示しています。`, en: ` The Ａ text alone points to 重点項目 "${rival.name}".` }
+        : { ja: `ただし、Ｂ欄（該当箇所）は重点項目「${rival.name}」を示しています。`, en: ` The Ｂ reference alone points to 重点項目 "${rival.name}".` }
+      : { ja: '', en: '' };
     if (!fv) {
       issues.push(
         makeIssue('error', 'FOCUS_NOT_FOUND', file, aFirst?.no ?? anchor, 'この行の重点項目が見つかりません。', 'No 重点項目 value was found for this row.', { field: 'focusItem', rowKey }),
@@ -327,8 +337,8 @@ function buildReport(section: Section, ctx: BuildContext): Report {
           'FOCUS_PAIRING',
           file,
           aFirst?.no ?? anchor,
-          `重点項目「${fv.name}」をＡ/Ｂ欄の内容から割り当てました（確信度 ${String(confidence)}）。確認してください。`,
-          `Assigned 重点項目 "${fv.name}" from the Ａ/Ｂ content (confidence ${String(confidence)}); please confirm.`,
+          `重点項目「${fv.name}」をＡ/Ｂ欄の内容から割り当てました（確信度 ${String(confidence)}）。${contradiction.ja}確認してください。`,
+          `Assigned 重点項目 "${fv.name}" from the Ａ/Ｂ content (confidence ${String(confidence)}).${contradiction.en} Please confirm.`,
           { field: 'focusItem', rowKey, value: fv.name, proposal: { value: fv.name, confidence } },
         ),
       );

@@ -3,15 +3,25 @@
  * columns as separate runs, so the printed order of the 重点項目 says little (it differs from the row order in 4 of the
  * 13 real sections and in any 府省等 we have not seen). The pairing is therefore a global assignment over content
  * evidence — the row's Ａ text and its Ｂ (reference) text against each 重点項目 — with the printed order only breaking
- * ties; its confidence is the margin by which the chosen assignment beats the best assignment that gives the row
- * another value, mapped to 0..1 with a scale fitted on held-out 府省等 (scripts/bench/importer.ts).
+ * ties; its confidence is the content margin by which the chosen assignment beats the best assignment that gives the
+ * row another value (a swap test: the order tie-break adds nothing to it), mapped to 0..1 with a scale calibrated on
+ * held-out 府省等 (scripts/bench/importer.ts).
+ *
+ * The sources are also read apart, because a margin under one weighting cannot see a contradiction that another
+ * weighting would resolve the other way (内閣官房 in 002: its Ｂ text favours the swapped pairing, its Ａ text barely
+ * the printed one). When the Ａ text alone or the Ｂ text alone would give the row another value (by more than
+ * `conflictTolerance`), or the row takes another value than the one printed at its position, the evidence contradicts
+ * itself (a Ｂ reference that points to a neighbour, an Ａ text that mentions another 重点項目, a 重点項目 column printed
+ * in another order) and the pairing is capped below the review threshold, whatever its margin: the importer warns and
+ * says which source points where. These rules are fixed, not fitted.
  */
 import { assignMinCost, bigrams, foldForMatch } from './similarity.js';
 
 /**
  * The parameters the pairing fits. `npm run bench -- importer` chooses them by leave-one-out over the 府省等 we have
  * (fit on the others, test on the one left out) and reports the choice of every fold; these defaults are the values
- * the same procedure picks on all units (see bench-results/importer.json and the README's figures).
+ * the same procedure picks on all units (see bench-results/importer.json and the README's figures). The two
+ * contradiction settings are fixed rules, not fitted.
  */
 export interface PairingParams {
   /** Weight of the Ｂ (reference) text's evidence; the Ａ text's weight is 1. */
@@ -20,8 +30,18 @@ export interface PairingParams {
   quoteBonus: number;
   /** Bonus for the value printed at the row's own position: a tie-breaker, below any content difference that counts. */
   orderTieBreak: number;
-  /** confidence = 1 − exp(−margin / confidenceScale). */
+  /** confidence = 1 − exp(−margin / confidenceScale), the margin in units of the total weight (1 + Ｂ weight + quote bonus). */
   confidenceScale: number;
+  /**
+   * How much (in units of the total weight) the Ａ evidence alone or the weighted Ｂ evidence alone may prefer another
+   * value for the row before the pairing counts as contradicted and goes to review.
+   */
+  conflictTolerance: number;
+  /**
+   * Whether a row given another value than the one printed at its position counts as contradicted (the printed order
+   * is a third, independent source). The bench fits this on held-out 府省等 like the rest of the calibration.
+   */
+  orderConflict: boolean;
 }
 
 /**
@@ -34,16 +54,25 @@ export const PAIRING_GRID = {
   orderTieBreak: [0, 0.005, 0.01, 0.02, 0.04],
 } as const;
 
-const ENSEMBLE: Omit<PairingParams, 'confidenceScale'>[] = PAIRING_GRID.referenceWeight.flatMap((referenceWeight) =>
+/** The weights of the evidence (what the grid search fits); the rest of PairingParams is calibration. */
+export type PairingWeights = Pick<PairingParams, 'referenceWeight' | 'quoteBonus' | 'orderTieBreak'>;
+
+const ENSEMBLE: PairingWeights[] = PAIRING_GRID.referenceWeight.flatMap((referenceWeight) =>
   PAIRING_GRID.quoteBonus.flatMap((quoteBonus) => PAIRING_GRID.orderTieBreak.map((orderTieBreak) => ({ referenceWeight, quoteBonus, orderTieBreak }))),
 );
 
 export const DEFAULT_PAIRING_PARAMS: PairingParams = {
-  referenceWeight: 0.5,
+  referenceWeight: 0.25,
   quoteBonus: 0,
   orderTieBreak: 0.04,
-  confidenceScale: 0.2,
+  confidenceScale: 0.1,
+  // Fixed rules, not fitted (see scripts/bench/importer.ts): any disagreement above rounding; the printed order counts.
+  conflictTolerance: 1e-6,
+  orderConflict: true,
 };
+
+/** The confidence a contradicted pairing is capped at: below the review threshold (0.6), so it is always a warning. */
+export const CONFLICT_CONFIDENCE = 0.5;
 
 /** The evidence of one section: for every row and printed 重点項目, how much of the value its Ａ and Ｂ texts hold. */
 export interface PairingEvidence {
@@ -134,9 +163,30 @@ export interface FocusPairing {
   margin: number;
   /** Share of the grid's weightings that give the row the same value. */
   stability: number;
-  /** 0..1: from the margin, times the stability. */
+  /** 0..1: from the margin, times the stability; at most CONFLICT_CONFIDENCE when the evidence contradicts itself. */
   confidence: number;
+  /**
+   * The strongest contradiction (in units of the total weight): the Ａ evidence alone or the weighted Ｂ evidence alone
+   * prefers `candidate` for this row by `amount`. Null when neither would give the row another value.
+   */
+  conflict: SourceObjection | null;
+  /** True when the row's value is not the one printed at its position (another name). */
+  departs: boolean;
+  /** True when `conflict.amount` exceeds the tolerance (or the row departs from the printed order and that counts): capped below the review threshold. */
+  contradicted: boolean;
 }
+
+/** One evidence source's objection to a row's value. */
+export interface SourceObjection {
+  source: 'a' | 'b';
+  /** How much that source's best assignment loses when the row is forced to the chosen value (units of the total weight). */
+  amount: number;
+  /** The value that source alone gives the row. */
+  candidate: number;
+}
+
+/** The cost of a forbidden cell in the assignment (far above any content score). */
+const FORBIDDEN_COST = 1e6;
 
 /** Rows × values matrix of weighted content scores. */
 export function contentScores(ev: PairingEvidence, params: PairingParams): number[][] {
@@ -154,18 +204,18 @@ const total = (scores: readonly (readonly number[])[], assignment: readonly numb
  */
 export function assignFocus(ev: PairingEvidence, params: PairingParams = DEFAULT_PAIRING_PARAMS): FocusPairing[] {
   // Negated scores (costs) for a weighting, with the order tie-break on the printed position.
-  const costsOf = (p: Omit<PairingParams, 'confidenceScale'>): number[][] =>
+  const costsOf = (p: PairingWeights): number[][] =>
     Array.from({ length: ev.rows }, (_, i) =>
       ev.keys.map((_k, j) => -((ev.a[i]?.[j] ?? 0) + p.referenceWeight * (ev.b[i]?.[j] ?? 0) + p.quoteBonus * (ev.quote[i]?.[j] ?? 0) + (i === j ? p.orderTieBreak : 0))),
     );
-  const withOrderOf = (p: Omit<PairingParams, 'confidenceScale'>): number[][] => costsOf(p).map((r) => r.map((c) => -c));
+  const withOrderOf = (p: PairingWeights): number[][] => costsOf(p).map((r) => r.map((c) => -c));
   const scores = contentScores(ev, params);
   const withOrder = withOrderOf(params);
-  const FORBIDDEN = 1e6;
   const solve = (forbid?: { row: number; key: string }): number[] =>
-    assignMinCost(withOrder.map((r, i) => r.map((s, j) => (forbid && forbid.row === i && ev.keys[j] === forbid.key ? FORBIDDEN : -s))));
+    assignMinCost(withOrder.map((r, i) => r.map((s, j) => (forbid && forbid.row === i && ev.keys[j] === forbid.key ? FORBIDDEN_COST : -s))));
   const best = solve();
-  const bestTotal = total(withOrder, best);
+  // The margin counts content only: the printed-order tie-break decides ties but is no evidence of its own.
+  const bestTotal = total(scores, best);
   // How many weightings of the grid agree with each row's value.
   const agree = best.map(() => 0);
   if (ev.rows > 1 && ev.keys.length > 1) {
@@ -177,8 +227,10 @@ export function assignFocus(ev: PairingEvidence, params: PairingParams = DEFAULT
       });
     }
   }
+  const unit = 1 + params.referenceWeight + params.quoteBonus;
+  const objections = best.map((c, i) => (c >= 0 && ev.keys.some((k) => k !== ev.keys[c]) ? strongestObjection(ev, params, i, c, unit) : null));
   return best.map((c, i) => {
-    if (c < 0) return { candidate: -1, score: 0, margin: 0, stability: 0, confidence: 0 };
+    if (c < 0) return { candidate: -1, score: 0, margin: 0, stability: 0, confidence: 0, conflict: null, departs: false, contradicted: false };
     const stability = ev.rows > 1 && ev.keys.length > 1 ? (agree[i] ?? 0) / ENSEMBLE.length : 1;
     const key = ev.keys[c] ?? '';
     const rivals = ev.keys.some((k) => k !== key);
@@ -186,11 +238,39 @@ export function assignFocus(ev: PairingEvidence, params: PairingParams = DEFAULT
     if (rivals) {
       const alt = solve({ row: i, key });
       // The forbidden value may still be forced when nothing else is left (fewer values than rows): no alternative.
-      if (alt[i] === undefined || alt[i] < 0 || ev.keys[alt[i]] !== key) margin = Math.max(0, bestTotal - total(withOrder, alt));
+      if (alt[i] === undefined || alt[i] < 0 || ev.keys[alt[i]] !== key) margin = Math.max(0, bestTotal - total(scores, alt));
     }
     // With no rival value (one value, or one printed twice) the margin is the row's own evidence for it.
     if (margin === Infinity) margin = scores[i]?.[c] ?? 0;
-    const confidence = stability * (1 - Math.exp(-margin / params.confidenceScale));
-    return { candidate: c, score: scores[i]?.[c] ?? 0, margin, stability, confidence: Math.round(confidence * 100) / 100 };
+    const conflict = objections[i] ?? null;
+    const departs = c !== i && ev.keys[c] !== ev.keys[i];
+    const contradicted = (conflict !== null && conflict.amount > params.conflictTolerance) || (params.orderConflict && departs);
+    const raw = stability * (1 - Math.exp(-margin / unit / params.confidenceScale));
+    const confidence = contradicted ? Math.min(raw, CONFLICT_CONFIDENCE) : raw;
+    return { candidate: c, score: scores[i]?.[c] ?? 0, margin, stability, confidence: Math.round(confidence * 100) / 100, conflict, departs, contradicted };
   });
 }
+
+/**
+ * The Ａ evidence alone (with the quote bonus) and the weighted Ｂ evidence alone, each as its own global assignment:
+ * how much each loses when row `i` is forced to value `c`, and which value it would give the row. The larger of the two
+ * objections, or null when both sources agree with the value.
+ */
+function strongestObjection(ev: PairingEvidence, params: PairingParams, i: number, c: number, unit: number): SourceObjection | null {
+  const key = ev.keys[c] ?? '';
+  const sources: { source: 'a' | 'b'; m: number[][] }[] = [
+    { source: 'a', m: ev.a.map((r, ri) => r.map((x, j) => x + params.quoteBonus * (ev.quote[ri]?.[j] ?? 0))) },
+    { source: 'b', m: ev.b.map((r) => r.map((x) => params.referenceWeight * x)) },
+  ];
+  let worst: SourceObjection | null = null;
+  for (const { source, m } of sources) {
+    const free = assignMinCost(m.map((r) => r.map((x) => -x)));
+    const prefers = free[i] ?? -1;
+    if (prefers < 0 || ev.keys[prefers] === key) continue;
+    const forced = assignMinCost(m.map((r, ri) => r.map((x, j) => (ri === i && ev.keys[j] !== key ? FORBIDDEN_COST : -x))));
+    const amount = Math.max(0, total(m, free) - total(m, forced)) / unit;
+    if (amount > 0 && (worst === null || amount > worst.amount)) worst = { source, amount, candidate: prefers };
+  }
+  return worst;
+}
+

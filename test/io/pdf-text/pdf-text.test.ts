@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { displayWidth, isPageNumber, joinAll, joinWrapped, toPdfLines } from '../../../src/io/pdf-text/lines.js';
-import { assignFocus, DEFAULT_PAIRING_PARAMS, pairingEvidence } from '../../../src/io/pdf-text/focus-pairing.js';
+import { assignFocus, CONFLICT_CONFIDENCE, DEFAULT_PAIRING_PARAMS, pairingEvidence } from '../../../src/io/pdf-text/focus-pairing.js';
 import { assignMinCost, foldForMatch } from '../../../src/io/pdf-text/similarity.js';
 
 describe('toPdfLines', () => {
@@ -68,9 +68,17 @@ describe('assignFocus (#9: content evidence, order only breaks ties)', () => {
       { a: 'テレワーク月間の際に、テレワーク中のコミュニケーション', b: '' },
       { a: '転勤の在り方について検討を行い', b: '' },
     ];
-    const p = pair(rows, ['転勤の在り方の見直し', 'テレワークマネジメントの推進']);
+    // On content alone the match is clear…
+    const p = pair(rows, ['転勤の在り方の見直し', 'テレワークマネジメントの推進'], { ...DEFAULT_PAIRING_PARAMS, orderConflict: false });
     expect(p.map((x) => x.candidate)).toEqual([1, 0]);
     expect(p[1]?.confidence).toBeGreaterThan(0.8);
+    // …but the printed order (a third source) says otherwise: the rows depart from it and go to review.
+    const shipped = pair(rows, ['転勤の在り方の見直し', 'テレワークマネジメントの推進']);
+    expect(shipped.map((x) => x.candidate)).toEqual([1, 0]);
+    expect(shipped.map((x) => [x.departs, x.contradicted, x.confidence])).toEqual([
+      [true, true, CONFLICT_CONFIDENCE],
+      [true, true, CONFLICT_CONFIDENCE],
+    ]);
   });
 
   it('lets content beat the printed order, whatever the order bonus', () => {
@@ -123,6 +131,85 @@ describe('assignFocus (#9: content evidence, order only breaks ties)', () => {
     expect(twice.map((x) => x.candidate).sort()).toEqual([0, 1]);
     expect(twice[0]?.confidence).toBeGreaterThan(0.6);
     expect(twice[1]?.confidence).toBe(0);
+  });
+
+  it('agreeing Ａ and Ｂ evidence in the printed order: confident, no contradiction', () => {
+    const rows = [
+      { a: '超過勤務の縮減のため、事前命令と実績の突合を毎月行った。', b: '２．勤務時間管理（２）超過勤務縮減' },
+      { a: '育児休業から復帰する職員と復帰前に面談を行い、復帰支援の計画を作った。', b: '４．両立支援（３）育児休業取得中・復職後の支援' },
+    ];
+    const p = pair(rows, ['超過勤務の縮減', '育児休業からの復帰支援']);
+    expect(p.map((x) => x.candidate)).toEqual([0, 1]);
+    expect(p.map((x) => [x.conflict, x.departs, x.contradicted])).toEqual([
+      [null, false, false],
+      [null, false, false],
+    ]);
+    expect(Math.min(...p.map((x) => x.confidence))).toBeGreaterThanOrEqual(0.6);
+  });
+
+  describe('contradicting evidence goes to review whatever the weights (#9 class 4, written anew)', () => {
+    // Ｂ cells that cite the neighbour's material: each row's Ａ text says one 重点項目, its Ｂ reference the other.
+    const crossed = [
+      { a: '庁舎の会議室にウェブ会議用の機材を整備し、会議資料は電子配布とした。', b: '（３）職員の育成・キャリア形成の支援' },
+      { a: '若手職員が先輩職員に相談できるメンター制度を設け、キャリア面談を年２回行った。', b: '（１）会議の効率化とウェブ会議の活用' },
+    ];
+    const names = ['会議の効率化', '若手職員の育成'];
+
+    it('Ｂ citing the neighbour: paired by the Ａ text, capped below the threshold, the Ｂ source named', () => {
+      const p = pair(crossed, names);
+      expect(p.map((x) => x.candidate)).toEqual([0, 1]);
+      for (const x of p) {
+        expect(x.contradicted).toBe(true);
+        expect(x.confidence).toBeLessThan(0.6);
+        expect(x.conflict?.source).toBe('b');
+      }
+      expect(p[0]?.conflict?.candidate).toBe(1);
+      expect(p[1]?.conflict?.candidate).toBe(0);
+    });
+
+    it('the same rows with a heavy Ｂ weight: the pairing flips, and is still put to review (the Ａ source named)', () => {
+      const p = pair(crossed, names, { ...DEFAULT_PAIRING_PARAMS, referenceWeight: 4 });
+      expect(p.map((x) => x.candidate)).toEqual([1, 0]);
+      expect(p.map((x) => [x.contradicted, x.conflict?.source])).toEqual([
+        [true, 'a'],
+        [true, 'a'],
+      ]);
+      expect(Math.max(...p.map((x) => x.confidence))).toBeLessThan(0.6);
+    });
+
+    it('an Ａ text mentioning another 重点項目 in its own words (no word-for-word quote to mask)', () => {
+      const rows = [
+        { a: '打合せは原則３０分とし、ウェブでの開催を標準とした。あわせて若手職員を育成する観点から、若手が進行役を務める。', b: '（１）会議の効率化とウェブ会議の活用' },
+        { a: 'メンター制度を設け、キャリア面談を年２回行った。', b: '（３）職員の育成・キャリア形成の支援' },
+      ];
+      // Weighing the Ｂ text at nothing, the mention decides and the pairing is wrong; it departs from the printed order.
+      const p = pair(rows, names, { ...DEFAULT_PAIRING_PARAMS, referenceWeight: 0 });
+      expect(p.map((x) => [x.candidate, x.departs, x.contradicted])).toEqual([
+        [1, true, true],
+        [0, true, true],
+      ]);
+      expect(Math.max(...p.map((x) => x.confidence))).toBeLessThan(0.6);
+      // With the shipped weights the Ｂ text wins, and the Ａ text's mention still sends the rows to review.
+      const shipped = pair(rows, names);
+      expect(shipped.map((x) => x.candidate)).toEqual([0, 1]);
+      expect(shipped.map((x) => [x.contradicted, x.conflict?.source])).toEqual([
+        [true, 'a'],
+        [true, 'a'],
+      ]);
+    });
+  });
+
+  it('a tolerance lets a slight disagreement pass; the shipped rule has none', () => {
+    const rows = [
+      { a: '会議の効率化のため、ウェブ会議を標準とした。', b: '（１）会議の効率化（３）職員の育成' },
+      { a: '若手職員の育成のため、メンター制度を設けた。', b: '（３）職員の育成' },
+    ];
+    const names = ['会議の効率化', '若手職員の育成'];
+    const strict = pair(rows, names);
+    expect(strict.map((x) => x.candidate)).toEqual([0, 1]);
+    expect(strict.every((x) => x.conflict === null || x.contradicted)).toBe(true);
+    const lenient = pair(rows, names, { ...DEFAULT_PAIRING_PARAMS, conflictTolerance: 10 });
+    expect(lenient.every((x) => !x.contradicted)).toBe(true);
   });
 
   it('folds U+FF0D and full-width letters for matching only', () => {
