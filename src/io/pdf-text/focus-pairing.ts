@@ -228,7 +228,8 @@ export function assignFocus(ev: PairingEvidence, params: PairingParams = DEFAULT
     }
   }
   const unit = 1 + params.referenceWeight + params.quoteBonus;
-  const objections = best.map((c, i) => (c >= 0 && ev.keys.some((k) => k !== ev.keys[c]) ? strongestObjection(ev, params, i, c, unit) : null));
+  const views = new Set(ev.keys).size > 1 ? sourceViews(ev, params) : [];
+  const objections = best.map((c, i) => (c >= 0 && ev.keys.some((k) => k !== ev.keys[c]) ? strongestObjection(ev, views, i, c, unit) : null));
   return best.map((c, i) => {
     if (c < 0) return { candidate: -1, score: 0, margin: 0, stability: 0, confidence: 0, conflict: null, departs: false, contradicted: false };
     const stability = ev.rows > 1 && ev.keys.length > 1 ? (agree[i] ?? 0) / ENSEMBLE.length : 1;
@@ -251,24 +252,38 @@ export function assignFocus(ev: PairingEvidence, params: PairingParams = DEFAULT
   });
 }
 
-/**
- * The Ａ evidence alone (with the quote bonus) and the weighted Ｂ evidence alone, each as its own global assignment:
- * how much each loses when row `i` is forced to value `c`, and which value it would give the row. The larger of the two
- * objections, or null when both sources agree with the value.
- */
-function strongestObjection(ev: PairingEvidence, params: PairingParams, i: number, c: number, unit: number): SourceObjection | null {
-  const key = ev.keys[c] ?? '';
-  const sources: { source: 'a' | 'b'; m: number[][] }[] = [
+/** One evidence source read alone: its scores, its own best assignment and that assignment's total. */
+interface SourceView {
+  source: 'a' | 'b';
+  m: number[][];
+  free: number[];
+  freeTotal: number;
+}
+
+/** The Ａ evidence alone (with the quote bonus) and the weighted Ｂ evidence alone, each solved once per section. */
+function sourceViews(ev: PairingEvidence, params: PairingParams): SourceView[] {
+  const views: { source: 'a' | 'b'; m: number[][] }[] = [
     { source: 'a', m: ev.a.map((r, ri) => r.map((x, j) => x + params.quoteBonus * (ev.quote[ri]?.[j] ?? 0))) },
     { source: 'b', m: ev.b.map((r) => r.map((x) => params.referenceWeight * x)) },
   ];
-  let worst: SourceObjection | null = null;
-  for (const { source, m } of sources) {
+  return views.map(({ source, m }) => {
     const free = assignMinCost(m.map((r) => r.map((x) => -x)));
+    return { source, m, free, freeTotal: total(m, free) };
+  });
+}
+
+/**
+ * Each source as its own global assignment: how much it loses when row `i` is forced to value `c`, and which value
+ * it would give the row. The larger of the two objections, or null when both sources agree with the value.
+ */
+function strongestObjection(ev: PairingEvidence, views: readonly SourceView[], i: number, c: number, unit: number): SourceObjection | null {
+  const key = ev.keys[c] ?? '';
+  let worst: SourceObjection | null = null;
+  for (const { source, m, free, freeTotal } of views) {
     const prefers = free[i] ?? -1;
     if (prefers < 0 || ev.keys[prefers] === key) continue;
     const forced = assignMinCost(m.map((r, ri) => r.map((x, j) => (ri === i && ev.keys[j] !== key ? FORBIDDEN_COST : -x))));
-    const amount = Math.max(0, total(m, free) - total(m, forced)) / unit;
+    const amount = Math.max(0, freeTotal - total(m, forced)) / unit;
     if (amount > 0 && (worst === null || amount > worst.amount)) worst = { source, amount, candidate: prefers };
   }
   return worst;
