@@ -11,7 +11,7 @@ import { LIST_NAMES } from '../core/lists/schema.js';
 import type { AssignResult, StoredRow } from '../core/ports.js';
 import { recordDivisions, sha256Hex } from './ledger.js';
 import { odataString, toPage, withQuery } from './paging.js';
-import { EDIT_WITHOUT_DELETE } from './permission-levels.js';
+import { EDIT_WITHOUT_DELETE, REVIEW_ROWS } from './permission-levels.js';
 import { ITEM_SELECT, ROW_EXPAND, toStoredRow, type GraphItem } from './row-items.js';
 import { saveRows } from './save-rows.js';
 import { ROLE_NAMES, SharePointRest } from './sharepoint-rest.js';
@@ -23,8 +23,12 @@ export interface PermissionGroups {
   secretariat: string;
   /** Gets `reviewerRole` on assigned rows (review fields are guarded by the core rule; SharePoint has no field-level permission). */
   reviewers: string;
-  /** `edit`: reviewers get "Edit without delete" on assigned rows (to write review fields); `read`: Read only. */
-  reviewerRole: 'edit' | 'read';
+  /**
+   * `review` (schema 6, #12): reviewers get "Review rows" on assigned rows — read, and change the row's permissions
+   * to lock it on submission and unlock it on return, never edit it. `edit` (schema 4–5): "Edit without delete", so
+   * a reviewer could rewrite an answer over raw Graph. `read`: Read only (nobody but the secretariat locks rows).
+   */
+  reviewerRole: 'edit' | 'read' | 'review';
   /**
    * Groups that read every row of the Rows list (assigned or not) without editing it. The default, every division of
    * the demo directory, lets divisions see the whole ministry's follow-up while editing only their own rows. Set
@@ -39,7 +43,7 @@ export interface PermissionGroups {
 export const DEFAULT_PERMISSION_GROUPS: PermissionGroups = {
   secretariat: 'secretariat',
   reviewers: 'reviewers',
-  reviewerRole: 'edit',
+  reviewerRole: 'review',
   // The local directory's divisions (src/emulator/directory.ts; graph may not import it). A tenant configures its own.
   readers: ['div-somu', 'div-kikaku', 'div-gyokan', 'div-jichi', 'div-joho'],
   divisionGroup: (code) => code,
@@ -59,6 +63,8 @@ export interface AssignState {
 /** Role ids: the editing level, Full Control, Read, and what schema 2 gave divisions (Edit) and reviewers (Contribute). */
 interface Roles {
   edit: number;
+  /** "Review rows" (schema 6); undefined where it does not exist yet (the reviewers then keep Read). */
+  review?: number;
   full: number;
   read: number;
   oldDivision: number;
@@ -70,8 +76,12 @@ interface Roles {
 /** The role ids assignment uses. Where the permission level is missing (not provisioned), Edit, and says so. */
 async function rolesOf(sp: SharePointRest): Promise<Roles> {
   const [full, read, editRole, contribute] = await Promise.all([sp.roleId(ROLE_NAMES.FullControl), sp.roleId(ROLE_NAMES.Read), sp.roleId(ROLE_NAMES.Edit), sp.roleId(ROLE_NAMES.Contribute)]);
+  const review = await sp.roleId(REVIEW_ROWS.name).catch((error: unknown) => {
+    if (error instanceof NotFoundError || (error as { status?: number }).status === 400) return undefined;
+    throw error;
+  });
   try {
-    return { edit: await sp.roleId(EDIT_WITHOUT_DELETE.name), full, read, oldDivision: editRole, oldReviewers: contribute };
+    return { edit: await sp.roleId(EDIT_WITHOUT_DELETE.name), ...(review !== undefined ? { review } : {}), full, read, oldDivision: editRole, oldReviewers: contribute };
   } catch (error) {
     if (!(error instanceof NotFoundError) && (error as { status?: number }).status !== 400) throw error;
     return {
@@ -189,6 +199,7 @@ async function setItemPermissions(ctx: StoreContext, state: AssignState, items: 
       const item = items[next++] as { itemId: string; previous: string | null };
       await sp.breakInheritance(list, item.itemId, true, true);
       if (groups.reviewerRole === 'edit') await sp.addRoleAssignment(list, item.itemId, reviewers, roles.edit);
+      if (groups.reviewerRole === 'review' && roles.review !== undefined) await sp.addRoleAssignment(list, item.itemId, reviewers, roles.review);
       if (item.previous !== null && item.previous !== divisionCode) {
         const old = await sp.groupId(groups.divisionGroup(item.previous));
         await sp.removeRoleAssignment(list, item.itemId, old, roles.edit);

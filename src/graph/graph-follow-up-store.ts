@@ -70,7 +70,7 @@ export interface GraphFollowUpAdminOptions extends GraphFollowUpStoreOptions {
 }
 
 /** Resolves the site and the Rows list (2 requests, retried like every read: a dropped connection does not fail them). */
-async function openContext(options: GraphFollowUpStoreOptions): Promise<StoreContext> {
+export async function openContext(options: GraphFollowUpStoreOptions): Promise<StoreContext> {
   const { connection } = options;
   const signal = asAbortSignal(options.signal);
   const site = await resolveSite(connection.client, options.site, signal);

@@ -23,6 +23,7 @@ export const PermissionKind = {
   Open: 17,
   ViewPages: 18,
   CreateSSCSite: 23,
+  ManagePermissions: 26,
   BrowseDirectories: 27,
   BrowseUserInfo: 28,
   AddDelPrivateWebParts: 29,
@@ -31,6 +32,7 @@ export const PermissionKind = {
   UseRemoteAPIs: 38,
   CreateAlerts: 40,
   EditMyUserInfo: 41,
+  EnumeratePermissions: 63,
 } as const;
 export type PermissionKind = (typeof PermissionKind)[keyof typeof PermissionKind];
 
@@ -81,6 +83,43 @@ export const EDIT_WITHOUT_DELETE: Omit<RoleDefinition, 'id'> = {
   description: '取組計画等のフォローアップ: 担当の行を表示・編集できます（削除はできません）。Can view and edit list items, but not delete items or versions.',
   order: 100,
   basePermissions: toBasePermissions(CONTRIBUTE_KINDS.filter((k) => k !== PermissionKind.DeleteListItems && k !== PermissionKind.DeleteVersions)),
+};
+
+/** What every custom level of ours keeps: open the site and its pages, view items and versions, use the APIs. */
+const VIEW_KINDS: readonly PermissionKind[] = [
+  PermissionKind.ViewListItems,
+  PermissionKind.OpenItems,
+  PermissionKind.ViewVersions,
+  PermissionKind.ViewFormPages,
+  PermissionKind.Open,
+  PermissionKind.ViewPages,
+  PermissionKind.BrowseUserInfo,
+  PermissionKind.UseClientIntegration,
+  PermissionKind.UseRemoteAPIs,
+];
+
+/**
+ * Divisions on FollowUpSubmissions (#12): add items and read them, never change or delete one. SharePoint sets the
+ * author and time of each item, so a submission is a record nobody but the secretariat can rewrite.
+ */
+export const ADD_WITHOUT_EDIT: Omit<RoleDefinition, 'id'> = {
+  name: 'Add without edit',
+  description: '取組計画等のフォローアップ: 項目を追加・閲覧できます（変更・削除はできません）。Can add and view list items, but not edit or delete them.',
+  order: 101,
+  basePermissions: toBasePermissions([...VIEW_KINDS, PermissionKind.AddListItems]),
+};
+
+/**
+ * Reviewers on assigned rows (#12): read the row and its versions, and change its permissions — to lock it when a
+ * submission is accepted and unlock it on return — but never edit it. SharePoint refuses a reviewer's PATCH of a row.
+ * The gap (docs/lists.md): ManagePermissions would let a reviewer grant themselves Edit first; that shows in the
+ * row's role assignments and versions (an answer edited by a non-member is flagged), it is not prevented.
+ */
+export const REVIEW_ROWS: Omit<RoleDefinition, 'id'> = {
+  name: 'Review rows',
+  description: '取組計画等のフォローアップ: 行を閲覧し、確認のために行の権限（ロック・解除）を変更できます（編集はできません）。Can view items and change their permissions, not edit them.',
+  order: 102,
+  basePermissions: toBasePermissions([...VIEW_KINDS, PermissionKind.EnumeratePermissions, PermissionKind.ManagePermissions]),
 };
 
 /** What provisioning did about the permission level. */

@@ -20,7 +20,8 @@ import { runBatched, type BatchStep, type RunOptions } from './batch.js';
 import type { GraphConnection } from './create-graph-client.js';
 import { openGraphFollowUpAdmin } from './graph-follow-up-store.js';
 import { collectPages, toPage, withQuery } from './paging.js';
-import { EDIT_WITHOUT_DELETE, ensurePermissionLevel } from './permission-levels.js';
+import { ADD_WITHOUT_EDIT, EDIT_WITHOUT_DELETE, ensurePermissionLevel, REVIEW_ROWS } from './permission-levels.js';
+import { upgradeToReview } from './review-upgrade.js';
 import { SharePointRest } from './sharepoint-rest.js';
 import { resolveSite, type ResolvedSite, type SiteRef } from './site.js';
 import { toAppError, toAppErrorFromResponse } from './to-app-error.js';
@@ -149,6 +150,12 @@ export async function provisionSite(connection: GraphConnection, site: string | 
     const previous = observed.schemaVersion;
     const rowsExisted = observed.lists.some((l) => l.name === LIST_NAMES.Rows);
     if (rowsExisted && versionStep && (previous === null || previous < 4)) await upgradeToLedger(connection, resolved, options, done);
+    if (rowsExisted && versionStep && (previous === null || previous < 6) && schema.lists.some((l) => l.name === LIST_NAMES.Review)) {
+      const up = await upgradeToReview(connection, resolved, listIds, options.groups ?? DEFAULT_PERMISSION_GROUPS);
+      if (up.created > 0) done(`copy the review state of ${up.created} rows into ${LIST_NAMES.Review}`);
+      if (up.regranted > 0) done(`give reviewers "${REVIEW_ROWS.name}" instead of "${EDIT_WITHOUT_DELETE.name}" on ${up.regranted} assigned rows`);
+      if (up.locked > 0) done(`lock ${up.locked} rows that were 提出済 or 承認済`);
+    }
   }
   if (versionStep) {
     const metaId = listIds[LIST_NAMES.Meta];
@@ -170,11 +177,40 @@ async function provisionPermissions(connection: GraphConnection, site: ResolvedS
   if (level.kind === 'created') done(`create permission level "${EDIT_WITHOUT_DELETE.name}" (Contribute without DeleteListItems and DeleteVersions)`);
   if (level.kind === 'different') report.warnings.push(`the permission level "${EDIT_WITHOUT_DELETE.name}" exists with other permissions (High ${level.role.basePermissions.High}, Low ${level.role.basePermissions.Low}); left as it is — check it in the site's permission levels`);
   if (level.kind === 'unsupported') report.warnings.push(`the service did not create the permission level "${EDIT_WITHOUT_DELETE.name}" (${level.reason}); rows are assigned with Edit, which lets divisions delete them`);
+  for (const extra of [ADD_WITHOUT_EDIT, REVIEW_ROWS]) {
+    const outcome = await ensurePermissionLevel(sp, extra);
+    if (outcome.kind === 'created') done(`create permission level "${extra.name}"`);
+    if (outcome.kind === 'different') report.warnings.push(`the permission level "${extra.name}" exists with other permissions (High ${outcome.role.basePermissions.High}, Low ${outcome.role.basePermissions.Low}); left as it is — check it in the site's permission levels`);
+    if (outcome.kind === 'unsupported') report.warnings.push(`the service did not create the permission level "${extra.name}" (${outcome.reason}): the review cycle is not enforced by SharePoint`);
+  }
+  await provisionReviewLists(sp, listIds, groups, done);
   if (listIds[LIST_NAMES.Ledger] && !(await sp.hasUniqueRoleAssignments(LIST_NAMES.Ledger))) {
     await sp.breakInheritance(LIST_NAMES.Ledger, undefined, false, true);
     const [secretariat, full] = await Promise.all([sp.groupId(groups.secretariat), sp.roleId('Full Control')]);
     await sp.addRoleAssignment(LIST_NAMES.Ledger, undefined, secretariat, full);
     done(`make ${LIST_NAMES.Ledger} readable by the secretariat (${groups.secretariat}) only`);
+  }
+}
+
+/**
+ * Permissions of the review lists (#12), set once (their own assignments, not copied from the site):
+ * FollowUpReview — secretariat Full Control, reviewers "Edit without delete", reader groups (the divisions) Read;
+ * FollowUpSubmissions — secretariat Full Control, reviewers Read, reader groups "Add without edit".
+ * Reads only when in place: 1 GET of HasUniqueRoleAssignments per list.
+ */
+async function provisionReviewLists(sp: SharePointRest, listIds: Record<string, string>, groups: PermissionGroups, done: (step: string) => void): Promise<void> {
+  const plan: [string, string, string][] = [
+    [LIST_NAMES.Review, EDIT_WITHOUT_DELETE.name, 'Read'],
+    [LIST_NAMES.Submissions, 'Read', ADD_WITHOUT_EDIT.name],
+  ];
+  for (const [list, reviewerLevel, divisionLevel] of plan) {
+    if (!listIds[list] || (await sp.hasUniqueRoleAssignments(list))) continue;
+    await sp.breakInheritance(list, undefined, false, true);
+    const [secretariat, reviewers, full, reviewerRole, divisionRole] = await Promise.all([sp.groupId(groups.secretariat), sp.groupId(groups.reviewers), sp.roleId('Full Control'), sp.roleId(reviewerLevel), sp.roleId(divisionLevel)]);
+    await sp.addRoleAssignment(list, undefined, secretariat, full);
+    await sp.addRoleAssignment(list, undefined, reviewers, reviewerRole);
+    for (const name of groups.readers) await sp.addRoleAssignment(list, undefined, await sp.groupId(name), divisionRole);
+    done(`give ${list} its own permissions: ${groups.secretariat} Full Control, ${groups.reviewers} ${reviewerLevel}, ${groups.readers.join('/')} ${divisionLevel}`);
   }
 }
 

@@ -115,6 +115,13 @@ export class SharePointRest {
     return this.idOf(`web/sitegroups/getbyname(${quote(name)})`);
   }
 
+  /** E-mail addresses of a site group's members (`sitegroups/getbyname('…')/users`), lower-cased. */
+  async groupMemberEmails(name: string): Promise<string[]> {
+    const body = (await this.call('GET', `web/sitegroups/getbyname(${quote(name)})/users`)) as { value?: unknown[]; d?: { results?: unknown[] } } | null;
+    const users = (body?.value ?? body?.d?.results ?? []) as { Email?: unknown; UserPrincipalName?: unknown }[];
+    return users.map((u) => String(u.Email ?? u.UserPrincipalName ?? '').toLowerCase()).filter((e) => e !== '');
+  }
+
   /** Role definition id (by name, e.g. `Edit`). */
   roleId(name: string): Promise<number> {
     return this.idOf(`web/roledefinitions/getbyname(${quote(name)})`);

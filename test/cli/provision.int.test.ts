@@ -44,12 +44,16 @@ describe('npx followup provision --site', () => {
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^site https:\/\/localhost:\d+\/sites\/followup \(localhost,[0-9a-f-]+,[0-9a-f-]+\)$/);
     // The permission level is created where the service implements role definitions, else a warning says so.
-    expect(lines.slice(1).filter((l) => !l.includes('permission level "Edit without delete"'))).toEqual([
+    expect(lines.slice(1).filter((l) => !/permission level "(Edit without delete|Add without edit|Review rows)"/.test(l))).toEqual([
       'create list FollowUpReports (13 columns)',
       'create list FollowUpRows (25 columns)',
       'create list FollowUpMeta (2 columns)',
       'create list FollowUpDivisions (8 columns)',
       'create list FollowUpLedger (3 columns)',
+      'create list FollowUpReview (15 columns)',
+      'create list FollowUpSubmissions (6 columns)',
+      'give FollowUpReview its own permissions: secretariat Full Control, reviewers Edit without delete, div-somu/div-kikaku/div-gyokan/div-jichi/div-joho Read',
+      'give FollowUpSubmissions its own permissions: secretariat Full Control, reviewers Read, div-somu/div-kikaku/div-gyokan/div-jichi/div-joho Add without edit',
       'make FollowUpLedger readable by the secretariat (secretariat) only',
       `record schema version ${SCHEMA_VERSION} (was none)`,
     ]);
@@ -64,9 +68,9 @@ describe('npx followup provision --site', () => {
   it('exits 1 with the permission error when the token may not manage lists (a division member)', async () => {
     const r = await followup(['provision', '--site', 'localhost:/sites/followup'], 'suzuki');
     expect(r.code).toBe(1);
-    // suzuki's division holds no right on the fresh site yet, so SharePoint refuses the site itself.
+    // suzuki's division reads the review lists (#12), so the site opens (Limited Access) and creating a list is refused.
     expect(r.stderr).toBe(
-      `error: provisioning site localhost:/sites/followup through ${graph.graphUrl} failed — permission: GET site localhost:/sites/followup: 403 accessDenied — Access denied. You do not have permission to perform this action or access this resource.\n`,
+      `error: provisioning site localhost:/sites/followup through ${graph.graphUrl} failed — permission: create list FollowUpReports: 403 accessDenied — Access denied. You do not have permission to perform this action or access this resource.\n`,
     );
     expect(r.stdout).toBe('');
   });

@@ -55,8 +55,10 @@ export const FIELD_GROUPS: Readonly<Record<EditableField, FieldGroup>> = {
   outcome: FieldGroup.Division,
   indicatorValues: FieldGroup.Division,
   surveyAnswers: FieldGroup.Division,
-  reviewState: FieldGroup.Review,
-  reviewComment: FieldGroup.Review,
+  // From schema 6 (#12) the review lives in FollowUpReview; on a row these two are the secretariat's (reviewers
+  // only read rows, SharePoint refuses their writes), see src/core/review.
+  reviewState: FieldGroup.Structure,
+  reviewComment: FieldGroup.Structure,
 };
 
 /** Japanese and English names of the fields, for messages and labels outside a layout's printed headers. */

@@ -10,8 +10,12 @@
  * 3: FollowUpDivisions (divisions are data: names, SharePoint groups, Teams channels, guidance; #10).
  * 4: FollowUpLedger (the secretariat-only record of what ties each row to its report and division, for the audit)
  *    and the "Edit without delete" permission level given to divisions and reviewers (#8).
+ * 5: FollowUpGuidance (#10, branch grid).
+ * 6: the review cycle (#12): FollowUpReview (one item per row: state, comment, who/when; reviewers write it,
+ *    divisions read it) and FollowUpSubmissions (add-only for divisions); reviewers keep only Read plus the right to
+ *    lock and unlock a row ("Review rows") on assigned rows. Existing review states are copied into FollowUpReview.
  */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 6;
 
 /** SharePoint allows at most 20 indexed columns per list. */
 export const MAX_INDEXES_PER_LIST = 20;
@@ -79,7 +83,7 @@ export const ORGANIZATION_SOURCE_CHOICES = ['printed', 'option', 'inferred', 'un
 export const IMPORT_STATE_CHOICES = ['importing', 'complete'] as const;
 export type ImportState = (typeof IMPORT_STATE_CHOICES)[number];
 
-export const LIST_NAMES = { Reports: 'FollowUpReports', Rows: 'FollowUpRows', Meta: 'FollowUpMeta', Divisions: 'FollowUpDivisions', Ledger: 'FollowUpLedger' } as const;
+export const LIST_NAMES = { Reports: 'FollowUpReports', Rows: 'FollowUpRows', Meta: 'FollowUpMeta', Divisions: 'FollowUpDivisions', Ledger: 'FollowUpLedger', Review: 'FollowUpReview', Submissions: 'FollowUpSubmissions' } as const;
 
 const col = (c: Omit<ColumnSchema, 'since'> & { since?: number }): ColumnSchema => ({ since: 1, ...c });
 
@@ -119,8 +123,8 @@ export const ROWS_LIST: ListSchema = {
     col({ name: 'Outcome', displayName: '成果・課題・今後の取組', kind: 'note', description: 'Outcome / results (plain text).', group: FieldGroup.Division }),
     col({ name: 'IndicatorValuesJson', displayName: '数値', kind: 'note', description: 'JSON array of IndicatorValue (目標/現状/目標設定時/注記 per category). One field: concurrent edits of two values of the same row conflict rather than merge.', group: FieldGroup.Division }),
     col({ name: 'SurveyAnswersJson', displayName: '調査回答', kind: 'note', description: 'JSON array of SurveyAnswer for 調査 rows.', group: FieldGroup.Division }),
-    col({ name: 'ReviewState', displayName: '確認状況', kind: 'choice', description: 'Review state: 未確認 / 提出済 / 差戻し / 承認済.', group: FieldGroup.Review, choices: REVIEW_STATE_CHOICES }),
-    col({ name: 'ReviewComment', displayName: '確認コメント', kind: 'note', description: "Reviewer's comment (e.g. why the row was returned).", group: FieldGroup.Review }),
+    col({ name: 'ReviewState', displayName: '確認状況', kind: 'choice', description: 'Review state as of schema 5 (未確認 / 提出済 / 差戻し / 承認済). From schema 6 the state lives in FollowUpReview (copied there by the upgrade); this column is no longer written by reviewers, who cannot edit rows.', group: FieldGroup.Structure, choices: REVIEW_STATE_CHOICES }),
+    col({ name: 'ReviewComment', displayName: '確認コメント', kind: 'note', description: "Reviewer's comment as of schema 5; from schema 6 FollowUpReview.Comment (copied by the upgrade).", group: FieldGroup.Structure }),
     col({ name: 'RowDetailJson', displayName: '行の詳細', kind: 'note', description: 'JSON of the remaining structural fields: majorItemRaw, titleRich, crossRef, guidelineRefs(+Raw), indicatorCode, surveyCode.', group: FieldGroup.Structure }),
     col({ name: 'SourceRaw', displayName: '原文', kind: 'note', description: 'JSON of the lossless import evidence: source position, raw cells, statusRaw, narrativeRaw, outcomeRaw.', group: FieldGroup.Immutable }),
   ],
@@ -206,10 +210,58 @@ export const LEDGER_LIST: ListSchema = {
   ],
 };
 
+/**
+ * One item per row under review (#12): the state of the row, the reviewer's comment and who/when of each transition.
+ * Reviewers ("Edit without delete") and the secretariat write it; divisions only read it, so a division member
+ * cannot approve or return a row, through any client. The state's truth is here, not in FollowUpRows.ReviewState.
+ */
+export const REVIEW_LIST: ListSchema = {
+  name: LIST_NAMES.Review,
+  description: '行の確認状況（確認者・取りまとめ担当が記入、部局・課室は閲覧のみ）',
+  since: 6,
+  columns: [
+    col({ name: 'Title', displayName: 'タイトル', kind: 'text', description: 'The RowKey again (SharePoint shows Title in its views).', group: FieldGroup.Immutable, builtIn: true, since: 6 }),
+    col({ name: 'RowKey', displayName: '行キー', kind: 'text', description: 'FollowUpRows.RowKey of the row reviewed, unique: a replayed create answers 409.', group: FieldGroup.Immutable, indexed: true, required: true, unique: true, since: 6 }),
+    col({ name: 'ReportKey', displayName: '調査票キー', kind: 'text', description: 'FollowUpReports.ReportKey of the row.', group: FieldGroup.Immutable, indexed: true, required: true, since: 6 }),
+    col({ name: 'FiscalYear', displayName: '年度', kind: 'number', description: 'Western year of the cycle (copied from the row).', group: FieldGroup.Structure, indexed: true, required: true, minimum: 1989, maximum: 2100, since: 6 }),
+    col({ name: 'OrgCode', displayName: '府省等コード', kind: 'text', description: '府省等 code (copied from the row).', group: FieldGroup.Structure, indexed: true, required: true, since: 6 }),
+    col({ name: 'DivisionCode', displayName: '担当部局・課室コード', kind: 'text', description: 'Division that owned the row at its last transition (for views by division).', group: FieldGroup.Structure, indexed: true, since: 6 }),
+    col({ name: 'State', displayName: '確認状況', kind: 'choice', description: 'Review state: 未確認 / 提出済 / 差戻し / 承認済.', group: FieldGroup.Review, indexed: true, required: true, choices: REVIEW_STATE_CHOICES, since: 6 }),
+    col({ name: 'Comment', displayName: '確認コメント', kind: 'note', description: "Reviewer's comment of the last return or approval.", group: FieldGroup.Review, since: 6 }),
+    col({ name: 'CommentField', displayName: 'コメント対象の項目', kind: 'text', description: 'FollowUpRows column the comment is about (e.g. `ReasonNotPlanned`), empty for the whole row.', group: FieldGroup.Review, since: 6 }),
+    col({ name: 'SubmissionId', displayName: '提出 ID', kind: 'text', description: 'FollowUpSubmissions item id of the submission accepted last (提出済).', group: FieldGroup.Review, since: 6 }),
+    col({ name: 'SubmittedAnswersJson', displayName: '提出時の記入内容', kind: 'note', description: "Canonical JSON of the division's answer columns as submitted: approving needs the row to hold exactly these; any later change is an edit after submission.", group: FieldGroup.Review, since: 6 }),
+    col({ name: 'SubmittedBy', displayName: '提出者', kind: 'text', description: "Submitter's name, from the submission item's createdBy (set by SharePoint).", group: FieldGroup.Review, since: 6 }),
+    col({ name: 'SubmittedAt', displayName: '提出日時', kind: 'text', description: "ISO time of the submission, from the submission item's createdDateTime (set by SharePoint).", group: FieldGroup.Review, since: 6 }),
+    col({ name: 'DecidedBy', displayName: '確認者', kind: 'text', description: 'Who returned or approved last.', group: FieldGroup.Review, since: 6 }),
+    col({ name: 'DecidedAt', displayName: '確認日時', kind: 'text', description: 'ISO time of the last return or approval.', group: FieldGroup.Review, since: 6 }),
+    col({ name: 'HistoryJson', displayName: '確認の履歴', kind: 'note', description: 'JSON array of transitions { state, by, at, comment?, field?, submissionId?, refused? } in order; the item\'s versions (editor and time set by SharePoint) back it.', group: FieldGroup.Review, since: 6 }),
+  ],
+};
+
+/**
+ * Submissions (#12): a division member submits rows by adding one item per row. Divisions hold "Add without edit"
+ * on the list: they add, nobody but the secretariat changes or deletes an item, and SharePoint sets who and when.
+ */
+export const SUBMISSIONS_LIST: ListSchema = {
+  name: LIST_NAMES.Submissions,
+  description: '提出の記録（部局・課室が追加のみ、変更・削除は不可）',
+  since: 6,
+  columns: [
+    col({ name: 'Title', displayName: 'タイトル', kind: 'text', description: 'The RowKey again (SharePoint shows Title in its views).', group: FieldGroup.Immutable, builtIn: true, since: 6 }),
+    col({ name: 'RowKey', displayName: '行キー', kind: 'text', description: 'FollowUpRows.RowKey of the row submitted.', group: FieldGroup.Immutable, indexed: true, required: true, since: 6 }),
+    col({ name: 'ReportKey', displayName: '調査票キー', kind: 'text', description: 'FollowUpReports.ReportKey of the row.', group: FieldGroup.Immutable, indexed: true, required: true, since: 6 }),
+    col({ name: 'FiscalYear', displayName: '年度', kind: 'number', description: 'Western year of the cycle.', group: FieldGroup.Immutable, indexed: true, required: true, minimum: 1989, maximum: 2100, since: 6 }),
+    col({ name: 'OrgCode', displayName: '府省等コード', kind: 'text', description: '府省等 code.', group: FieldGroup.Immutable, indexed: true, required: true, since: 6 }),
+    col({ name: 'DivisionCode', displayName: '担当部局・課室コード', kind: 'text', description: 'Division submitting (the submitter must be a member of its group, checked when a reviewer processes it).', group: FieldGroup.Immutable, indexed: true, since: 6 }),
+    col({ name: 'AnswersJson', displayName: '記入内容', kind: 'note', description: "Canonical JSON of the row's answer columns (Status, ReasonNotPlanned, Narrative, NarrativeEntriesJson, Outcome, IndicatorValuesJson, SurveyAnswersJson) as submitted.", group: FieldGroup.Immutable, since: 6 }),
+  ],
+};
+
 /** Key of the Meta item that records the provisioned schema version. */
 export const SCHEMA_VERSION_KEY = 'schemaVersion';
 
-export const FOLLOW_UP_SCHEMA: SiteSchema = { version: SCHEMA_VERSION, lists: [REPORTS_LIST, ROWS_LIST, META_LIST, DIVISIONS_LIST, LEDGER_LIST] };
+export const FOLLOW_UP_SCHEMA: SiteSchema = { version: SCHEMA_VERSION, lists: [REPORTS_LIST, ROWS_LIST, META_LIST, DIVISIONS_LIST, LEDGER_LIST, REVIEW_LIST, SUBMISSIONS_LIST] };
 
 /** The schema as it was at an older version (columns and lists introduced later removed). */
 export function schemaAtVersion(schema: SiteSchema, version: number): SiteSchema {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
 import { actorOf, divisionForChannel, fromDivisionFields, latestCycle, membershipFromGroups, toDivisionFields, type Division } from '../../../src/core/divisions/division.js';
-import { checkEdit } from '../../../src/core/permissions/rules.js';
+import { REVIEW_LIST } from '../../../src/core/lists/schema.js';
+import { checkEdit, fieldGroupsOf } from '../../../src/core/permissions/rules.js';
 
 const somu: Division = { orgCode: 'soumu', code: 'div-somu', name: '大臣官房総務課', groupName: '大臣官房総務課', channelId: '19:a@thread.tacv2', channelName: '総務課', guidance: '理由を必ず記入', sortOrder: 10 };
 const joho: Division = { ...somu, code: 'div-joho', name: '情報流通行政局', groupName: '情報流通行政局', channelId: null, channelName: '情報流通', sortOrder: 50 };
@@ -35,7 +36,9 @@ describe('membershipFromGroups', () => {
     const reviewer = actorOf(membershipFromGroups('高橋 健一', 'soumu', ['働き方改革推進委員会'], [somu], ROLES));
     expect(reviewer.reviewerOf).toEqual(['soumu']);
     expect(checkEdit(reviewer, { rowKey: 'k', orgCode: 'soumu', divisionCode: 'div-somu' }, ['Narrative'])?.reason).toBe('field-not-editable');
-    expect(checkEdit(reviewer, { rowKey: 'k', orgCode: 'soumu', divisionCode: 'div-somu' }, ['ReviewComment'])).toBeNull();
+    // Schema 6 (#12): the review lives in FollowUpReview; on a row a reviewer writes nothing.
+    expect(checkEdit(reviewer, { rowKey: 'k', orgCode: 'soumu', divisionCode: 'div-somu' }, ['ReviewComment'])?.reason).toBe('field-not-editable');
+    expect(checkEdit(reviewer, { rowKey: 'k', orgCode: 'soumu', divisionCode: 'div-somu' }, ['State', 'Comment'], fieldGroupsOf(REVIEW_LIST))).toBeNull();
   });
 });
 

@@ -24,6 +24,8 @@ describe('planProvisioning', () => {
       'create list FollowUpMeta (2 columns)',
       'create list FollowUpDivisions (8 columns)',
       'create list FollowUpLedger (3 columns)',
+      'create list FollowUpReview (15 columns)',
+      'create list FollowUpSubmissions (6 columns)',
       `record schema version ${SCHEMA_VERSION} (was none)`,
     ]);
   });
@@ -53,9 +55,14 @@ describe('planProvisioning', () => {
   });
 
   it('upgrades a schema 3 site to 4 by adding the FollowUpLedger list only (#8)', () => {
-    const plan = planProvisioning(FOLLOW_UP_SCHEMA, observedFrom(schemaAtVersion(FOLLOW_UP_SCHEMA, 3)));
-    expect(SCHEMA_VERSION).toBe(4);
+    const plan = planProvisioning(schemaAtVersion(FOLLOW_UP_SCHEMA, 4), observedFrom(schemaAtVersion(FOLLOW_UP_SCHEMA, 3)));
     expect(plan.steps.map(describeStep)).toEqual(['create list FollowUpLedger (3 columns)', 'record schema version 4 (was 3)']);
+  });
+
+  it('upgrades a schema 5 site to 6 by adding the review lists only (#12)', () => {
+    const plan = planProvisioning(FOLLOW_UP_SCHEMA, observedFrom(schemaAtVersion(FOLLOW_UP_SCHEMA, 5)));
+    expect(SCHEMA_VERSION).toBe(6);
+    expect(plan.steps.map(describeStep)).toEqual(['create list FollowUpReview (15 columns)', 'create list FollowUpSubmissions (6 columns)', 'record schema version 6 (was 5)']);
   });
 
   it('indexes an existing column that lost (or never had) its index and uniqueness', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { checkEdit, editableGroups, secretariatActor, type Actor } from '../../../src/core/permissions/rules.js';
+import { REVIEW_LIST } from '../../../src/core/lists/schema.js';
+import { checkEdit, fieldGroupsOf, editableGroups, secretariatActor, type Actor } from '../../../src/core/permissions/rules.js';
 
 const suzuki: Actor = { displayName: '鈴木 一郎', isSecretariat: false, reviewerOf: [], divisions: [{ orgCode: 'soumu', divisionCode: 'div-somu' }] };
 const takahashi: Actor = { displayName: '高橋 健一', isSecretariat: false, reviewerOf: ['soumu'], divisions: [] };
@@ -31,10 +32,12 @@ describe('checkEdit', () => {
     expect(denial?.messageEn).toContain('Title, ReviewState');
   });
 
-  it('lets reviewers edit only review fields of their organisation', () => {
-    expect(checkEdit(takahashi, otherRow, ['ReviewState', 'ReviewComment'])).toBe(null);
+  it('lets reviewers edit only review fields of their organisation, in FollowUpReview (schema 6), never a row', () => {
+    const review = fieldGroupsOf(REVIEW_LIST);
+    expect(checkEdit(takahashi, otherRow, ['State', 'Comment', 'CommentField'], review)).toBe(null);
+    expect(checkEdit(takahashi, otherRow, ['ReviewState', 'ReviewComment'])?.reason).toBe('field-not-editable');
     expect(checkEdit(takahashi, otherRow, ['Narrative'])?.reason).toBe('field-not-editable');
-    expect(checkEdit(takahashi, { ...otherRow, orgCode: 'mof' }, ['ReviewState'])?.reason).toBe('field-not-editable');
+    expect(checkEdit(takahashi, { ...otherRow, orgCode: 'mof' }, ['State'], review)?.reason).toBe('field-not-editable');
   });
 
   it('lets the secretariat edit everything but the immutable keys', () => {

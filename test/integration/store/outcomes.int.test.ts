@@ -152,10 +152,11 @@ describe('saveChanges never throws for per-row problems', () => {
     const { store: secretariat } = await h.open();
     await secretariat.importReport(makeReport({ key: 'soumu/2024/unassigned', rows: 1 }));
     const unassigned = (await secretariat.open({ fiscalYear: 2024, orgCode: 'soumu' })).rows.find((r) => r.reportKey === 'soumu/2024/unassigned') as StoredRow;
-    const { store } = await h.open('takahashi', ACTORS.takahashi);
+    // A client that believes suzuki is the secretariat: the rule lets everything through, SharePoint refuses the
+    // unassigned row (suzuki holds no edit right on it) and accepts their own division's row.
+    const { store } = await h.open('suzuki', { ...ACTORS.suzuki!, isSecretariat: true });
     const assigned = (await store.open({ fiscalYear: 2024, orgCode: 'soumu', divisionCode: 'div-somu' })).rows[0] as StoredRow;
-    // The rule lets a reviewer of soumu write review fields; SharePoint refuses the unassigned row (no edit right).
-    const results = await store.saveChanges([unassigned, assigned].map((r) => ({ base: r, mine: { ...r, row: { ...r.row, reviewState: 'approved' } } })));
+    const results = await store.saveChanges([unassigned, assigned].map((r) => ({ base: r, mine: { ...r, row: { ...r.row, outcome: 'written by suzuki' } } })));
     expect(results.map((r) => r.outcome)).toEqual(['denied', 'saved']);
     expect(results[0]?.error).toBeInstanceOf(PermissionError);
     expect(results[0]?.error).toMatchObject({ status: 403 });

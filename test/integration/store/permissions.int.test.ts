@@ -100,13 +100,15 @@ describe('who may edit what', () => {
     expect(connection.counters.attempts).toBe(0);
   });
 
-  it('lets a reviewer set review fields on an assigned row', async () => {
-    const { store } = await h.open('takahashi', ACTORS.takahashi);
+  it('refuses a reviewer the review columns of a row: since schema 6 the review lives in FollowUpReview (#12)', async () => {
+    const { store, connection } = await h.open('takahashi', ACTORS.takahashi);
     const row = (await store.open({ fiscalYear: 2024, orgCode: 'soumu', divisionCode: 'div-kikaku' })).rows[0] as StoredRow;
+    const sent = connection.counters.attempts;
     const [saved] = await store.saveChanges([{ base: row, mine: { ...row, row: { ...row.row, reviewState: 'returned' }, reviewComment: '数値の時点を確認してください' } }]);
-    expect(saved?.outcome).toBe('saved');
-    expect(saved?.stored?.row.reviewState).toBe('returned');
-    expect(saved?.stored?.reviewComment).toBe('数値の時点を確認してください');
+    expect(saved?.outcome).toBe('denied');
+    expect(connection.counters.attempts).toBe(sent);
+    // And SharePoint refuses the same write sent by hand: reviewers hold "Review rows" (no edit) on assigned rows.
+    await expect(h.connect('takahashi').client.api(`${rowsPath}/${row.itemId}/fields`).patch({ ReviewState: '差戻し' })).rejects.toMatchObject({ statusCode: 403, code: 'accessDenied' });
   });
 
   it('answers 403 to a user who can read a row but holds no edit right on it (reviewer, unassigned row)', async () => {

@@ -22,12 +22,16 @@ const levelUnsupported = (warnings: readonly string[]): boolean => warnings.some
 describe('provisionSite against the local service', () => {
   it('creates the lists, indexed and unique columns, the secretariat-only ledger, and records the schema version', async () => {
     const report = await h.provision();
-    expect(report.applied.filter((a) => a !== LEVEL_CREATED)).toEqual([
+    expect(report.applied.filter((a) => a !== LEVEL_CREATED && !/^create permission level "(Add without edit|Review rows)"$/.test(a))).toEqual([
       'create list FollowUpReports (13 columns)',
       'create list FollowUpRows (25 columns)',
       'create list FollowUpMeta (2 columns)',
       'create list FollowUpDivisions (8 columns)',
       'create list FollowUpLedger (3 columns)',
+      'create list FollowUpReview (15 columns)',
+      'create list FollowUpSubmissions (6 columns)',
+      'give FollowUpReview its own permissions: secretariat Full Control, reviewers Edit without delete, div-somu/div-kikaku/div-gyokan/div-jichi/div-joho Read',
+      'give FollowUpSubmissions its own permissions: secretariat Full Control, reviewers Read, div-somu/div-kikaku/div-gyokan/div-jichi/div-joho Add without edit',
       'make FollowUpLedger readable by the secretariat (secretariat) only',
       `record schema version ${SCHEMA_VERSION} (was none)`,
     ]);
@@ -127,10 +131,16 @@ describe('upgrading a site provisioned with schema 3 (#8)', () => {
       const upgrade = await provisionSite(admin, old.siteUrl);
       expect(upgrade.applied.filter((a) => !a.startsWith('create permission level'))).toEqual([
         'create list FollowUpLedger (3 columns)',
+        'create list FollowUpReview (15 columns)',
+        'create list FollowUpSubmissions (6 columns)',
+        'give FollowUpReview its own permissions: secretariat Full Control, reviewers Edit without delete, div-somu/div-kikaku/div-gyokan/div-jichi/div-joho Read',
+        'give FollowUpSubmissions its own permissions: secretariat Full Control, reviewers Read, div-somu/div-kikaku/div-gyokan/div-jichi/div-joho Add without edit',
         'make FollowUpLedger readable by the secretariat (secretariat) only',
         'record 4 existing rows of 1 reports in FollowUpLedger',
         // Rows a division could delete (Edit/Contribute) move to the level without delete.
         'give 2 assigned rows "Edit without delete" instead of Edit/Contribute',
+        // Schema 6 (#12): every row gets its FollowUpReview item with the state it had.
+        'copy the review state of 4 rows into FollowUpReview',
         `record schema version ${SCHEMA_VERSION} (was 3)`,
       ]);
       const { store } = await old.open();

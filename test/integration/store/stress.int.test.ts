@@ -13,7 +13,8 @@ describe('stress: editors, reviewers and the secretariat saving overlapping fiel
     expect(stressFailures(row), row.examples.join('\n')).toEqual([]);
     // The run was real: edits landed, clashes happened and were reported, other divisions were tried.
     expect(row.saves).toBe(7 * 15);
-    expect(row.editsAcknowledged).toBeGreaterThan(100);
+    // Reviewers' saves (review columns of rows) are refused by the rule since schema 6 (#12): 2 × 15 of 105.
+    expect(row.editsAcknowledged).toBeGreaterThan(70);
     expect(row.conflictsSurfaced).toBeGreaterThan(0);
     expect(row.crossDivisionAttempts).toBeGreaterThan(0);
     expect(row.requests).toBeGreaterThan(row.saves);

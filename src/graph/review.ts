@@ -1,0 +1,369 @@
+/**
+ * The review cycle over Graph and SharePoint REST (#12). The decisions are core's (src/core/review/review.ts); this
+ * module reads the lists, writes the items and changes the row's permissions, as the acting user:
+ *
+ * - a division member submits rows: one FollowUpSubmissions item per row ("Add without edit" on that list);
+ * - a reviewer's (or the secretariat's) client accepts pending submissions: locks the row (removes the division's
+ *   "Edit without delete" from the item), re-reads it, and records 提出済 in FollowUpReview — or records why not;
+ * - a reviewer returns rows (records 差戻し with the comment, unlocks) or approves them (承認済, the row stays locked).
+ *
+ * Nothing here is trusted by SharePoint: a client that skips a check gets 403 where the lists' permissions forbid
+ * the write, and what they allow (a submission of someone else's row, an edit between submission and lock) is
+ * refused or flagged by the next reviewer's client (docs/lists.md, "Review cycle").
+ */
+import { ConflictError, NotFoundError, PermissionError, ValidationError } from '../core/errors.js';
+import { LIST_NAMES } from '../core/lists/schema.js';
+import type { RowScope, StoredRow } from '../core/ports.js';
+import {
+  acceptSubmission,
+  answersOf,
+  approveRow,
+  diffAnswers,
+  displayedState,
+  divisionMayEdit,
+  fromReviewFields,
+  initialReview,
+  pendingSubmissions,
+  returnRow,
+  submissionProblems,
+  toReviewFields,
+  type FieldChange,
+  type ReviewProblem,
+  type ReviewRecord,
+  type ReviewStateJa,
+  type Submission,
+} from '../core/review/review.js';
+import { DEFAULT_PERMISSION_GROUPS, type PermissionGroups } from './assign-rows.js';
+import type { BatchStep } from './batch.js';
+import type { GraphConnection } from './create-graph-client.js';
+import { openContext } from './graph-follow-up-store.js';
+import { getAll, odataString, toPage, withQuery } from './paging.js';
+import { EDIT_WITHOUT_DELETE } from './permission-levels.js';
+import { etagOf, toStoredRow, type GraphItem } from './row-items.js';
+import { SharePointRest } from './sharepoint-rest.js';
+import type { SiteRef } from './site.js';
+import { batch, resolveListId, stepError, type StoreContext } from './store-context.js';
+import type { Actor } from '../core/permissions/rules.js';
+
+export interface ReviewServiceOptions {
+  connection: GraphConnection;
+  site: string | SiteRef | { id: string };
+  actor: Actor;
+  groups?: PermissionGroups;
+  /** The acting user's e-mail (to tell the user's own submissions); optional. */
+  now?: () => Date;
+}
+
+interface ItemWithAuthor extends GraphItem {
+  createdDateTime?: string;
+  createdBy?: { user?: { email?: string; displayName?: string } };
+}
+
+/** One row with its review, as every surface shows it. */
+export interface RowReview {
+  row: StoredRow;
+  /** The row's answer columns as stored now (canonical JSON). */
+  answers: string;
+  review: ReviewRecord;
+  /** FollowUpReview item id and eTag; absent while the row has no review item (未確認). */
+  reviewItem?: { id: string; eTag: string };
+  state: ReviewStateJa;
+  /** Submitted by the division, not yet accepted by a reviewer's client (the row is not locked yet). */
+  awaitingLock: boolean;
+  pending: Submission[];
+  /** Answer fields that differ from what was submitted (an edit after submission when the state is 提出済/承認済). */
+  changedSinceSubmission: FieldChange[];
+}
+
+export interface RowRefusal {
+  rowKey: string;
+  problem: ReviewProblem;
+}
+
+export interface ProcessResult {
+  accepted: string[];
+  refused: RowRefusal[];
+}
+
+export interface DecisionResult {
+  done: string[];
+  refused: RowRefusal[];
+}
+
+const REVIEW_SELECT = 'id,eTag,createdDateTime,createdBy,lastModifiedDateTime';
+
+export async function openReviewService(options: ReviewServiceOptions): Promise<ReviewService> {
+  const ctx = await openContext({ connection: options.connection, site: options.site, actor: options.actor, refreshMode: 'modified' });
+  const [review, submissions] = await Promise.all([resolveListId(ctx.client, ctx.site, LIST_NAMES.Review), resolveListId(ctx.client, ctx.site, LIST_NAMES.Submissions)]);
+  return new ReviewService(ctx, `/sites/${ctx.site.id}/lists/${review}/items`, `/sites/${ctx.site.id}/lists/${submissions}/items`, options.groups ?? DEFAULT_PERMISSION_GROUPS, options.now ?? (() => new Date()));
+}
+
+const problemOf = (code: ReviewProblem['code'], ja: string, en: string): ReviewProblem => ({ code, ja, en });
+
+export class ReviewService {
+  private readonly sp: SharePointRest;
+  private readonly memberCache = new Map<string, Promise<Set<string>>>();
+
+  constructor(
+    private readonly ctx: StoreContext,
+    readonly reviewPath: string,
+    readonly submissionsPath: string,
+    private readonly groups: PermissionGroups,
+    private readonly now: () => Date,
+  ) {
+    this.sp = new SharePointRest(ctx.connection, { webUrl: ctx.site.webUrl });
+  }
+
+  get rowsPath(): string {
+    return this.ctx.rowsPath;
+  }
+
+  /** Every row of a scope with its review: 3 reads (+1 per further 5,000 items of each list). */
+  async overview(scope: RowScope): Promise<RowReview[]> {
+    const yearOrg = `fields/OrgCode eq ${odataString(scope.orgCode)} and fields/FiscalYear eq ${scope.fiscalYear}`;
+    const rowFilter = scope.divisionCode !== undefined ? `fields/DivisionCode eq ${odataString(scope.divisionCode)} and ${yearOrg}` : yearOrg;
+    const [rows, reviews, submissions] = await Promise.all([
+      getAll<GraphItem>(this.ctx.client, withQuery(this.ctx.rowsPath, { $filter: rowFilter, $expand: 'fields', $select: 'id,eTag,lastModifiedDateTime', $top: 5000 }), 'GET rows'),
+      getAll<ItemWithAuthor>(this.ctx.client, withQuery(this.reviewPath, { $filter: yearOrg, $expand: 'fields', $select: REVIEW_SELECT, $top: 5000 }), 'GET FollowUpReview items'),
+      getAll<ItemWithAuthor>(this.ctx.client, withQuery(this.submissionsPath, { $filter: yearOrg, $expand: 'fields', $select: REVIEW_SELECT, $top: 5000 }), 'GET FollowUpSubmissions items'),
+    ]);
+    return this.combine(rows.items, reviews.items, submissions.items);
+  }
+
+  /** The rows with these keys and their reviews (one `$batch` of look-ups per 6 rows). */
+  async rowsByKey(rowKeys: readonly string[]): Promise<{ found: RowReview[]; missing: string[] }> {
+    const keys = [...new Set(rowKeys)];
+    const steps: BatchStep[][] = keys.map((k, i) => [
+      { id: `row-${i}`, method: 'GET', url: withQuery(this.ctx.rowsPath, { $filter: `fields/RowKey eq ${odataString(k)}`, $expand: 'fields', $select: 'id,eTag,lastModifiedDateTime' }) },
+      { id: `rev-${i}`, method: 'GET', url: withQuery(this.reviewPath, { $filter: `fields/RowKey eq ${odataString(k)}`, $expand: 'fields', $select: REVIEW_SELECT }) },
+      { id: `sub-${i}`, method: 'GET', url: withQuery(this.submissionsPath, { $filter: `fields/RowKey eq ${odataString(k)}`, $expand: 'fields', $select: REVIEW_SELECT, $top: 5000 }) },
+    ]);
+    const answers = await batch(this.ctx, steps);
+    const rows: GraphItem[] = [];
+    const reviews: ItemWithAuthor[] = [];
+    const subs: ItemWithAuthor[] = [];
+    const missing: string[] = [];
+    keys.forEach((k, i) => {
+      const pick = <T>(id: string): T[] => {
+        const r = answers.get(id);
+        if (r?.status !== 200) throw stepError(r, `GET ${id} of ${k}`);
+        return toPage<T>(r.body).value;
+      };
+      const row = pick<GraphItem>(`row-${i}`);
+      if (row.length === 0) missing.push(k);
+      rows.push(...row);
+      reviews.push(...pick<ItemWithAuthor>(`rev-${i}`));
+      subs.push(...pick<ItemWithAuthor>(`sub-${i}`));
+    });
+    return { found: this.combine(rows, reviews, subs), missing };
+  }
+
+  private combine(rows: readonly GraphItem[], reviews: readonly ItemWithAuthor[], submissions: readonly ItemWithAuthor[]): RowReview[] {
+    const reviewByKey = new Map(reviews.map((r) => [String(r.fields?.RowKey), r]));
+    const subs = submissions.map(toSubmission);
+    const out: RowReview[] = [];
+    for (const item of rows) {
+      const parsed = toStoredRow(item);
+      if (!parsed.ok) throw new ValidationError(parsed.issues);
+      const row = parsed.row;
+      const reviewItem = reviewByKey.get(row.rowKey);
+      const review = reviewItem ? fromReviewFields(reviewItem.fields ?? {}) : initialReview({ rowKey: row.rowKey, reportKey: row.reportKey, fiscalYear: row.fiscalYear, orgCode: row.orgCode, divisionCode: row.row.division });
+      const own = subs.filter((s) => s.rowKey === row.rowKey);
+      const shown = displayedState(review, own);
+      const answers = answersOf(item.fields ?? {});
+      out.push({
+        row,
+        answers,
+        review,
+        ...(reviewItem ? { reviewItem: { id: String(reviewItem.id), eTag: String(reviewItem.eTag ?? reviewItem.fields?.['@odata.etag'] ?? '') } } : {}),
+        state: shown.state,
+        awaitingLock: shown.awaitingLock,
+        pending: pendingSubmissions(review, own),
+        changedSinceSubmission: review.submittedAnswers !== null && (review.state === '提出済' || review.state === '承認済') ? diffAnswers(review.submittedAnswers, answers) : [],
+      });
+    }
+    return out.sort((a, b) => a.row.reportKey.localeCompare(b.row.reportKey) || a.row.row.sortOrder - b.row.row.sortOrder);
+  }
+
+  /**
+   * A division member submits rows. Each row must belong to one of the actor's divisions, be 未確認 or 差戻し with no
+   * submission pending, and validate (実施未定 needs its reason). Sends one create per accepted row, 20 per `$batch`.
+   */
+  async submit(rowKeys: readonly string[]): Promise<{ submitted: string[]; refused: RowRefusal[]; missing: string[] }> {
+    const { found, missing } = await this.rowsByKey(rowKeys);
+    const refused: RowRefusal[] = [];
+    const creates: { key: string; step: BatchStep }[] = [];
+    const actor = this.ctx.actor;
+    for (const r of found) {
+      const key = r.row.rowKey;
+      const division = r.row.row.division;
+      if (division === null || !actor.divisions.some((d) => d.orgCode === r.row.orgCode && d.divisionCode === division)) {
+        refused.push({ rowKey: key, problem: problemOf('not-a-member', `行 ${key} は ${actor.displayName} さんの部局・課室の行ではないため提出できません。`, `Row ${key} is not a row of ${actor.displayName}'s division; it cannot be submitted.`) });
+        continue;
+      }
+      if (!divisionMayEdit(r.state)) {
+        refused.push({ rowKey: key, problem: problemOf('wrong-state', `行 ${key} は「${r.state}」${r.awaitingLock ? '（確認者の受付待ち）' : ''}のため提出できません。`, `Row ${key} is ${r.state}${r.awaitingLock ? ' (awaiting a reviewer)' : ''}; it cannot be submitted.`) });
+        continue;
+      }
+      const problems = submissionProblems(r.row.row, r.row.reportKey);
+      if (problems.length > 0) {
+        refused.push({ rowKey: key, problem: problems[0] as ReviewProblem });
+        continue;
+      }
+      creates.push({
+        key,
+        step: {
+          id: `submit-${creates.length}`,
+          method: 'POST',
+          url: this.submissionsPath,
+          headers: { 'Content-Type': 'application/json' },
+          body: { fields: { Title: key, RowKey: key, ReportKey: r.row.reportKey, FiscalYear: r.row.fiscalYear, OrgCode: r.row.orgCode, DivisionCode: division, AnswersJson: r.answers } },
+        },
+      });
+    }
+    const answers = creates.length > 0 ? await batch(this.ctx, creates.map((c) => [c.step])) : new Map();
+    for (const c of creates) {
+      const r = answers.get(c.step.id);
+      if (r?.status !== 201 && r?.status !== 200) throw stepError(r, `submit ${c.key}`);
+    }
+    return { submitted: creates.map((c) => c.key), refused, missing };
+  }
+
+  private requireReviewer(orgCode: string): void {
+    const a = this.ctx.actor;
+    if (!a.isSecretariat && !a.reviewerOf.includes(orgCode)) throw new PermissionError(`${a.displayName} is not a reviewer of ${orgCode}; only reviewers and the secretariat accept, return or approve rows.`);
+  }
+
+  private members(divisionCode: string): Promise<Set<string>> {
+    const group = this.groups.divisionGroup(divisionCode);
+    let p = this.memberCache.get(group);
+    if (!p) {
+      p = this.sp.groupMemberEmails(group).then((e) => new Set(e));
+      this.memberCache.set(group, p);
+    }
+    return p;
+  }
+
+  private async setLock(row: StoredRow, locked: boolean): Promise<void> {
+    const division = row.row.division;
+    if (division === null) return;
+    const [group, level] = await Promise.all([this.sp.groupId(this.groups.divisionGroup(division)), this.sp.roleId(EDIT_WITHOUT_DELETE.name)]);
+    if (locked) await this.sp.removeRoleAssignment(LIST_NAMES.Rows, row.itemId, group, level);
+    else await this.sp.addRoleAssignment(LIST_NAMES.Rows, row.itemId, group, level);
+  }
+
+  private async readRow(itemId: string): Promise<GraphItem> {
+    const r = await batch(this.ctx, [[{ id: 'row', method: 'GET', url: withQuery(`${this.ctx.rowsPath}/${itemId}`, { $expand: 'fields', $select: 'id,eTag,lastModifiedDateTime' }) }]]);
+    const a = r.get('row');
+    if (a?.status !== 200) throw stepError(a, `GET row item ${itemId}`);
+    return a.body as GraphItem;
+  }
+
+  /** Creates or updates (If-Match) the review item of a row. @throws ConflictError when it changed meanwhile */
+  private async saveReview(r: RowReview, next: ReviewRecord): Promise<void> {
+    const fields = toReviewFields(next);
+    const step: BatchStep = r.reviewItem
+      ? { id: 'save', method: 'PATCH', url: `${this.reviewPath}/${r.reviewItem.id}/fields`, headers: { 'Content-Type': 'application/json', 'If-Match': r.reviewItem.eTag }, body: fields }
+      : { id: 'save', method: 'POST', url: this.reviewPath, headers: { 'Content-Type': 'application/json' }, body: { fields } };
+    const answer = (await batch(this.ctx, [[step]])).get('save');
+    if (answer?.status === 412 || answer?.status === 409) throw new ConflictError(`The review of row ${r.row.rowKey} was changed meanwhile; read it again.`, []);
+    if (answer?.status !== 200 && answer?.status !== 201) throw stepError(answer, `save the review of ${r.row.rowKey}`);
+    const id = String((answer.body as { id?: unknown }).id ?? r.reviewItem?.id ?? '');
+    const eTag = etagOf(answer.headers, answer.body);
+    r.reviewItem = { id, eTag: eTag ?? '' };
+    r.review = next;
+  }
+
+  /**
+   * A reviewer's client accepts the pending submissions of a scope: checks each (author in the row's division, row
+   * unchanged since, answers valid), locks the row, re-reads it, records 提出済. A refused submission is recorded in
+   * the row's history with its reason and the row stays as it was.
+   */
+  async processSubmissions(scope: RowScope): Promise<ProcessResult> {
+    this.requireReviewer(scope.orgCode);
+    return this.process(await this.overview(scope));
+  }
+
+  private async process(rows: readonly RowReview[]): Promise<ProcessResult> {
+    const result: ProcessResult = { accepted: [], refused: [] };
+    const by = this.ctx.actor.displayName;
+    for (const r of rows) {
+      for (const s of r.pending) {
+        const division = r.row.row.division;
+        const members = division === null ? new Set<string>() : await this.members(division);
+        const context = { row: r.row.row, reportKey: r.row.reportKey, currentAnswers: r.answers, divisionCode: division, authorIsMember: members.has(s.authorEmail.toLowerCase()) };
+        let decision = acceptSubmission(r.review, s, context, by, this.now().toISOString());
+        if (decision.ok) {
+          // Lock first, then look again: an edit that slipped in before the lock refuses the submission.
+          await this.setLock(r.row, true);
+          const fresh = await this.readRow(r.row.itemId);
+          const parsed = toStoredRow(fresh);
+          if (!parsed.ok) throw new ValidationError(parsed.issues);
+          decision = acceptSubmission(r.review, s, { ...context, row: parsed.row.row, currentAnswers: answersOf(fresh.fields ?? {}) }, by, this.now().toISOString());
+          if (!decision.ok) await this.setLock(r.row, false);
+        }
+        if (decision.ok) {
+          await this.saveReview(r, decision.value);
+          result.accepted.push(r.row.rowKey);
+        } else {
+          if (decision.error.problem.code !== 'already-processed') await this.saveReview(r, decision.error.record);
+          result.refused.push({ rowKey: r.row.rowKey, problem: decision.error.problem });
+        }
+      }
+    }
+    return result;
+  }
+
+  /** Returns rows with a comment (on a field or the whole row): 差戻し, and the division may edit again. */
+  async returnRows(items: readonly { rowKey: string; comment: string; field?: string }[]): Promise<DecisionResult> {
+    return this.decide(items.map((i) => i.rowKey), async (r) => {
+      const item = items.find((i) => i.rowKey === r.row.rowKey) as { comment: string; field?: string };
+      const next = returnRow(r.review, item.comment, item.field ?? null, this.ctx.actor.displayName, this.now().toISOString());
+      if (!next.ok) return next.error;
+      // Unlock first: if recording fails, the division can edit a row still marked 提出済, which approval detects.
+      await this.setLock(r.row, false);
+      await this.saveReview(r, next.value);
+      return null;
+    });
+  }
+
+  /** Approves rows that still hold what was submitted: 承認済 (the row stays read-only for the division). */
+  async approveRows(items: readonly { rowKey: string; comment?: string }[]): Promise<DecisionResult> {
+    return this.decide(items.map((i) => i.rowKey), async (r) => {
+      const comment = items.find((i) => i.rowKey === r.row.rowKey)?.comment;
+      const fresh = await this.readRow(r.row.itemId);
+      const next = approveRow(r.review, answersOf(fresh.fields ?? {}), this.ctx.actor.displayName, this.now().toISOString(), comment);
+      if (!next.ok) return next.error;
+      await this.saveReview(r, next.value);
+      return null;
+    });
+  }
+
+  private async decide(rowKeys: readonly string[], act: (r: RowReview) => Promise<ReviewProblem | null>): Promise<DecisionResult> {
+    const { found, missing } = await this.rowsByKey(rowKeys);
+    if (missing.length > 0) throw new NotFoundError(`No row with the key ${missing.join(', ')}.`);
+    for (const r of found) this.requireReviewer(r.row.orgCode);
+    // Submissions still pending are accepted first, so a row submitted a moment ago can be decided at once.
+    await this.process(found.filter((r) => r.pending.length > 0));
+    const out: DecisionResult = { done: [], refused: [] };
+    for (const r of found) {
+      const p = await act(r);
+      if (p) out.refused.push({ rowKey: r.row.rowKey, problem: p });
+      else out.done.push(r.row.rowKey);
+    }
+    return out;
+  }
+}
+
+function toSubmission(item: ItemWithAuthor): Submission {
+  const f = item.fields ?? {};
+  return {
+    id: String(item.id),
+    rowKey: String(f.RowKey ?? ''),
+    divisionCode: typeof f.DivisionCode === 'string' && f.DivisionCode !== '' ? f.DivisionCode : null,
+    answers: typeof f.AnswersJson === 'string' ? f.AnswersJson : '',
+    authorEmail: item.createdBy?.user?.email ?? '',
+    authorName: item.createdBy?.user?.displayName ?? '',
+    created: item.createdDateTime ?? String(f.Created ?? ''),
+  };
+}
