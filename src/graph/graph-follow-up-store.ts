@@ -116,6 +116,11 @@ export class GraphFollowUpStore implements FollowUpStore {
     return this.ctx.rowsListId;
   }
 
+  /** The store's context, for modules that work beside it (the review cycle, #12). */
+  get context(): StoreContext {
+    return this.ctx;
+  }
+
   /** The refresh mode in effect (`auto` resolves to `delta` or `modified` on first use). */
   get refreshMode(): RefreshMode {
     return this.ctx.refreshMode;

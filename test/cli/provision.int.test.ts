@@ -45,7 +45,7 @@ describe('npx followup provision --site', () => {
     expect(lines[0]).toMatch(/^site https:\/\/localhost:\d+\/sites\/followup \(localhost,[0-9a-f-]+,[0-9a-f-]+\)$/);
     // The permission level is created where the service implements role definitions, else a warning says so.
     expect(lines.slice(1).filter((l) => !/permission level "(Edit without delete|Add without edit|Review rows)"/.test(l))).toEqual([
-      'create list FollowUpReports (13 columns)',
+      'create list FollowUpReports (15 columns)',
       'create list FollowUpRows (25 columns)',
       'create list FollowUpMeta (2 columns)',
       'create list FollowUpDivisions (8 columns)',

@@ -14,6 +14,7 @@
  * 6: the review cycle (#12): FollowUpReview (one item per row: state, comment, who/when; reviewers write it,
  *    divisions read it) and FollowUpSubmissions (add-only for divisions); reviewers keep only Read plus the right to
  *    lock and unlock a row ("Review rows") on assigned rows. Existing review states are copied into FollowUpReview.
+ *    FollowUpReports.Deadline and CycleState (cycles: deadline, closing).
  */
 export const SCHEMA_VERSION = 6;
 
@@ -82,6 +83,8 @@ export const ORGANIZATION_SOURCE_CHOICES = ['printed', 'option', 'inferred', 'un
 /** FollowUpReports.ImportState: `importing` from the report item's creation until every row exists, then `complete`. */
 export const IMPORT_STATE_CHOICES = ['importing', 'complete'] as const;
 export type ImportState = (typeof IMPORT_STATE_CHOICES)[number];
+/** FollowUpReports.CycleState (#12): `closed` once the secretariat closes the cycle. */
+export const CYCLE_STATE_CHOICES = ['open', 'closed'] as const;
 
 export const LIST_NAMES = { Reports: 'FollowUpReports', Rows: 'FollowUpRows', Meta: 'FollowUpMeta', Divisions: 'FollowUpDivisions', Ledger: 'FollowUpLedger', Review: 'FollowUpReview', Submissions: 'FollowUpSubmissions' } as const;
 
@@ -157,6 +160,8 @@ export const REPORTS_LIST: ListSchema = {
       choices: IMPORT_STATE_CHOICES,
       since: 2,
     }),
+    col({ name: 'Deadline', displayName: '提出期限', kind: 'text', description: 'Submission deadline of the cycle (ISO date, end of that day in Japan); rows not submitted by then are overdue.', group: FieldGroup.Structure, since: 6 }),
+    col({ name: 'CycleState', displayName: '年度の状況', kind: 'choice', description: 'open while divisions answer; closed when the secretariat closes the cycle (every row read-only). Empty = open.', group: FieldGroup.Structure, choices: CYCLE_STATE_CHOICES, since: 6 }),
   ],
 };
 

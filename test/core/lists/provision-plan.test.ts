@@ -19,7 +19,7 @@ describe('planProvisioning', () => {
   it('creates every list and records the version on an empty site', () => {
     const plan = planProvisioning(FOLLOW_UP_SCHEMA, { lists: [], schemaVersion: null });
     expect(plan.steps.map(describeStep)).toEqual([
-      'create list FollowUpReports (13 columns)',
+      'create list FollowUpReports (15 columns)',
       'create list FollowUpRows (25 columns)',
       'create list FollowUpMeta (2 columns)',
       'create list FollowUpDivisions (8 columns)',
@@ -62,7 +62,7 @@ describe('planProvisioning', () => {
   it('upgrades a schema 5 site to 6 by adding the review lists only (#12)', () => {
     const plan = planProvisioning(FOLLOW_UP_SCHEMA, observedFrom(schemaAtVersion(FOLLOW_UP_SCHEMA, 5)));
     expect(SCHEMA_VERSION).toBe(6);
-    expect(plan.steps.map(describeStep)).toEqual(['create list FollowUpReview (15 columns)', 'create list FollowUpSubmissions (6 columns)', 'record schema version 6 (was 5)']);
+    expect(plan.steps.map(describeStep)).toEqual(['add column FollowUpReports.Deadline', 'add column FollowUpReports.CycleState', 'create list FollowUpReview (15 columns)', 'create list FollowUpSubmissions (6 columns)', 'record schema version 6 (was 5)']);
   });
 
   it('indexes an existing column that lost (or never had) its index and uniqueness', () => {

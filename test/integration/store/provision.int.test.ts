@@ -23,7 +23,7 @@ describe('provisionSite against the local service', () => {
   it('creates the lists, indexed and unique columns, the secretariat-only ledger, and records the schema version', async () => {
     const report = await h.provision();
     expect(report.applied.filter((a) => a !== LEVEL_CREATED && !/^create permission level "(Add without edit|Review rows)"$/.test(a))).toEqual([
-      'create list FollowUpReports (13 columns)',
+      'create list FollowUpReports (15 columns)',
       'create list FollowUpRows (25 columns)',
       'create list FollowUpMeta (2 columns)',
       'create list FollowUpDivisions (8 columns)',
@@ -130,6 +130,8 @@ describe('upgrading a site provisioned with schema 3 (#8)', () => {
       }
       const upgrade = await provisionSite(admin, old.siteUrl);
       expect(upgrade.applied.filter((a) => !a.startsWith('create permission level'))).toEqual([
+        'add column FollowUpReports.Deadline',
+        'add column FollowUpReports.CycleState',
         'create list FollowUpLedger (3 columns)',
         'create list FollowUpReview (15 columns)',
         'create list FollowUpSubmissions (6 columns)',
