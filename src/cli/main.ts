@@ -13,7 +13,7 @@ import { readDocumentFile } from '../io/read-file.js';
 import { renderReports } from '../io/render/index.js';
 import { UsageError, type Command, type CommandSpec } from './command.js';
 import { summarize } from './summary.js';
-import { AUDIT_USAGE, DEV_TOKEN_USAGE, IMPORT_USAGE, PROVISION_USAGE, RENDER_USAGE } from './usage.js';
+import { AUDIT_USAGE, CYCLE_USAGE, DEV_TOKEN_USAGE, IMPORT_USAGE, PROVISION_USAGE, RENDER_USAGE, REPORT_USAGE } from './usage.js';
 
 function readOne(path: string, org: string | undefined): ImportResult {
   // Devices, FIFOs, sockets and files over the size limit are refused before anything is read (#8 item 5).
@@ -96,6 +96,16 @@ const COMMANDS: Record<string, CommandSpec> = {
     run: async (argv) => (await import('./commands/dev-token.js')).devTokenCommand(argv),
     summary: 'print a bearer token for a demo user of the local service',
     usage: DEV_TOKEN_USAGE,
+  },
+  report: {
+    run: async (argv) => (await import('./commands/report.js')).reportCommand(argv),
+    summary: 'write an official layout from the lists (stored rows, latest edits)',
+    usage: REPORT_USAGE,
+  },
+  cycle: {
+    run: async (argv) => (await import('./commands/cycle.js')).cycleCommand(argv),
+    summary: "the secretariat's cycle: open a year from the last, set the deadline, close",
+    usage: CYCLE_USAGE,
   },
   audit: {
     run: async (argv) => (await import('./commands/audit.js')).auditCommand(argv),

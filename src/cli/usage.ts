@@ -21,6 +21,28 @@ export const RENDER_USAGE = `usage: followup render <file> --layout <${LAYOUTS.j
 exit: 0 rendered, 1 the file has no report in that layout, 2 usage error
 `;
 
+export const REPORT_USAGE = `usage: followup report --year <year> --layout <${LAYOUTS.join('|')}> [--org <府省等>] [--format tsv|html] [--out <file>] [--site <site>]
+  Writes an official layout from the lists (the stored rows with their latest edits, never a source file).
+  --org takes a name (総務省) or a code (soumu); without it, every 府省等 of the year in that layout.
+  --year takes 2024, 令和6年度 or R6. Default format: tsv, or html for an --out ending in .html.
+  Without --site: the demo site of the local service npm start runs on https://localhost:$PORT (default 3000).
+  e.g. followup report --org 総務省 --year 令和6年度 --layout L-R7 --format html --out soumu-r6.html
+environment: as followup provision (GRAPH_BASE_URL, GRAPH_TOKEN, GRAPH_CA_FILE, PORT)
+exit: 0 written, 1 no report in that layout or the read failed, 2 usage error
+`;
+
+export const CYCLE_USAGE = `usage: followup cycle open|deadline|close --org <府省等> --year <year> [--deadline <date>] [--site <site>]
+  The secretariat's cycle operations (docs/lists.md, "Review cycle"):
+    open      opens --year from the year before: its reports carried forward (structure, divisions, targets kept;
+              answers empty, 未確認), imported and assigned with item permissions; --deadline sets the deadline too
+    deadline  sets the submission deadline of the year's reports (2025-06-30 or 令和7年6月30日)
+    close     closes the year: every assigned row read-only for its division, the reports marked closed
+  Acts as the site owner of the local service, or as GRAPH_TOKEN's user (must be the secretariat).
+  e.g. followup cycle open --org 総務省 --year 令和7年度 --deadline 令和7年6月30日
+environment: as followup provision (GRAPH_BASE_URL, GRAPH_TOKEN, GRAPH_CA_FILE, PORT)
+exit: 0 done, 1 the operation failed, 2 usage error
+`;
+
 export const PROVISION_USAGE = `usage: followup provision [--site <site URL or host:/path>] [--dry-run]
   Creates or upgrades the follow-up lists (FollowUpReports, FollowUpRows, FollowUpMeta) on a SharePoint site,
   through Microsoft Graph. Idempotent: a second run prints "up to date". --dry-run prints what it would do.

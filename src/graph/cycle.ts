@@ -5,17 +5,14 @@
  * are "last year" for the new rows (same report-local key in the previous year's report).
  */
 import { ConflictError, PermissionError, ValidationError } from '../core/errors.js';
-import { fromReportFields, toListRowKey } from '../core/lists/row-fields.js';
+import { toListRowKey } from '../core/lists/row-fields.js';
 import { LIST_NAMES } from '../core/lists/schema.js';
-import type { Report } from '../core/model/schema.js';
-import type { StoredRow } from '../core/ports.js';
 import { carryForward, parseDeadline } from '../core/review/cycle.js';
 import { DEFAULT_PERMISSION_GROUPS, type PermissionGroups } from './assign-rows.js';
 import type { GraphConnection } from './create-graph-client.js';
 import { openGraphFollowUpAdmin, type GraphFollowUpAdmin } from './graph-follow-up-store.js';
-import { getAll, odataString, withQuery } from './paging.js';
+import { readListReports, type ListReport } from './list-reports.js';
 import { EDIT_WITHOUT_DELETE } from './permission-levels.js';
-import type { GraphItem } from './row-items.js';
 import { SharePointRest } from './sharepoint-rest.js';
 import type { SiteRef } from './site.js';
 import { batch, resolveListId, stepError } from './store-context.js';
@@ -26,14 +23,6 @@ export interface CycleOptions {
   site: string | SiteRef | { id: string };
   actor: Actor;
   groups?: PermissionGroups;
-}
-
-export interface ReportItem {
-  itemId: string;
-  eTag: string;
-  report: Omit<Report, 'rows'>;
-  deadline: string | null;
-  cycleState: 'open' | 'closed';
 }
 
 /** The secretariat's cycle operations on one site. */
@@ -57,24 +46,9 @@ export class CycleAdmin {
     return this.admin;
   }
 
-  /** The reports of a 府省等 and year (1 GET, +1 per further 5,000). */
-  async reports(orgCode: string, fiscalYear: number): Promise<ReportItem[]> {
-    const { items } = await getAll<GraphItem>(this.connection.client, withQuery(this.reportsPath, { $filter: `fields/OrgCode eq ${odataString(orgCode)} and fields/FiscalYear eq ${fiscalYear}`, $expand: 'fields', $select: 'id,eTag', $top: 5000 }), 'GET reports');
-    return items.map((i) => {
-      const parsed = fromReportFields(i.fields ?? {});
-      if (!parsed.ok) throw new ValidationError(parsed.error);
-      const f = i.fields ?? {};
-      return { itemId: String(i.id), eTag: String(i.eTag ?? ''), report: parsed.value.report, deadline: typeof f.Deadline === 'string' && f.Deadline !== '' ? f.Deadline : null, cycleState: f.CycleState === 'closed' ? 'closed' : 'open' };
-    });
-  }
-
-  /** A year's reports with their rows as stored (the latest edits). */
-  async fullReports(orgCode: string, fiscalYear: number): Promise<{ item: ReportItem; report: Report; stored: StoredRow[] }[]> {
-    const [items, rows] = await Promise.all([this.reports(orgCode, fiscalYear), this.admin.open({ orgCode, fiscalYear })]);
-    return items.map((item) => {
-      const stored = rows.rows.filter((r) => r.reportKey === item.report.key).sort((a, b) => a.row.sortOrder - b.row.sortOrder);
-      return { item, stored, report: { ...item.report, rows: stored.map((r) => r.row) } };
-    });
+  /** The reports of a 府省等 and year with their rows as stored (./list-reports.ts). */
+  async reports(orgCode: string, fiscalYear: number): Promise<ListReport[]> {
+    return readListReports(this.admin.context, { orgCode, fiscalYear });
   }
 
   /**
@@ -83,7 +57,7 @@ export class CycleAdmin {
    * Idempotent: a report of `toYear` that exists already is resumed by the import, never duplicated.
    */
   async openCycle(orgCode: string, toYear: number, deadline?: string): Promise<{ reports: { key: string; rows: number; created: number }[]; assigned: number }> {
-    const last = await this.fullReports(orgCode, toYear - 1);
+    const last = await this.reports(orgCode, toYear - 1);
     if (last.length === 0) throw new ValidationError([{ field: 'FiscalYear', reason: `no report of ${orgCode} for ${toYear - 1} to carry forward` }]);
     const out: { key: string; rows: number; created: number }[] = [];
     let assigned = 0;

@@ -38,8 +38,8 @@ describe('cycles', () => {
     expect(opened).toEqual({ reports: [{ key: 'soumu/2025/L-R7', rows: 4, created: 4 }], assigned: 4 });
     const [report] = await cycles.reports('soumu', 2025);
     expect(report).toMatchObject({ deadline: '2025-06-30', cycleState: 'open', report: { cycleLabel: '令和7年度', fiscalYear: 2025 } });
-    const [carried] = await cycles.fullReports('soumu', 2025);
-    const [last] = await cycles.fullReports('soumu', 2024);
+    const [carried] = await cycles.reports('soumu', 2025);
+    const [last] = await cycles.reports('soumu', 2024);
     expect(carried?.report.rows.map((r) => [r.key, r.title, r.division, r.narrative, r.status, r.reviewState])).toEqual(
       last?.report.rows.map((r) => [r.key, r.title, r.division, null, null, 'unreviewed']),
     );
