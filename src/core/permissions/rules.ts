@@ -4,7 +4,8 @@
  * - The secretariat (秘書課・人事課, 取りまとめ) edits everything except immutable keys.
  * - A division member edits only rows assigned to one of their divisions, and only the division-owned fields
  *   (status, reason, narrative, outcome, indicator values, survey answers).
- * - A reviewer edits the review fields (state, comment) of any row of their organisation.
+ * - A reviewer edits the review fields of their organisation's rows — since schema 6 in FollowUpReview (pass its
+ *   field groups), never a FollowUpRows item: there the review columns are the secretariat's (#12, src/core/review).
  *
  * The real enforcement is SharePoint's item permissions, set by the store when rows are assigned (division group:
  * Edit on its rows only; divisions read the whole ministry's rows). SharePoint has no field-level permission, so the field restriction inside a row the user
