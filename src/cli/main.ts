@@ -13,7 +13,7 @@ import { readDocumentFile } from '../io/read-file.js';
 import { renderReports } from '../io/render/index.js';
 import { UsageError, type Command, type CommandSpec } from './command.js';
 import { summarize } from './summary.js';
-import { AUDIT_USAGE, CYCLE_USAGE, DEV_TOKEN_USAGE, IMPORT_USAGE, PROVISION_USAGE, RENDER_USAGE, REPORT_USAGE } from './usage.js';
+import { AUDIT_USAGE, CYCLE_USAGE, DEV_TOKEN_USAGE, IMPORT_USAGE, PROVISION_USAGE, RENDER_USAGE, REPORT_USAGE, REVIEW_USAGE } from './usage.js';
 
 function readOne(path: string, org: string | undefined): ImportResult {
   // Devices, FIFOs, sockets and files over the size limit are refused before anything is read (#8 item 5).
@@ -101,6 +101,11 @@ const COMMANDS: Record<string, CommandSpec> = {
     run: async (argv) => (await import('./commands/report.js')).reportCommand(argv),
     summary: 'write an official layout from the lists (stored rows, latest edits)',
     usage: REPORT_USAGE,
+  },
+  review: {
+    run: async (argv) => (await import('./commands/review.js')).reviewCommand(argv),
+    summary: 'the review cycle: status of every division, submit, accept, return, approve',
+    usage: REVIEW_USAGE,
   },
   cycle: {
     run: async (argv) => (await import('./commands/cycle.js')).cycleCommand(argv),

@@ -43,6 +43,21 @@ environment: as followup provision (GRAPH_BASE_URL, GRAPH_TOKEN, GRAPH_CA_FILE, 
 exit: 0 done, 1 the operation failed, 2 usage error
 `;
 
+export const REVIEW_USAGE = `usage: followup review status|submit|process|return|approve --org <府省等> --year <year> [--as <user>] [<RowKey>…]
+  The review cycle (docs/lists.md, "Review cycle"), as the acting user (roles from their SharePoint groups):
+    status    every division at a glance: rows done / total, per state, awaiting a reviewer, edited after
+              submission, overdue (--division <code> for one; --json for every row with its RowKey)
+    submit    a division member submits rows (each must validate: 実施未定 needs its reason)
+    process   a reviewer accepts pending submissions (locks the rows) or records why not
+    return    a reviewer returns rows: --comment <text> [--field <column>]; the division may edit again
+    approve   a reviewer approves rows that still hold what was submitted [--comment <text>]
+  --as <user>: a demo user of the local service (suzuki, takahashi, sato …); else GRAPH_TOKEN's user.
+  e.g. followup review status --org 総務省 --year 令和6年度
+       followup review return "soumu/2023/L-R5-OVERVIEW/…" --org 総務省 --year 2023 --as takahashi --comment "時期を記入" --field Narrative
+environment: as followup provision; FOLLOWUP_SECRETARIAT_GROUP, FOLLOWUP_REVIEWERS_GROUP (group titles; default: the demo's)
+exit: 0 done, 3 some rows refused (listed on stderr), 1 failed, 2 usage error
+`;
+
 export const PROVISION_USAGE = `usage: followup provision [--site <site URL or host:/path>] [--dry-run]
   Creates or upgrades the follow-up lists (FollowUpReports, FollowUpRows, FollowUpMeta) on a SharePoint site,
   through Microsoft Graph. Idempotent: a second run prints "up to date". --dry-run prints what it would do.

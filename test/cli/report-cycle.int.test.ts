@@ -12,7 +12,9 @@ import { secretariatActor } from '../../src/core/permissions/rules.js';
 import { createLocalGraph, type LocalGraph } from '../../src/emulator/index.js';
 import { createGraphClient, staticTokenProvider } from '../../src/graph/create-graph-client.js';
 import { openGraphFollowUpAdmin, type GraphFollowUpAdmin } from '../../src/graph/graph-follow-up-store.js';
+import { DEMO_DIVISIONS } from '../../src/entries/embedded.js';
 import { importDocuments } from '../../src/graph/import-documents.js';
+import { seedDivisions, shareDivisionsList } from '../../src/graph/site-directory.js';
 import { provisionSite } from '../../src/graph/provision.js';
 import { importBytes } from '../../src/io/import.js';
 import { renderReports } from '../../src/io/render/index.js';
@@ -35,6 +37,8 @@ beforeAll(async () => {
   await provisionSite(connection, `${graph.url}/sites/followup`);
   admin = await openGraphFollowUpAdmin({ connection, site: `${graph.url}/sites/followup`, actor: secretariatActor() });
   await importDocuments(admin, importBytes('004_62afef42a3180ecf.txt', readFileSync(SAMPLE), { org: '総務省' }));
+  await seedDivisions(connection, admin.site, DEMO_DIVISIONS);
+  await shareDivisionsList(connection, admin.site, DEMO_DIVISIONS.map((d) => d.groupName ?? d.code));
 }, 60_000);
 afterAll(async () => {
   await graph.close();
@@ -42,8 +46,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function followup(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env, GRAPH_BASE_URL: graph.graphUrl, GRAPH_TOKEN: graph.tokenFor(), GRAPH_CA_FILE: caFile };
+function followup(args: string[], user?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = { ...process.env, GRAPH_BASE_URL: graph.graphUrl, GRAPH_TOKEN: graph.tokenFor(user), GRAPH_CA_FILE: caFile };
   return new Promise((resolve) => {
     execFile(process.execPath, ['bin/followup.mjs', ...args], { cwd: ROOT, env, timeout: 60_000 }, (error, stdout, stderr) => {
       resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr });
@@ -83,5 +87,29 @@ describe('npx followup cycle', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('2025-02-30');
     expect((await followup(['cycle', 'reopen', '--org', '総務省', '--year', '2024'])).code).toBe(2);
+  });
+});
+
+describe('npx followup review', () => {
+  it('submits as a division member, returns and approves as a reviewer, and shows each division at a glance', async () => {
+    const year = importBytes('004_62afef42a3180ecf.txt', readFileSync(SAMPLE), { org: '総務省' }).reports[0]!.fiscalYear!;
+    const rows = (await admin.open({ fiscalYear: year, orgCode: 'soumu' })).rows.filter((r) => r.row.kind !== 'heading').sort((a, b) => a.row.sortOrder - b.row.sortOrder);
+    const row = rows[0]!;
+    await admin.assignRows([row.rowKey], 'div-somu');
+    const common = ['--org', '総務省', '--year', String(year), '--site', 'localhost:/sites/followup'];
+    const submitted = await followup(['review', 'submit', row.rowKey, ...common], 'suzuki');
+    expect([submitted.code, submitted.stdout, submitted.stderr]).toEqual([0, 'submitted 1 row(s)\n', '']);
+    // A division member cannot return rows: the service refuses it, the command says so.
+    const denied = await followup(['review', 'return', row.rowKey, '--comment', 'x', ...common], 'suzuki');
+    expect([denied.code, denied.stderr]).toEqual([1, expect.stringContaining('not a reviewer')]);
+    const status = await followup(['review', 'status', '--division', 'div-somu', ...common], 'takahashi');
+    expect(status.stdout).toContain('(div-somu): 1/1 done — 未確認 0, 提出済 1 (1 awaiting a reviewer)');
+    const returned = await followup(['review', 'return', row.rowKey, '--comment', '実施時期を記入してください', '--field', 'Narrative', ...common], 'takahashi');
+    expect([returned.code, returned.stdout]).toEqual([0, 'returned 1 row(s)\n']);
+    const json = JSON.parse((await followup(['review', 'status', '--json', '--division', 'div-somu', ...common], 'suzuki')).stdout) as { rowKey: string; state: string; comment: string; commentField: string }[];
+    expect(json).toEqual([expect.objectContaining({ rowKey: row.rowKey, state: '差戻し', comment: '実施時期を記入してください', commentField: 'Narrative' })]);
+    // Approving a returned row is refused (exit 3, the reason on stderr); the whole flow: test/integration/store/review.int.test.ts.
+    const approve = await followup(['review', 'approve', row.rowKey, ...common], 'takahashi');
+    expect([approve.code, approve.stderr]).toEqual([3, expect.stringContaining('only submitted rows can be approved')]);
   });
 });

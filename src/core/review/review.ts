@@ -267,3 +267,33 @@ export function fromReviewFields(f: Readonly<Record<string, unknown>>): ReviewRe
     history,
   };
 }
+
+/** One division at a glance (the manager view, `followup review status`). */
+export interface DivisionSummary {
+  divisionCode: string | null;
+  total: number;
+  /** Rows 提出済 or 承認済. */
+  done: number;
+  byState: Record<ReviewStateJa, number>;
+  /** Rows submitted but not yet accepted by a reviewer's client. */
+  awaitingLock: number;
+  /** Rows 提出済 or 承認済 whose answers differ from what was submitted. */
+  editedAfterSubmission: number;
+  overdue: number;
+}
+
+/** Summaries per division (unassigned rows under `null`), in division-code order. */
+export function summarizeDivisions(rows: readonly { divisionCode: string | null; state: ReviewStateJa; awaitingLock: boolean; changed: number }[], overdue: (state: ReviewStateJa) => boolean): DivisionSummary[] {
+  const out = new Map<string | null, DivisionSummary>();
+  for (const r of rows) {
+    const s = out.get(r.divisionCode) ?? { divisionCode: r.divisionCode, total: 0, done: 0, byState: { 未確認: 0, 提出済: 0, 差戻し: 0, 承認済: 0 }, awaitingLock: 0, editedAfterSubmission: 0, overdue: 0 };
+    s.total++;
+    s.byState[r.state]++;
+    if (r.state === '提出済' || r.state === '承認済') s.done++;
+    if (r.awaitingLock) s.awaitingLock++;
+    if (r.changed > 0 && !r.awaitingLock) s.editedAfterSubmission++;
+    if (overdue(r.state)) s.overdue++;
+    out.set(r.divisionCode, s);
+  }
+  return [...out.values()].sort((a, b) => (a.divisionCode ?? '\uffff').localeCompare(b.divisionCode ?? '\uffff'));
+}

@@ -104,3 +104,23 @@ describe('FollowUpReview fields', () => {
     expect(fromReviewFields({ RowKey: 'k', State: 'approved?', HistoryJson: '{not json' })).toMatchObject({ state: '未確認', history: [] });
   });
 });
+
+describe('summarizeDivisions', () => {
+  it('counts rows done, per state, awaiting the lock, edited after submission and overdue, per division', async () => {
+    const { summarizeDivisions } = await import('../../../src/core/review/review.js');
+    const summary = summarizeDivisions(
+      [
+        { divisionCode: 'div-somu', state: '承認済', awaitingLock: false, changed: 0 },
+        { divisionCode: 'div-somu', state: '提出済', awaitingLock: false, changed: 1 },
+        { divisionCode: 'div-somu', state: '提出済', awaitingLock: true, changed: 0 },
+        { divisionCode: 'div-somu', state: '差戻し', awaitingLock: false, changed: 0 },
+        { divisionCode: null, state: '未確認', awaitingLock: false, changed: 0 },
+      ],
+      (s) => s === '差戻し' || s === '未確認',
+    );
+    expect(summary).toEqual([
+      { divisionCode: 'div-somu', total: 4, done: 3, byState: { 未確認: 0, 提出済: 2, 差戻し: 1, 承認済: 1 }, awaitingLock: 1, editedAfterSubmission: 1, overdue: 1 },
+      { divisionCode: null, total: 1, done: 0, byState: { 未確認: 1, 提出済: 0, 差戻し: 0, 承認済: 0 }, awaitingLock: 0, editedAfterSubmission: 0, overdue: 1 },
+    ]);
+  });
+});
