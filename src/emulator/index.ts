@@ -11,6 +11,7 @@ import { loadOrCreateCert } from './cert.js';
 import { DEMO_SITE, openDatabase } from './db.js';
 import type { FaultConfig } from './http/faults.js';
 import { createHttpHandler, type LocalGraphStats } from './http/server.js';
+import type { OidcProvider } from './oidc/provider.js';
 import { LocalGraphStore } from './store/store.js';
 
 export { DEFAULT_DB_PATH, DB_ENV, resetDatabase, ROLE } from './db.js';
@@ -18,6 +19,8 @@ export { DEMO_DIRECTORY, type Directory, type DirectoryGroup, type DirectoryUser
 export { contentSecurityPolicy, type CspOptions, CSP_ORIGINS, htmlSecurityHeaders, M365_FRAME_ANCESTORS } from './http/csp.js';
 export { type FaultConfig, faultsFromEnv, throttleFromEnv } from './http/faults.js';
 export type { LocalGraphStats } from './http/server.js';
+export type { OidcProvider } from './oidc/provider.js';
+export { DEMO_APP_NAME, DEMO_CLIENT_ID, DEMO_PERMISSIONS, registeredRedirectUris } from './oidc/registration.js';
 
 export interface LocalGraphOptions {
   /** SQLite file path, or ':memory:'. */
@@ -33,6 +36,8 @@ export interface LocalGraphOptions {
   pageSize?: number;
   /** Serves non-Graph paths (the web app on the same origin); return true when handled. */
   requestHandler?: (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
+  /** The identity provider's token lifetimes in seconds (#13); default 1 h access, 24 h refresh. */
+  oidc?: { accessTokenLifetimeSeconds?: number; refreshTokenLifetimeSeconds?: number };
 }
 
 export interface LocalGraph {
@@ -42,6 +47,8 @@ export interface LocalGraph {
   ca: string;
   site: { id: string; hostname: 'localhost'; path: '/sites/followup'; webUrl: string };
   tokenFor(user?: string): string;
+  /** The OpenID Connect identity provider at Entra's URL shapes (#13). */
+  oidc: OidcProvider;
   setFaults(f: Partial<FaultConfig>): void;
   setThrottle(t: { resourceUnitsPerMinute: number } | false): void;
   stats(): LocalGraphStats;
@@ -104,6 +111,7 @@ export async function createLocalGraph(options: LocalGraphOptions): Promise<Loca
     ca: cert,
     site: { id: api.json.siteId(site), hostname: 'localhost', path: '/sites/followup', webUrl: api.json.siteWebUrl(site) },
     tokenFor: http.tokenFor,
+    oidc: http.oidc,
     setFaults: (f) => http.faults.set(f),
     setThrottle: (t) => http.throttle.set(t),
     stats: http.stats,

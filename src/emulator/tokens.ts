@@ -32,7 +32,7 @@ export interface TokenClaims {
   preferred_username: string;
   name: string;
   scp: string;
-  ver: '1.0';
+  ver: '1.0' | '2.0';
 }
 
 /** The issuer of local tokens for a directory (Entra v1 tokens use `https://sts.windows.net/{tid}/`). */
@@ -84,9 +84,11 @@ export function localTokenIssuer(secret: string, tenantId: string): TrustedIssue
  * {@link MAX_TOKEN_LIFETIME_SECONDS}. Never throws: a bad token is a `{ ok: false, reason }`.
  */
 export class TokenVerifier {
-  constructor(private readonly issuers: readonly TrustedIssuer[]) {}
+  /** `issuers` may be a function: the identity provider's issuer names the origin, known once the server listens. */
+  constructor(private readonly issuers: readonly TrustedIssuer[] | (() => readonly TrustedIssuer[])) {}
 
-  async verify(token: string, nowSeconds = Math.floor(Date.now() / 1000)): Promise<VerifyResult> {
+  /** @param audiences accepted `aud` values: Graph by default; SharePoint REST also accepts its own origin (#13). */
+  async verify(token: string, nowSeconds = Math.floor(Date.now() / 1000), audiences: readonly string[] = [GRAPH_AUDIENCE]): Promise<VerifyResult> {
     let unverified: { iss?: unknown };
     try {
       unverified = decodeJwt(token);
@@ -94,13 +96,14 @@ export class TokenVerifier {
       return { ok: false, reason: 'IDX14100: JWT is not well formed.' };
     }
     // The unverified `iss` only picks which key to try; jwtVerify then requires that same issuer.
-    const trusted = this.issuers.find((i) => i.issuer === unverified.iss);
+    const issuers = typeof this.issuers === 'function' ? this.issuers() : this.issuers;
+    const trusted = issuers.find((i) => i.issuer === unverified.iss);
     if (!trusted) return { ok: false, reason: 'IDX10205: Issuer validation failed: the issuer is not trusted.' };
     let payload: Record<string, unknown>;
     try {
       ({ payload } = await jwtVerify(token, trusted.key, {
         issuer: trusted.issuer,
-        audience: GRAPH_AUDIENCE,
+        audience: [...audiences],
         algorithms: trusted.algorithms,
         clockTolerance: CLOCK_SKEW_SECONDS,
         currentDate: new Date(nowSeconds * 1000),

@@ -8,11 +8,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import { DEMO_DIRECTORY, findUser } from '../directory.js';
 import { errorBody, GraphHttpError } from '../errors.js';
+import { createOidcProvider, type OidcProvider } from '../oidc/provider.js';
 import { serveLocal } from '../pages/local.js';
 import { PermissionKind } from '../store/roles.js';
 import type { LocalGraphStore } from '../store/store.js';
 import type { Caller } from '../store/types.js';
-import { localTokenIssuer, signToken, TokenVerifier } from '../tokens.js';
+import { GRAPH_AUDIENCE, localTokenIssuer, signToken, TokenVerifier } from '../tokens.js';
 import { parseBatch, runBatch } from './batch.js';
 import { discardBody, malformedPercentEncoding, parseJsonBody, readBody } from './body.js';
 import { type FaultConfig, FaultInjector, Throttle } from './faults.js';
@@ -31,6 +32,8 @@ export interface HttpOptions {
   throttle?: { resourceUnitsPerMinute: number } | false;
   pageSize?: number;
   requestHandler?: (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
+  /** The identity provider's token lifetimes (#13; tests use short ones). */
+  oidc?: { accessTokenLifetimeSeconds?: number; refreshTokenLifetimeSeconds?: number };
 }
 
 export interface LocalGraphHttp {
@@ -39,6 +42,8 @@ export interface LocalGraphHttp {
   faults: FaultInjector;
   throttle: Throttle;
   tokenFor(user?: string): string;
+  /** The OpenID Connect identity provider at Entra's URL shapes (#13). */
+  oidc: OidcProvider;
   stats(): LocalGraphStats;
   resetStats(): void;
 }
@@ -73,9 +78,13 @@ export function createHttpHandler(store: LocalGraphStore, origin: () => string, 
 
   // Tokens that passed verification, until their `exp`: a client sends the same token on every request, and the
   // signature check and claim validation per request is avoidable work. Failures are never cached.
-  const verified = new Map<string, { caller: Caller; exp: number }>();
-  const verifier = new TokenVerifier([localTokenIssuer(store.secret, DEMO_DIRECTORY.tenantId)]);
-  const authenticate = async (headers: Record<string, string | undefined>): Promise<Caller | GraphHttpError> => {
+  const verified = new Map<string, { caller: Caller; exp: number; aud: string }>();
+  const oidc = createOidcProvider({ db: store.db, directory: DEMO_DIRECTORY, origin, secret: store.secret, ...(options.oidc ?? {}) });
+  const local = localTokenIssuer(store.secret, DEMO_DIRECTORY.tenantId);
+  // Two issuers, one verifier: the HS256 tokens of the local sign-in and the RS256 tokens of the identity provider.
+  const verifier = new TokenVerifier(() => [local, oidc.trustedIssuer()]);
+  /** Graph takes Graph tokens; SharePoint REST also takes tokens for its own origin (as SharePoint Online does). */
+  const authenticate = async (headers: Record<string, string | undefined>, audiences: readonly string[] = [GRAPH_AUDIENCE]): Promise<Caller | GraphHttpError> => {
     const auth = headers.authorization;
     if (!auth) return new GraphHttpError(401, 'InvalidAuthenticationToken', 'Access token is empty.');
     const m = /^Bearer\s+(\S+)$/i.exec(auth);
@@ -83,16 +92,16 @@ export function createHttpHandler(store: LocalGraphStore, origin: () => string, 
     const token = m[1] as string;
     const now = Math.floor(Date.now() / 1000);
     const hit = verified.get(token);
-    if (hit !== undefined) {
+    if (hit !== undefined && audiences.includes(hit.aud)) {
       if (hit.exp > now) return hit.caller;
       verified.delete(token);
     }
-    const v = await verifier.verify(token, now);
+    const v = await verifier.verify(token, now, audiences);
     if (!v.ok) return new GraphHttpError(401, 'InvalidAuthenticationToken', `Access token validation failure. ${v.reason}`);
     const caller = store.principals.callerByUpn(v.claims.upn);
     if (!caller) return new GraphHttpError(401, 'InvalidAuthenticationToken', 'Access token validation failure. The user in the token is not in the directory.');
     if (verified.size >= 10_000) verified.clear();
-    verified.set(token, { caller, exp: v.claims.exp });
+    verified.set(token, { caller, exp: v.claims.exp, aud: v.claims.aud });
     return caller;
   };
 
@@ -232,7 +241,7 @@ export function createHttpHandler(store: LocalGraphStore, origin: () => string, 
       discardBody(req);
       return reply(sp.error(injected(fault).status, 'Microsoft.SharePoint.SPServerBusyException', 'The server is busy. Retry later.', headers, { 'Retry-After': String(faults.config.retryAfterSeconds) }));
     }
-    const caller = await authenticate(headers);
+    const caller = await authenticate(headers, [GRAPH_AUDIENCE, origin()]);
     if (caller instanceof GraphHttpError) {
       discardBody(req);
       return reply(sp.error(401, 'System.UnauthorizedAccessException', caller.message, headers));
@@ -293,6 +302,7 @@ export function createHttpHandler(store: LocalGraphStore, origin: () => string, 
         requestId,
       });
     }
+    if (await oidc.handle(req, res, url, requestId)) return;
     if (options.requestHandler && (await options.requestHandler(req, res))) return;
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
     res.end(`Not found.\nGraph is served at /v1.0/, the local sign-in page at /_local/signin.\n`);
@@ -322,6 +332,7 @@ export function createHttpHandler(store: LocalGraphStore, origin: () => string, 
     faults,
     throttle,
     tokenFor,
+    oidc,
     stats: () => structuredClone(stats),
     resetStats: () => {
       stats = emptyStats();
