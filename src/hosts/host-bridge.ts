@@ -79,6 +79,8 @@ export interface AccountControl {
   signOut(): void;
   /** Whether a usable session exists now (a token that is not expired). */
   isSignedIn(): boolean;
+  /** Why the sign-in prompt shows again (MSAL, #13): a refused consent, a failed sign-in, an expired or revoked session. */
+  problem?(): 'declined' | 'failed' | 'expired' | null;
 }
 
 export interface HostBridge extends TokenProvider {

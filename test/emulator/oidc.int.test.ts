@@ -267,7 +267,7 @@ describe('bad input gets OAuth errors, never a 5xx', () => {
 
 describe('a standard OpenID Connect client (openid-client)', () => {
   it('completes discovery, authorization code + PKCE and refresh, and its token reads the demo site through Graph', async () => {
-    const customFetch = (url: string, options: RequestInit): Promise<Response> => fetch(url, { ...options, dispatcher: agent } as RequestInit);
+    const customFetch: oidcClient.CustomFetch = (url, options) => fetch(url, { ...options, dispatcher: agent } as unknown as RequestInit);
     const config = await oidcClient.discovery(new URL(`${base()}/v2.0`), DEMO_CLIENT_ID, undefined, oidcClient.None(), { [oidcClient.customFetch]: customFetch });
     expect(config.serverMetadata().issuer).toBe(`${base()}/v2.0`);
     const verifier = oidcClient.randomPKCECodeVerifier();

@@ -10,7 +10,7 @@ import { createEmbeddedWebApp } from '../../src/entries/web/embedded-app.js';
  * `build: true` makes sure dist/ is current first (as `npm start` does; `npm test` builds before the e2e project, so
  * this is a check). Without it the pages answer whatever dist/ holds.
  */
-export async function startEmbeddedApp(dir: string, options: { build?: boolean; clock?: Clock; onTokenMinted?: () => void } = {}): Promise<Embedded> {
+export async function startEmbeddedApp(dir: string, options: { build?: boolean; clock?: Clock; onTokenMinted?: () => void; oidc?: { accessTokenLifetimeSeconds?: number; refreshTokenLifetimeSeconds?: number } } = {}): Promise<Embedded> {
   if (options.build) await ensureBuild();
   let ready: Embedded | null = null;
   const { build: _build, ...extra } = options;

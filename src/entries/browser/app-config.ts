@@ -1,5 +1,6 @@
 /** Reads `app-config.json` (beside the pages) into AppConfig, with a clear error for a missing or bad file. */
 import { ValidationError } from '../../core/errors.js';
+import type { AuthSettings } from '../../hosts/msal/load-msal.js';
 import type { AppConfig } from '../../ui/app/services.js';
 
 export const APP_CONFIG_PATH = 'app-config.json';
@@ -23,6 +24,31 @@ export function parseAppConfig(raw: unknown, baseUrl: string): AppConfig {
     defaultOrgCode: str(o.defaultOrgCode),
     roles: { secretariat, reviewers },
     localSignIn: o.localSignIn === true,
+    auth: parseAuth(o.auth, baseUrl),
+  };
+}
+
+/** The `auth` block (#13); a relative authority (`/<tenant>`) is resolved against the page, like graphBaseUrl. */
+export function parseAuth(raw: unknown, baseUrl: string): AuthSettings | null {
+  if (raw === undefined || raw === null) return null;
+  const a = raw as Record<string, unknown>;
+  const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x !== '') : []);
+  const clientId = typeof a.clientId === 'string' ? a.clientId : '';
+  const authority = typeof a.authority === 'string' ? new URL(a.authority, baseUrl).toString().replace(/\/+$/, '') : '';
+  const issues = [];
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(clientId)) issues.push({ field: 'auth.clientId', value: a.clientId, reason: 'auth.clientId must be the app registration\'s application (client) id, a GUID' });
+  if (!/^https:\/\//.test(authority)) issues.push({ field: 'auth.authority', value: a.authority, reason: 'auth.authority must be an https URL such as https://login.microsoftonline.com/<tenant id>' });
+  const graphScopes = strings(a.graphScopes);
+  if (graphScopes.length === 0) issues.push({ field: 'auth.graphScopes', value: a.graphScopes, reason: 'auth.graphScopes must name at least one Graph scope, e.g. https://graph.microsoft.com/Sites.Selected' });
+  if (issues.length > 0) throw new ValidationError(issues.map((i) => ({ ...i, row: APP_CONFIG_PATH })));
+  return {
+    clientId,
+    authority,
+    knownAuthorities: strings(a.knownAuthorities),
+    authorityMetadata: typeof a.authorityMetadata === 'string' ? a.authorityMetadata : null,
+    cloudDiscoveryMetadata: typeof a.cloudDiscoveryMetadata === 'string' ? a.cloudDiscoveryMetadata : null,
+    graphScopes,
+    sharePointScopes: strings(a.sharePointScopes),
   };
 }
 

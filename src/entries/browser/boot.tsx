@@ -7,10 +7,12 @@ import { createDOMRenderer, RendererProvider } from '@fluentui/react-components'
 import { StrictMode, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 
-import type { TokenRequest } from '../../core/ports.js';
+import type { TokenProvider, TokenRequest } from '../../core/ports.js';
 import { createBrowserHost } from '../../hosts/browser/browser-host.js';
 import { createLocalSession } from '../../hosts/browser/local-session.js';
 import type { FrameContext, HostBridge } from '../../hosts/host-bridge.js';
+import { type AuthSettings, loadBrowserMsal, loadNestedMsal } from '../../hosts/msal/load-msal.js';
+import { createBrowserMsalSession, createNestedMsalTokens, type MsalSession } from '../../hosts/msal/msal-session.js';
 import { connectTeamsHost, type TeamsSdk } from '../../hosts/teams/teams-host.js';
 import type { AppConfig, FollowUpReader, Services } from '../../ui/app/services.js';
 import { ServicesProvider } from '../../ui/app/ServicesProvider.js';
@@ -30,15 +32,31 @@ function lazyReader(config: AppConfig, host: HostBridge): FollowUpReader {
 
 async function compose(frameContext: FrameContext): Promise<Services> {
   const config = await loadAppConfig((u) => fetch(u, { credentials: 'same-origin' }), window.location.href);
-  const session = createLocalSession({ storage: window.sessionStorage, fetch: (u, i) => fetch(u, i), navigate: (u) => window.location.assign(u) });
+  const local = createLocalSession({ storage: window.sessionStorage, fetch: (u, i) => fetch(u, i), navigate: (u) => window.location.assign(u) });
+  const auth = config.auth ?? null;
+  // MSAL's redirect URI: the folder the pages are served from (registered as an SPA redirect URI, docs/deploy.md).
+  const redirectUri = new URL('.', window.location.href).toString();
+  // Nested app auth is created after teams-js initialised (the documented order); until then nothing asks for tokens.
+  let nested: TokenProvider | null = null;
   const teams = await connectTeamsHost({
     loadSdk: async () => (await import(/* webpackChunkName: "teams-js" */ '@microsoft/teams-js')) as unknown as TeamsSdk,
     window,
-    tokens: session,
-    account: session,
+    tokens: { getToken: (r) => (nested ?? local).getToken(r) },
+    ...(auth ? {} : { account: local }),
   });
+  if (teams && auth) {
+    const { msal } = await loadNestedMsal(auth, redirectUri);
+    nested = createNestedMsalTokens({ msal, scopes: { graph: auth.graphScopes, sharePoint: auth.sharePointScopes }, loginHint: () => teams.context().user?.loginHint ?? null });
+  }
+  // A plain browser signs in with MSAL; a token of the local sign-in page (/_local/signin, a developer shortcut) wins.
+  const session = !teams && auth && !local.isSignedIn() ? await browserMsalSession(auth, redirectUri) : local;
   const host = teams ?? createBrowserHost({ window, session, frameContext });
   return { host, config, data: lazyReader(config, host) };
+}
+
+async function browserMsalSession(auth: AuthSettings, redirectUri: string): Promise<MsalSession> {
+  const { msal, redirect } = await loadBrowserMsal(auth, redirectUri);
+  return createBrowserMsalSession({ msal, scopes: { graph: auth.graphScopes, sharePoint: auth.sharePointScopes }, redirect: redirect ?? { result: null }, absolute: (p) => new URL(p, window.location.origin).toString() });
 }
 
 /** Griffel's style elements carry the page's CSP nonce when the server gave one (`<meta name="csp-nonce">`). */

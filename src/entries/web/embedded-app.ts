@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import { readDivisions } from '../../graph/site-directory.js';
+import type { AuthSettings } from '../../hosts/msal/load-msal.js';
 import type { AppConfig } from '../../ui/app/services.js';
 import { DEMO_ORG_CODE, DEMO_ROLE_GROUPS, type Embedded } from '../embedded.js';
 import { chainHandlers, createAppServer } from './app-server.js';
@@ -20,6 +21,30 @@ export function localAppConfig(embedded: Embedded): AppConfig {
     defaultOrgCode: DEMO_ORG_CODE,
     roles: DEMO_ROLE_GROUPS,
     localSignIn: true,
+    auth: localAuthSettings(embedded),
+  };
+}
+
+/**
+ * MSAL against the local identity provider (#13): the demo app registration, the authority on the local origin, and
+ * the metadata MSAL would download, given here so that it makes no discovery request. Scopes as on a tenant with
+ * least privilege (docs/deploy.md): delegated Sites.Selected for Graph and for the SharePoint origin.
+ */
+export function localAuthSettings(embedded: Embedded): AuthSettings {
+  const { oidc, url } = embedded.graph;
+  const host = new URL(url).host;
+  return {
+    clientId: oidc.clientId,
+    authority: oidc.authority(),
+    knownAuthorities: [host],
+    authorityMetadata: JSON.stringify(oidc.metadata()),
+    cloudDiscoveryMetadata: JSON.stringify({
+      tenant_discovery_endpoint: `${oidc.issuer()}/.well-known/openid-configuration`,
+      'api-version': '1.1',
+      metadata: [{ preferred_network: host, preferred_cache: host, aliases: [host] }],
+    }),
+    graphScopes: ['https://graph.microsoft.com/Sites.Selected'],
+    sharePointScopes: ['Sites.Selected'],
   };
 }
 

@@ -5,6 +5,7 @@
 import type { Cycle, Division, SiteMembership } from '../../core/divisions/division.js';
 import type { RowSet } from '../../core/ports.js';
 import type { HostBridge } from '../../hosts/host-bridge.js';
+import type { AuthSettings } from '../../hosts/msal/load-msal.js';
 
 /** Deployment settings, read at start (`app-config.json` beside the pages; `npm start` serves the local one). */
 export interface AppConfig {
@@ -18,6 +19,8 @@ export interface AppConfig {
   roles: { secretariat: string; reviewers: string };
   /** Tokens come from the local sign-in (the embedded default), not from MSAL (#13). */
   localSignIn: boolean;
+  /** Sign-in with MSAL (#13): the app registration and authority; null = the local sign-in only. */
+  auth?: AuthSettings | null;
 }
 
 /** The signed-in user's view of one site: who they are there and the ministry's divisions. */

@@ -1,14 +1,22 @@
 import { Button, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle } from '@fluentui/react-components';
 
-import type { Translate } from '../i18n/i18n.js';
+import { useServices } from '../app/ServicesProvider.js';
+import type { MessageKey, Translate } from '../i18n/i18n.js';
 
-/** Asks the user to sign in (the local sign-in in the embedded default; MSAL's prompt later, #13). */
+const PROBLEMS: Readonly<Record<'declined' | 'failed' | 'expired', MessageKey>> = { declined: 'auth.problem.declined', failed: 'auth.problem.failed', expired: 'signin.expired' };
+
+/**
+ * Asks the user to sign in (MSAL against the tenant or the local identity provider, #13; the local sign-in page as a
+ * developer shortcut), saying why when the account knows: a refused consent, a failed sign-in, an expired session.
+ */
 export function SignInView({ t, expired, onSignIn }: { t: Translate; expired: boolean; onSignIn: () => void }) {
+  const problem = useServices().host.account?.problem?.() ?? null;
+  const text = problem ? t(PROBLEMS[problem]) : t(expired ? 'signin.expired' : 'signin.body');
   return (
-    <MessageBar intent={expired ? 'warning' : 'info'} layout="multiline">
+    <MessageBar intent={expired || problem ? 'warning' : 'info'} layout="multiline" data-testid="signin-prompt">
       <MessageBarBody>
         <MessageBarTitle>{t('signin.title')}</MessageBarTitle>
-        {t(expired ? 'signin.expired' : 'signin.body')}
+        {text}
       </MessageBarBody>
       <MessageBarActions>
         <Button appearance="primary" onClick={onSignIn}>

@@ -9,7 +9,7 @@ import { ResponseType } from '@microsoft/microsoft-graph-client';
 
 import type { Clock } from '../../../src/core/ports.js';
 import { membershipFromGroups } from '../../../src/core/divisions/division.js';
-import { resetDatabase } from '../../../src/emulator/index.js';
+import { DEMO_DIRECTORY, resetDatabase } from '../../../src/emulator/index.js';
 import { DEMO_ROLE_GROUPS, type Embedded } from '../../../src/entries/embedded.js';
 import { createGraphClient, staticTokenProvider } from '../../../src/graph/create-graph-client.js';
 import { GraphFollowUpStore } from '../../../src/graph/graph-follow-up-store.js';
@@ -55,7 +55,11 @@ describe('the embedded default (npm start)', () => {
       expect(home.text).toContain('<div id="root">');
       expect(home.text).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
       const config = JSON.parse((await s.get('/app-config.json')).text) as Record<string, unknown>;
-      expect(config).toEqual({ graphBaseUrl: '/v1.0', defaultSite: `${s.embedded.graph.url}/sites/followup`, defaultOrgCode: 'soumu', roles: DEMO_ROLE_GROUPS, localSignIn: true });
+      const { auth, ...rest } = config as { auth: { authorityMetadata: string } } & Record<string, unknown>;
+      expect(rest).toEqual({ graphBaseUrl: '/v1.0', defaultSite: `${s.embedded.graph.url}/sites/followup`, defaultOrgCode: 'soumu', roles: DEMO_ROLE_GROUPS, localSignIn: true });
+      // MSAL against the local identity provider (#13): the demo registration and the metadata, so no discovery request.
+      expect(auth).toMatchObject({ clientId: s.embedded.graph.oidc.clientId, authority: `${s.embedded.graph.url}/${DEMO_DIRECTORY.tenantId}`, knownAuthorities: [new URL(s.embedded.graph.url).host] });
+      expect(JSON.parse(auth.authorityMetadata).issuer).toBe(`${s.embedded.graph.url}/${DEMO_DIRECTORY.tenantId}/v2.0`);
       expect((await s.get('/config.html')).status).toBe(200);
       expect((await s.get('/assets/..%2F..%2Fpackage.json')).status).toBe(404);
       // The printable report view stays.

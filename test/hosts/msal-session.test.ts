@@ -1,0 +1,158 @@
+// #13: the MSAL seam. One TokenProvider for Graph and SharePoint REST; silent first; interaction only when MSAL says
+// so; nested app auth asks with the host's login hint and uses a host popup only after the silent path failed.
+import { describe, expect, it } from 'vitest';
+
+import { PermissionError } from '../../src/core/errors.js';
+import { CACHE_THEN_REFRESH_TOKEN, createBrowserMsalSession, createNestedMsalTokens, type MsalAccount, type MsalClient, type MsalResult, scopesFor } from '../../src/hosts/msal/msal-session.js';
+
+const suzuki: MsalAccount = { homeAccountId: 'oid.tid', localAccountId: '5d0a0000-0000-4000-8000-000000000004', tenantId: 'tid', username: 'suzuki@soumu.localhost', name: '鈴木 一郎' };
+const result = (token: string, account: MsalAccount | null = suzuki): MsalResult => ({ accessToken: token, account, expiresOn: null });
+const interaction = (code = 'invalid_grant'): Error => Object.assign(new Error('https://aka.ms/x'), { name: 'InteractionRequiredAuthError', errorCode: code });
+
+/** A fake MSAL client recording calls; each method's behaviour can be replaced. */
+type FakeMsal = MsalClient & { calls: string[]; active: MsalAccount | null };
+function fakeMsal(over: Partial<MsalClient> = {}, accounts: MsalAccount[] = []): FakeMsal {
+  const f: FakeMsal = {
+    calls: [] as string[],
+    active: null as MsalAccount | null,
+    getActiveAccount: (): MsalAccount | null => f.active,
+    setActiveAccount: (a: MsalAccount | null) => {
+      f.calls.push(`setActive ${a?.username ?? 'null'}`);
+      f.active = a;
+    },
+    getAllAccounts: () => accounts,
+    acquireTokenSilent: async (r: { scopes: string[]; cacheLookupPolicy?: number }) => {
+      f.calls.push(`silent ${r.scopes.join(' ')} policy=${r.cacheLookupPolicy ?? '-'}`);
+      return result(`at:${r.scopes[0] ?? ''}`);
+    },
+    ssoSilent: async (r: { scopes: string[]; loginHint?: string }) => {
+      f.calls.push(`ssoSilent ${r.loginHint ?? '-'}`);
+      return result('sso');
+    },
+    acquireTokenPopup: async (r: { scopes: string[]; loginHint?: string }) => {
+      f.calls.push(`popup ${r.loginHint ?? '-'}`);
+      return result('popup');
+    },
+    loginRedirect: async (r: { scopes: string[]; loginHint?: string; prompt?: string; redirectStartPage?: string }) => {
+      f.calls.push(`loginRedirect ${r.scopes.join(' ')} ${r.prompt ?? ''} ${r.redirectStartPage ?? ''} ${r.loginHint ?? '-'}`);
+    },
+    clearCache: async () => {
+      f.calls.push('clearCache');
+    },
+    ...over,
+  };
+  return f;
+}
+
+const SCOPES = { graph: ['https://graph.microsoft.com/Sites.Selected'], sharePoint: ['Sites.Selected'] };
+const absolute = (p: string): string => `https://app.example${p}`;
+
+describe('scopes per resource', () => {
+  it('asks Graph for the Graph scopes and SharePoint for its own origin', () => {
+    expect(scopesFor({ resource: 'graph' }, SCOPES)).toEqual(['https://graph.microsoft.com/Sites.Selected']);
+    expect(scopesFor({ resource: 'sharepoint', origin: 'https://contoso.sharepoint.com/' }, SCOPES)).toEqual(['https://contoso.sharepoint.com/Sites.Selected']);
+  });
+});
+
+describe('the browser session (standard client)', () => {
+  it('takes the account of a returning redirect and gets tokens silently, cache then refresh token (no iframe)', async () => {
+    const msal = fakeMsal();
+    const s = createBrowserMsalSession({ msal, scopes: SCOPES, redirect: { result: result('first') }, absolute });
+    expect(s.isSignedIn()).toBe(true);
+    expect(s.user()).toEqual({ id: suzuki.localAccountId, displayName: '鈴木 一郎', loginHint: 'suzuki@soumu.localhost', tenantId: 'tid' });
+    expect(await s.getToken({ resource: 'graph' })).toBe('at:https://graph.microsoft.com/Sites.Selected');
+    expect(await s.getToken({ resource: 'sharepoint', origin: 'https://contoso.sharepoint.com' })).toBe('at:https://contoso.sharepoint.com/Sites.Selected');
+    expect(msal.calls.filter((c) => c.startsWith('silent'))).toEqual([
+      `silent https://graph.microsoft.com/Sites.Selected policy=${CACHE_THEN_REFRESH_TOKEN}`,
+      `silent https://contoso.sharepoint.com/Sites.Selected policy=${CACHE_THEN_REFRESH_TOKEN}`,
+    ]);
+    expect(msal.calls.filter((c) => /popup|loginRedirect/.test(c))).toEqual([]);
+  });
+
+  it('without an account: not signed in, a PermissionError, and signIn redirects with a same-origin return page', async () => {
+    const msal = fakeMsal();
+    const s = createBrowserMsalSession({ msal, scopes: SCOPES, redirect: { result: null }, absolute });
+    expect(s.isSignedIn()).toBe(false);
+    expect(s.problem()).toBeNull();
+    await expect(s.getToken({ resource: 'graph' })).rejects.toBeInstanceOf(PermissionError);
+    s.signIn('//evil.example/x');
+    s.signIn('/tab.html?division=div-somu');
+    expect(msal.calls.filter((c) => c.startsWith('loginRedirect'))).toEqual([
+      'loginRedirect https://graph.microsoft.com/Sites.Selected select_account https://app.example/ -',
+      'loginRedirect https://graph.microsoft.com/Sites.Selected select_account https://app.example/tab.html?division=div-somu -',
+    ]);
+  });
+
+  it('uses the one cached account after a reload; several accounts wait for the user to pick', () => {
+    expect(createBrowserMsalSession({ msal: fakeMsal({}, [suzuki]), scopes: SCOPES, redirect: { result: null }, absolute }).isSignedIn()).toBe(true);
+    expect(createBrowserMsalSession({ msal: fakeMsal({}, [suzuki, { ...suzuki, homeAccountId: 'b' }]), scopes: SCOPES, redirect: { result: null }, absolute }).isSignedIn()).toBe(false);
+  });
+
+  it('a revoked or expired session (interaction required) becomes the expired prompt, never a retry loop', async () => {
+    let silent = 0;
+    const msal = fakeMsal({
+      acquireTokenSilent: async () => {
+        silent++;
+        throw interaction('invalid_grant');
+      },
+    }, [suzuki]);
+    const s = createBrowserMsalSession({ msal, scopes: SCOPES, redirect: { result: null }, absolute });
+    await expect(s.getToken({ resource: 'graph' })).rejects.toThrow(/expired or was revoked/);
+    expect(s.isSignedIn()).toBe(false);
+    expect(s.problem()).toBe('expired');
+    expect(s.user()).toBeNull();
+    await expect(s.getToken({ resource: 'graph' })).rejects.toBeInstanceOf(PermissionError);
+    expect(silent).toBe(1);
+    s.signIn('/');
+    expect(msal.calls.at(-1)).toBe('loginRedirect https://graph.microsoft.com/Sites.Selected select_account https://app.example/ suzuki@soumu.localhost');
+  });
+
+  it('a refused consent and a failed redirect are told apart', () => {
+    const declined = createBrowserMsalSession({ msal: fakeMsal(), scopes: SCOPES, redirect: { error: Object.assign(new Error('x'), { errorCode: 'access_denied' }) }, absolute });
+    expect(declined.problem()).toBe('declined');
+    const failed = createBrowserMsalSession({ msal: fakeMsal(), scopes: SCOPES, redirect: { error: Object.assign(new Error('x'), { errorCode: 'invalid_request' }) }, absolute });
+    expect(failed.problem()).toBe('failed');
+  });
+
+  it('a network failure is a PermissionError naming MSAL’s code, and keeps the session', async () => {
+    const msal = fakeMsal({ acquireTokenSilent: async () => Promise.reject(Object.assign(new Error('x'), { errorCode: 'no_network_connectivity' })) }, [suzuki]);
+    const s = createBrowserMsalSession({ msal, scopes: SCOPES, redirect: { result: null }, absolute });
+    await expect(s.getToken({ resource: 'graph' })).rejects.toThrow('no_network_connectivity');
+    expect(s.isSignedIn()).toBe(true);
+  });
+
+  it('sign-out forgets the account', () => {
+    const msal = fakeMsal();
+    const s = createBrowserMsalSession({ msal, scopes: SCOPES, redirect: { result: result('x') }, absolute });
+    s.signOut();
+    expect(s.isSignedIn()).toBe(false);
+    expect(msal.calls).toContain('clearCache');
+  });
+});
+
+describe('nested app authentication (Teams, Office)', () => {
+  it('first token: ssoSilent with the host’s login hint, then silent with the account it found', async () => {
+    const msal = fakeMsal();
+    const p = createNestedMsalTokens({ msal, scopes: SCOPES, loginHint: () => 'suzuki@soumu.localhost' });
+    expect(await p.getToken({ resource: 'graph' })).toBe('sso');
+    expect(await p.getToken({ resource: 'sharepoint', origin: 'https://contoso.sharepoint.com' })).toBe('at:https://contoso.sharepoint.com/Sites.Selected');
+    expect(msal.calls).toEqual(['ssoSilent suzuki@soumu.localhost', 'setActive suzuki@soumu.localhost', 'silent https://contoso.sharepoint.com/Sites.Selected policy=-']);
+  });
+
+  it('a popup only when the silent path needs interaction; any other failure is reported, no popup', async () => {
+    const needs = fakeMsal({ ssoSilent: async () => Promise.reject(interaction('consent_required')) });
+    expect(await createNestedMsalTokens({ msal: needs, scopes: SCOPES, loginHint: () => 'suzuki@soumu.localhost' }).getToken({ resource: 'graph' })).toBe('popup');
+    expect(needs.calls).toContain('popup suzuki@soumu.localhost');
+    const broken = fakeMsal({ ssoSilent: async () => Promise.reject(Object.assign(new Error('x'), { errorCode: 'timed_out' })) });
+    await expect(createNestedMsalTokens({ msal: broken, scopes: SCOPES, loginHint: () => null }).getToken({ resource: 'graph' })).rejects.toThrow('timed_out');
+    expect(broken.calls.some((c) => c.startsWith('popup'))).toBe(false);
+  });
+
+  it('a popup the user closes is a PermissionError the UI can show', async () => {
+    const msal = fakeMsal({
+      ssoSilent: async () => Promise.reject(interaction()),
+      acquireTokenPopup: async () => Promise.reject(Object.assign(new Error('x'), { errorCode: 'user_cancelled' })),
+    });
+    await expect(createNestedMsalTokens({ msal, scopes: SCOPES, loginHint: () => null }).getToken({ resource: 'graph' })).rejects.toThrow(/user_cancelled/);
+  });
+});
