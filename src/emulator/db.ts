@@ -6,6 +6,7 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 
 import { DEMO_DIRECTORY, type Directory } from './directory.js';
+import { DEMO_APP_NAME, DEMO_CLIENT_ID } from './oidc/registration.js';
 
 export type Db = Database.Database;
 
@@ -50,6 +51,10 @@ CREATE TABLE IF NOT EXISTS role_assignments(
   site_rid INTEGER NOT NULL, lid INTEGER NOT NULL, item_id INTEGER NOT NULL, principal_id INTEGER NOT NULL, roledef_id INTEGER NOT NULL,
   PRIMARY KEY(site_rid, lid, item_id, principal_id, roledef_id)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS ra_principal ON role_assignments(lid, principal_id, item_id);
+-- Sites.Selected grants (#13): an app's access to a site (roles read|write|manage|fullcontrol), as Graph's site permissions.
+CREATE TABLE IF NOT EXISTS app_grants(
+  id TEXT PRIMARY KEY, site_rid INTEGER NOT NULL, app_id TEXT NOT NULL, app_name TEXT NOT NULL, role TEXT NOT NULL,
+  UNIQUE(site_rid, app_id));
 -- Custom permission levels of a site (the built-in ones live in code: store/roles.ts). high/low: BasePermissions.
 CREATE TABLE IF NOT EXISTS role_definitions(
   site_rid INTEGER NOT NULL, id INTEGER NOT NULL, name TEXT NOT NULL, description TEXT NOT NULL, ord INTEGER NOT NULL,
@@ -161,6 +166,13 @@ function seed(db: Db, directory: Directory): void {
         const id = gid(g);
         if (id !== undefined) ra.run(rid, id, ROLE.Read);
       }
+    }
+    // The administrator's Sites.Selected grant for the demo app registration (#13, docs/deploy.md), once per database
+    // (also for databases made before grants existed): full control, because the secretariat provisions and assigns
+    // rows from the app; divisions' daily use needs only 'write'. Deleting it later (Graph) is respected.
+    if (db.prepare("INSERT OR IGNORE INTO meta(key, value) VALUES ('app_grants_seeded', '1')").run().changes === 1) {
+      const demo = db.prepare('SELECT rid FROM sites WHERE hostname = ? AND path = ?').get(DEMO_SITE.hostname, DEMO_SITE.path) as { rid: number } | undefined;
+      if (demo) db.prepare('INSERT OR IGNORE INTO app_grants(id, site_rid, app_id, app_name, role) VALUES (?, ?, ?, ?, ?)').run(randomUUID(), demo.rid, DEMO_CLIENT_ID, DEMO_APP_NAME, 'fullcontrol');
     }
   });
   tx.immediate();

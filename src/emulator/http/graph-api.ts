@@ -6,6 +6,8 @@ import { columnJson } from '../store/columns.js';
 import { MAX_PAGE_SIZE, PREFER_NON_INDEXED } from '../store/items.js';
 import type { LocalGraphStore } from '../store/store.js';
 import { type Caller, itemETag, type ItemRow, type ListRow, type SiteRow } from '../store/types.js';
+import { type AccessLevel, requireScope } from '../scopes.js';
+import type { AppGrant } from '../store/app-grants.js';
 import { malformedPercentEncoding } from './body.js';
 import { GraphJson } from './graph-json.js';
 import { MAX_QUERY_OPTION_LENGTH } from './limits.js';
@@ -110,6 +112,10 @@ export class GraphApi {
     const notAllowed = (): never => {
       throw new GraphHttpError(405, 'methodNotAllowed', `The HTTP method '${m}' is not allowed for this resource.`);
     };
+    // The token's delegated scopes (#13), before anything is read or written: Graph answers 403 without them.
+    const need: AccessLevel = a === 'permissions' ? 'fullcontrol' : m === 'GET' ? 'read' : a === 'lists' && (b === undefined || b === 'columns') ? 'manage' : 'write';
+    requireScope(req.caller.scopes, need, (appId) => this.store.appGrants.roleOf(site, appId), `${m} ${a === undefined ? 'site' : a === 'permissions' ? 'site permissions' : b === undefined ? 'lists' : b}`);
+    if (a === 'permissions') return this.sitePermissions(req, site, listKey, rest.length);
     if (a === undefined) return m === 'GET' ? this.ok(this.json.siteJson(site, true)) : notAllowed();
     if (a !== 'lists') throw badRequest(`Resource not found for the segment '${a}'.`);
     if (listKey === undefined) {
@@ -212,6 +218,32 @@ export class GraphApi {
       return this.unknown(f);
     }
     return this.unknown(d);
+  }
+
+  /** `/sites/{id}/permissions`: the apps granted under Sites.Selected (list, grant, revoke). Needs full control. */
+  private sitePermissions(req: ApiRequest, site: SiteRow, id: string | undefined, segs: number): ApiResponse {
+    if (segs > 2) throw badRequest('Resource not found for the segment after the permission id.');
+    this.store.permissions.assertSiteOwner(req.caller, site);
+    const json = (g: AppGrant): Record<string, unknown> => {
+      const identity = { application: { id: g.appId, displayName: g.appName } };
+      return { id: g.id, roles: [g.role], grantedToIdentities: [identity], grantedToIdentitiesV2: [identity] };
+    };
+    const ctx = `${this.graphBase}/$metadata#sites('${this.json.siteId(site)}')/permissions`;
+    if (id === undefined) {
+      if (req.method === 'GET') return this.ok({ '@odata.context': ctx, value: this.store.appGrants.list(site).map(json) });
+      if (req.method === 'POST') return { status: 201, headers: { 'Content-Type': JSON_TYPE }, body: { '@odata.context': `${ctx}/$entity`, ...json(this.store.appGrants.grant(site, req.body)) } };
+      throw new GraphHttpError(405, 'methodNotAllowed', `The HTTP method '${req.method}' is not allowed for this resource.`);
+    }
+    if (req.method === 'DELETE') {
+      this.store.appGrants.revoke(site, id);
+      return { status: 204, headers: {} };
+    }
+    if (req.method === 'GET') {
+      const g = this.store.appGrants.list(site).find((x) => x.id === id);
+      if (!g) throw new GraphHttpError(404, 'itemNotFound', `Permission '${id.slice(0, 64)}' does not exist on this site.`);
+      return this.ok({ '@odata.context': `${ctx}/$entity`, ...json(g) });
+    }
+    throw new GraphHttpError(405, 'methodNotAllowed', `The HTTP method '${req.method}' is not allowed for this resource.`);
   }
 
   private unknown(seg: string): never {

@@ -98,8 +98,12 @@ export function createHttpHandler(store: LocalGraphStore, origin: () => string, 
     }
     const v = await verifier.verify(token, now, audiences);
     if (!v.ok) return new GraphHttpError(401, 'InvalidAuthenticationToken', `Access token validation failure. ${v.reason}`);
-    const caller = store.principals.callerByUpn(v.claims.upn);
-    if (!caller) return new GraphHttpError(401, 'InvalidAuthenticationToken', 'Access token validation failure. The user in the token is not in the directory.');
+    const user = store.principals.callerByUpn(v.claims.upn);
+    if (!user) return new GraphHttpError(401, 'InvalidAuthenticationToken', 'Access token validation failure. The user in the token is not in the directory.');
+    // The delegated scopes travel with the caller (#13): enforced per request, also inside $batch and on SharePoint REST.
+    const claims = v.claims as typeof v.claims & { azp?: unknown; appid?: unknown };
+    const appId = typeof claims.azp === 'string' ? claims.azp : typeof claims.appid === 'string' ? claims.appid : null;
+    const caller: Caller = { ...user, scopes: { scp: new Set(String(v.claims.scp ?? '').split(' ').filter((x) => x !== '')), appId } };
     if (verified.size >= 10_000) verified.clear();
     verified.set(token, { caller, exp: v.claims.exp, aud: v.claims.aud });
     return caller;

@@ -3,6 +3,7 @@
  * inheritance, add/remove role assignments, role definitions, site groups and users (#3). JSON follows the
  * `Accept` header: `odata=nometadata`, `odata=minimalmetadata` (default) or `odata=verbose`.
  */
+import { requireScope } from '../scopes.js';
 import { GraphHttpError } from '../errors.js';
 import { PermissionKind, type RoleDefinition } from '../store/roles.js';
 import type { LocalGraphStore } from '../store/store.js';
@@ -98,7 +99,8 @@ export class SpRestApi {
     } catch (e) {
       if (e instanceof GraphHttpError) {
         const type = e.status === 403 ? 'System.UnauthorizedAccessException' : e.status === 404 ? 'System.ArgumentException' : 'Microsoft.SharePoint.SPException';
-        const message = e.status === 403 ? 'Access denied.' : e.message;
+        // A missing scope names what is missing (#13); SharePoint's own denials stay terse.
+        const message = e.status === 403 && !e.message.startsWith('Access denied: ') ? 'Access denied.' : e.message;
         return this.error(e.status, type, message, req.headers);
       }
       throw e;
@@ -111,6 +113,8 @@ export class SpRestApi {
     const site = this.store.sites.siteByPath('localhost', sitePath);
     if (!site) throw spErr(404, 'System.IO.FileNotFoundException', `The site ${sitePath} does not exist.`);
     this.store.permissions.assertSiteAccess(req.caller, site);
+    // Reads need AllSites.Read; every write here is a permission operation: AllSites.FullControl (#13).
+    requireScope(req.caller.scopes, req.method === 'GET' ? 'read' : 'fullcontrol', (appId) => this.store.appGrants.roleOf(site, appId), `SharePoint REST ${req.method}`, 'sharepoint');
     const segs = segments(decodeURIComponent(idx === -1 ? '' : req.path.slice(idx + '/_api/'.length)));
     const fmt = this.format(req.headers);
     const [first, ...rest] = segs;

@@ -72,6 +72,11 @@ export class Permissions {
     if (!any) throw accessDenied();
   }
 
+  /** The caller may manage the site's permissions (a site owner): required to grant apps access (#13). */
+  assertSiteOwner(c: Caller, site: SiteRow): void {
+    if (!hasPermission(this.webRights(c, site), PermissionKind.ManagePermissions)) throw accessDenied('Access denied: only a site owner (Full Control) may read or change the apps granted on the site.');
+  }
+
   /** SQL restricting `items` rows to those the caller may read, plus its parameters. */
   visibilityClause(c: Caller, list: ListRow): { sql: string; params: unknown[] } {
     const listRead = hasPermission(this.listRights(c, list), PermissionKind.ViewListItems);

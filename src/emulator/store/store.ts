@@ -3,6 +3,7 @@
  * in its own part, wired here. Every write is one transaction, so a rejected request leaves nothing half-written.
  */
 import type { Db } from '../db.js';
+import { AppGrants } from './app-grants.js';
 import { StoreContext } from './context.js';
 import { Delta } from './delta.js';
 import { Items } from './items.js';
@@ -21,6 +22,8 @@ export class LocalGraphStore {
   readonly lists: Lists;
   readonly items: Items;
   readonly delta: Delta;
+  /** Sites.Selected grants of apps (#13). */
+  readonly appGrants: AppGrants;
 
   constructor(readonly db: Db) {
     this.ctx = new StoreContext(db);
@@ -31,6 +34,7 @@ export class LocalGraphStore {
     this.lists = new Lists(this.ctx, this.permissions);
     this.items = new Items(this.ctx, this.lists, this.permissions, this.principals);
     this.delta = new Delta(this.ctx, this.permissions);
+    this.appGrants = new AppGrants(this.ctx);
   }
 
   /** The token signing secret kept in the database. */

@@ -7,7 +7,8 @@ export interface VersionRow { version: number; modified: string; editor: number;
 export interface Principal { id: number; kind: 'user' | 'group'; key: string; title: string; email: string; login_name: string; oid: string; description: string }
 
 /** The authenticated user of a request and the principals (user + groups) whose assignments apply to them. */
-export interface Caller { user: Principal; principalIds: string }
+/** Who calls: the user (their SharePoint rights) and, for a token with scopes, what the app may do (#13). */
+export interface Caller { user: Principal; principalIds: string; scopes?: import('../scopes.js').TokenScopes }
 
 const etagOf = (guid: string, version: number): string => `"{${guid.toUpperCase()}},${version}"`;
 /** The eTag of an item or list: `"{GUID},N"`. */
