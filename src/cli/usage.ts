@@ -99,3 +99,21 @@ export const AUDIT_USAGE = `usage: followup audit [--site <site URL or host:/pat
 environment: as followup provision (GRAPH_BASE_URL, GRAPH_TOKEN: the secretariat's, GRAPH_CA_FILE, PORT)
 exit: 0 nothing found, 3 changed or missing rows listed, 1 the audit failed, 2 usage error
 `;
+
+export const DOCTOR_USAGE = `usage: followup doctor [--site <site URL>]
+  Checks what the product needs on a SharePoint site, through Microsoft Graph and SharePoint REST, and prints one
+  verdict per line (ok / warn / fail / unknown) with a fix under anything not ok: the token's audience and scopes,
+  the site reachable, lists, columns and indexes as provisioned (schema version), delta available, permission levels
+  and item permissions callable, throttling headroom. Reads only.
+  Without --site: the demo site of the local service npm start runs on https://localhost:$PORT (default 3000).
+  e.g. followup doctor
+       GRAPH_TOKEN=… SHAREPOINT_TOKEN=… followup doctor --site https://contoso.sharepoint.com/sites/wlb
+environment:
+  GRAPH_BASE_URL    Graph root with version (default: the local site's origin + /v1.0; https://graph.microsoft.com/v1.0
+                    for any other host)
+  GRAPH_TOKEN       Graph access token (for the local service one is made for the site owner)
+  SHAREPOINT_TOKEN  token for the site's SharePoint origin (permission checks; without it they are "unknown")
+  GRAPH_CA_FILE     CA certificate to trust (default for localhost: ./data/certs/localhost-cert.pem)
+  PORT              port of the local service (default 3000)
+exit: 0 nothing failed, 1 something failed (or the service could not be reached), 2 usage error
+`;

@@ -1,0 +1,156 @@
+// #13: `followup doctor` against the local service, in a good state and in broken ones (missing list, missing index,
+// old schema version, a token without the needed scope), each with the verdict and the exit code it must give.
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import type { FetchOptions } from '@microsoft/microsoft-graph-client';
+import Database from 'better-sqlite3';
+import { Agent } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { type Check, doctorExitCode, formatChecks, runDoctor } from '../../src/cli/doctor.js';
+import { createLocalGraph, type LocalGraph } from '../../src/emulator/index.js';
+import { createGraphClient, staticTokenProvider } from '../../src/graph/create-graph-client.js';
+import { provisionSite } from '../../src/graph/provision.js';
+import { type Harness } from '../emulator/harness.js';
+import { idpTokens } from '../emulator/idp.js';
+
+let dir: string;
+let provisioned: string;
+
+/** A service on a copy of the provisioned database, after `damage` edited the copy. */
+async function serve(name: string, damage?: (db: Database.Database) => void): Promise<LocalGraph> {
+  const path = join(dir, `${name}.db`);
+  copyFileSync(provisioned, path);
+  if (damage) {
+    const db = new Database(path);
+    damage(db);
+    db.close();
+  }
+  return createLocalGraph({ dbPath: path, port: 0, certDir: join(dir, 'certs') });
+}
+
+async function doctor(g: LocalGraph, token = g.tokenFor('sato'), spToken: string | null = token): Promise<{ checks: Check[]; byName: Record<string, string> }> {
+  const agent = new Agent({ connect: { ca: g.ca } });
+  try {
+    const connection = createGraphClient({ baseUrl: g.graphUrl, tokenProvider: staticTokenProvider(token), fetchOptions: { dispatcher: agent } as unknown as FetchOptions });
+    const checks = await runDoctor({
+      graphBaseUrl: g.graphUrl,
+      site: { hostname: 'localhost', path: '/sites/followup' },
+      siteUrl: `${g.url}/sites/followup`,
+      graphToken: token,
+      sharePointToken: spToken,
+      connection,
+      fetch: (u, init) => fetch(u, { ...init, dispatcher: agent } as RequestInit),
+    });
+    const byName: Record<string, string> = {};
+    for (const c of checks) byName[c.name] = byName[c.name] === 'fail' ? 'fail' : c.verdict;
+    return { checks, byName };
+  } finally {
+    await agent.close();
+  }
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'doctor-'));
+  provisioned = join(dir, 'provisioned.db');
+  const g = await createLocalGraph({ dbPath: provisioned, port: 0, certDir: join(dir, 'certs') });
+  const agent = new Agent({ connect: { ca: g.ca } });
+  const connection = createGraphClient({ baseUrl: g.graphUrl, tokenProvider: staticTokenProvider(g.tokenFor('sato')), fetchOptions: { dispatcher: agent } as unknown as FetchOptions });
+  await provisionSite(connection, `${g.url}/sites/followup`);
+  await agent.close();
+  await g.close();
+  // Checkpoint the WAL into the file, so copies carry everything.
+  const db = new Database(provisioned);
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+});
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('followup doctor', () => {
+  it('a provisioned site: nothing fails; broad scopes are a warning; throttling headroom is honestly unknown', async () => {
+    const g = await serve('good');
+    try {
+      const { checks, byName } = await doctor(g);
+      expect(byName).toEqual({ token: 'warn', site: 'ok', lists: 'ok', delta: 'ok', 'permission levels': 'ok', 'item permissions': 'ok', throttling: 'unknown' });
+      expect(doctorExitCode(checks)).toBe(0);
+      const text = formatChecks(checks);
+      expect(text).toMatch(/^\[warn\] {4}token: audience https:\/\/graph\.microsoft\.com, scopes Sites\.ReadWrite\.All/m);
+      expect(text).toContain('fix: Sites.ReadWrite.All, Sites.Manage.All, Sites.FullControl.All reach every site');
+      expect(text).toMatch(/^\[ok\] {6}lists: lists, columns and indexes as provisioned \(schema version \d+\)$/m);
+      // Without a SharePoint token the permission checks say so instead of guessing.
+      expect((await doctor(g, g.tokenFor('sato'), null)).byName.permissions).toBe('unknown');
+    } finally {
+      await g.close();
+    }
+  });
+
+  it('a missing list fails and names it, with the provision command as the fix', async () => {
+    const g = await serve('missing-list', (db) => db.prepare("UPDATE lists SET name = 'Gone', display_name = 'Gone' WHERE name = 'FollowUpReports'").run());
+    try {
+      const { checks, byName } = await doctor(g);
+      expect(byName.lists).toBe('fail');
+      const text = formatChecks(checks);
+      expect(text).toContain('FollowUpReports');
+      expect(text).toContain('fix: Run: npx followup provision --site');
+      expect(doctorExitCode(checks)).toBe(1);
+    } finally {
+      await g.close();
+    }
+  });
+
+  it('a missing index fails', async () => {
+    const g = await serve('missing-index', (db) => {
+      const rows = db.prepare("SELECT l.lid, c.name, c.def FROM columns c JOIN lists l ON l.lid = c.lid WHERE l.name = 'FollowUpRows'").all() as { lid: number; name: string; def: string }[];
+      const indexed = rows.find((r) => (JSON.parse(r.def) as { indexed?: boolean }).indexed === true);
+      if (!indexed) throw new Error('no indexed column in FollowUpRows');
+      db.prepare('UPDATE columns SET def = ? WHERE lid = ? AND name = ?').run(JSON.stringify({ ...(JSON.parse(indexed.def) as object), indexed: false }), indexed.lid, indexed.name);
+    });
+    try {
+      const { checks, byName } = await doctor(g);
+      expect(byName.lists).toBe('fail');
+      expect(formatChecks(checks)).toMatch(/FollowUpRows\.\w+/);
+      expect(doctorExitCode(checks)).toBe(1);
+    } finally {
+      await g.close();
+    }
+  });
+
+  it('an old schema version fails', async () => {
+    const g = await serve('old-schema', (db) => {
+      const meta = db.prepare("SELECT i.rid, i.fields FROM items i JOIN lists l ON l.lid = i.lid WHERE l.name = 'FollowUpMeta'").all() as { rid: number; fields: string }[];
+      for (const m of meta) {
+        const f = JSON.parse(m.fields) as { MetaValue?: string };
+        db.prepare('UPDATE items SET fields = ? WHERE rid = ?').run(JSON.stringify({ ...f, MetaValue: '1' }), m.rid);
+      }
+    });
+    try {
+      const { checks, byName } = await doctor(g);
+      expect(byName.lists).toBe('fail');
+      expect(formatChecks(checks)).toMatch(/schema version/i);
+      expect(doctorExitCode(checks)).toBe(1);
+    } finally {
+      await g.close();
+    }
+  });
+
+  it('a token without a Sites scope fails the token and the site, and the rest says it was not checked', async () => {
+    const g = await serve('no-scope');
+    const agent = new Agent({ connect: { ca: g.ca } });
+    try {
+      const h = { g } as unknown as Harness;
+      const { access_token } = await idpTokens(h, agent, 'sato', 'https://graph.microsoft.com/User.Read');
+      const { checks, byName } = await doctor(g, access_token, null);
+      expect(byName).toMatchObject({ token: 'fail', site: 'fail', lists: 'unknown' });
+      expect(formatChecks(checks)).toContain('The token has no Sites scope');
+      expect(doctorExitCode(checks)).toBe(1);
+    } finally {
+      await agent.close();
+      await g.close();
+    }
+  });
+});
