@@ -9,7 +9,7 @@ const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;',
 
 const STYLE = `:root{color-scheme:light dark;font-family:"Noto Sans CJK JP","Yu Gothic UI","Segoe UI",system-ui,sans-serif}
 body{margin:2rem auto;max-width:44rem;padding:0 1rem;line-height:1.6}
-ul.users{list-style:none;padding:0}ul.users li{margin:.4rem 0;display:flex;gap:.8rem;align-items:baseline;flex-wrap:wrap}
+ul.users{list-style:none;padding:0}ul.users li{margin:.4rem 0;display:grid;grid-template-columns:11rem 1fr;gap:.8rem;align-items:center}
 button{min-width:10rem;padding:.35rem .8rem;font:inherit;cursor:pointer}
 button:focus-visible{outline:3px solid Highlight;outline-offset:2px}
 .hint{font-weight:bold}.muted{opacity:.8}code{overflow-wrap:anywhere}
@@ -41,7 +41,7 @@ export function signInPage(i: SignInPageInput): string {
   const rows = users
     .map(
       (u) =>
-        `<li><button type="submit" name="user" value="${esc(u.id)}">${esc(u.displayName)}</button> <span class="muted">${esc(u.upn)} — ${esc(u.groups.map((g) => groups.get(g) ?? g).join('、'))}(${esc(u.jobTitle)})</span>${u === i.hinted ? ' <span class="hint">(前回のアカウント / last used)</span>' : ''}</li>`,
+        `<li><button type="submit" name="user" value="${esc(u.id)}">${esc(u.displayName)}</button> <span><span class="muted">${esc(u.upn)} — ${esc(u.groups.map((g) => groups.get(g) ?? g).join('、'))}(${esc(u.jobTitle)})</span>${u === i.hinted ? ' <span class="hint">(前回のアカウント / last used)</span>' : ''}</span></li>`,
     )
     .join('\n');
   const scopes = i.scopes.map((s) => `<li><code>${esc(s)}</code></li>`).join('');
