@@ -288,6 +288,8 @@ describe('a standard OpenID Connect client (openid-client)', () => {
     expect(rows.status).toBe(200);
     const refreshed = await oidcClient.refreshTokenGrant(config, tokens.refresh_token ?? '');
     expect(refreshed.access_token).not.toBe(tokens.access_token);
+    // No `scope` in the refresh request: the grant's own scopes (RFC 6749 §6), not a token without Sites access.
+    expect(JSON.parse(Buffer.from(refreshed.access_token.split('.')[1] ?? '', 'base64url').toString())).toMatchObject({ scp: 'Sites.Read.All', aud: 'https://graph.microsoft.com' });
     const again = await f(`${h.g.graphUrl}/sites/localhost:/sites/followup`, { headers: { Authorization: `Bearer ${refreshed.access_token}` } });
     expect(((await again.json()) as { name?: string }).name).toBeDefined();
   });

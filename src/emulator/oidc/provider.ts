@@ -26,7 +26,7 @@ import { GRAPH_AUDIENCE, MAX_TOKEN_LIFETIME_SECONDS, type TrustedIssuer } from '
 import { loadSigningKey } from './keys.js';
 import { type OAuthError, oauthError, tokenErrorBody } from './oauth-errors.js';
 import { errorPage, signedOutPage, signInPage } from './pages.js';
-import { DEMO_APP_NAME, DEMO_CLIENT_ID, GRAPH_RESOURCE, parseScopes, registeredRedirectUris, type ScopeRequest } from './registration.js';
+import { DEMO_APP_NAME, DEMO_CLIENT_ID, GRAPH_RESOURCE, OIDC_SCOPES, parseScopes, registeredRedirectUris, type ScopeRequest } from './registration.js';
 
 /** Entra's default access token lifetime (60–90 minutes; 1 h here). */
 export const DEFAULT_ACCESS_TOKEN_SECONDS = 3600;
@@ -102,6 +102,9 @@ interface RefreshGrant {
   clientId: string;
   user: DirectoryUser;
   sid: string;
+  /** The scopes of the grant, used when a refresh request names none (RFC 6749 §6: omitted = as originally granted). */
+  resource: ScopeRequest | null;
+  asked: string[];
   /** Fixed at sign-in: a single-page app's refresh token is never extended. */
   exp: number;
   revoked: boolean;
@@ -412,7 +415,7 @@ export function createOidcProvider(o: OidcProviderOptions): OidcProvider {
     };
     if (opts.refresh) {
       const rt = b64url(randomBytes(48));
-      refreshTokens.set(rt, { clientId, user, sid: opts.sid, exp: opts.refresh.exp, revoked: false });
+      refreshTokens.set(rt, { clientId, user, sid: opts.sid, resource, asked, exp: opts.refresh.exp, revoked: false });
       out.refresh_token = rt;
       out.refresh_token_expires_in = Math.max(0, opts.refresh.exp - now());
     }
@@ -481,8 +484,8 @@ export function createOidcProvider(o: OidcProviderOptions): OidcProvider {
       if (grant.exp <= now()) {
         return tokenError(oauthError('invalid_grant', 700084, 'The refresh token was issued to a single page app (SPA), and therefore has a fixed, limited lifetime, which cannot be extended. It is now expired and a new sign in request must be sent by the SPA to the sign in page.'), traceId);
       }
-      const scope = get('scope') ?? 'openid profile offline_access';
-      const parsed = parseScopes(scope, spOrigin());
+      const scope = get('scope');
+      const parsed = scope === undefined ? { ok: true as const, resource: grant.resource, requested: grant.asked, oidc: grant.asked.filter((x) => OIDC_SCOPES.has(x.toLowerCase())) } : parseScopes(scope, spOrigin());
       if (!parsed.ok) return tokenError(oauthError('invalid_scope', 70011, `The provided value for the input parameter 'scope' isn't valid. ${parsed.reason}`), traceId);
       counts.refreshToken++;
       const body = await grantTokens(grant.user, clientId, parsed.resource, parsed.requested, {
