@@ -81,8 +81,8 @@ export interface FollowUpWorkbook {
   read(): Promise<WorkbookContent>;
   /** Creates the sheet with its table (replacing a sheet of that name), formatted as the spec says. */
   putTable(spec: TableSpec): Promise<void>;
-  /** Appends rows at the end of a table, formatted like putTable's. */
-  appendRows(table: string, rows: readonly RowSpec[]): Promise<void>;
+  /** Appends rows at the end of a table, formatted like putTable's (the columns of the table's spec). */
+  appendRows(table: string, columns: readonly ColumnSpec[], rows: readonly RowSpec[]): Promise<void>;
   /** Writes cell texts; a text is always stored as text (never a formula or a date). */
   writeCells(cells: readonly CellWrite[]): Promise<void>;
   /** Deletes data rows of a table (0-based, as read). */

@@ -20,6 +20,7 @@ import { planSync, settleSync, sheetTexts, type BaseRow, type SheetRow, type Syn
 import {
   cellAddress,
   columnOfField,
+  columnSpecs,
   encodeBase,
   fieldsOfLayouts,
   groupByReport,
@@ -377,7 +378,7 @@ export async function syncWorkbook(ctx: SyncContext, options: SyncOptions = {}):
   const ordered = (rows: readonly StoredRow[]): StoredRow[] => [...rows].sort((a, b) => a.row.sortOrder - b.row.sortOrder);
   for (const r of ordered(restore)) append(r);
   for (const r of ordered(plan.added)) append(r);
-  for (const [table, entry] of appendTo) if (tableOf.has(table)) await ctx.workbook.appendRows(table, entry.rows);
+  for (const [table, entry] of appendTo) if (tableOf.has(table)) await ctx.workbook.appendRows(table, columnSpecs(entry.layout), entry.rows);
   for (const group of groupByReport([...newGroups.values()].flat())) {
     const index = sheets.length;
     const spec = tableSpec(group, index, meta, options.divisionName);

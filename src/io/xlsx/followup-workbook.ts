@@ -12,8 +12,8 @@
  */
 import ExcelJS from 'exceljs';
 
-import { decodeBase, BASE_SHEET_NAME, badCell, columnLetter, columnSpecs, excelSerialToIso, isDateFormat, sheetColumns, type ReadCell } from '../../core/sync/workbook-format.js';
-import type { CellWrite, FollowUpWorkbook, RowSpec, TableContent, TableSpec, WorkbookContent } from '../../core/sync/workbook-port.js';
+import { decodeBase, BASE_SHEET_NAME, badCell, columnLetter, excelSerialToIso, isDateFormat, sheetColumns, type ReadCell } from '../../core/sync/workbook-format.js';
+import type { CellWrite, ColumnSpec, FollowUpWorkbook, RowSpec, TableContent, TableSpec, WorkbookContent } from '../../core/sync/workbook-port.js';
 
 const READ_ONLY_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFEDEDED' } };
 const NO_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'none' };
@@ -179,7 +179,7 @@ export class ExcelJsFollowUpWorkbook implements FollowUpWorkbook {
   }
 
   /** Values and formats of data rows starting at sheet row `first`. */
-  private fillRows(ws: ExcelJS.Worksheet, first: number, columns: TableSpec['columns'], rows: readonly RowSpec[]): void {
+  private fillRows(ws: ExcelJS.Worksheet, first: number, columns: readonly ColumnSpec[], rows: readonly RowSpec[]): void {
     rows.forEach((r, k) => {
       const excelRow = ws.getRow(first + k);
       r.values.forEach((value, i) => {
@@ -221,12 +221,8 @@ export class ExcelJsFollowUpWorkbook implements FollowUpWorkbook {
     return last - p.headerRow;
   }
 
-  async appendRows(table: string, rows: readonly RowSpec[]): Promise<void> {
+  async appendRows(table: string, columns: readonly ColumnSpec[], rows: readonly RowSpec[]): Promise<void> {
     const p = this.require(table);
-    const base = this.baseChunks();
-    const decoded = base ? decodeBase(base) : null;
-    const layout = decoded?.ok ? decoded.meta.sheets.find((s) => s.table === table)?.layout : undefined;
-    const columns = layout ? columnSpecs(layout) : [];
     const count = this.dataRowCount(p);
     this.fillRows(p.ws, p.headerRow + 1 + count, columns, rows);
     this.resize(p, table, count + rows.length);
