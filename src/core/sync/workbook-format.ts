@@ -423,7 +423,7 @@ export function columnLetter(index: number): string {
   return s;
 }
 
-/** `1_全体像!E12`: where a cell of a located row is, as Excel names it. */
+/** `1_全体像!E12` for a cell, `1_全体像!12:12` for a whole row: where it is, as Excel names it. */
 export function cellAddress(location: RowLocation, column: number | null): string {
-  return `${location.sheet}!${column === null ? '' : columnLetter(location.firstColumn + column)}${location.sheetRow}`;
+  return column === null ? `${location.sheet}!${location.sheetRow}:${location.sheetRow}` : `${location.sheet}!${columnLetter(location.firstColumn + column)}${location.sheetRow}`;
 }

@@ -72,6 +72,11 @@ export class ExcelJsFollowUpWorkbook implements FollowUpWorkbook {
       const why = error instanceof Error ? error.message : String(error);
       return { ok: false, ja: `Excel ブック（.xlsx）として読めません: ${why}`, en: `Not a readable Excel workbook (.xlsx): ${why}` };
     }
+    // LibreOffice writes tables without a style; exceljs cannot write such a table back, so give it ours.
+    for (const ws of wb.worksheets) {
+      const tables = (ws as unknown as { tables?: Record<string, { table?: { style?: unknown } }> }).tables ?? {};
+      for (const t of Object.values(tables)) if (t.table && !t.table.style) t.table.style = { theme: 'TableStyleLight1', showRowStripes: false };
+    }
     return { ok: true, workbook: new ExcelJsFollowUpWorkbook(wb) };
   }
 
