@@ -194,8 +194,9 @@ export class FakeWorkbook {
     return s;
   }
 
+  /** A sheet by name or id (office.js' getItem takes either). */
   sheet(name: string): FakeSheet | undefined {
-    return this.sheets.find((s) => s.name.toLowerCase() === name.toLowerCase());
+    return this.sheets.find((s) => s.name.toLowerCase() === name.toLowerCase() || s.id === name);
   }
 
   table(nameOrId: string): FakeTable | undefined {

@@ -418,6 +418,9 @@ export async function syncWorkbook(ctx: SyncContext, options: SyncOptions = {}):
 /** What a look at the workbook between syncs finds: problems as they are made, and how much waits to be synced. */
 export interface WorkbookCheck {
   scope: WorkbookScope | null;
+  /** Follow-up tables and their data rows. */
+  tables: number;
+  rows: number;
   /** Fields whose cell differs from the base (changes waiting for the next sync). */
   pending: number;
   issues: SyncIssue[];
@@ -470,7 +473,7 @@ export async function checkWorkbook(workbook: FollowUpWorkbook, list: readonly S
       }
     }
   }
-  return { ok: true, check: { scope, pending, issues, proposals, deleted, complete: list !== null } };
+  return { ok: true, check: { scope, tables: read.tables.length, rows: read.rows.length, pending, issues, proposals, deleted, complete: list !== null } };
 }
 
 /**

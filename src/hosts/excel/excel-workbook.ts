@@ -57,6 +57,11 @@ interface Rect {
   c2: number;
 }
 
+/** Cells an event may cover before we stop comparing and simply report it (a check reads the sheet anyway). */
+const MAX_ECHO_CELLS = 20_000;
+/** Events arriving within this time are judged in one round trip (Office sends one per written range). */
+const ECHO_BATCH_MS = 30;
+
 /** `Sheet1!B3:D7`, `B3:D7`, `B3`, `A:A` → 0-based rectangle (columns/rows without a bound extend to the sheet's edge). */
 export function parseAddress(address: string): Omit<Rect, 'worksheetId'> | null {
   const local = address.includes('!') ? address.slice(address.lastIndexOf('!') + 1) : address;
@@ -91,9 +96,8 @@ export class ExcelFollowUpWorkbook implements LiveWorkbook {
   private readonly excel: ExcelApi;
   private readonly echoWindowMs: number;
   private readonly now: () => number;
-  /** Ranges our writes touched, until their change events can no longer arrive. */
-  private echoes: (Rect & { until: number })[] = [];
-  private writing = 0;
+  /** What our writes put into each cell (`worksheetId!row,col` → text), until their change events can no longer arrive. */
+  private echoes = new Map<string, { text: string; until: number }>();
 
   constructor(options: ExcelWorkbookOptions) {
     this.excel = options.excel;
@@ -110,44 +114,65 @@ export class ExcelFollowUpWorkbook implements LiveWorkbook {
     }
   }
 
-  /** Runs a writing batch; `touched` collects the ranges it writes, remembered as echoes once it is synced. */
-  private async write(what: string, batch: (ctx: Excel.RequestContext, touched: (ws: Excel.Worksheet, address: string) => void) => Promise<void>): Promise<void> {
-    const pending: { ws: Excel.Worksheet; address: string }[] = [];
-    this.writing++;
-    try {
-      await this.run(what, async (ctx) => {
-        await batch(ctx, (ws, address) => {
+  /**
+   * Runs a writing batch; `touched(ws, address, values)` records what it writes, remembered once it is synced, so the
+   * change events our own writes cause can be told from the person's (echo suppression).
+   */
+  private async write(what: string, batch: (ctx: Excel.RequestContext, touched: (ws: Excel.Worksheet, address: string, values: readonly (readonly string[])[]) => void) => Promise<void>): Promise<void> {
+    const pending: { ws: Excel.Worksheet; address: string; values: readonly (readonly string[])[] }[] = [];
+    await this.run(what, async (ctx) => {
+        await batch(ctx, (ws, address, values) => {
           ws.load('id');
-          pending.push({ ws, address });
+          pending.push({ ws, address, values });
         });
         await ctx.sync();
         const until = this.now() + this.echoWindowMs;
         for (const p of pending) {
           const rect = parseAddress(p.address);
-          if (rect) this.echoes.push({ ...rect, worksheetId: p.ws.id, until });
+          if (!rect) continue;
+          p.values.forEach((row, i) => row.forEach((text, j) => this.echoes.set(`${p.ws.id}!${rect.r1 + i},${rect.c1 + j}`, { text, until })));
         }
-      });
-    } finally {
-      this.writing--;
+    });
+  }
+
+  /** What we wrote into the cells of an event's range, or null when any of them is not ours (or too many to compare). */
+  private expectedFor(event: { worksheetId: string; address: string; source: string }): string[][] | null {
+    const now = this.now();
+    for (const [k, e] of this.echoes) if (e.until < now) this.echoes.delete(k);
+    if (event.source !== 'Local') return null;
+    const r = parseAddress(event.address);
+    if (!r || (r.r2 - r.r1 + 1) * (r.c2 - r.c1 + 1) > MAX_ECHO_CELLS) return null;
+    const expected: string[][] = [];
+    for (let i = r.r1; i <= r.r2; i++) {
+      const row: string[] = [];
+      for (let j = r.c1; j <= r.c2; j++) {
+        const e = this.echoes.get(`${event.worksheetId}!${i},${j}`);
+        if (!e) return null;
+        row.push(e.text);
+      }
+      expected.push(row);
     }
+    return expected;
   }
 
   /**
-   * True when a change event is the echo of our own write: source Local, the same sheet, inside a range we wrote, not
-   * long ago. An echo that matches its write exactly is used up, so a later edit of the same cells by the person is
-   * heard; writes that fire no table event (before the table existed) simply expire.
+   * Which change events are echoes of our own writes: source Local, and every cell they cover holds what we wrote
+   * there a moment ago — read back (one round trip for all of them), so a person's edit of the same cells is never
+   * mistaken for ours.
    */
-  isEcho(event: { worksheetId: string; address: string; source: string }): boolean {
-    const now = this.now();
-    this.echoes = this.echoes.filter((e) => e.until >= now);
-    if (event.source !== 'Local') return false;
-    const r = parseAddress(event.address);
-    if (!r) return this.writing > 0;
-    const i = this.echoes.findIndex((e) => e.worksheetId === event.worksheetId && r.r1 >= e.r1 && r.r2 <= e.r2 && r.c1 >= e.c1 && r.c2 <= e.c2);
-    if (i < 0) return false;
-    const e = this.echoes[i];
-    if (e && e.r1 === r.r1 && e.r2 === r.r2 && e.c1 === r.c1 && e.c2 === r.c2) this.echoes.splice(i, 1);
-    return true;
+  async echoesAmong(events: readonly { worksheetId: string; address: string; source: string }[]): Promise<boolean[]> {
+    const expected = events.map((e) => this.expectedFor(e));
+    if (expected.every((x) => x === null)) return events.map(() => false);
+    const actual = await this.run('compare changes with our writes', async (ctx) => {
+      const ranges = events.map((e, i) => {
+        if (expected[i] === null) return null;
+        const local = e.address.includes('!') ? e.address.slice(e.address.lastIndexOf('!') + 1) : e.address;
+        return ctx.workbook.worksheets.getItem(e.worksheetId).getRange(local).load('values');
+      });
+      await ctx.sync();
+      return ranges.map((r) => r?.values ?? null);
+    }).catch(() => events.map(() => null));
+    return expected.map((rows, i) => rows !== null && rows.every((row, r) => row.every((text, c) => String(actual[i]?.[r]?.[c] ?? '') === text)));
   }
 
   async read(): Promise<WorkbookContent> {
@@ -241,7 +266,7 @@ export class ExcelFollowUpWorkbook implements LiveWorkbook {
         cell.format.font.bold = i === 0;
         cell.format.font.size = i === 0 ? 12 : 9;
         if (i > 0) cell.format.font.color = '#555555';
-        touched(ws, `A${i + 1}`);
+        touched(ws, `A${i + 1}`, [[line]]);
       });
       const headerRow = spec.lines.length + 2;
       const rows = spec.rows.length > 0 ? spec.rows : [{ values: spec.columns.map(() => ''), editable: spec.columns.map(() => true) }];
@@ -252,7 +277,7 @@ export class ExcelFollowUpWorkbook implements LiveWorkbook {
       header.format.rowHeight = HEADER_ROW_HEIGHT;
       const bodyAddress = `A${headerRow + 1}:${last}${headerRow + rows.length}`;
       this.fillRows(ws, ws.getRange(bodyAddress), headerRow, 0, spec.columns, rows);
-      touched(ws, `A${headerRow}:${last}${headerRow + rows.length}`);
+      touched(ws, `A${headerRow}:${last}${headerRow + rows.length}`, [spec.columns.map((c) => c.header), ...rows.map((r) => r.values)]);
       spec.columns.forEach((c, i) => {
         const column = ws.getRange(`${letter(i)}:${letter(i)}`);
         column.format.columnWidth = widthToPoints(c.width);
@@ -285,7 +310,7 @@ export class ExcelFollowUpWorkbook implements LiveWorkbook {
       const range = ws.getRangeByIndexes(firstRow, header.columnIndex, rows.length, width);
       this.fillRows(ws, range, firstRow, header.columnIndex, columns, rows);
       this.validate(ws, columns, firstRow, header.columnIndex, rows.length);
-      touched(ws, `${letter(header.columnIndex)}${firstRow + 1}:${letter(header.columnIndex + width - 1)}${firstRow + rows.length}`);
+      touched(ws, `${letter(header.columnIndex)}${firstRow + 1}:${letter(header.columnIndex + width - 1)}${firstRow + rows.length}`, rows.map((r) => r.values));
     });
   }
 
@@ -304,7 +329,7 @@ export class ExcelFollowUpWorkbook implements LiveWorkbook {
           const cell = body.getCell(c.row, c.column);
           cell.numberFormat = [[TEXT_FORMAT]];
           cell.values = [[toCellText(c.text)]];
-          touched(ws, `${letter(body.columnIndex + c.column)}${body.rowIndex + c.row + 1}`);
+          touched(ws, `${letter(body.columnIndex + c.column)}${body.rowIndex + c.row + 1}`, [[c.text]]);
         }
       }
     });
@@ -312,15 +337,11 @@ export class ExcelFollowUpWorkbook implements LiveWorkbook {
 
   async deleteRows(tableName: string, rows: readonly number[]): Promise<void> {
     if (rows.length === 0) return;
-    await this.write(`delete rows of ${tableName}`, async (ctx, touched) => {
+    // The rows below move up: their change events are not echoes of a value we wrote, and a check of them is harmless.
+    await this.write(`delete rows of ${tableName}`, async (ctx) => {
       const table = ctx.workbook.tables.getItem(tableName);
-      const header = table.getHeaderRowRange().load('rowIndex,columnIndex,columnCount');
-      await ctx.sync();
       // Highest first: each deletion shifts the rows below it.
-      for (const r of [...new Set(rows)].sort((a, b) => b - a)) {
-        table.rows.getItemAt(r).delete();
-        touched(table.worksheet, `${letter(header.columnIndex)}${header.rowIndex + r + 2}:${letter(header.columnIndex + header.columnCount - 1)}${header.rowIndex + r + 2}`);
-      }
+      for (const r of [...new Set(rows)].sort((a, b) => b - a)) table.rows.getItemAt(r).delete();
     });
   }
 
@@ -343,7 +364,7 @@ export class ExcelFollowUpWorkbook implements LiveWorkbook {
         const range = ws.getRange(`A1:A${chunks.length}`);
         range.numberFormat = chunks.map(() => [TEXT_FORMAT]);
         range.values = chunks.map((c) => [toCellText(c)]);
-        touched(ws, `A1:A${chunks.length}`);
+        touched(ws, `A1:A${chunks.length}`, chunks.map((c) => [c]));
       }
       // Very hidden: not listed under Unhide; only code (ours, the CLI's exceljs) reads it.
       ws.visibility = 'VeryHidden';
@@ -354,20 +375,35 @@ export class ExcelFollowUpWorkbook implements LiveWorkbook {
     let registration: OfficeExtension.EventHandlerResult<Excel.TableChangedEventArgs> | null = null;
     let removed = false;
     const names = new Map<string, string>();
-    const handler = async (event: Excel.TableChangedEventArgs): Promise<void> => {
-      if (this.isEcho(event)) return;
-      let name = names.get(event.tableId) ?? null;
-      if (name === null) {
-        // Table ids are stable for the session: look the name up once.
-        name = await this.run('name the changed table', async (ctx) => {
-          const t = ctx.workbook.tables.getItemOrNullObject(event.tableId);
-          t.load('name');
-          await ctx.sync();
-          return t.isNullObject ? null : t.name;
-        }).catch(() => null);
-        if (name !== null) names.set(event.tableId, name);
+    // Events come in bursts (a batch of ours fires one per range): they are judged together, in one round trip.
+    let queue: Excel.TableChangedEventArgs[] = [];
+    let flushing: Promise<void> | null = null;
+    const flush = async (): Promise<void> => {
+      await new Promise((resolve) => setTimeout(resolve, ECHO_BATCH_MS));
+      const events = queue;
+      queue = [];
+      flushing = null;
+      const echo = await this.echoesAmong(events);
+      for (const [i, event] of events.entries()) {
+        if (echo[i]) continue;
+        let name = names.get(event.tableId) ?? null;
+        if (name === null) {
+          // Table ids are stable for the session: look the name up once.
+          name = await this.run('name the changed table', async (ctx) => {
+            const t = ctx.workbook.tables.getItemOrNullObject(event.tableId);
+            t.load('name');
+            await ctx.sync();
+            return t.isNullObject ? null : t.name;
+          }).catch(() => null);
+          if (name !== null) names.set(event.tableId, name);
+        }
+        listener({ table: name !== null && name.startsWith(TABLE_PREFIX) ? name : null, address: event.address, source: event.source === 'Remote' ? 'remote' : 'local' });
       }
-      listener({ table: name !== null && name.startsWith(TABLE_PREFIX) ? name : null, address: event.address, source: event.source === 'Remote' ? 'remote' : 'local' });
+    };
+    const handler = async (event: Excel.TableChangedEventArgs): Promise<void> => {
+      queue.push(event);
+      flushing ??= flush();
+      await flushing;
     };
     void this.run('listen to changes', async (ctx) => {
       const result = ctx.workbook.tables.onChanged.add(handler);
