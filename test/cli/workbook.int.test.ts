@@ -34,7 +34,7 @@ afterAll(async () => {
 });
 
 const followup = (args: string[]) => run(args, { cwd: dir, env });
-const somu = async (): Promise<StoredRow[]> => (await embedded.store.openDivision(2023, 'soumu', 'div-somu')).rows;
+const somu = async (): Promise<StoredRow[]> => (await embedded.store.open({ fiscalYear: 2023, orgCode: 'soumu', divisionCode: 'div-somu' })).rows;
 const FIELDS = ['status', 'reasonNotPlanned', 'narrative', 'outcome', 'indicatorValues', 'surveyAnswers'] as const;
 /** Every division field of every row, to prove a sync changed exactly what was edited. */
 const snapshot = (rows: readonly StoredRow[]): Record<string, unknown> => Object.fromEntries(rows.flatMap((r) => FIELDS.map((f) => [`${r.rowKey}|${f}`, readField(r, f)])));

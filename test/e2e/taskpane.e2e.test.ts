@@ -100,7 +100,7 @@ const cellOf = (page: Page, table: string, rowKey: string, column: number): Prom
     { table, rowKey, column },
   );
 
-const somu = async (): Promise<StoredRow[]> => (await embedded.store.openDivision(2023, 'soumu', 'div-somu')).rows;
+const somu = async (): Promise<StoredRow[]> => (await embedded.store.open({ fiscalYear: 2023, orgCode: 'soumu', divisionCode: 'div-somu' })).rows;
 
 async function axeSerious(page: Page): Promise<string[]> {
   const result = await new AxeBuilder({ page }).analyze();

@@ -7,6 +7,7 @@ import { EDITABLE_FIELDS, FIELD_COLUMNS, readField, writeField, type EditableFie
 import { parseFieldInput } from '../../src/core/edit/input.js';
 import { isSameValue } from '../../src/core/sync/merge.js';
 import { checkEdit, secretariatActor, type Actor } from '../../src/core/permissions/rules.js';
+import { NotFoundError, PermissionError, type FieldConflict } from '../../src/core/errors.js';
 import type { RowEdit, RowScope, RowSet, SaveResult, StoredRow } from '../../src/core/ports.js';
 import type { SyncRows } from '../../src/core/sync/workbook-sync.js';
 
@@ -58,14 +59,14 @@ export class MemoryRows implements SyncRows {
     return edits.map((e): SaveResult => {
       const key = e.base.rowKey;
       const current = this.rows.get(key);
-      if (!current) return { rowKey: key, outcome: 'failed', conflicts: [], error: Object.assign(new Error('The item is gone.'), { code: 'not-found' }) as never };
+      if (!current) return { rowKey: key, outcome: 'failed', error: new NotFoundError('The item is gone.') };
       const changed = EDITABLE_FIELDS.filter((f) => !isSameValue(readField(e.base, f), readField(e.mine, f)));
-      if (changed.length === 0) return { rowKey: key, outcome: 'unchanged', stored: current, conflicts: [] };
+      if (changed.length === 0) return { rowKey: key, outcome: 'unchanged', stored: current };
       const denial = checkEdit(this.actor, { rowKey: key, orgCode: current.orgCode, divisionCode: current.row.division }, changed.map((f) => FIELD_COLUMNS[f]));
-      if (denial) return { rowKey: key, outcome: 'denied', denial, conflicts: [] };
+      if (denial) return { rowKey: key, outcome: 'denied', denial, error: new PermissionError(denial.messageEn) };
       const moved = current.eTag !== e.base.eTag;
       let next: StoredRow = current;
-      const conflicts: SaveResult['conflicts'] = [];
+      const conflicts: FieldConflict[] = [];
       for (const f of changed) {
         const theirs = readField(current, f);
         const mine = readField(e.mine, f);
@@ -77,7 +78,7 @@ export class MemoryRows implements SyncRows {
       }
       if (next !== current) next = this.bump(next);
       this.rows.set(key, next);
-      return { rowKey: key, outcome: conflicts.length > 0 ? 'conflict' : moved ? 'merged' : 'saved', stored: next, conflicts };
+      return conflicts.length > 0 ? { rowKey: key, outcome: 'conflict', stored: next, conflicts } : { rowKey: key, outcome: moved ? 'merged' : 'saved', stored: next };
     });
   }
 }

@@ -128,7 +128,7 @@ async function connect(o: ConnectOptions): Promise<Session> {
 
 /** The store's surface a sync uses, over today's FollowUpStore (open by scope). */
 const syncRowsOf = (store: FollowUpStore): SyncRows => ({
-  open: (scope) => (scope.divisionCode !== undefined ? store.openDivision(scope.fiscalYear, scope.orgCode, scope.divisionCode) : store.openOrganization(scope.fiscalYear, scope.orgCode)),
+  open: (scope) => store.open(scope),
   saveChanges: (edits) => store.saveChanges(edits),
 });
 

@@ -55,7 +55,7 @@ export function createGraphReader(config: AppConfig, tokens: TokenProvider, disp
     async syncRows(site) {
       const store = await storeOf(site);
       return {
-        open: (scope) => (scope.divisionCode !== undefined ? store.openDivision(scope.fiscalYear, scope.orgCode, scope.divisionCode) : store.openOrganization(scope.fiscalYear, scope.orgCode)),
+        open: (scope) => store.open(scope),
         saveChanges: (edits) => store.saveChanges(edits),
       };
     },
