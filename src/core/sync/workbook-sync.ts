@@ -200,7 +200,9 @@ export async function loadWorkbook(ctx: SyncContext, scope: WorkbookScope, optio
   const meta: WorkbookMeta = { format: WORKBOOK_FORMAT, version: WORKBOOK_FORMAT_VERSION, site: scope.site, ...metaBase, userId: ctx.userId, syncedAt: now().toISOString(), sheets };
   await ctx.workbook.writeBase(encodeBase(meta, base));
   progress({ step: 'done', done: groups.length, total: groups.length });
-  return { meta, list: groups.flatMap((g) => g.rows), tables: groups.length, unreadable: set.unreadable.length };
+  const list = groups.flatMap((g) => g.rows);
+  // Rows of a report whose layout is unknown have no columns to go in: counted with the unreadable, never dropped silently.
+  return { meta, list, tables: groups.length, unreadable: set.unreadable.length + (set.rows.length - list.length) };
 }
 
 /** Reads what the workbook holds and, for a follow-up workbook, its rows as the sync engine sees them. */
