@@ -5,6 +5,7 @@ import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 
 import { toListRowKey } from '../../../src/core/lists/row-fields.js';
+import { createRow } from '../../../src/core/model/create-row.js';
 import type { Actor } from '../../../src/core/permissions/rules.js';
 import type { StoredRow } from '../../../src/core/ports.js';
 import { BASE_SHEET_NAME } from '../../../src/core/sync/workbook-format.js';
@@ -183,5 +184,66 @@ describe('the follow-up workbook (exceljs)', () => {
     expect(ws.getCell(`E${rowOf(ws, target.rowKey)}`).value).toBe('【拡充】 タブで更新した内容');
     const second = await syncWorkbook({ workbook: again.workbook, rows: first.list, actor: suzuki, userId: 'u1' });
     expect(second.ok && [second.report.sent.rows, second.report.cellsWritten]).toEqual([0, 0]);
+  });
+});
+
+/** Rows of a report in `layout`: one of the division, one of another division (not in the division's scope). */
+function layoutRows(layout: 'L-R2' | 'L-R7'): StoredRow[] {
+  const reportKey = `soumu/2023/${layout}`;
+  return ['div-somu', 'div-kikaku'].map((division, i) => {
+    const row = createRow({
+      key: `${layout}/${i + 1}`,
+      kind: 'initiative',
+      sortOrder: i,
+      majorItem: '働き方改革',
+      majorItemRaw: '働き方改革',
+      markerRaw: `${i + 1}.`,
+      markerNorm: String(i + 1),
+      title: `取組 ${i + 1}`,
+      status: layout === 'L-R2' ? 'undecided' : null,
+      statusRaw: layout === 'L-R2' ? '実施未定' : null,
+      narrative: `【継続】取組 ${i + 1} の内容`,
+      narrativeRaw: `【継続】取組 ${i + 1} の内容`,
+      outcome: `成果 ${i + 1}`,
+      division,
+      source: { file: 'layout-test.txt', line: i + 3 },
+      cells: [],
+    });
+    return { rowKey: toListRowKey(reportKey, row.key), reportKey, fiscalYear: 2023, orgCode: 'soumu', row, reviewComment: null, itemId: String(100 + i), eTag: `"{l${i}},1"`, lastModified: '2026-04-01T00:00:00Z' };
+  });
+}
+
+describe('the layouts of other reports (L-R2, L-R7)', () => {
+  const KEYS = ['行キー（編集しないでください）', '項目ID', 'eTag'];
+  it.each([
+    ['L-R2', ['大項目', '中項目・小項目', '各取組の実施状況 (A)', '(A)で「実施未定」を選択した場合の理由 (B)', '取組を行った(行う)時期、取組内容及び取組における工夫 (C)', '取組を行ったことによる具体的な成果 (D)'], 'C'],
+    ['L-R7', ['項目', '具体的な取組時期・内容', '具体的な成果・課題・今後の取組'], null],
+  ] as const)('writes %s in the columns it prints, a 実施状況 list only where it has one, grey where the division does not write', async (layout, headers, statusColumn) => {
+    const rows = layoutRows(layout);
+    const workbook = ExcelJsFollowUpWorkbook.create();
+    const out = await loadWorkbook({ workbook, rows: new MemoryRows(rows, suzuki), actor: suzuki, userId: 'u1' }, SCOPE, { divisionName: '大臣官房総務課' });
+    expect([out.list.length, out.tables, out.unreadable]).toEqual([1, 1, 0]);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await workbook.toBuffer()) as unknown as ArrayBuffer);
+    const ws = wb.worksheets.find((w) => w.state === 'visible') as ExcelJS.Worksheet;
+    const headerRow = [...Array(10).keys()].map((i) => i + 1).find((r) => ws.getCell(`A${r}`).value === headers[0]) as number;
+    expect((ws.getRow(headerRow).values as unknown[]).slice(1)).toEqual([...headers, ...KEYS]);
+    expect(KEYS.map((_, i) => ws.getColumn(headers.length + 1 + i).hidden)).toEqual([true, true, true]);
+    const own = headerRow + 1;
+    expect(ws.getCell(own + 1, 1).value ?? null).toBeNull();
+    expect([ws.getCell(own, headers.length - 1).value, ws.getCell(own, headers.length).value]).toEqual(['【継続】取組 1 の内容', '成果 1']);
+    if (statusColumn) {
+      expect(ws.getCell(`${statusColumn}${own}`).value).toBe('実施未定');
+      expect(ws.getCell(`${statusColumn}${own}`).dataValidation?.formulae).toEqual(['"実施,実施未定"']);
+    } else {
+      for (let c = 1; c <= headers.length; c++) expect(ws.getCell(own, c).dataValidation?.type).toBeUndefined();
+    }
+    // The division's cells are white and wrapped; the printed item columns (the secretariat's) are grey.
+    const fill = (c: number): string => {
+      const f = ws.getCell(own, c).fill as ExcelJS.FillPattern | undefined;
+      return !f || f.pattern === 'none' ? 'white' : (f.fgColor?.argb ?? 'white');
+    };
+    expect(headers.map((_, i) => fill(i + 1))).toEqual(layout === 'L-R2' ? ['FFEDEDED', 'FFEDEDED', 'white', 'white', 'white', 'white'] : ['FFEDEDED', 'white', 'white']);
+    expect(ws.getCell(own, headers.length).alignment?.wrapText).toBe(true);
   });
 });
