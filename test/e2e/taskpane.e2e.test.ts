@@ -194,21 +194,26 @@ describe('the Excel task pane with a fake Excel', () => {
     await card.getByRole('button', { name: 'シートの値を使う' }).click();
     await page.getByText('問題は見つかっていません。').waitFor();
     await expect.poll(async () => (await somu()).find((r) => r.rowKey === focus.rowKey)?.row.narrative).toBe('【継続】 シートで本人が記入');
-    expect(await page.getByText('シートの値（自分）').count()).toBe(0);
+    await expect.poll(() => page.getByText('シートの値（自分）').count()).toBe(0);
     expect(problems).toEqual([]);
     await close();
   });
 
-  it('renders dark and keeps the workbook’s scope across a reload (settings), with axe clean', async () => {
-    const { page, problems, close } = await open({ colorScheme: 'dark' });
-    await signInToPane(page, '田中 誠');
-    await page.getByRole('button', { name: 'ブックに読み込む' }).click();
-    await page.getByText(/行を \d+ 個の表に読み込みました/).waitFor();
-    const background = await page.evaluate(() => getComputedStyle(document.querySelector('[data-theme]') as Element).backgroundColor);
-    expect(background).not.toBe('rgb(255, 255, 255)');
-    expect(await axeSerious(page)).toEqual([]);
-    await page.screenshot({ path: join(SHOTS, 'taskpane-dark.png'), fullPage: true });
-    expect(problems).toEqual([]);
-    await close();
+  it('renders dark and high contrast, keeps the workbook’s scope in its settings, with axe clean', async () => {
+    for (const mode of ['dark', 'contrast'] as const) {
+      const { page, problems, close } = await open({ colorScheme: 'dark', forcedColors: mode === 'contrast' ? 'active' : 'none' });
+      await signInToPane(page, '田中 誠');
+      await page.getByRole('button', { name: 'ブックに読み込む' }).click();
+      await page.getByText(/行を \d+ 個の表に読み込みました/).waitFor();
+      expect(await onFake(page, (f) => (f.settings.get('followup.scope') as { fiscalYear: number } | undefined)?.fiscalYear, null)).toBeTypeOf('number');
+      const theme = await page.evaluate(() => document.querySelector('[data-theme]')?.getAttribute('data-theme'));
+      expect(theme).toBe(mode);
+      const background = await page.evaluate(() => getComputedStyle(document.querySelector('[data-theme]') as Element).backgroundColor);
+      expect(background).not.toBe('rgb(255, 255, 255)');
+      expect(await axeSerious(page)).toEqual([]);
+      await page.screenshot({ path: join(SHOTS, `taskpane-${mode}.png`), fullPage: true });
+      expect(problems).toEqual([]);
+      await close();
+    }
   });
 });
