@@ -12,11 +12,18 @@ import { EsbuildPlugin } from 'esbuild-loader';
 import HtmlWebpackPlugin from 'html-webpack-plugin';
 
 const here = import.meta.dirname;
-const PAGES = { tab: { entry: './src/entries/tab.tsx', title: '取組計画等のフォローアップ' }, config: { entry: './src/entries/config.tsx', title: 'タブの設定 — 取組計画等のフォローアップ' } };
+const PAGES = {
+  tab: { entry: './src/entries/tab.tsx', title: '取組計画等のフォローアップ' },
+  config: { entry: './src/entries/config.tsx', title: 'タブの設定 — 取組計画等のフォローアップ' },
+  // The Excel add-in's task pane (#11); manifest/manifest.xml points at it.
+  taskpane: { entry: './src/entries/taskpane.tsx', title: 'Excel と同期 — 取組計画等のフォローアップ' },
+};
+/** The add-in's icons (manifest/icons/*.png, sizes as manifest.xml declares them), served at /icons/. */
+const ADDIN_ICONS = ['icon-16.png', 'icon-32.png', 'icon-64.png', 'icon-80.png'];
 /** Budget for the tab's initial JavaScript, gzipped (#10: at most 300 KB; the aim is 200). */
 export const INITIAL_JS_BUDGET_GZIP = 300 * 1024;
 /** Files outside the bundle's module graph that change what it contains. */
-const EXTRA_INPUTS = ['webpack.config.js', 'package-lock.json', 'src/entries/browser/page.html', 'appPackage/color.png'];
+const EXTRA_INPUTS = ['webpack.config.js', 'package-lock.json', 'src/entries/browser/page.html', 'appPackage/color.png', ...ADDIN_ICONS.map((f) => `manifest/icons/${f}`)];
 
 const sha1 = (buf) => createHash('sha1').update(buf).digest('hex');
 
@@ -48,6 +55,7 @@ class BuildInfoPlugin {
         const info = { builtAt: new Date().toISOString(), mode: compiler.options.mode, inputs, pages, lazyJs: lazy.sort() };
         // The Teams color icon doubles as the pages' icon.
         compilation.emitAsset('favicon.png', new compiler.webpack.sources.RawSource(readFileSync(resolve(here, 'appPackage/color.png'))));
+        for (const icon of ADDIN_ICONS) compilation.emitAsset(`icons/${icon}`, new compiler.webpack.sources.RawSource(readFileSync(resolve(here, 'manifest/icons', icon))));
         compilation.emitAsset('build-info.json', new compiler.webpack.sources.RawSource(`${JSON.stringify(info, null, 2)}\n`));
         if (pages.tab && pages.tab.gzipBytes > INITIAL_JS_BUDGET_GZIP) {
           compilation.errors.push(new compiler.webpack.WebpackError(`tab.html's initial JavaScript is ${(pages.tab.gzipBytes / 1024).toFixed(1)} KB gzipped, over the ${INITIAL_JS_BUDGET_GZIP / 1024} KB budget (#10): code-split it.`));

@@ -13,7 +13,7 @@ import { readDocumentFile } from '../io/read-file.js';
 import { renderReports } from '../io/render/index.js';
 import { UsageError, type Command, type CommandSpec } from './command.js';
 import { summarize } from './summary.js';
-import { AUDIT_USAGE, CYCLE_USAGE, DEV_TOKEN_USAGE, DOCTOR_USAGE, IMPORT_USAGE, PROVISION_USAGE, RENDER_USAGE, REPORT_USAGE, REVIEW_USAGE } from './usage.js';
+import { AUDIT_USAGE, CYCLE_USAGE, DEV_TOKEN_USAGE, DOCTOR_USAGE, EXPORT_TEMPLATE_USAGE, IMPORT_USAGE, PROVISION_USAGE, RENDER_USAGE, REPORT_USAGE, REVIEW_USAGE, SYNC_XLSX_USAGE } from './usage.js';
 
 function readOne(path: string, org: string | undefined): ImportResult {
   // Devices, FIFOs, sockets and files over the size limit are refused before anything is read (#8 item 5).
@@ -121,6 +121,16 @@ const COMMANDS: Record<string, CommandSpec> = {
     run: async (argv) => (await import('./commands/audit.js')).auditCommand(argv),
     summary: "list rows whose key, report, division or printed source changed behind the secretariat's back",
     usage: AUDIT_USAGE,
+  },
+  'export-template': {
+    run: async (argv) => (await import('./commands/workbook.js')).exportTemplateCommand(argv),
+    summary: "write a division's rows as the Excel template the add-in syncs (offline filling)",
+    usage: EXPORT_TEMPLATE_USAGE,
+  },
+  'sync-xlsx': {
+    run: async (argv) => (await import('./commands/workbook.js')).syncXlsxCommand(argv),
+    summary: 'sync a filled-in template with the list, both ways (conflicts printed, never written)',
+    usage: SYNC_XLSX_USAGE,
   },
 };
 

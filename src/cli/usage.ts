@@ -117,3 +117,49 @@ environment:
   PORT              port of the local service (default 3000)
 exit: 0 nothing failed, 1 something failed (or the service could not be reached), 2 usage error
 `;
+
+const WHO = `  --user <id>     act as this demo user of the local service (${DEMO_DIRECTORY.users.map((u) => u.id).join(', ')});
+                  on a tenant set GRAPH_TOKEN to the user's token instead. One of the two is required: the rows are
+                  read and written with that user's rights (a division edits its own rows), never as the site owner.
+  --secretariat-group, --reviewers-group <SharePoint group>   the groups that carry those roles (default: the demo
+                  site's 大臣官房秘書課 and 働き方改革推進委員会; or FOLLOWUP_SECRETARIAT_GROUP, FOLLOWUP_REVIEWERS_GROUP)`;
+
+const GRAPH_ENV = `environment:
+  PORT            the local service's port (default 3000), as npm start uses it
+  GRAPH_TOKEN     bearer token of the user on a tenant (with GRAPH_BASE_URL=https://graph.microsoft.com/v1.0)
+  GRAPH_BASE_URL  Graph root with version (default: the local site's origin + /v1.0)
+  GRAPH_CA_FILE   PEM to trust (default for localhost: ./data/certs/localhost-cert.pem)`;
+
+export const EXPORT_TEMPLATE_USAGE = `usage: followup export-template --org <府省等> --division <code> --year <year> --out <file.xlsx> (--user <id> | GRAPH_TOKEN)
+  Writes a division's rows of a fiscal year as the follow-up workbook the Excel add-in uses: one sheet and table
+  per report in its printed layout (Japanese headers, 実施状況 list, grey cells not filled in), hidden key columns
+  and the base of the sync kept inside. Fill it in Excel, LibreOffice or anywhere, offline too; then sync it with
+  the add-in or with followup sync-xlsx.
+  --org <府省等>    name or code: 総務省 or soumu
+  --division <code> the division's code in the FollowUpDivisions list (e.g. div-somu)
+  --year <year>     2023 or 令和5年度
+  --out <file>      the .xlsx to write (an existing file is kept unless --force: it may hold edits not yet synced)
+  --site <url>      the site (default: the local demo site, https://localhost:$PORT/sites/followup)
+${WHO}
+  e.g. followup export-template --org 総務省 --division div-somu --year 令和5年度 --out somu.xlsx --user suzuki
+${GRAPH_ENV}
+exit: 0 written, 1 failed (the message says why; nothing is written), 2 usage error
+`;
+
+export const SYNC_XLSX_USAGE = `usage: followup sync-xlsx <file.xlsx> (--user <id> | GRAPH_TOKEN) [--take mine|theirs] [--out <file>] [--json]
+  Syncs a follow-up workbook (made by export-template or the Excel add-in, edited anywhere) with the list, both
+  ways, with the add-in's rules: a three-way merge per field against the base kept in the file; the sheet's
+  changes go to the list (batched, If-Match), the list's come into the cells; a field changed on both sides is a
+  conflict, printed (cell, column, mine, theirs, base) and not written. Rows deleted in the sheet are restored,
+  rows added there are listed as proposals for the secretariat, bad cells (a formula, #N/A, a date, an edited or
+  pasted-twice key) are named and not written. The file is updated in place (or --out) when the sync completes.
+  --take mine|theirs  decide every conflict of this run: mine sends the sheet's values, theirs takes the list's
+  --out <file>        write the synced workbook there instead of over <file.xlsx>
+  --json              print the sync report as JSON on stdout
+  --site <url>        the site, when it is not the one in the file (e.g. the local service on another PORT)
+${WHO}
+  e.g. followup sync-xlsx somu.xlsx --user suzuki
+${GRAPH_ENV}
+exit: 0 synced, 3 synced but conflicts or problems remain (listed), 1 nothing synced (the file is not a follow-up
+      workbook, its columns were changed, or the service failed; the file is not changed), 2 usage error
+`;

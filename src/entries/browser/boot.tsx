@@ -17,20 +17,25 @@ import { connectTeamsHost, type TeamsSdk } from '../../hosts/teams/teams-host.js
 import type { AppConfig, FollowUpReader, Services } from '../../ui/app/services.js';
 import { ServicesProvider } from '../../ui/app/ServicesProvider.js';
 import { loadAppConfig } from './app-config.js';
+import type { GraphReader } from './graph-reader.js';
 
 /** The data port, its Graph implementation fetched on first use (keeps the first paint's JavaScript small). */
-function lazyReader(config: AppConfig, host: HostBridge): FollowUpReader {
-  let reader: Promise<FollowUpReader> | undefined;
-  const get = (): Promise<FollowUpReader> =>
+function lazyReader(config: AppConfig, host: HostBridge): FollowUpReader & Pick<GraphReader, 'syncRows'> {
+  let reader: Promise<GraphReader> | undefined;
+  const get = (): Promise<GraphReader> =>
     (reader ??= import('./graph-reader.js').then((m) => m.createGraphReader(config, { getToken: (r: TokenRequest) => host.getToken(r) }, () => host.context().user?.displayName ?? null)));
   return {
     loadSite: async (...a) => (await get()).loadSite(...a),
     listCycles: async (...a) => (await get()).listCycles(...a),
     openRows: async (...a) => (await get()).openRows(...a),
+    syncRows: async (...a) => (await get()).syncRows(...a),
   };
 }
 
-async function compose(frameContext: FrameContext): Promise<Services> {
+/** Which surface the page is: the Teams tab's pages, or the Excel task pane (#11). */
+export type Surface = 'tab' | 'taskpane';
+
+async function compose(frameContext: FrameContext, surface: Surface): Promise<Services> {
   const config = await loadAppConfig((u) => fetch(u, { credentials: 'same-origin' }), window.location.href);
   const local = createLocalSession({ storage: window.sessionStorage, fetch: (u, i) => fetch(u, i), navigate: (u) => window.location.assign(u) });
   const auth = config.auth ?? null;
@@ -38,6 +43,15 @@ async function compose(frameContext: FrameContext): Promise<Services> {
   const redirectUri = new URL('.', window.location.href).toString();
   // Nested app auth is created after teams-js initialised (the documented order); until then nothing asks for tokens.
   let nested: TokenProvider | null = null;
+  if (surface === 'taskpane') {
+    // office.js only where Office may be (detected at once); a plain browser gets the page without it. The Excel host
+    // is its own chunk: the tab's pages never load it.
+    const [{ connectExcelHost }, { loadOfficeJs }] = await Promise.all([import(/* webpackChunkName: "excel-host" */ '../../hosts/excel/excel-host.js'), import(/* webpackChunkName: "excel-host" */ './office-js.js')]);
+    const excel = await connectExcelHost({ loadOffice: () => loadOfficeJs(window), window, tokens: local, account: local });
+    const host = excel?.host ?? createBrowserHost({ window, session: local, frameContext });
+    const data = lazyReader(config, host);
+    return { host, config, data, ...(excel ? { workbook: { workbook: excel.workbook, rows: (site) => data.syncRows(site) } } : {}) };
+  }
   const teams = await connectTeamsHost({
     loadSdk: async () => (await import(/* webpackChunkName: "teams-js" */ '@microsoft/teams-js')) as unknown as TeamsSdk,
     window,
@@ -68,11 +82,11 @@ function withStyleNonce(node: ReactNode): ReactNode {
 }
 
 /** Renders `view(services)` into #root; a failure to start is shown as text (no Fluent yet, no HTML injection). */
-export async function boot(frameContext: FrameContext, view: (services: Services) => ReactNode): Promise<void> {
+export async function boot(frameContext: FrameContext, view: (services: Services) => ReactNode, surface: Surface = 'tab'): Promise<void> {
   const container = document.getElementById('root');
   if (!container) throw new Error('boot: the page has no #root element');
   try {
-    const services = await compose(frameContext);
+    const services = await compose(frameContext, surface);
     createRoot(container).render(<StrictMode>{withStyleNonce(<ServicesProvider services={services}>{view(services)}</ServicesProvider>)}</StrictMode>);
   } catch (error) {
     const p = document.createElement('p');

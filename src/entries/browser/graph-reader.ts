@@ -4,13 +4,17 @@
  */
 import { actorOf, membershipFromGroups } from '../../core/divisions/division.js';
 import type { TokenProvider } from '../../core/ports.js';
+import type { SyncRows } from '../../core/sync/workbook-sync.js';
 import { createGraphClient } from '../../graph/create-graph-client.js';
 import { openGraphFollowUpStore, type GraphFollowUpStore } from '../../graph/graph-follow-up-store.js';
 import { resolveSite, type ResolvedSite } from '../../graph/site.js';
 import { listCycles, readDivisions, readMyGroups } from '../../graph/site-directory.js';
 import type { AppConfig, FollowUpReader, SiteInfo } from '../../ui/app/services.js';
 
-export function createGraphReader(config: AppConfig, tokens: TokenProvider, displayName: () => string | null): FollowUpReader {
+/** The reader, and the store's surface for the Excel task pane's sync (#11). */
+export type GraphReader = FollowUpReader & { syncRows(site: SiteInfo): Promise<SyncRows> };
+
+export function createGraphReader(config: AppConfig, tokens: TokenProvider, displayName: () => string | null): GraphReader {
   const connection = createGraphClient({ baseUrl: config.graphBaseUrl, tokenProvider: tokens });
   const sites = new Map<string, Promise<ResolvedSite>>();
   const stores = new Map<SiteInfo, Promise<GraphFollowUpStore>>();
@@ -47,6 +51,13 @@ export function createGraphReader(config: AppConfig, tokens: TokenProvider, disp
       const store = await storeOf(site);
       const org = site.membership.orgCode;
       return store.open({ fiscalYear: scope.fiscalYear, orgCode: org, ...(scope.divisionCode === null ? {} : { divisionCode: scope.divisionCode }) });
+    },
+    async syncRows(site) {
+      const store = await storeOf(site);
+      return {
+        open: (scope) => store.open(scope),
+        saveChanges: (edits) => store.saveChanges(edits),
+      };
     },
   };
 }

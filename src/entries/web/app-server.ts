@@ -10,9 +10,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 
 import type { AppConfig } from '../../ui/app/services.js';
-import { appContentSecurityPolicy } from './csp.js';
+import { appContentSecurityPolicy, OFFICE_JS_ORIGIN } from './csp.js';
 
-const PAGES: Readonly<Record<string, string>> = { '/': 'tab.html', '/tab.html': 'tab.html', '/config.html': 'config.html' };
+const PAGES: Readonly<Record<string, string>> = { '/': 'tab.html', '/tab.html': 'tab.html', '/config.html': 'config.html', '/taskpane.html': 'taskpane.html' };
+/** Pages that load scripts from elsewhere: the task pane loads office.js from Microsoft's CDN (#11). */
+const PAGE_SCRIPT_ORIGINS: Readonly<Record<string, readonly string[]>> = { 'taskpane.html': [OFFICE_JS_ORIGIN] };
+/** The add-in's icons (manifest/manifest.xml), copied into dist/icons by the build. */
+const ICON_PATH = /^\/icons\/icon-(16|32|64|80)\.png$/;
 const TYPES: Readonly<Record<string, string>> = {
   '.js': 'text/javascript; charset=utf-8',
   '.map': 'application/json; charset=utf-8',
@@ -52,7 +56,8 @@ export function createAppServer(options: AppServerOptions): (req: IncomingMessag
     const page = PAGES[path];
     const isAsset = path.startsWith('/assets/');
     const isIcon = path === '/favicon.png' || path === '/favicon.ico';
-    if (!page && !isAsset && !isIcon && path !== '/app-config.json') return false;
+    const isAddinIcon = ICON_PATH.test(path);
+    if (!page && !isAsset && !isIcon && !isAddinIcon && path !== '/app-config.json') return false;
     try {
       await options.ready;
     } catch (error) {
@@ -73,8 +78,20 @@ export function createAppServer(options: AppServerOptions): (req: IncomingMessag
         answer(res, 503, 'text/plain; charset=utf-8', 'The web app is not built: run `npm run build`.\n', { 'cache-control': 'no-store' });
         return true;
       }
+      const scriptOrigins = PAGE_SCRIPT_ORIGINS[page];
+      if (scriptOrigins) {
+        // office.js adds inline styles of its own: this page gets no nonce (see csp.ts).
+        answer(res, 200, 'text/html; charset=utf-8', html, { 'cache-control': 'no-store', 'content-security-policy': appContentSecurityPolicy(null, { scriptOrigins }) });
+        return true;
+      }
       const nonce = randomBytes(16).toString('base64');
       answer(res, 200, 'text/html; charset=utf-8', withNonce(html, nonce), { 'cache-control': 'no-store', 'content-security-policy': appContentSecurityPolicy(nonce) });
+      return true;
+    }
+    if (isAddinIcon) {
+      const icon = await readFile(join(options.distDir, path)).catch(() => null);
+      if (icon) answer(res, 200, 'image/png', icon, { 'cache-control': 'public, max-age=86400' });
+      else answer(res, 404, 'text/plain; charset=utf-8', 'Not found\n');
       return true;
     }
     if (isIcon) {

@@ -4,6 +4,8 @@
  */
 import type { Cycle, Division, SiteMembership } from '../../core/divisions/division.js';
 import type { RowSet } from '../../core/ports.js';
+import type { LiveWorkbook } from '../../core/sync/workbook-port.js';
+import type { SyncRows } from '../../core/sync/workbook-sync.js';
 import type { HostBridge } from '../../hosts/host-bridge.js';
 import type { AuthSettings } from '../../hosts/msal/load-msal.js';
 
@@ -47,8 +49,17 @@ export interface FollowUpReader {
   openRows(site: SiteInfo, scope: RowsScope): Promise<RowSet>;
 }
 
+/** What the Excel task pane adds (#11): the workbook (null when Excel lacks the API set) and the store to sync with. */
+export interface WorkbookServices {
+  workbook: LiveWorkbook | null;
+  /** The store's surface for the signed-in user on a site (the same src/graph store the tab reads through). */
+  rows(site: SiteInfo): Promise<SyncRows>;
+}
+
 export interface Services {
   host: HostBridge;
   config: AppConfig;
   data: FollowUpReader;
+  /** Present in the Excel task pane only. */
+  workbook?: WorkbookServices;
 }

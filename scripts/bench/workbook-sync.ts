@@ -1,0 +1,176 @@
+/**
+ * Workbook sync figures (#11): a division's 1,000 rows loaded into a workbook, then synced with 100 rows changed in the
+ * sheet — requests against the minimum, SharePoint resource units, wall time — against the local Graph service in
+ * this process (port 0, file database in a temp dir). The workbook is the command line's (exceljs behind the same
+ * port the add-in's office-js adapter implements, running the same steps of src/core/sync/workbook-sync.ts), so the
+ * Graph figures are the add-in's too; the Excel round trips of the adapter are bounded in test/hosts/excel-workbook.
+ * The sync runs as a division member (鈴木, div-somu), never as the site owner. Prints a table, writes
+ * bench-results/workbook-sync.json; never asserts on time. Run alone: `node --import tsx scripts/bench/workbook-sync.ts`.
+ *
+ * Minimums: reading a scope of ≤ 5,000 rows is one request (one page); saving N changed rows is ceil(N / 20)
+ * `$batch` requests (one PATCH with If-Match per row, 20 per batch). A sync needs one read and the saves; the re-read
+ * before writing is of the workbook (co-authoring), not of the list.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+import type { FetchOptions } from '@microsoft/microsoft-graph-client';
+import { Agent } from 'undici';
+
+import { createRow } from '../../src/core/model/create-row.js';
+import type { Report, Row } from '../../src/core/model/schema.js';
+import type { Actor } from '../../src/core/permissions/rules.js';
+import { columnOfField } from '../../src/core/sync/workbook-format.js';
+import { loadWorkbook, syncWorkbook, type SyncContext, type WorkbookScope } from '../../src/core/sync/workbook-sync.js';
+import { startEmbedded } from '../../src/entries/embedded.js';
+import { createGraphClient, staticTokenProvider, type GraphConnection } from '../../src/graph/create-graph-client.js';
+import { minimumBatches, openGraphFollowUpStore } from '../../src/graph/graph-follow-up-store.js';
+import { assignByRule } from '../../src/graph/import-documents.js';
+import { ExcelJsFollowUpWorkbook } from '../../src/io/xlsx/followup-workbook.js';
+
+export interface WorkbookSyncFigure {
+  name: string;
+  requests: number;
+  minimumRequests: number;
+  resourceUnits: number;
+  ms: number;
+  /** What the sync reported (fields sent, cells written, conflicts), to show the figure measured the right thing. */
+  outcome: string;
+}
+
+const FY = 2024;
+const ORG = 'soumu';
+const DIVISION = 'div-somu';
+const ROWS = 1000;
+const CHANGED = 100;
+const SUZUKI: Actor = { displayName: '鈴木 一郎', isSecretariat: false, reviewerOf: [], divisions: [{ orgCode: ORG, divisionCode: DIVISION }] };
+
+function syntheticReport(): Report {
+  const rows: Row[] = [];
+  for (let i = 0; i < ROWS; i++) {
+    rows.push(
+      createRow({
+        key: `L-R7/bench/${i + 1}`,
+        kind: 'initiative',
+        sortOrder: i,
+        majorItem: '働き方改革',
+        majorItemRaw: '働き方改革',
+        markerRaw: `${i + 1}.`,
+        markerNorm: String(i + 1),
+        title: `取組 ${i + 1}`,
+        status: 'implemented',
+        statusRaw: '実施',
+        narrative: `【継続】取組 ${i + 1} として、テレワーク実施要領を周知した。`,
+        narrativeRaw: `【継続】取組 ${i + 1} として、テレワーク実施要領を周知した。`,
+        tags: ['継続'],
+        entries: [{ tag: '継続', text: `取組 ${i + 1} として、テレワーク実施要領を周知した。` }],
+        // Unassigned at import: the secretariat's assignment gives the division's group its item permissions.
+        division: null,
+        source: { file: 'bench-workbook.txt', line: i + 3 },
+        cells: [{ text: `取組 ${i + 1}`, line: i + 3, col: 0, role: 'title' }],
+      }),
+    );
+  }
+  return {
+    key: `${ORG}/${FY}/L-R7`,
+    organization: '総務省',
+    organizationCode: ORG,
+    organizationSource: 'option',
+    fiscalYear: FY,
+    cycleLabel: '令和6年度',
+    implementationYear: null,
+    layout: 'L-R7',
+    title: 'ベンチマーク用フォローアップ',
+    titleRaw: ['ベンチマーク用フォローアップ'],
+    coverNote: null,
+    noRowsReason: null,
+    focusItems: [],
+    rows,
+    issues: [],
+    reviewState: 'unreviewed',
+    source: { file: 'bench-workbook.txt', line: 1 },
+  };
+}
+
+/** Types `text(i)` into the 実施状況の内容 cell of the first `n` data rows (as the person would, then saves the file). */
+async function editSheet(workbook: ExcelJsFollowUpWorkbook, n: number, text: (i: number) => string): Promise<void> {
+  const content = await workbook.read();
+  const table = content.tables[0];
+  if (!table) throw new Error('the loaded workbook has no table');
+  const column = columnOfField('L-R7', 'initiative', 'narrative');
+  await workbook.writeCells(table.rows.slice(0, n).map((_, row) => ({ table: table.name, row, column, text: text(row) })));
+}
+
+export async function runWorkbookSyncBench(): Promise<WorkbookSyncFigure[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-workbook-'));
+  // npm start's composition: the demo site with its groups and permissions, seeded with the samples.
+  const embedded = await startEmbedded({ dbPath: join(dir, 'bench.db'), port: 0, certDir: join(dir, 'certs') });
+  const graph = embedded.graph;
+  const dispatcher = new Agent({ connect: { ca: graph.ca } });
+  const connect = (user?: string): GraphConnection =>
+    createGraphClient({ baseUrl: graph.graphUrl, tokenProvider: staticTokenProvider(graph.tokenFor(user)), fetchOptions: { dispatcher } as unknown as FetchOptions });
+  const figures: WorkbookSyncFigure[] = [];
+  try {
+    const siteUrl = `${graph.url}/sites/followup`;
+    // The secretariat imports the 1,000 rows and assigns them to the division (item permissions for its group).
+    const imported = await embedded.store.importReport(syntheticReport());
+    if (!imported.complete || imported.totalRows !== ROWS) throw new Error(`import: ${JSON.stringify(imported)}`);
+    const assigned = await assignByRule(embedded.store, FY, ORG, (row) => (row.key.startsWith('L-R7/bench/') ? DIVISION : null));
+    if (assigned.reduce((n, a) => n + a.assigned.length, 0) !== ROWS) throw new Error(`assigned: ${JSON.stringify(assigned).slice(0, 300)}`);
+
+    const connection = connect('suzuki');
+    const store = await openGraphFollowUpStore({ connection, site: siteUrl, actor: SUZUKI });
+    const colleague = await openGraphFollowUpStore({ connection: connect('kato'), site: siteUrl, actor: { ...SUZUKI, displayName: '加藤 裕子' } });
+    const workbook = ExcelJsFollowUpWorkbook.create();
+    const ctx: SyncContext = { workbook, rows: store, actor: SUZUKI, userId: null };
+    const scope: WorkbookScope = { site: siteUrl, orgCode: ORG, fiscalYear: FY, divisionCode: DIVISION };
+
+    const measure = async (name: string, minimumRequests: number, op: () => Promise<string>): Promise<void> => {
+      graph.resetStats();
+      connection.resetCounters();
+      const t0 = performance.now();
+      const outcome = await op();
+      const ms = Math.round(performance.now() - t0);
+      figures.push({ name, requests: connection.counters.attempts + connection.counters.sharePointRest, minimumRequests, resourceUnits: graph.stats().resourceUnits, ms, outcome });
+    };
+    const sync = async (): Promise<string> => {
+      const out = await syncWorkbook(ctx);
+      if (!out.ok) throw new Error(`sync refused: ${out.en}`);
+      const r = out.report;
+      return `sent ${r.sent.fields} fields of ${r.sent.rows} rows, ${r.cellsWritten} cells written, ${r.conflicts.length} conflicts, ${r.issues.length} problems`;
+    };
+
+    await measure(`load ${ROWS} rows into the workbook`, 1, async () => {
+      const out = await loadWorkbook(ctx, scope, { divisionName: '大臣官房総務課' });
+      if (out.list.length !== ROWS) throw new Error(`loaded ${out.list.length} rows, expected ${ROWS} (${out.unreadable} unreadable)`);
+      return `${out.list.length} rows in ${out.tables} table(s)`;
+    });
+    await measure(`sync, nothing changed (${ROWS} rows)`, 1, sync);
+    await editSheet(workbook, CHANGED, (i) => `【継続】取組 ${i + 1}: シートで更新`);
+    await measure(`sync ${CHANGED} rows changed in the sheet (${ROWS} rows)`, 1 + minimumBatches(CHANGED), sync);
+    // Both ways at once: 100 more rows changed in the sheet, another 100 by a colleague in the list.
+    await editSheet(workbook, CHANGED, (i) => `【継続】取組 ${i + 1}: シートで再更新`);
+    const theirs = (await colleague.open({ fiscalYear: FY, orgCode: ORG, divisionCode: DIVISION })).rows.sort((a, b) => a.row.sortOrder - b.row.sortOrder).slice(CHANGED, 2 * CHANGED);
+    const saved = await colleague.saveChanges(theirs.map((r) => ({ base: r, mine: { ...r, row: { ...r.row, outcome: `リストで同僚が記入 ${r.row.sortOrder}` } } })));
+    if (saved.some((s) => s.outcome !== 'saved')) throw new Error('the colleague’s changes were not saved');
+    await measure(`sync ${CHANGED} sheet + ${CHANGED} list changes (${ROWS} rows)`, 1 + minimumBatches(CHANGED), sync);
+    await measure(`re-sync, nothing changed (${ROWS} rows)`, 1, sync);
+  } finally {
+    await embedded.close();
+    await dispatcher.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  const pad = (s: string | number, n: number): string => String(s).padStart(n);
+  process.stdout.write(`\nworkbook sync (#11) — as a division member against the local service\n`);
+  process.stdout.write('requests = HTTP requests sent; minimum = 1 read (≤ 5,000 rows) + ceil(changed rows / 20) $batch saves\n');
+  process.stdout.write(`${'operation'.padEnd(48)}${pad('requests', 9)}${pad('minimum', 9)}${pad('RU', 7)}${pad('ms', 8)}  outcome\n`);
+  for (const f of figures) process.stdout.write(`${f.name.padEnd(48)}${pad(f.requests, 9)}${pad(f.minimumRequests, 9)}${pad(f.resourceUnits, 7)}${pad(f.ms, 8)}  ${f.outcome}\n`);
+  mkdirSync('bench-results', { recursive: true });
+  writeFileSync('bench-results/workbook-sync.json', `${JSON.stringify(figures, null, 2)}\n`);
+  return figures;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await runWorkbookSyncBench();

@@ -1,0 +1,1 @@
+export { ConflictList, IssueList } from './SyncLists.js';

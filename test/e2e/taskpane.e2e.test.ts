@@ -1,0 +1,219 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { layoutOfKey } from '../../src/core/layouts/columns.js';
+import type { StoredRow } from '../../src/core/ports.js';
+import type { Embedded } from '../../src/entries/embedded.js';
+import { pngSize } from '../../scripts/package-teams-app.js';
+import { manifestUrls } from '../../scripts/addin-manifest.js';
+import { launchChromium } from '../support/browser.js';
+import { startEmbeddedApp } from '../support/embedded-harness.js';
+import type { FakeWorkbook } from '../support/fake-excel.js';
+import { fakeOfficeScript } from '../support/fake-office-script.js';
+
+// The Excel task pane (#11) in a real Chromium against the real local service, with office.js replaced by a fake
+// Excel (test/support/fake-excel.ts) served at the Office CDN's URL: sign in, load a division into the workbook,
+// edit, see problems as they are made, sync, decide conflicts; axe; light and dark screenshots; the plain browser.
+let dir: string;
+let embedded: Embedded;
+let browser: Browser;
+let base: string;
+let officeJs: string;
+const SHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
+const HOST_INFO = '_host_Info=Excel$Web$16.00$ja-JP$$$$0';
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'e2e-taskpane-'));
+  mkdirSync(SHOTS, { recursive: true });
+  officeJs = fakeOfficeScript();
+  embedded = await startEmbeddedApp(dir, { build: true });
+  base = embedded.graph.url;
+  ({ browser } = await launchChromium());
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await embedded?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+interface Opened {
+  page: Page;
+  problems: string[];
+  officeRequests: string[];
+  close(): Promise<void>;
+}
+
+/** A task pane about 380 px wide, with the Office CDN answered by the fake (or by nothing: `office: false`). */
+async function open(options: BrowserContextOptions & { office?: boolean } = {}): Promise<Opened> {
+  const { office = true, ...contextOptions } = options;
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, locale: 'ja-JP', viewport: { width: 380, height: 900 }, ...contextOptions });
+  const officeRequests: string[] = [];
+  await context.route('https://appsforoffice.microsoft.com/**', async (route) => {
+    officeRequests.push(route.request().url());
+    if (office) await route.fulfill({ status: 200, contentType: 'text/javascript; charset=utf-8', body: officeJs });
+    else await route.abort('internetdisconnected');
+  });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.push(e.message));
+  return { page, problems, officeRequests, close: () => context.close() };
+}
+
+async function signInToPane(page: Page, name: string): Promise<void> {
+  await page.goto(`${base}/_local/signin?returnTo=${encodeURIComponent(`/taskpane.html?${HOST_INFO}`)}`);
+  await page.getByRole('button', { name }).click();
+  await page.getByTestId('signed-in-user').waitFor();
+}
+
+type Fake = FakeWorkbook;
+/** Runs `fn` on the page's fake Excel. */
+const onFake = <A, R>(page: Page, fn: (fake: Fake, arg: A) => R, arg: A): Promise<R> =>
+  page.evaluate(([src, a]) => (new Function('fake', 'arg', `return (${src})(fake, arg);`) as (f: unknown, a: unknown) => R)((window as unknown as { __fakeExcel: unknown }).__fakeExcel, a), [fn.toString(), arg] as const);
+
+/** The sheet address of a row's cell: the table's column `column` (0-based) on the row whose key is `rowKey`. */
+const cellOf = (page: Page, table: string, rowKey: string, column: number): Promise<{ sheet: string; address: string }> =>
+  onFake(
+    page,
+    (fake, a) => {
+      const t = fake.table(a.table);
+      if (!t) throw new Error(`no table ${a.table}`);
+      let keyCol = -1;
+      for (let c = t.c1; c <= t.c2; c++) if (t.sheet.peek(t.headerRow, c)?.value === '行キー（編集しないでください）') keyCol = c;
+      for (let r = t.headerRow + 1; r <= t.lastRow; r++) {
+        if (t.sheet.peek(r, keyCol)?.value === a.rowKey) {
+          let s = '';
+          for (let x = t.c1 + a.column + 1; x > 0; x = Math.floor((x - 1) / 26)) s = String.fromCharCode(65 + ((x - 1) % 26)) + s;
+          return { sheet: t.sheet.name, address: `${s}${r + 1}` };
+        }
+      }
+      throw new Error(`no row ${a.rowKey}`);
+    },
+    { table, rowKey, column },
+  );
+
+const somu = async (): Promise<StoredRow[]> => (await embedded.store.open({ fiscalYear: 2023, orgCode: 'soumu', divisionCode: 'div-somu' })).rows;
+
+async function axeSerious(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).analyze();
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.length}× e.g. ${v.nodes[0]?.target.join(' ')} ${v.nodes[0]?.html.slice(0, 300) ?? ''})`);
+}
+
+describe('the Excel task pane with a fake Excel', () => {
+  it('serves every URL of the manifest over https: the pane with its CSP, and the icons at their sizes', async () => {
+    const { urls, images } = manifestUrls(readFileSync(join(import.meta.dirname, '..', '..', 'manifest', 'manifest.xml'), 'utf8'));
+    const probe = await browser.newPage({ ignoreHTTPSErrors: true });
+    const served = [];
+    for (const url of urls.filter((u) => u.startsWith('https://localhost:3000/'))) {
+      const r = await probe.request.get(url.replace('https://localhost:3000', base));
+      served.push({ url, status: r.status(), type: r.headers()['content-type']?.split(';')[0] });
+    }
+    expect(served.map((s) => s.status)).toEqual(served.map(() => 200));
+    expect(served.find((s) => s.url.endsWith('/taskpane.html'))?.type).toBe('text/html');
+    await probe.close();
+    const page = await browser.newPage({ ignoreHTTPSErrors: true });
+    const pane = await page.request.get(`${base}/taskpane.html`);
+    const csp = pane.headers()['content-security-policy'] ?? '';
+    expect(csp).toContain("script-src 'self' https://appsforoffice.microsoft.com;");
+    expect(csp).toMatch(/frame-ancestors [^;]*https:\/\/\*\.officeapps\.live\.com|frame-ancestors [^;]*https:\/\/\*\.office\.com/);
+    for (const { url, size } of images) {
+      const png = await (await page.request.get(url.replace('https://localhost:3000', base))).body();
+      expect({ url, ...pngSize(png) }).toMatchObject({ url, width: size, height: size });
+    }
+    await page.close();
+  });
+
+  it('in a plain browser says what it is, and never asks for office.js', async () => {
+    const { page, problems, officeRequests, close } = await open({ office: false });
+    await page.goto(`${base}/taskpane.html`);
+    await page.getByText('このページは Excel のアドイン').waitFor();
+    expect(officeRequests).toEqual([]);
+    expect(problems).toEqual([]);
+    await close();
+  });
+
+  it('loads the division, shows problems as they are made, syncs both ways and lets the person decide a conflict', async () => {
+    const { page, problems, close } = await open();
+    await signInToPane(page, '鈴木 一郎');
+    // Scope: his division and the latest year with rows; the workbook is blank.
+    await page.getByText('このブックにはまだフォローアップの表がありません').waitFor();
+    expect(await page.getByRole('combobox', { name: '部局・課室' }).inputValue()).toBe('div-somu');
+    await page.getByRole('button', { name: 'ブックに読み込む' }).click();
+    await page.getByText('5 行を 2 個の表に読み込みました').waitFor();
+    expect(await onFake(page, (f) => f.tables.map((t) => `${t.name}@${t.sheet.name}`), null)).toEqual(['FollowUp1@1_重点項目', 'FollowUp2@2_全体像']);
+    expect(await onFake(page, (f) => f.settings.get('followup.scope'), null)).toEqual({ fiscalYear: 2023, divisionCode: 'div-somu' });
+    await page.getByText('未同期の変更はありません。').waitFor();
+
+    const rows = await somu();
+    const focus = rows.find((r) => layoutOfKey(r.reportKey) === 'L-R5-FOCUS') as StoredRow;
+    const initiative = rows.find((r) => layoutOfKey(r.reportKey) === 'L-R5-OVERVIEW' && r.row.kind === 'initiative') as StoredRow;
+    // The person types: a narrative, and a 実施状況 that is not a choice (typed past the list, as a paste would).
+    const narrative = await cellOf(page, 'FollowUp1', focus.rowKey, 1);
+    const status = await cellOf(page, 'FollowUp2', initiative.rowKey, 2);
+    await onFake(page, (f, a) => f.type(a.narrative.sheet, a.narrative.address, '【継続】 作業ウィンドウから記入'), { narrative });
+    await onFake(page, (f, a) => f.type(a.status.sheet, a.status.address, '済'), { status });
+    await page.getByText('未同期の変更: 2 件').waitFor();
+    const issue = page.getByRole('listitem').filter({ hasText: '「済」は実施状況の選択肢' });
+    await issue.waitFor();
+    expect(await issue.textContent()).toContain(`${status.sheet}!${status.address}`);
+    await issue.getByRole('button', { name: `${status.sheet}!${status.address} へ移動` }).click();
+    await expect.poll(() => onFake(page, (f) => f.selection, null)).toEqual({ sheet: status.sheet, address: status.address });
+
+    // Fixed, then synced: exactly the two fields reach the list.
+    await onFake(page, (f, a) => f.type(a.status.sheet, a.status.address, '実施'), { status });
+    await page.getByText('問題は見つかっていません。').waitFor();
+    await page.getByRole('button', { name: '同期' }).click();
+    await page.getByText(/2 項目（2 行）をリストへ送り/).waitFor();
+    const after = await somu();
+    expect(after.find((r) => r.rowKey === focus.rowKey)?.row.narrative).toBe('【継続】 作業ウィンドウから記入');
+    expect(after.find((r) => r.rowKey === initiative.rowKey)?.row.status).toBe('implemented');
+
+    // A colleague changes the same field in the tab while the person edits it in the sheet: a conflict.
+    const current = after.find((r) => r.rowKey === focus.rowKey) as StoredRow;
+    await embedded.store.saveChanges([{ base: current, mine: { ...current, row: { ...current.row, narrative: '【継続】 タブで同僚が記入' } } }]);
+    await onFake(page, (f, a) => f.type(a.narrative.sheet, a.narrative.address, '【継続】 シートで本人が記入'), { narrative });
+    await page.getByRole('button', { name: '同期' }).click();
+    const card = page.getByRole('listitem').filter({ hasText: 'モチベーションの向上' }).filter({ hasText: 'シートの値（自分）' });
+    await card.waitFor();
+    expect(await card.textContent()).toContain('【継続】 シートで本人が記入');
+    expect(await card.textContent()).toContain('【継続】 タブで同僚が記入');
+    expect(await card.textContent()).toContain('【継続】 作業ウィンドウから記入');
+    expect((await somu()).find((r) => r.rowKey === focus.rowKey)?.row.narrative).toBe('【継続】 タブで同僚が記入');
+    expect(await onFake(page, (f, a) => f.valueAt(a.sheet, a.address), narrative)).toBe('【継続】 シートで本人が記入');
+    expect(await axeSerious(page)).toEqual([]);
+    await page.screenshot({ path: join(SHOTS, 'taskpane-conflict-light.png'), fullPage: true });
+
+    await card.getByRole('button', { name: 'シートの値を使う' }).click();
+    await page.getByText('問題は見つかっていません。').waitFor();
+    await expect.poll(async () => (await somu()).find((r) => r.rowKey === focus.rowKey)?.row.narrative).toBe('【継続】 シートで本人が記入');
+    await expect.poll(() => page.getByText('シートの値（自分）').count()).toBe(0);
+    expect(problems).toEqual([]);
+    await close();
+  });
+
+  it('renders dark and high contrast, keeps the workbook’s scope in its settings, with axe clean', async () => {
+    for (const mode of ['dark', 'contrast'] as const) {
+      const { page, problems, close } = await open({ colorScheme: 'dark', forcedColors: mode === 'contrast' ? 'active' : 'none' });
+      await signInToPane(page, '田中 誠');
+      await page.getByRole('button', { name: 'ブックに読み込む' }).click();
+      await page.getByText(/行を \d+ 個の表に読み込みました/).waitFor();
+      expect(await onFake(page, (f) => (f.settings.get('followup.scope') as { fiscalYear: number } | undefined)?.fiscalYear, null)).toBeTypeOf('number');
+      const theme = await page.evaluate(() => document.querySelector('[data-theme]')?.getAttribute('data-theme'));
+      expect(theme).toBe(mode);
+      const background = await page.evaluate(() => getComputedStyle(document.querySelector('[data-theme]') as Element).backgroundColor);
+      expect(background).not.toBe('rgb(255, 255, 255)');
+      expect(await axeSerious(page)).toEqual([]);
+      await page.screenshot({ path: join(SHOTS, `taskpane-${mode}.png`), fullPage: true });
+      expect(problems).toEqual([]);
+      await close();
+    }
+  });
+});
