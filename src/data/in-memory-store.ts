@@ -4,7 +4,7 @@
  * change feed for refresh. It backs the data layer's unit tests and the contract suite that the Graph store on the
  * local service also runs (test/contract), so the two cannot drift apart.
  */
-import { ValidationError, type AppError } from '../core/errors.js';
+import { PermissionError, ValidationError, type AppError } from '../core/errors.js';
 import { checkRowFields, fromRowFields, toRowFields, type Fields } from '../core/lists/row-fields.js';
 import { checkEdit, type Actor } from '../core/permissions/rules.js';
 import type { RefreshCursor, RefreshResult, RowEdit, RowScope, RowSet, SaveResult, StoredRow } from '../core/ports.js';
@@ -114,19 +114,19 @@ export class InMemoryRows {
     const base = toRowFields(edit.base);
     const mine = toRowFields(edit.mine);
     const changed = Object.keys(diffFields(base, mine));
-    if (changed.length === 0) return { rowKey, outcome: 'unchanged', stored: this.rows.get(rowKey) ?? edit.base, conflicts: [] };
+    if (changed.length === 0) return { rowKey, outcome: 'unchanged', stored: this.rows.get(rowKey) ?? edit.base };
     const denial = checkEdit(actor, { rowKey, orgCode: edit.base.orgCode, divisionCode: edit.base.row.division }, changed);
-    if (denial) return { rowKey, outcome: 'denied', conflicts: [], denial };
+    if (denial) return { rowKey, outcome: 'denied', denial, error: new PermissionError(denial.messageEn) };
     const issues = checkRowFields(mine, rowKey);
-    if (issues.length > 0) return { rowKey, outcome: 'failed', conflicts: [], error: new ValidationError(issues) };
+    if (issues.length > 0) return { rowKey, outcome: 'failed', error: new ValidationError(issues) };
     const stored = this.rows.get(rowKey);
-    if (!stored) return { rowKey, outcome: 'failed', conflicts: [], error: new ValidationError([{ row: rowKey, reason: 'the row no longer exists' }]) };
+    if (!stored) return { rowKey, outcome: 'failed', error: new ValidationError([{ row: rowKey, reason: 'the row no longer exists' }]) };
     const theirs = toRowFields(stored);
     const sameBase = stored.eTag === edit.base.eTag;
     const { patch, conflicts } = sameBase ? { patch: diffFields(base, mine), conflicts: [] } : mergeFields(base, mine, theirs);
-    if (Object.keys(patch).length === 0) return { rowKey, outcome: conflicts.length > 0 ? 'conflict' : 'unchanged', stored, conflicts };
+    if (Object.keys(patch).length === 0) return conflicts.length > 0 ? { rowKey, outcome: 'conflict', stored, conflicts } : { rowKey, outcome: 'unchanged', stored };
     const written = this.patchFields(rowKey, patch as Fields);
-    return { rowKey, outcome: conflicts.length > 0 ? 'conflict' : sameBase ? 'saved' : 'merged', stored: written, conflicts };
+    return conflicts.length > 0 ? { rowKey, outcome: 'conflict', stored: written, conflicts } : { rowKey, outcome: sameBase ? 'saved' : 'merged', stored: written };
   }
 }
 
@@ -148,7 +148,7 @@ export class InMemoryFollowUpStore implements RowsSource {
     const failure = this.rows.failNextSaves.shift();
     if (failure) {
       // The whole request failed: as with a network error, nothing was written.
-      return Promise.resolve(edits.map((e) => ({ rowKey: e.base.rowKey, outcome: 'failed' as const, conflicts: [], error: failure })));
+      return Promise.resolve(edits.map((e): SaveResult => ({ rowKey: e.base.rowKey, outcome: 'failed', error: failure })));
     }
     return Promise.resolve(edits.map((e) => this.rows.write(e, this.actor)));
   }

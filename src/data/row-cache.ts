@@ -173,7 +173,7 @@ export class RowCache {
     } catch (error) {
       if (seq !== this.loadSeq || signal?.aborted) return;
       this.status = 'error';
-      this.error = error instanceof AppError ? error : new GraphAccessError(error instanceof Error ? error.message : String(error), undefined, undefined, undefined, { cause: error });
+      this.error = error instanceof AppError ? error : new GraphAccessError(error instanceof Error ? error.message : String(error), { cause: error });
     }
     this.changed();
   }
@@ -191,7 +191,7 @@ export class RowCache {
       result = await this.options.source.refresh(this.cursor, signal ? { signal } : undefined);
     } catch (error) {
       // Shown in the status line; the rows stay as they are and the scheduler tries again later.
-      this.refreshError = error instanceof AppError ? error : new GraphAccessError(String(error), undefined, undefined, undefined, { cause: error });
+      this.refreshError = error instanceof AppError ? error : new GraphAccessError(String(error), { cause: error });
       this.changed([]);
       throw this.refreshError;
     }
