@@ -14,19 +14,32 @@ import type { FrameContext, HostBridge } from '../../hosts/host-bridge.js';
 import { type AuthSettings, loadBrowserMsal, loadNestedMsal } from '../../hosts/msal/load-msal.js';
 import { createBrowserMsalSession, createNestedMsalTokens, type MsalSession } from '../../hosts/msal/msal-session.js';
 import { connectTeamsHost, type TeamsSdk } from '../../hosts/teams/teams-host.js';
-import type { AppConfig, FollowUpReader, Services } from '../../ui/app/services.js';
+import { createIdbDraftStore } from '../../hosts/browser/idb-draft-store.js';
+import type { AppConfig, FollowUpData, Services } from '../../ui/app/services.js';
 import { ServicesProvider } from '../../ui/app/ServicesProvider.js';
 import { loadAppConfig } from './app-config.js';
 
 /** The data port, its Graph implementation fetched on first use (keeps the first paint's JavaScript small). */
-function lazyReader(config: AppConfig, host: HostBridge): FollowUpReader {
-  let reader: Promise<FollowUpReader> | undefined;
-  const get = (): Promise<FollowUpReader> =>
-    (reader ??= import('./graph-reader.js').then((m) => m.createGraphReader(config, { getToken: (r: TokenRequest) => host.getToken(r) }, () => host.context().user?.displayName ?? null)));
+function lazyData(config: AppConfig, host: HostBridge): FollowUpData {
+  let data: Promise<FollowUpData> | undefined;
+  const get = (): Promise<FollowUpData> =>
+    (data ??= import(/* webpackChunkName: "graph" */ './graph-data.js').then((m) => m.createGraphData(config, { getToken: (r: TokenRequest) => host.getToken(r) }, () => host.context().user?.displayName ?? null)));
+  const rateLimitListeners = new Set<Parameters<FollowUpData['onRateLimit']>[0]>();
+  let forwarding = false;
   return {
     loadSite: async (...a) => (await get()).loadSite(...a),
     listCycles: async (...a) => (await get()).listCycles(...a),
     openRows: async (...a) => (await get()).openRows(...a),
+    store: async (...a) => (await get()).store(...a),
+    guidance: async (...a) => (await get()).guidance(...a),
+    onRateLimit(listener) {
+      rateLimitListeners.add(listener);
+      if (!forwarding) {
+        forwarding = true;
+        void get().then((d) => d.onRateLimit((info) => rateLimitListeners.forEach((l) => l(info))));
+      }
+      return () => rateLimitListeners.delete(listener);
+    },
   };
 }
 
@@ -51,7 +64,7 @@ async function compose(frameContext: FrameContext): Promise<Services> {
   // A plain browser signs in with MSAL; a token of the local sign-in page (/_local/signin, a developer shortcut) wins.
   const session = !teams && auth && !local.isSignedIn() ? await browserMsalSession(auth, redirectUri) : local;
   const host = teams ?? createBrowserHost({ window, session, frameContext });
-  return { host, config, data: lazyReader(config, host) };
+  return { host, config, data: lazyData(config, host), drafts: createIdbDraftStore() };
 }
 
 async function browserMsalSession(auth: AuthSettings, redirectUri: string): Promise<MsalSession> {

@@ -1,13 +1,11 @@
-import { makeStyles, MessageBar, MessageBarBody, Spinner, Text, tokens } from '@fluentui/react-components';
-import { useEffect } from 'react';
+import { Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, makeStyles, MessageBar, MessageBarBody, Spinner, Text, tokens } from '@fluentui/react-components';
+import { lazy, Suspense, useEffect, useState } from 'react';
 
 import { ErrorMessage } from '../app/AppErrorBoundary.js';
 import { AppShell } from '../app/AppShell.js';
 import type { ScopeParams } from '../app/scope-url.js';
 import { useI18n, useServices } from '../app/ServicesProvider.js';
-import { useAsync } from '../app/use-async.js';
 import { useSite } from '../app/use-site.js';
-import { RowsTable } from '../components/RowsTable/index.js';
 import { fiscalYearLabel, ScopePicker } from '../components/ScopePicker/index.js';
 import { SignedInUser } from '../components/SignedInUser/index.js';
 import { SignInView } from './SignInView.js';
@@ -18,6 +16,9 @@ const useStyles = makeStyles({
   h2: { margin: 0, fontSize: tokens.fontSizeBase400, fontWeight: tokens.fontWeightSemibold },
   guidance: { whiteSpace: 'pre-line' },
 });
+
+// The grid, its editors and the data layer load after sign-in, in their own chunk (the first paint stays small).
+const RowsWorkspace = lazy(() => import(/* webpackChunkName: "grid" */ './RowsWorkspace.js'));
 
 export interface TabViewProps {
   initial: ScopeParams;
@@ -30,7 +31,7 @@ export interface TabViewProps {
  * and the scope's rows read-only as the official table groups them. The editable grid replaces the table next.
  */
 export function TabView({ initial, onScopeChange }: TabViewProps) {
-  const { host, config, data } = useServices();
+  const { host, config, drafts } = useServices();
   const { lang, t } = useI18n();
   const s = useStyles();
   const ctx = host.context();
@@ -42,7 +43,7 @@ export function TabView({ initial, onScopeChange }: TabViewProps) {
 
   const scope = useScope(initial, siteInfo);
   const { choice, division, divisionInfo, cycles, fiscalYear } = scope;
-  const rows = useAsync(siteInfo && fiscalYear !== null ? () => data.openRows(siteInfo, { fiscalYear, divisionCode: division }) : null, [data, siteInfo, fiscalYear, division]);
+  const [signOutDrafts, setSignOutDrafts] = useState<number | null>(null);
 
   useEffect(() => {
     if (siteUrl && orgCode && choice) onScopeChange?.({ site: siteUrl, orgCode, fiscalYear, divisionCode: division });
@@ -50,7 +51,16 @@ export function TabView({ initial, onScopeChange }: TabViewProps) {
 
   const displayName = siteInfo?.membership.displayName ?? ctx.user?.displayName ?? '';
   const account = host.account;
-  const user = signedIn && displayName ? <SignedInUser displayName={displayName} membership={siteInfo?.membership ?? null} t={t} {...(account ? { onSignOut: () => signOut(account) } : {})} /> : null;
+  // Signing out on a shared PC: unsaved drafts in this browser are deleted, after asking (#10).
+  const draftPrefix = `followup-drafts|${ctx.user?.id ?? siteInfo?.membership.displayName ?? ''}|`;
+  const askSignOut = (): void => {
+    void drafts.countRows(draftPrefix).then(
+      (n) => (n === 0 || !account ? account && signOut(account) : setSignOutDrafts(n)),
+      // Storage unreadable: nothing we could delete either; sign out.
+      () => account && signOut(account),
+    );
+  };
+  const user = signedIn && displayName ? <SignedInUser displayName={displayName} membership={siteInfo?.membership ?? null} t={t} {...(account ? { onSignOut: askSignOut } : {})} /> : null;
   const heading = divisionInfo ? `${divisionInfo.name}${fiscalYear !== null ? ` ${fiscalYearLabel(fiscalYear, lang)}` : ''}` : fiscalYear !== null ? fiscalYearLabel(fiscalYear, lang) : t('rows.heading');
 
   let body;
@@ -81,33 +91,24 @@ export function TabView({ initial, onScopeChange }: TabViewProps) {
             </MessageBar>
           ) : null}
         </section>
-        <section className={s.section} aria-labelledby="rows-heading" aria-busy={rows.status === 'loading'}>
+        <section className={s.section} aria-labelledby="rows-heading">
           <h2 id="rows-heading" className={s.h2}>
             {t('rows.heading')}
           </h2>
-          <Text size={200}>{t('rows.readOnlyNote')}</Text>
-          {cycles.status === 'failed' || rows.status === 'failed' ? (
+          {cycles.status === 'failed' ? (
             account && !account.isSignedIn() ? (
               // The session ended while the tab was open (tabs stay open for days): ask again, keep the page.
               <SignInView t={t} expired onSignIn={() => account.signIn(currentPath())} />
             ) : (
-              <ErrorMessage t={t} error={cycles.status === 'failed' ? cycles.error : rows.status === 'failed' ? rows.error : null} />
+              <ErrorMessage t={t} error={cycles.error} />
             )
           ) : null}
-          {rows.status === 'loading' || cycles.status === 'loading' ? <Spinner label={t('app.loading')} /> : null}
-          {rows.status === 'done' ? (
-            <>
-              {rows.value.unreadable.length > 0 ? (
-                <MessageBar intent="warning">
-                  <MessageBarBody>{t('rows.unreadable', { count: rows.value.unreadable.length })}</MessageBarBody>
-                </MessageBar>
-              ) : null}
-              {rows.value.rows.length === 0 ? (
-                <Text>{t('rows.empty')}</Text>
-              ) : (
-                <RowsTable rows={rows.value.rows} divisions={siteInfo.divisions} myDivisions={siteInfo.membership.divisions.map((d) => d.code)} t={t} />
-              )}
-            </>
+          {cycles.status === 'loading' ? <Spinner label={t('app.loading')} /> : null}
+          {cycles.status === 'done' && fiscalYear === null ? <Text>{t('rows.empty')}</Text> : null}
+          {fiscalYear !== null ? (
+            <Suspense fallback={<Spinner label={t('app.loading')} />}>
+              <RowsWorkspace key={`${fiscalYear}|${division ?? '*'}`} site={siteInfo} fiscalYear={fiscalYear} divisionCode={division} />
+            </Suspense>
           ) : null}
         </section>
       </div>
@@ -116,6 +117,27 @@ export function TabView({ initial, onScopeChange }: TabViewProps) {
   return (
     <AppShell heading={heading} user={user}>
       {body}
+      {signOutDrafts !== null && account ? (
+        <Dialog open modalType="alert" onOpenChange={(_, d) => (d.open ? undefined : setSignOutDrafts(null))}>
+          <DialogSurface>
+            <DialogBody>
+              <DialogTitle>{t('signout.draftsTitle')}</DialogTitle>
+              <DialogContent>{t('signout.draftsBody', { count: signOutDrafts })}</DialogContent>
+              <DialogActions>
+                <Button
+                  appearance="primary"
+                  onClick={() => {
+                    void drafts.clearAll().finally(() => signOut(account));
+                  }}
+                >
+                  {t('signout.deleteAndSignOut')}
+                </Button>
+                <Button onClick={() => setSignOutDrafts(null)}>{t('signout.keep')}</Button>
+              </DialogActions>
+            </DialogBody>
+          </DialogSurface>
+        </Dialog>
+      ) : null}
     </AppShell>
   );
 }
