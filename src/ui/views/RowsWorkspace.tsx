@@ -287,21 +287,21 @@ export default function RowsWorkspace({ site, fiscalYear, divisionCode }: RowsWo
           />
         </div>
       )}
-      {conflictView && cache ? (
+      {cache ? (
         <ConflictDialog
-          key={conflictView.rowKey}
           view={conflictView}
           lang={lang}
           t={t}
           onClose={() => setConflictRow(null)}
           onResolve={(decisions) => {
+            if (!conflictView) return;
             for (const d of decisions) cache.resolveConflict(conflictView.rowKey, d.field, d.take === 'value' ? { take: 'value', value: d.value ?? null } : { take: d.take });
             setConflictRow(null);
             void save();
           }}
         />
       ) : null}
-      {historyRow && store ? <HistoryDialog store={store} row={historyRow} lang={lang} t={t} onClose={() => setHistoryRow(null)} /> : null}
+      {store ? <HistoryDialog store={store} row={historyRow} lang={lang} t={t} onClose={() => setHistoryRow(null)} /> : null}
     </div>
   );
 }

@@ -117,12 +117,13 @@ export function TabView({ initial, onScopeChange }: TabViewProps) {
   return (
     <AppShell heading={heading} user={user}>
       {body}
-      {signOutDrafts !== null && account ? (
-        <Dialog open modalType="alert" onOpenChange={(_, d) => (d.open ? undefined : setSignOutDrafts(null))}>
+      {account ? (
+        // Stays mounted (closing by `open`): a Fluent Dialog unmounted while open leaves the page aria-hidden.
+        <Dialog open={signOutDrafts !== null} modalType="alert" onOpenChange={(_, d) => (d.open ? undefined : setSignOutDrafts(null))}>
           <DialogSurface>
             <DialogBody>
               <DialogTitle>{t('signout.draftsTitle')}</DialogTitle>
-              <DialogContent>{t('signout.draftsBody', { count: signOutDrafts })}</DialogContent>
+              <DialogContent>{t('signout.draftsBody', { count: signOutDrafts ?? 0 })}</DialogContent>
               <DialogActions>
                 <Button
                   appearance="primary"

@@ -39,13 +39,28 @@ export interface ConflictDialogProps {
   onClose: () => void;
 }
 
-export function ConflictDialog({ view, lang, t, onResolve, onClose }: ConflictDialogProps) {
+/**
+ * Stays mounted and follows `view` (null: closed): a Fluent Dialog unmounted while open leaves the rest of the page
+ * aria-hidden, so it must close through its `open` prop.
+ */
+export function ConflictDialog(props: ConflictDialogProps) {
+  // The last row shown stays in the surface while it closes.
+  const [last, setLast] = useState<RowView | null>(props.view);
+  if (props.view && props.view !== last) setLast(props.view);
+  const shown = props.view ?? last;
+  return (
+    <Dialog open={props.view !== null} modalType="modal" onOpenChange={(_, d) => (d.open ? undefined : props.onClose())}>
+      <DialogSurface aria-describedby={undefined}>{shown ? <ConflictBody key={shown.rowKey} {...props} view={shown} /> : null}</DialogSurface>
+    </Dialog>
+  );
+}
+
+function ConflictBody({ view, lang, t, onResolve, onClose }: ConflictDialogProps & { view: RowView }) {
   const s = useStyles();
   const conflicts = view ? (Object.entries(view.fields) as [EditableField, NonNullable<RowView['fields'][EditableField]>][]).filter(([, f]) => f.state === 'conflict' && f.conflict) : [];
   const [choices, setChoices] = useState<Partial<Record<EditableField, Choice>>>({});
   const [texts, setTexts] = useState<Partial<Record<EditableField, string>>>({});
   const [problem, setProblem] = useState<string | null>(null);
-  if (!view) return null;
   const format = (field: EditableField, value: FieldValue): string => formatFieldValue(writeField(view.current, field, value as never), field) || t('grid.empty');
   const apply = (): void => {
     const decisions: Parameters<ConflictDialogProps['onResolve']>[0] = [];
@@ -65,8 +80,6 @@ export function ConflictDialog({ view, lang, t, onResolve, onClose }: ConflictDi
     onResolve(decisions);
   };
   return (
-    <Dialog open modalType="modal" onOpenChange={(_, d) => (d.open ? undefined : onClose())}>
-      <DialogSurface aria-describedby={undefined}>
         <DialogBody>
           <DialogTitle>{t('conflict.title', { row: view.current.row.focusItem ?? view.current.row.title })}</DialogTitle>
           <DialogContent>
@@ -112,7 +125,5 @@ export function ConflictDialog({ view, lang, t, onResolve, onClose }: ConflictDi
             <Button onClick={onClose}>{t('conflict.later')}</Button>
           </DialogActions>
         </DialogBody>
-      </DialogSurface>
-    </Dialog>
   );
 }

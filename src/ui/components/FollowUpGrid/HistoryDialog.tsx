@@ -28,7 +28,28 @@ export function formatWhen(iso: string, lang: 'ja' | 'en'): string {
   return new Intl.DateTimeFormat(lang === 'ja' ? 'ja-JP-u-ca-japanese' : 'en-GB', { era: lang === 'ja' ? 'long' : undefined, year: 'numeric', month: lang === 'ja' ? 'long' : 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }).format(d);
 }
 
-export function HistoryDialog({ store, row, lang, t, onClose }: { store: FollowUpStore; row: StoredRow; lang: 'ja' | 'en'; t: Translate; onClose: () => void }) {
+interface HistoryDialogProps {
+  store: FollowUpStore;
+  /** The row whose history is shown; null: closed (the dialog stays mounted, see ConflictDialog). */
+  row: StoredRow | null;
+  lang: 'ja' | 'en';
+  t: Translate;
+  onClose: () => void;
+}
+
+export function HistoryDialog(props: HistoryDialogProps) {
+  // The last row shown stays in the surface while it closes.
+  const [last, setLast] = useState<StoredRow | null>(props.row);
+  if (props.row && props.row !== last) setLast(props.row);
+  const shown = props.row ?? last;
+  return (
+    <Dialog open={props.row !== null} modalType="modal" onOpenChange={(_, d) => (d.open ? undefined : props.onClose())}>
+      <DialogSurface aria-describedby={undefined}>{shown ? <HistoryBody key={`${shown.itemId}|${shown.eTag}`} {...props} row={shown} /> : null}</DialogSurface>
+    </Dialog>
+  );
+}
+
+function HistoryBody({ store, row, lang, t, onClose }: HistoryDialogProps & { row: StoredRow }) {
   const s = useStyles();
   const [versions, setVersions] = useState<RowVersion[] | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -40,8 +61,6 @@ export function HistoryDialog({ store, row, lang, t, onClose }: { store: FollowU
     return () => controller.abort();
   }, [store, row]);
   return (
-    <Dialog open modalType="modal" onOpenChange={(_, d) => (d.open ? undefined : onClose())}>
-      <DialogSurface aria-describedby={undefined}>
         <DialogBody>
           <DialogTitle>{t('history.title', { row: row.row.focusItem ?? row.row.title })}</DialogTitle>
           <DialogContent>
@@ -74,7 +93,5 @@ export function HistoryDialog({ store, row, lang, t, onClose }: { store: FollowU
             <Button onClick={onClose}>{t('dialog.close')}</Button>
           </DialogActions>
         </DialogBody>
-      </DialogSurface>
-    </Dialog>
   );
 }
