@@ -14,8 +14,7 @@ import type { FrameContext, HostBridge } from '../../hosts/host-bridge.js';
 import { type AuthSettings, loadBrowserMsal, loadNestedMsal } from '../../hosts/msal/load-msal.js';
 import { createBrowserMsalSession, createNestedMsalTokens, type MsalSession } from '../../hosts/msal/msal-session.js';
 import { connectTeamsHost, type TeamsSdk } from '../../hosts/teams/teams-host.js';
-import { createIdbDraftStore } from '../../hosts/browser/idb-draft-store.js';
-import type { AppConfig, FollowUpData, Services } from '../../ui/app/services.js';
+import type { AppConfig, BrowserDrafts, FollowUpData, Services } from '../../ui/app/services.js';
 import { ServicesProvider } from '../../ui/app/ServicesProvider.js';
 import { loadAppConfig } from './app-config.js';
 
@@ -43,6 +42,20 @@ function lazyData(config: AppConfig, host: HostBridge): FollowUpData {
   };
 }
 
+/** The IndexedDB drafts (idb, and zod to check what is read back), fetched on first use, not for the first paint. */
+function lazyDrafts(): BrowserDrafts {
+  let store: Promise<BrowserDrafts> | undefined;
+  const get = (): Promise<BrowserDrafts> => (store ??= import(/* webpackChunkName: "drafts" */ '../../hosts/browser/idb-draft-store.js').then((m) => m.createIdbDraftStore()));
+  return {
+    load: async (...a) => (await get()).load(...a),
+    save: async (...a) => (await get()).save(...a),
+    clear: async (...a) => (await get()).clear(...a),
+    keys: async (...a) => (await get()).keys(...a),
+    clearAll: async () => (await get()).clearAll(),
+    countRows: async (...a) => (await get()).countRows(...a),
+  };
+}
+
 async function compose(frameContext: FrameContext): Promise<Services> {
   const config = await loadAppConfig((u) => fetch(u, { credentials: 'same-origin' }), window.location.href);
   const local = createLocalSession({ storage: window.sessionStorage, fetch: (u, i) => fetch(u, i), navigate: (u) => window.location.assign(u) });
@@ -64,7 +77,7 @@ async function compose(frameContext: FrameContext): Promise<Services> {
   // A plain browser signs in with MSAL; a token of the local sign-in page (/_local/signin, a developer shortcut) wins.
   const session = !teams && auth && !local.isSignedIn() ? await browserMsalSession(auth, redirectUri) : local;
   const host = teams ?? createBrowserHost({ window, session, frameContext });
-  return { host, config, data: lazyData(config, host), drafts: createIdbDraftStore() };
+  return { host, config, data: lazyData(config, host), drafts: lazyDrafts() };
 }
 
 async function browserMsalSession(auth: AuthSettings, redirectUri: string): Promise<MsalSession> {

@@ -1,4 +1,4 @@
-import { Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, makeStyles, MessageBar, MessageBarBody, Spinner, Text, tokens } from '@fluentui/react-components';
+import { makeStyles, MessageBar, MessageBarBody, Spinner, Text, tokens } from '@fluentui/react-components';
 import { lazy, Suspense, useEffect, useState } from 'react';
 
 import { ErrorMessage } from '../app/AppErrorBoundary.js';
@@ -18,7 +18,9 @@ const useStyles = makeStyles({
 });
 
 // The grid, its editors and the data layer load after sign-in, in their own chunk (the first paint stays small).
-const RowsWorkspace = lazy(() => import(/* webpackChunkName: "grid" */ './RowsWorkspace.js'));
+const loadWorkspace = () => import(/* webpackChunkName: "grid" */ './RowsWorkspace.js');
+const RowsWorkspace = lazy(loadWorkspace);
+const SignOutDraftsDialog = lazy(() => import(/* webpackChunkName: "signout" */ './SignOutDraftsDialog.js'));
 
 export interface TabViewProps {
   initial: ScopeParams;
@@ -27,11 +29,11 @@ export interface TabViewProps {
 }
 
 /**
- * The tab's page (#10, first slice): who is signed in and what they may do, the scope (site, fiscal year, division),
- * and the scope's rows read-only as the official table groups them. The editable grid replaces the table next.
+ * The tab's page (#10): who is signed in and what they may do, the scope (site, fiscal year, division), and the
+ * scope's rows in the editable grid (RowsWorkspace, its own chunk), grouped as the official table prints them.
  */
 export function TabView({ initial, onScopeChange }: TabViewProps) {
-  const { host, config, drafts } = useServices();
+  const { host, config, drafts, data } = useServices();
   const { lang, t } = useI18n();
   const s = useStyles();
   const ctx = host.context();
@@ -42,8 +44,21 @@ export function TabView({ initial, onScopeChange }: TabViewProps) {
   const siteInfo = site.status === 'done' ? site.value : null;
 
   const scope = useScope(initial, siteInfo);
+  // Fetched while the site and its cycles load, not after: the grid's chunk and the site's store (its Rows list id).
+  useEffect(() => {
+    if (!signedIn) return;
+    void loadWorkspace().catch(() => undefined);
+    // A failure shows where the store is used (RowsWorkspace); this only starts the work early.
+    if (siteInfo) void data.store(siteInfo).catch(() => undefined);
+  }, [signedIn, siteInfo, data]);
   const { choice, division, divisionInfo, cycles, fiscalYear } = scope;
-  const [signOutDrafts, setSignOutDrafts] = useState<number | null>(null);
+  const [signOutDrafts, setSignOutDraftsState] = useState<number | null>(null);
+  // Mounted from the first question on, then kept (it closes by its open prop).
+  const [signOutAsked, setSignOutAsked] = useState(false);
+  const setSignOutDrafts = (n: number | null): void => {
+    if (n !== null) setSignOutAsked(true);
+    setSignOutDraftsState(n);
+  };
 
   useEffect(() => {
     if (siteUrl && orgCode && choice) onScopeChange?.({ site: siteUrl, orgCode, fiscalYear, divisionCode: division });
@@ -103,7 +118,7 @@ export function TabView({ initial, onScopeChange }: TabViewProps) {
               <ErrorMessage t={t} error={cycles.error} />
             )
           ) : null}
-          {cycles.status === 'loading' ? <Spinner label={t('app.loading')} /> : null}
+          {cycles.status === 'loading' && fiscalYear === null ? <Spinner label={t('app.loading')} /> : null}
           {cycles.status === 'done' && fiscalYear === null ? <Text>{t('rows.empty')}</Text> : null}
           {fiscalYear !== null ? (
             <Suspense fallback={<Spinner label={t('app.loading')} />}>
@@ -117,27 +132,10 @@ export function TabView({ initial, onScopeChange }: TabViewProps) {
   return (
     <AppShell heading={heading} user={user}>
       {body}
-      {account ? (
-        // Stays mounted (closing by `open`): a Fluent Dialog unmounted while open leaves the page aria-hidden.
-        <Dialog open={signOutDrafts !== null} modalType="alert" onOpenChange={(_, d) => (d.open ? undefined : setSignOutDrafts(null))}>
-          <DialogSurface>
-            <DialogBody>
-              <DialogTitle>{t('signout.draftsTitle')}</DialogTitle>
-              <DialogContent>{t('signout.draftsBody', { count: signOutDrafts ?? 0 })}</DialogContent>
-              <DialogActions>
-                <Button
-                  appearance="primary"
-                  onClick={() => {
-                    void drafts.clearAll().finally(() => signOut(account));
-                  }}
-                >
-                  {t('signout.deleteAndSignOut')}
-                </Button>
-                <Button onClick={() => setSignOutDrafts(null)}>{t('signout.keep')}</Button>
-              </DialogActions>
-            </DialogBody>
-          </DialogSurface>
-        </Dialog>
+      {account && signOutAsked ? (
+        <Suspense fallback={null}>
+          <SignOutDraftsDialog rows={signOutDrafts} t={t} onDeleteAndSignOut={() => void drafts.clearAll().finally(() => signOut(account))} onKeep={() => setSignOutDrafts(null)} />
+        </Suspense>
       ) : null}
     </AppShell>
   );
