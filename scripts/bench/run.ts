@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: runs every benchmark script and prints its figures. Benchmarks never assert on time.
- * Usage: npm run bench [-- import graph store bundle stress importer memory] (default: all).
+ * Usage: npm run bench [-- import graph store bundle stress importer memory tab deadline] (default: all).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 
@@ -14,6 +14,8 @@ const SUITES: Record<string, () => Promise<unknown>> = {
   stress: async () => (await import('./stress.js')).runStressBench(),
   importer: async () => (await import('./importer.js')).runImporterBench(),
   memory: async () => (await import('./import-memory.js')).runImportMemoryBench(),
+  tab: async () => (await import('./tab.js')).runTabBench(),
+  deadline: async () => (await import('./deadline.js')).runDeadlineBench(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => a in SUITES);
