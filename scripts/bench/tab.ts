@@ -105,9 +105,11 @@ const EDITABLE = `[role="grid"] ${EDITABLE_CELL}`;
 /** Installs the keydown → next painted frame probe: rAF runs before the paint, a posted task right after it. */
 async function probe(page: Page): Promise<void> {
   await page.evaluate(() => {
-    const w = window as unknown as { __lat: number[]; __pending: Promise<void> | null };
+    const w = window as unknown as { __lat: number[]; __pending: Promise<void> | null; __probe?: boolean };
     w.__lat = [];
     w.__pending = null;
+    if (w.__probe) return;
+    w.__probe = true;
     document.addEventListener(
       'keydown',
       (e) => {
