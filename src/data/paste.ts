@@ -1,7 +1,8 @@
 /**
  * Plans a paste of a block of cells onto the grid (#10): which cells become which field edits, and which are refused
  * and why (beyond the table, a column that is not filled in, a field the person may not edit, a value the field
- * cannot take). Refused cells are never applied; the accepted ones are applied as one undo step.
+ * cannot take). Refused cells are never applied; the accepted ones are applied as one undo step. A blank cell that
+ * lands where nothing is filled in is skipped (it would change nothing).
  */
 import type { EditableField } from '../core/edit/fields.js';
 import { parseFieldInput } from '../core/edit/input.js';
@@ -52,6 +53,10 @@ export function planPaste(block: readonly (readonly string[])[], anchorRow: numb
       const row = target.rows[anchorRow + r];
       const column = target.columns[anchorCol + c];
       const at = { blockRow: r, blockCol: c, value };
+      // A blank cell where nothing is filled in (beyond the grid, or a column this row does not use: a 数値 row's
+      // 実施状況 in a block copied across row kinds) changes nothing: skipped, neither applied nor refused.
+      const blank = value.trim() === '';
+      if (blank && (!row || !column || target.fieldAt(row, column) === null)) return;
       if (!row || !column) {
         refused.push({
           ...at,

@@ -82,15 +82,28 @@ describe('planPaste', () => {
       [0, 3, '貼り付け先の列が表にありません（列が多すぎます）。'],
       [1, 0, '「済」は実施状況の選択肢（実施／実施未定）にありません。'],
       [2, 0, '「A 取組の実施状況」はこの行では入力する欄ではありません。'],
-      [2, 1, '「B Aで「実施未定」を選択した場合の理由」はこの行では入力する欄ではありません。'],
       [2, 2, expect.stringContaining('数値として読めません') as unknown as string],
       [3, 0, expect.stringContaining('div-kikaku') as unknown as string],
       [3, 1, expect.stringContaining('div-kikaku') as unknown as string],
       [3, 2, expect.stringContaining('div-kikaku') as unknown as string],
     ]);
+    // The blank 理由 of the 数値 row (2, 1) changes nothing: neither applied nor refused.
+    expect(plan.refused.some((r) => r.blockRow === 2 && r.blockCol === 1)).toBe(false);
     const { applied } = cache.edit(plan.changes);
     expect(applied).toHaveLength(4);
     expect(cache.getSnapshot().rows[0]?.current.row.status).toBe('undecided');
     expect(cache.getSnapshot().rows[1]?.current.row.narrative).toBe('【新規】内容B');
+  });
+
+  it('skips blank cells beyond the grid, refuses text there', async () => {
+    const { target } = await grid();
+    // Anchored on the overview's last printed column (C, the content): one column fits, the rest is beyond the grid.
+    const last = target.columns.length - 1;
+    const plan = planPaste([['【継続】x', '', '   '], ['【継続】y', '', 'z']], 0, last, target);
+    expect(plan.changes.map((c) => [c.field, c.value])).toEqual([
+      ['narrative', '【継続】x'],
+      ['narrative', '【継続】y'],
+    ]);
+    expect(plan.refused.map((r) => [r.blockRow, r.blockCol, r.value])).toEqual([[1, 2, 'z']]);
   });
 });
