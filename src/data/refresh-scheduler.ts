@@ -80,6 +80,8 @@ export class RefreshScheduler {
   private warned = false;
   private lastRun = Number.NEGATIVE_INFINITY;
   private notBefore = 0;
+  /** A focus or visibility change came within the minimum gap: the next refresh is due when the gap ends. */
+  private soon = false;
   /** Refreshes run so far (the simulation counts them). */
   runs = 0;
 
@@ -139,6 +141,8 @@ export class RefreshScheduler {
       this.clear();
       void this.tick();
     } else {
+      // Too soon after the last one (or throttled): refresh as soon as the gap allows, not a whole interval later.
+      this.soon = true;
       this.schedule();
     }
   }
@@ -152,7 +156,7 @@ export class RefreshScheduler {
     this.clear();
     if (!this.started || !this.visible || this.running) return;
     const spread = 1 + this.policy.jitter * (2 * this.runtime.random() - 1);
-    const due = Math.max(this.lastRun + this.intervalMs() * spread, this.notBefore);
+    const due = Math.max(this.soon ? this.lastRun + this.policy.minGapMs : this.lastRun + this.intervalMs() * spread, this.notBefore);
     this.timer = this.runtime.setTimeout(() => {
       this.timer = null;
       void this.tick();
@@ -162,6 +166,7 @@ export class RefreshScheduler {
   private async tick(): Promise<void> {
     if (this.running || !this.started || !this.visible) return;
     this.running = true;
+    this.soon = false;
     this.lastRun = this.runtime.now();
     this.runs++;
     this.warned = false;

@@ -58,6 +58,12 @@ describe('RefreshScheduler', () => {
     h.scheduler.focus();
     await h.run(1);
     expect(h.at).toEqual([20_000]);
+    // The second focus is not forgotten: it refreshes when the 10 s gap ends, not a whole interval later.
+    await h.run(10_000);
+    expect(h.at).toEqual([20_000, 30_000]);
+    // After which the normal cadence resumes (two empty refreshes: 60 s × 1.5² = 135 s).
+    await h.run(140_000);
+    expect(h.at).toEqual([20_000, 30_000, 165_000]);
   });
 
   it('waits out Retry-After and doubles the interval when throttled', async () => {

@@ -71,8 +71,9 @@ const active = (page: Page): Promise<string> => page.evaluate(() => {
   return `${e?.getAttribute('role') ?? e?.tagName ?? ''}|${e?.dataset.column ?? ''}|${e?.closest('[role=row]')?.querySelector('[role=rowheader]')?.textContent ?? ''}`;
 });
 
-async function axeSerious(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).analyze();
+async function axeSerious(page: Page, exclude?: string): Promise<string[]> {
+  const builder = new AxeBuilder({ page });
+  const result = await (exclude ? builder.exclude(exclude) : builder).analyze();
   return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
@@ -205,9 +206,9 @@ describe('editing rows in the tab', () => {
     await expect.poll(async () => (await stored('div-somu', PROMOTION)).row.narrative).toBe('【継続】鈴木と加藤の版をまとめた');
     await expect.poll(() => cellOf(page, PROMOTION, 'narrative').textContent()).toContain('保存済み');
 
-    // 加藤 sees it without reloading (refresh when the page gets the focus).
+    // 加藤 sees it without reloading: the focus refreshes (at once, or within the scheduler's 10 s minimum gap).
     await kato.page.evaluate(() => window.dispatchEvent(new Event('focus')));
-    await expect.poll(() => cellOf(kato.page, PROMOTION, 'narrative').textContent()).toContain('鈴木と加藤の版をまとめた');
+    await expect.poll(() => cellOf(kato.page, PROMOTION, 'narrative').textContent(), { timeout: 20_000 }).toContain('鈴木と加藤の版をまとめた');
 
     // Who changed it, one click away from the field.
     await cellOf(page, PROMOTION, 'narrative').click();
@@ -219,6 +220,13 @@ describe('editing rows in the tab', () => {
     expect(versions[0]).toContain('鈴木と加藤の版をまとめた');
     expect(versions[1]).toContain('加藤 裕子');
     expect(await axeSerious(page)).toEqual([]);
+    // Closed, the dialogs give the page back: the grid is in the accessibility tree again. Known defect (#10
+    // follow-up): a closed Fluent Dialog that stays mounted keeps Tabster's focus guards (aria-hidden, focusable),
+    // which axe reports; unmounting it instead left the whole page aria-hidden. Only those guards are left out here.
+    await page.getByRole('dialog').getByRole('button', { name: '閉じる' }).click();
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+    await expect.poll(() => rowOf(page, PROMOTION).count()).toBe(1);
+    expect(await axeSerious(page, '[data-tabster-dummy]')).toEqual([]);
     expect(suzuki.problems).toEqual([]);
     expect(kato.problems).toEqual([]);
     await Promise.all([suzuki.close(), kato.close()]);

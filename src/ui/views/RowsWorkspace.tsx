@@ -15,6 +15,7 @@ import type { SaveSummary, RowView } from '../../data/types.js';
 import { ErrorMessage } from '../app/AppErrorBoundary.js';
 import { useI18n, useServices } from '../app/ServicesProvider.js';
 import type { SiteInfo } from '../app/services.js';
+import { useDialogMount } from '../app/use-dialog-mount.js';
 import { useBackgroundRefresh, useCacheSnapshot, usePreviousYear, useRowCache } from '../app/use-row-cache.js';
 import { ConflictDialog } from '../components/FollowUpGrid/ConflictDialog.js';
 import { FieldPanel } from '../components/FollowUpGrid/FieldPanel.js';
@@ -109,6 +110,8 @@ export default function RowsWorkspace({ site, fiscalYear, divisionCode }: RowsWo
   const [conflictRow, setConflictRow] = useState<string | null>(null);
   const [historyRow, setHistoryRow] = useState<StoredRow | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
+  const conflictDialog = useDialogMount(conflictRow !== null);
+  const historyDialog = useDialogMount(historyRow !== null);
 
   const summaryNotice = useCallback(
     (sum: SaveSummary): Notice | null => {
@@ -287,12 +290,13 @@ export default function RowsWorkspace({ site, fiscalYear, divisionCode }: RowsWo
           />
         </div>
       )}
-      {cache ? (
+      {cache && conflictDialog.mounted ? (
         <ConflictDialog
           view={conflictView}
           lang={lang}
           t={t}
           onClose={() => setConflictRow(null)}
+          open={conflictDialog.open}
           onResolve={(decisions) => {
             if (!conflictView) return;
             for (const d of decisions) cache.resolveConflict(conflictView.rowKey, d.field, d.take === 'value' ? { take: 'value', value: d.value ?? null } : { take: d.take });
@@ -301,7 +305,7 @@ export default function RowsWorkspace({ site, fiscalYear, divisionCode }: RowsWo
           }}
         />
       ) : null}
-      {store ? <HistoryDialog store={store} row={historyRow} lang={lang} t={t} onClose={() => setHistoryRow(null)} /> : null}
+      {store && historyDialog.mounted ? <HistoryDialog store={store} row={historyRow} lang={lang} t={t} onClose={() => setHistoryRow(null)} open={historyDialog.open} /> : null}
     </div>
   );
 }

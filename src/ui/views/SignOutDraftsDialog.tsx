@@ -1,7 +1,7 @@
 /**
  * The question before signing out with unsaved drafts in this browser (#10, shared PCs): delete them and sign out, or
- * stay. Its own chunk (Fluent's Dialog is not needed for the first paint); it stays mounted once shown and closes by
- * its `open` prop, since a Fluent Dialog unmounted while open leaves the page aria-hidden.
+ * stay. Its own chunk (Fluent's Dialog is not needed for the first paint); closes through its `open` prop, mounted by
+ * the caller with useDialogMount.
  */
 import { Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle } from '@fluentui/react-components';
 
@@ -13,11 +13,13 @@ export interface SignOutDraftsDialogProps {
   t: Translate;
   onDeleteAndSignOut: () => void;
   onKeep: () => void;
+  /** Open state from useDialogMount (defaults to whether rows is set). */
+  open?: boolean;
 }
 
-export default function SignOutDraftsDialog({ rows, t, onDeleteAndSignOut, onKeep }: SignOutDraftsDialogProps) {
+export default function SignOutDraftsDialog({ rows, t, onDeleteAndSignOut, onKeep, open }: SignOutDraftsDialogProps) {
   return (
-    <Dialog open={rows !== null} modalType="alert" onOpenChange={(_, d) => (d.open ? undefined : onKeep())}>
+    <Dialog open={open ?? rows !== null} modalType="alert" onOpenChange={(_, d) => (d.open ? undefined : onKeep())}>
       <DialogSurface>
         <DialogBody>
           <DialogTitle>{t('signout.draftsTitle')}</DialogTitle>

@@ -5,6 +5,7 @@ import { ErrorMessage } from '../app/AppErrorBoundary.js';
 import { AppShell } from '../app/AppShell.js';
 import type { ScopeParams } from '../app/scope-url.js';
 import { useI18n, useServices } from '../app/ServicesProvider.js';
+import { useDialogMount } from '../app/use-dialog-mount.js';
 import { useSite } from '../app/use-site.js';
 import { fiscalYearLabel, ScopePicker } from '../components/ScopePicker/index.js';
 import { SignedInUser } from '../components/SignedInUser/index.js';
@@ -52,13 +53,8 @@ export function TabView({ initial, onScopeChange }: TabViewProps) {
     if (siteInfo) void data.store(siteInfo).catch(() => undefined);
   }, [signedIn, siteInfo, data]);
   const { choice, division, divisionInfo, cycles, fiscalYear } = scope;
-  const [signOutDrafts, setSignOutDraftsState] = useState<number | null>(null);
-  // Mounted from the first question on, then kept (it closes by its open prop).
-  const [signOutAsked, setSignOutAsked] = useState(false);
-  const setSignOutDrafts = (n: number | null): void => {
-    if (n !== null) setSignOutAsked(true);
-    setSignOutDraftsState(n);
-  };
+  const [signOutDrafts, setSignOutDrafts] = useState<number | null>(null);
+  const signOutDialog = useDialogMount(signOutDrafts !== null);
 
   useEffect(() => {
     if (siteUrl && orgCode && choice) onScopeChange?.({ site: siteUrl, orgCode, fiscalYear, divisionCode: division });
@@ -132,9 +128,9 @@ export function TabView({ initial, onScopeChange }: TabViewProps) {
   return (
     <AppShell heading={heading} user={user}>
       {body}
-      {account && signOutAsked ? (
+      {account && signOutDialog.mounted ? (
         <Suspense fallback={null}>
-          <SignOutDraftsDialog rows={signOutDrafts} t={t} onDeleteAndSignOut={() => void drafts.clearAll().finally(() => signOut(account))} onKeep={() => setSignOutDrafts(null)} />
+          <SignOutDraftsDialog rows={signOutDrafts} t={t} onDeleteAndSignOut={() => void drafts.clearAll().finally(() => signOut(account))} onKeep={() => setSignOutDrafts(null)} open={signOutDialog.open} />
         </Suspense>
       ) : null}
     </AppShell>

@@ -37,11 +37,12 @@ export interface ConflictDialogProps {
   /** Applies the decisions and saves. */
   onResolve: (decisions: { field: EditableField; take: 'mine' | 'theirs' | 'value'; value?: FieldValue }[]) => void;
   onClose: () => void;
+  /** Open state from useDialogMount (defaults to whether there is something to show). */
+  open?: boolean;
 }
 
 /**
- * Stays mounted and follows `view` (null: closed): a Fluent Dialog unmounted while open leaves the rest of the page
- * aria-hidden, so it must close through its `open` prop.
+ * Follows `view` (null: closed) and closes through its `open` prop; the caller mounts it with useDialogMount.
  */
 export function ConflictDialog(props: ConflictDialogProps) {
   // The last row shown stays in the surface while it closes.
@@ -49,7 +50,7 @@ export function ConflictDialog(props: ConflictDialogProps) {
   if (props.view && props.view !== last) setLast(props.view);
   const shown = props.view ?? last;
   return (
-    <Dialog open={props.view !== null} modalType="modal" onOpenChange={(_, d) => (d.open ? undefined : props.onClose())}>
+    <Dialog open={props.open ?? props.view !== null} modalType="modal" onOpenChange={(_, d) => (d.open ? undefined : props.onClose())}>
       <DialogSurface aria-describedby={undefined}>{shown ? <ConflictBody key={shown.rowKey} {...props} view={shown} /> : null}</DialogSurface>
     </Dialog>
   );

@@ -30,11 +30,13 @@ export function formatWhen(iso: string, lang: 'ja' | 'en'): string {
 
 interface HistoryDialogProps {
   store: FollowUpStore;
-  /** The row whose history is shown; null: closed (the dialog stays mounted, see ConflictDialog). */
+  /** The row whose history is shown; null: closed (closes through `open`; the caller mounts it with useDialogMount). */
   row: StoredRow | null;
   lang: 'ja' | 'en';
   t: Translate;
   onClose: () => void;
+  /** Open state from useDialogMount (defaults to whether there is something to show). */
+  open?: boolean;
 }
 
 export function HistoryDialog(props: HistoryDialogProps) {
@@ -43,7 +45,7 @@ export function HistoryDialog(props: HistoryDialogProps) {
   if (props.row && props.row !== last) setLast(props.row);
   const shown = props.row ?? last;
   return (
-    <Dialog open={props.row !== null} modalType="modal" onOpenChange={(_, d) => (d.open ? undefined : props.onClose())}>
+    <Dialog open={props.open ?? props.row !== null} modalType="modal" onOpenChange={(_, d) => (d.open ? undefined : props.onClose())}>
       <DialogSurface aria-describedby={undefined}>{shown ? <HistoryBody key={`${shown.itemId}|${shown.eTag}`} {...props} row={shown} /> : null}</DialogSurface>
     </Dialog>
   );
