@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: runs every benchmark script and prints its figures. Benchmarks never assert on time.
- * Usage: npm run bench [-- import graph store bundle stress importer memory workbook] (default: all).
+ * Usage: npm run bench [-- import graph store bundle stress importer memory workbook tab deadline] (default: all).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 
@@ -15,6 +15,8 @@ const SUITES: Record<string, () => Promise<unknown>> = {
   importer: async () => (await import('./importer.js')).runImporterBench(),
   memory: async () => (await import('./import-memory.js')).runImportMemoryBench(),
   workbook: async () => (await import('./workbook-sync.js')).runWorkbookSyncBench(),
+  tab: async () => (await import('./tab.js')).runTabBench(),
+  deadline: async () => (await import('./deadline.js')).runDeadlineBench(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => a in SUITES);

@@ -9,7 +9,7 @@ import type { AddressInfo, Socket } from 'node:net';
 
 import { loadOrCreateCert } from './cert.js';
 import { DEMO_SITE, openDatabase } from './db.js';
-import type { FaultConfig } from './http/faults.js';
+import type { FaultConfig, ThrottleSetting } from './http/faults.js';
 import { createHttpHandler, type LocalGraphStats } from './http/server.js';
 import type { OidcProvider } from './oidc/provider.js';
 import { LocalGraphStore } from './store/store.js';
@@ -17,7 +17,7 @@ import { LocalGraphStore } from './store/store.js';
 export { DEFAULT_DB_PATH, DB_ENV, resetDatabase, ROLE } from './db.js';
 export { DEMO_DIRECTORY, type Directory, type DirectoryGroup, type DirectoryUser } from './directory.js';
 export { contentSecurityPolicy, type CspOptions, CSP_ORIGINS, htmlSecurityHeaders, M365_FRAME_ANCESTORS } from './http/csp.js';
-export { type FaultConfig, faultsFromEnv, throttleFromEnv } from './http/faults.js';
+export { type FaultConfig, faultsFromEnv, throttleFromEnv, type ThrottleSetting } from './http/faults.js';
 export type { LocalGraphStats } from './http/server.js';
 export type { OidcProvider } from './oidc/provider.js';
 export { DEMO_APP_NAME, DEMO_CLIENT_ID, DEMO_PERMISSIONS, registeredRedirectUris } from './oidc/registration.js';
@@ -30,8 +30,10 @@ export interface LocalGraphOptions {
   /** Where the self-signed certificate lives; default ./data/certs. */
   certDir?: string;
   faults?: Partial<FaultConfig>;
-  /** Resource units per user per minute; default false (off). */
-  throttle?: { resourceUnitsPerMinute: number } | false;
+  /** Resource units per minute, per user or per app (`scope: 'app'`); default false (off). */
+  throttle?: ThrottleSetting | false;
+  /** The throttle's clock (ms); default Date.now (the deadline-day simulation passes virtual time). */
+  throttleClock?: () => number;
   /** Default page size for item listings and delta; default 200. */
   pageSize?: number;
   /** Serves non-Graph paths (the web app on the same origin); return true when handled. */
@@ -50,7 +52,7 @@ export interface LocalGraph {
   /** The OpenID Connect identity provider at Entra's URL shapes (#13). */
   oidc: OidcProvider;
   setFaults(f: Partial<FaultConfig>): void;
-  setThrottle(t: { resourceUnitsPerMinute: number } | false): void;
+  setThrottle(t: ThrottleSetting | false): void;
   stats(): LocalGraphStats;
   resetStats(): void;
   /** Test hook: forget the change log so every earlier delta token gets 410 (as an expired token would). */

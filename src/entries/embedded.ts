@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { Agent } from 'undici';
 
 import type { Division, RoleGroups } from '../core/divisions/division.js';
+import type { Guidance } from '../core/guidance/guidance.js';
+import { LIST_NAMES } from '../core/lists/schema.js';
 import { ORGANIZATIONS } from '../core/model/organization.js';
 import type { ImportResult, Row } from '../core/model/schema.js';
 import { secretariatActor } from '../core/permissions/rules.js';
@@ -19,7 +21,7 @@ import { openGraphFollowUpAdmin } from '../graph/graph-follow-up-store.js';
 import { assignByRule, importDocuments } from '../graph/import-documents.js';
 import { provisionSite } from '../graph/provision.js';
 import type { ResolvedSite } from '../graph/site.js';
-import { seedDivisions, shareDivisionsList } from '../graph/site-directory.js';
+import { seedDivisions, seedGuidance, shareDivisionsList, shareListForReading } from '../graph/site-directory.js';
 import { jwtExpiry, renewingTokenProvider } from '../graph/token-provider.js';
 import { importBytes, mergeResults } from '../io/import.js';
 
@@ -39,6 +41,48 @@ const DEMO_GUIDANCE =
 export const DEMO_DIVISIONS: readonly Division[] = DEMO_DIRECTORY.groups
   .filter((g) => g.kind === 'division')
   .map((g, i) => ({ orgCode: DEMO_ORG_CODE, code: g.id, name: g.displayName, groupName: g.displayName, channelId: null, channelName: g.displayName, guidance: DEMO_GUIDANCE, sortOrder: (i + 1) * 10 }));
+
+const g = (field: Guidance['field'], title: string, parts: Partial<Guidance>): Guidance => ({ title, orgCode: null, layout: null, rowKind: null, field, example: null, instructions: null, maxLength: null, ...parts });
+
+/**
+ * Writing guidance (記入例, 記入要領, length limits) the demo's secretariat keeps in FollowUpGuidance (#10): one item per
+ * field for every ministry, a layout's own example where its wording differs (令和7年度様式 has no tags), and the
+ * 数値 and 調査 rows' own.
+ */
+export const DEMO_GUIDANCE_ITEMS: readonly Guidance[] = [
+  g('status', '実施状況', { instructions: '「実施」または「実施未定」を選んでください。「実施未定」を選んだ場合は、右の理由欄に理由を必ず記入してください。' }),
+  g('reasonNotPlanned', '実施未定の場合の理由', {
+    example: '令和6年度は庁舎改修により研修室が使用できなかったため、管理職向け研修の実施を令和7年度上期に延期した。',
+    instructions: '実施できなかった事情と、今後の見通し（いつ、何を実施するか）を具体的に記入してください。',
+    maxLength: 400,
+  }),
+  g('narrative', '取組時期・内容・成果', {
+    example: '【継続】令和6年7月～9月を働き方改革の集中取組期間とし、幹部職員から全職員にメッセージを発信した。\n【新規】令和6年10月から本省の2課室でフリーアドレスを試行し、職員アンケートで8割が「働きやすくなった」と回答した。',
+    instructions: '取組ごとに【継続】【新規】【拡充】のいずれかを付け、時期（和暦）・内容・成果・課題・次のアクションの順に記入してください。',
+    maxLength: 4000,
+  }),
+  g('narrative', '具体的な取組時期・内容', {
+    layout: 'L-R7',
+    example: '令和6年11月をテレワーク月間とし、本省職員に週1回以上のテレワークを呼びかけた。',
+    instructions: '取組の時期（和暦）と内容を記入してください。この様式では【継続】等のタグは付けません。',
+  }),
+  g('outcome', '成果・課題・今後の取組', {
+    example: '超過勤務時間が前年度比で月平均2.3時間減少した。繁忙期の業務の平準化が課題であり、令和7年度は業務分担の見直しを行う。',
+    instructions: '数値で示せる成果はできるだけ数値で、課題と次のアクションを続けて記入してください。',
+    maxLength: 2000,
+  }),
+  g('indicatorValues', '数値', {
+    rowKind: 'indicator',
+    example: '目標：30%（令和7年度） 現状：66.3%（令和5年度） 目標設定時：49.4%（令和3年度）',
+    instructions: '「目標：」「現状：」「目標設定時：」の後に割合（%）と時点（和暦）を記入してください。区分がある場合は1行に1区分（【全体】目標：…）で記入します。',
+  }),
+  g('surveyAnswers', '調査', {
+    rowKind: 'survey',
+    example: '【時期・対象者の職位】令和6年10月、本省課室長級以上\n【調査・分析のツール】外部事業者の多面観察システム\n【観察結果の対象者へのフィードバック方法】結果票を本人に送付し、上司との面談で振り返り',
+    instructions: '選択肢がある調査は選択肢から選び、本省と地方支分部局等はそれぞれの欄に回答してください。【】の項目ごとに記入します。',
+    maxLength: 2000,
+  }),
+];
 
 /** The demo site's role groups (SharePoint group titles). */
 export const DEMO_ROLE_GROUPS: RoleGroups = {
@@ -120,6 +164,9 @@ export async function startEmbedded(options: Partial<LocalGraphOptions> & { dbPa
     // Divisions are data (#10): every surface reads their names from the list; every division group reads it.
     const seededDivisions = await seedDivisions(connection, provision.site, DEMO_DIVISIONS);
     await shareDivisionsList(connection, provision.site, DEMO_DIVISIONS.map((d) => d.groupName ?? d.code));
+    // Writing guidance (記入例) beside each field: read by every division, kept by the secretariat.
+    await seedGuidance(connection, provision.site, DEMO_GUIDANCE_ITEMS);
+    await shareListForReading(connection, provision.site, LIST_NAMES.Guidance, DEMO_DIVISIONS.map((d) => d.groupName ?? d.code));
     const store = await openGraphFollowUpAdmin({ connection, site, actor: secretariatActor('大臣官房秘書課') });
     const samples = importSamples();
     const outcomes = await importDocuments(store, samples);

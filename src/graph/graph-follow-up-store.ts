@@ -49,7 +49,8 @@ export type { RefreshMode } from './store-context.js';
 
 export interface GraphFollowUpStoreOptions {
   connection: GraphConnection;
-  site: string | SiteRef | { id: string };
+  /** A site URL, host:/path or id (resolved: 1 request), or a site already resolved (no request). */
+  site: string | SiteRef | { id: string } | ResolvedSite;
   /** Who is editing: the core rule checks every edit before anything is sent. */
   actor: Actor;
   refreshMode?: RefreshMode;
@@ -69,11 +70,12 @@ export interface GraphFollowUpAdminOptions extends GraphFollowUpStoreOptions {
   permissionConcurrency?: number;
 }
 
-/** Resolves the site and the Rows list (2 requests, retried like every read: a dropped connection does not fail them). */
+/** Resolves the site and the Rows list (2 requests, 1 for a resolved site; retried like every read: a dropped connection does not fail them). */
 export async function openContext(options: GraphFollowUpStoreOptions): Promise<StoreContext> {
   const { connection } = options;
   const signal = asAbortSignal(options.signal);
-  const site = await resolveSite(connection.client, options.site, signal);
+  const given = options.site;
+  const site = typeof given === 'object' && 'webUrl' in given ? given : await resolveSite(connection.client, given, signal);
   const rowsListId = await resolveListId(connection.client, site, LIST_NAMES.Rows, signal);
   return {
     connection,

@@ -3,9 +3,10 @@
  * SharePoint groups (roles), and which fiscal years have rows. Read by every surface through Graph and SharePoint
  * REST, from the browser as from Node; written by the secretariat (seeding, `npm start`).
  */
-import type { Issue } from '../core/errors.js';
+import { NotFoundError, type Issue } from '../core/errors.js';
 import { fromDivisionFields, sortDivisions, toDivisionFields, toDivisionKey, type Cycle, type Division } from '../core/divisions/division.js';
-import { DIVISIONS_LIST, LIST_NAMES } from '../core/lists/schema.js';
+import { fromGuidanceFields, toGuidanceFields, toGuidanceKey, type Guidance } from '../core/guidance/guidance.js';
+import { DIVISIONS_LIST, GUIDANCE_LIST, LIST_NAMES } from '../core/lists/schema.js';
 import type { GraphConnection } from './create-graph-client.js';
 import { collectPages, getPage, odataString, withQuery } from './paging.js';
 import { ROLE_NAMES, SharePointRest } from './sharepoint-rest.js';
@@ -90,8 +91,12 @@ export async function seedDivisions(connection: GraphConnection, site: ResolvedS
  * @returns whether the groups were (re-)added
  */
 export async function shareDivisionsList(connection: GraphConnection, site: ResolvedSite, groups: readonly string[], always = false): Promise<boolean> {
+  return shareListForReading(connection, site, LIST_NAMES.Divisions, groups, always);
+}
+
+/** Lets `groups` read a list of the site (see shareDivisionsList): the Divisions and Guidance lists. */
+export async function shareListForReading(connection: GraphConnection, site: ResolvedSite, list: string, groups: readonly string[], always = false): Promise<boolean> {
   const sp = new SharePointRest(connection, { webUrl: site.webUrl });
-  const list = LIST_NAMES.Divisions;
   if (await sp.hasUniqueRoleAssignments(list)) {
     if (!always) return false;
   } else {
@@ -129,4 +134,69 @@ export async function listCycles(connection: GraphConnection, site: ResolvedSite
     if (Number.isInteger(fy)) counts.set(fy, (counts.get(fy) ?? 0) + 1);
   }
   return [...counts].map(([fiscalYear, rows]) => ({ fiscalYear, rows })).sort((a, b) => b.fiscalYear - a.fiscalYear);
+}
+
+const GUIDANCE_EXPAND = `fields($select=${GUIDANCE_LIST.columns.map((c) => c.name).join(',')})`;
+
+export interface GuidanceRead {
+  guidance: Guidance[];
+  unreadable: { itemId: string; issues: Issue[] }[];
+}
+
+/**
+ * The writing guidance that applies to a ministry (its own items and those for every ministry). 1 request per 5,000
+ * items. A site provisioned before schema 5 has no Guidance list: that reads as no guidance, not as an error.
+ * @throws PermissionError, GraphAccessError
+ */
+export async function readGuidance(connection: GraphConnection, site: ResolvedSite, orgCode: string): Promise<GuidanceRead> {
+  const { client } = connection;
+  // Blank OrgCode (every ministry) cannot be filtered on with eq null everywhere: read all, keep what applies.
+  const what = `GET ${LIST_NAMES.Guidance} items`;
+  let items: Item[];
+  try {
+    const first = await getPage<Item>(client, withQuery(itemsPath(site, LIST_NAMES.Guidance), { $expand: GUIDANCE_EXPAND, $select: 'id', $top: 5000 }), what);
+    ({ items } = await collectPages<Item>(client, first, what));
+  } catch (error) {
+    if (error instanceof NotFoundError) return { guidance: [], unreadable: [] };
+    throw error;
+  }
+  const guidance: Guidance[] = [];
+  const unreadable: GuidanceRead['unreadable'] = [];
+  for (const item of items) {
+    const r = fromGuidanceFields(item.fields ?? {}, item.id);
+    if (!r.ok) unreadable.push({ itemId: item.id, issues: r.error });
+    else if (r.value.orgCode === null || r.value.orgCode === orgCode) guidance.push(r.value);
+  }
+  return { guidance, unreadable };
+}
+
+/**
+ * Makes the Guidance list hold `items` (by GuidanceKey): creates the missing, updates the changed. A second run with
+ * the same data sends only the read.
+ */
+export async function seedGuidance(connection: GraphConnection, site: ResolvedSite, items: readonly Guidance[]): Promise<SeedDivisionsResult> {
+  const { client } = connection;
+  const path = itemsPath(site, LIST_NAMES.Guidance);
+  const first = await getPage<Item>(client, withQuery(path, { $expand: GUIDANCE_EXPAND, $select: 'id', $top: 5000 }), `GET ${LIST_NAMES.Guidance} items`);
+  const { items: existing } = await collectPages<Item>(client, first, `GET ${LIST_NAMES.Guidance} items`);
+  const byKey = new Map(existing.map((i) => [String(i.fields?.GuidanceKey ?? ''), i]));
+  const result: SeedDivisionsResult = { created: 0, updated: 0 };
+  for (const g of items) {
+    const fields = toGuidanceFields(g);
+    const found = byKey.get(toGuidanceKey(g));
+    try {
+      if (!found) {
+        await client.api(path).post({ fields: Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null)) });
+        result.created++;
+        continue;
+      }
+      const changed = Object.fromEntries(Object.entries(fields).filter(([k, v]) => (found.fields?.[k] ?? null) !== v));
+      if (Object.keys(changed).length === 0) continue;
+      await client.api(`${path}/${found.id}/fields`).patch(changed);
+      result.updated++;
+    } catch (error) {
+      throw toAppError(error, `${found ? 'PATCH' : 'POST'} guidance ${toGuidanceKey(g)}`);
+    }
+  }
+  return result;
 }

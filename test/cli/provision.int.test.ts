@@ -50,6 +50,7 @@ describe('npx followup provision --site', () => {
       'create list FollowUpMeta (2 columns)',
       'create list FollowUpDivisions (8 columns)',
       'create list FollowUpLedger (3 columns)',
+      'create list FollowUpGuidance (8 columns)',
       'create list FollowUpReview (15 columns)',
       'create list FollowUpSubmissions (6 columns)',
       'give FollowUpReview its own permissions: secretariat Full Control, reviewers Edit without delete, div-somu/div-kikaku/div-gyokan/div-jichi/div-joho Read',

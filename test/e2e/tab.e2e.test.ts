@@ -58,7 +58,7 @@ async function signIn(page: Page, name: string, path = '/'): Promise<void> {
   await page.getByTestId('signed-in-user').waitFor();
 }
 
-const rowHeaders = async (page: Page, caption: string): Promise<string[]> => page.getByRole('table', { name: new RegExp(caption) }).getByRole('rowheader').allTextContents();
+const rowHeaders = async (page: Page, caption: string): Promise<string[]> => page.getByRole('grid', { name: new RegExp(caption) }).getByRole('rowheader').allTextContents();
 
 async function axeSerious(page: Page): Promise<string[]> {
   const result = await new AxeBuilder({ page }).analyze();
@@ -82,25 +82,35 @@ describe('the tab in a plain browser (npm start)', () => {
     await expect.poll(() => user.textContent()).toContain('部局・課室の担当者');
     expect(await user.textContent()).toContain('所属する部局・課室:大臣官房総務課');
     // The default scope: his division, the latest fiscal year with its rows; the URL says so.
-    await page.getByRole('table').first().waitFor();
+    await page.getByRole('grid').first().waitFor();
     expect(new URL(page.url()).searchParams.get('division')).toBe('div-somu');
     expect(new URL(page.url()).searchParams.get('fy')).toBe('2023');
     expect(await page.getByRole('combobox', { name: '部局・課室' }).inputValue()).toBe('div-somu');
     expect(await page.getByRole('combobox', { name: '年度' }).locator('option:checked').textContent()).toBe('令和5年度（5 行）');
     // Grouped as the official table: the 重点項目 table, then the overview under its 大項目, columns as printed.
-    expect(await page.getByRole('table').count()).toBe(2);
+    expect(await page.getByRole('grid').count()).toBe(2);
     expect(await rowHeaders(page, '^重点項目')).toEqual(['モチベーションの向上']);
-    const overview = page.getByRole('table', { name: /取組計画の全体像/ });
+    const overview = page.getByRole('grid', { name: /取組計画の全体像/ });
     expect(await overview.getByRole('rowheader').allTextContents()).toEqual([
-      'ワークライフバランスの推進のための働き方改革',
-      '仕事と生活の両立支援',
-      '男性職員の育児休業取得率',
-      '男性職員の「男の産休」（配偶者出産休暇・育児参加のための休暇）取得率',
-      '推進体制等',
+      '4.仕事と生活の両立支援',
+      '［数値］男性職員の育児休業取得率',
+      '［数値］男性職員の「男の産休」（配偶者出産休暇・育児参加のための休暇）取得率',
       '各府省等における取組の推進',
     ]);
-    expect(await overview.getByRole('columnheader').allTextContents()).toEqual(['項番', '項目', '種類', '実施状況', '担当', '取組時期・内容', '成果・課題・今後の取組']);
+    // 大項目 are the group rows; the column headers are the layout's as printed (実施状況, 理由, 内容…).
+    expect(await overview.getByRole('row').filter({ hasNot: page.getByRole('rowheader') }).filter({ hasNot: page.getByRole('columnheader') }).allTextContents()).toEqual(['ワークライフバランスの推進のための働き方改革', '推進体制等']);
+    expect(await overview.getByRole('columnheader').allTextContents()).toEqual([
+      '中項目',
+      'A 取組の実施状況',
+      'B Aで「実施未定」を選択した場合の理由',
+      'C 取組時期・内容・成果、取組における改善点・課題、それらを踏まえた次のアクション',
+      '担当',
+    ]);
+    // 数値 with 和暦 dates and a chart whose text alternative says the same figures.
     expect(await overview.textContent()).toContain('目標: 30%（令和3年度）');
+    expect(await overview.getByRole('img', { name: /現状の推移: 66\.3%（令和4年度）。目標: 30%（令和3年度）/ }).count()).toBe(1);
+    // The 重点項目's guideline section by its title, not only its number.
+    expect(await page.getByRole('grid', { name: /^重点項目/ }).getByRole('gridcell').filter({ hasText: 'Ⅱ-3' }).textContent()).toContain('マネジメント改革');
     // Division names come from the FollowUpDivisions list, with the division's guidance.
     expect(await page.getByText('記入の手引き').count()).toBe(1);
     expect(problems).toEqual([]);
@@ -114,12 +124,12 @@ describe('the tab in a plain browser (npm start)', () => {
     const division = page.getByRole('combobox', { name: '部局・課室' });
     await expect.poll(() => division.inputValue()).toBe('div-jichi');
     expect(await division.locator('option').allTextContents()).toEqual(['全ての部局・課室', '大臣官房総務課', '大臣官房企画課', '行政管理局', '自治行政局', '情報流通行政局']);
-    await page.getByRole('table').first().waitFor();
+    await page.getByRole('grid').first().waitFor();
     const jichi = await page.getByRole('rowheader').allTextContents();
     await division.selectOption('div-joho');
     await expect.poll(() => new URL(page.url()).searchParams.get('division')).toBe('div-joho');
     await expect.poll(async () => (await page.getByRole('rowheader').allTextContents()).join('|')).not.toBe(jichi.join('|'));
-    await page.getByRole('table').first().waitFor();
+    await page.getByRole('grid').first().waitFor();
     const joho = (await page.getByRole('rowheader').allTextContents()).filter((t) => !/改革|推進体制/.test(t));
     expect(joho.length).toBeGreaterThan(0);
     expect(joho.filter((t) => jichi.includes(t))).toEqual([]);
@@ -129,7 +139,7 @@ describe('the tab in a plain browser (npm start)', () => {
   it('works by keyboard alone: skip link, language, sign-out, then the division picker', async () => {
     const { page, close } = await open();
     await signIn(page, '小林 恵');
-    await page.getByRole('table').first().waitFor();
+    await page.getByRole('grid').first().waitFor();
     const focused = (): Promise<string> => page.evaluate(() => `${document.activeElement?.tagName ?? ''}:${document.activeElement?.textContent?.trim() ?? ''}`);
     await page.keyboard.press('Tab');
     expect(await focused()).toBe('A:本文へ移動');
@@ -143,7 +153,7 @@ describe('the tab in a plain browser (npm start)', () => {
     expect(await division.inputValue()).toBe('div-jichi');
     await page.keyboard.press('ArrowDown');
     await expect.poll(() => new URL(page.url()).searchParams.get('division')).toBe('div-joho');
-    await page.getByRole('table').first().waitFor();
+    await page.getByRole('grid').first().waitFor();
     await close();
   });
 
@@ -155,9 +165,9 @@ describe('the tab in a plain browser (npm start)', () => {
     expect(await page.getByRole('combobox', { name: '部局・課室' }).inputValue()).toBe('');
     const year = page.getByRole('combobox', { name: '年度' });
     await expect.poll(async () => year.locator('option').allTextContents()).toEqual(['令和6年度（2 行）', '令和5年度（17 行）']);
-    await page.getByRole('table', { name: /重点項目の取りまとめ/ }).waitFor();
+    await page.getByRole('grid', { name: /重点項目の取りまとめ/ }).waitFor();
     await year.selectOption('2023');
-    await page.getByRole('table', { name: /取組計画の全体像（15 行）/ }).waitFor();
+    await page.getByRole('grid', { name: /取組計画の全体像（15 行）/ }).waitFor();
     await close();
   });
 
@@ -177,7 +187,7 @@ describe('the tab in a plain browser (npm start)', () => {
     for (const mode of ['light', 'dark', 'contrast'] as const) {
       const { page, problems, close } = await open({ colorScheme: mode === 'light' ? 'light' : 'dark', forcedColors: mode === 'contrast' ? 'active' : 'none' });
       await signIn(page, '鈴木 一郎');
-      await page.getByRole('table').first().waitFor();
+      await page.getByRole('grid').first().waitFor();
       await page.screenshot({ path: join(SHOTS, `tab-${mode}.png`), fullPage: true });
       const provider = page.locator('[data-theme]').first();
       seen[mode] = { theme: await provider.getAttribute('data-theme'), background: await provider.evaluate((e) => getComputedStyle(e).backgroundColor) };
@@ -223,7 +233,7 @@ describe('the configuration page (config.html)', () => {
     await page.waitForURL(/\/tab\.html\?/);
     const q = new URL(page.url()).searchParams;
     expect([q.get('site'), q.get('org'), q.get('fy'), q.get('division')]).toEqual([`${base}/sites/followup`, 'soumu', '2023', 'div-somu']);
-    await page.getByRole('table').first().waitFor();
+    await page.getByRole('grid').first().waitFor();
     expect(problems).toEqual([]);
     await close();
   });

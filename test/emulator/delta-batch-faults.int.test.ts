@@ -165,6 +165,26 @@ describe('faults and throttling', () => {
     h.g.setThrottle(false);
   });
 
+  it('answers with RateLimit headers from 80 % of the budget, on plain requests and on the $batch (#10)', async () => {
+    h.g.setThrottle({ resourceUnitsPerMinute: 20, scope: 'app' });
+    // Two users of the app draw from one budget (1 unit per single read); the budget refills at 20/60 per second.
+    let first = -1;
+    let last: Awaited<ReturnType<typeof h.call>> | null = null;
+    for (let i = 1; i <= 18 && first === -1; i++) {
+      last = await h.call('GET', `${lp}/items/1`, { as: i % 2 === 0 ? 'sato' : 'ito' });
+      if (last.headers.get('RateLimit-Limit') !== null) first = i;
+    }
+    expect(first).toBeGreaterThanOrEqual(16);
+    expect(last?.headers.get('RateLimit-Limit')).toBe('20');
+    expect(Number(last?.headers.get('RateLimit-Remaining'))).toBeLessThanOrEqual(4);
+    expect(Number(last?.headers.get('RateLimit-Reset'))).toBeGreaterThan(0);
+    const b = await h.call('POST', '/$batch', { body: { requests: [{ id: '1', method: 'GET', url: `${lp}/items/1` }, { id: '2', method: 'GET', url: `${lp}/items` }] } });
+    expect(b.body.responses[0].status).toBe(200);
+    expect(b.body.responses[0].headers['RateLimit-Limit']).toBe('20');
+    expect(b.headers.get('RateLimit-Limit')).toBe('20');
+    h.g.setThrottle(false);
+  });
+
   it('changes faults through POST /_local/faults', async () => {
     const r = await h.call('POST', `${h.g.url}/_local/faults`, { as: 'sato', body: { rate429: 1, retryAfterSeconds: 3 } });
     expect(r.body).toMatchObject({ rate429: 1, retryAfterSeconds: 3 });

@@ -110,4 +110,24 @@ describe('Throttle', () => {
     const t = new Throttle(false);
     for (let i = 0; i < 100; i++) expect(t.charge('a', 5)).toBeUndefined();
   });
+
+  it('sends RateLimit-Limit/-Remaining/-Reset once 80 % of the minute is used, on its injected clock (#10)', () => {
+    let now = 1_000_000;
+    const t = new Throttle({ resourceUnitsPerMinute: 100 }, () => now);
+    for (let i = 0; i < 79; i++) expect(t.chargeWithHeaders('a', 1)).toEqual({});
+    // The 80th unit: 80 % used, 20 left, 48 s until the bucket is whole again (80 units at 100/60 s).
+    expect(t.chargeWithHeaders('a', 1)).toEqual({ rateLimit: { 'RateLimit-Limit': '100', 'RateLimit-Remaining': '20', 'RateLimit-Reset': '48' } });
+    for (let i = 0; i < 20; i++) t.charge('a', 1);
+    expect(t.chargeWithHeaders('a', 1)).toEqual({ retryAfter: 1, rateLimit: { 'RateLimit-Limit': '100', 'RateLimit-Remaining': '0', 'RateLimit-Reset': '60' } });
+    // Thirty seconds later half the budget is back: below 80 % used, no headers.
+    now += 30_000;
+    expect(t.chargeWithHeaders('a', 1)).toEqual({});
+  });
+
+  it("meters every user of the app against one budget with scope 'app' (SharePoint's per-app limit)", () => {
+    const t = new Throttle({ resourceUnitsPerMinute: 10, scope: 'app' }, () => 0);
+    for (let i = 0; i < 5; i++) expect(t.charge(`user${i}`, 2)).toBeUndefined();
+    expect(t.charge('someone-else', 1)).toBe(6);
+    expect(t.config).toEqual({ resourceUnitsPerMinute: 10, scope: 'app' });
+  });
 });

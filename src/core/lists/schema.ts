@@ -86,7 +86,9 @@ export type ImportState = (typeof IMPORT_STATE_CHOICES)[number];
 /** FollowUpReports.CycleState (#12): `closed` once the secretariat closes the cycle. */
 export const CYCLE_STATE_CHOICES = ['open', 'closed'] as const;
 
-export const LIST_NAMES = { Reports: 'FollowUpReports', Rows: 'FollowUpRows', Meta: 'FollowUpMeta', Divisions: 'FollowUpDivisions', Ledger: 'FollowUpLedger', Review: 'FollowUpReview', Submissions: 'FollowUpSubmissions' } as const;
+export const LIST_NAMES = { Reports: 'FollowUpReports', Rows: 'FollowUpRows', Meta: 'FollowUpMeta', Divisions: 'FollowUpDivisions', Ledger: 'FollowUpLedger', Guidance: 'FollowUpGuidance', Review: 'FollowUpReview', Submissions: 'FollowUpSubmissions' } as const;
+/** The fields writing guidance is kept for (src/core/edit/fields.ts EDITABLE_FIELDS filled in by divisions). */
+export const GUIDANCE_FIELD_CHOICES = ['status', 'reasonNotPlanned', 'narrative', 'outcome', 'indicatorValues', 'surveyAnswers'] as const;
 
 const col = (c: Omit<ColumnSchema, 'since'> & { since?: number }): ColumnSchema => ({ since: 1, ...c });
 
@@ -263,10 +265,33 @@ export const SUBMISSIONS_LIST: ListSchema = {
   ],
 };
 
+/**
+ * Writing guidance (#10): per column, what a good answer looks like (記入例), how to write it (記入要領) and the
+ * column's length limit, kept by the secretariat and shown beside the field in every surface. An item applies to
+ * every ministry, layout and row kind its blank columns leave open; the most specific item wins. Everyone who uses
+ * the site reads it; the secretariat maintains it.
+ */
+export const GUIDANCE_LIST: ListSchema = {
+  name: LIST_NAMES.Guidance,
+  description: '記入の手引き（欄ごとの記入例・記入要領・文字数の上限）',
+  since: 5,
+  columns: [
+    col({ name: 'Title', displayName: '欄の名前', kind: 'text', description: 'The column as the secretariat names it (shown as the heading of the guidance).', group: FieldGroup.Structure, builtIn: true, since: 5 }),
+    col({ name: 'GuidanceKey', displayName: '手引きキー', kind: 'text', description: 'OrgCode/Layout/RowKind/Field with `*` for a blank, unique: a repeated seed finds the item by it.', group: FieldGroup.Immutable, indexed: true, required: true, unique: true, since: 5 }),
+    col({ name: 'OrgCode', displayName: '府省等コード', kind: 'text', description: '府省等 the guidance is for; blank: every ministry of the site.', group: FieldGroup.Structure, indexed: true, since: 5 }),
+    col({ name: 'Layout', displayName: '様式', kind: 'choice', description: 'Layout the guidance is for; blank: every layout.', group: FieldGroup.Structure, choices: LAYOUT_CHOICES, since: 5 }),
+    col({ name: 'RowKind', displayName: '行の種類', kind: 'choice', description: 'Row kind the guidance is for (取組, 重点項目, 数値, 調査); blank: every kind.', group: FieldGroup.Structure, choices: ROW_KIND_CHOICES, since: 5 }),
+    col({ name: 'Field', displayName: '欄', kind: 'choice', description: 'The field: status, reasonNotPlanned, narrative, outcome, indicatorValues or surveyAnswers.', group: FieldGroup.Structure, required: true, choices: GUIDANCE_FIELD_CHOICES, since: 5 }),
+    col({ name: 'Example', displayName: '記入例', kind: 'note', description: 'An example answer, shown beside the field (plain text).', group: FieldGroup.Structure, since: 5 }),
+    col({ name: 'Instructions', displayName: '記入要領', kind: 'note', description: 'How to fill the field in (plain text).', group: FieldGroup.Structure, since: 5 }),
+    col({ name: 'MaxLength', displayName: '文字数の上限', kind: 'number', description: 'Most characters the field takes; surfaces show a counter and refuse longer text. Blank: SharePoint\'s own limit.', group: FieldGroup.Structure, minimum: 1, maximum: 63999, since: 5 }),
+  ],
+};
+
 /** Key of the Meta item that records the provisioned schema version. */
 export const SCHEMA_VERSION_KEY = 'schemaVersion';
 
-export const FOLLOW_UP_SCHEMA: SiteSchema = { version: SCHEMA_VERSION, lists: [REPORTS_LIST, ROWS_LIST, META_LIST, DIVISIONS_LIST, LEDGER_LIST, REVIEW_LIST, SUBMISSIONS_LIST] };
+export const FOLLOW_UP_SCHEMA: SiteSchema = { version: SCHEMA_VERSION, lists: [REPORTS_LIST, ROWS_LIST, META_LIST, DIVISIONS_LIST, LEDGER_LIST, GUIDANCE_LIST, REVIEW_LIST, SUBMISSIONS_LIST] };
 
 /** The schema as it was at an older version (columns and lists introduced later removed). */
 export function schemaAtVersion(schema: SiteSchema, version: number): SiteSchema {

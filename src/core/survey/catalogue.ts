@@ -8,6 +8,10 @@ export interface SurveyDef {
   names: readonly string[];
   /** Choice values of the 本省 answer, when the survey has a choice. */
   choices: readonly string[];
+  /** Answered per scope (本省 / 地方支分部局等), each in its own field. */
+  scoped?: boolean;
+  /** The labelled sub-fields of the answer (canonical labels, in printed order), when it has them. */
+  subFields?: readonly string[];
 }
 
 export const SURVEYS: readonly SurveyDef[] = [
@@ -15,8 +19,9 @@ export const SURVEYS: readonly SurveyDef[] = [
     code: 'work-hours-system',
     names: ['勤務時間管理システムの導入状況', '勤務時間管理のシステム化の状況'],
     choices: ['導入済み又は令和7年度までに導入予定'],
+    scoped: true,
   },
-  { code: 'multi-rater', names: ['多面観察の実施状況'], choices: [] },
+  { code: 'multi-rater', names: ['多面観察の実施状況'], choices: [], subFields: ['時期・対象者の職位', '調査・分析のツール', '観察結果の対象者へのフィードバック方法', 'その他備考等'] },
   {
     code: 'engagement',
     names: [
@@ -24,6 +29,7 @@ export const SURVEYS: readonly SurveyDef[] = [
       '職場や職員の状況を把握するための調査（エンゲージメントサーベイ、モチベーションサーベイ等）の実施状況',
     ],
     choices: [],
+    subFields: ['時期・対象者', '調査・分析のツール', 'フィードバック', '結果の活用', 'その他備考等'],
   },
   { code: 'telework', names: ['テレワーク実施状況'], choices: [] },
 ];

@@ -51,17 +51,28 @@ export function mergeFaults(base: FaultConfig, f: Partial<FaultConfig>): FaultCo
   return next;
 }
 
-/** Validates a throttle setting: `false` (off) or `{ resourceUnitsPerMinute }` with a positive budget. */
-export function parseThrottle(t: unknown): { resourceUnitsPerMinute: number } | false {
+/**
+ * A resource-unit budget: per user (SharePoint's per-user limit, the default) or per app (`scope: 'app'`: one
+ * tenant-wide budget every caller of the app draws from, as SharePoint meters an application, #10).
+ */
+export interface ThrottleSetting {
+  resourceUnitsPerMinute: number;
+  scope?: 'user' | 'app';
+}
+
+/** Validates a throttle setting: `false` (off) or `{ resourceUnitsPerMinute, scope? }` with a positive budget. */
+export function parseThrottle(t: unknown): ThrottleSetting | false {
   if (t === false) return false;
   if (typeof t !== 'object' || t === null || Array.isArray(t)) throw new RangeError(`Fault setting 'throttle' must be false or { "resourceUnitsPerMinute": n }, got ${show(t)}.`);
-  const extra = Object.keys(t).filter((k) => k !== 'resourceUnitsPerMinute');
+  const extra = Object.keys(t).filter((k) => k !== 'resourceUnitsPerMinute' && k !== 'scope');
   if (extra.length > 0) throw new RangeError(`Fault setting 'throttle' has unknown field(s): ${extra.join(', ')}.`);
   const n = (t as { resourceUnitsPerMinute?: unknown }).resourceUnitsPerMinute;
   if (typeof n !== 'number' || !Number.isFinite(n) || n <= 0 || n > MAX_RESOURCE_UNITS_PER_MINUTE) {
     throw new RangeError(`Fault setting 'throttle.resourceUnitsPerMinute' must be a number above 0 and at most ${MAX_RESOURCE_UNITS_PER_MINUTE}, got ${show(n)}.`);
   }
-  return { resourceUnitsPerMinute: n };
+  const scope = (t as { scope?: unknown }).scope;
+  if (scope !== undefined && scope !== 'user' && scope !== 'app') throw new RangeError(`Fault setting 'throttle.scope' must be 'user' or 'app', got ${show(scope)}.`);
+  return scope === 'app' ? { resourceUnitsPerMinute: n, scope } : { resourceUnitsPerMinute: n };
 }
 
 export type FaultOutcome = 'drop' | 429 | 503 | undefined;
@@ -127,48 +138,80 @@ export function faultsFromEnv(env: NodeJS.ProcessEnv): Partial<FaultConfig> {
   return out;
 }
 
-/** Reads `FOLLOWUP_THROTTLE_RU_PER_MINUTE` (unset or 0 = off). */
-export function throttleFromEnv(env: NodeJS.ProcessEnv): { resourceUnitsPerMinute: number } | false {
+/** Reads `FOLLOWUP_THROTTLE_RU_PER_MINUTE` (unset or 0 = off) and `FOLLOWUP_THROTTLE_SCOPE` (`user`, default, or `app`). */
+export function throttleFromEnv(env: NodeJS.ProcessEnv): ThrottleSetting | false {
   const v = Number(env.FOLLOWUP_THROTTLE_RU_PER_MINUTE ?? '0');
-  return Number.isFinite(v) && v > 0 ? { resourceUnitsPerMinute: v } : false;
+  if (!(Number.isFinite(v) && v > 0)) return false;
+  return env.FOLLOWUP_THROTTLE_SCOPE === 'app' ? { resourceUnitsPerMinute: v, scope: 'app' } : { resourceUnitsPerMinute: v };
+}
+
+/** Share of the minute's budget from which answers carry RateLimit headers (SharePoint: 80 %). */
+export const RATE_LIMIT_HEADER_SHARE = 0.8;
+
+/** SharePoint's RateLimit-Limit / -Remaining / -Reset: the budget, the units left, seconds until it is whole again. */
+export interface RateLimitHeaders {
+  'RateLimit-Limit': string;
+  'RateLimit-Remaining': string;
+  'RateLimit-Reset': string;
 }
 
 /**
- * Per-user resource-unit budget as a token bucket refilled continuously at budget/60 s, so a client that
- * floods gets 429 with the seconds until enough units are back, the way SharePoint Online throttles.
+ * Resource-unit budget as a token bucket refilled continuously at budget/60 s, per user or per app (ThrottleSetting),
+ * so a client that floods gets 429 with the seconds until enough units are back, the way SharePoint Online
+ * throttles; from 80 % of the budget used, answers carry SharePoint's RateLimit headers so well-behaved clients slow
+ * down before they are refused. The clock is injectable (tests, the deadline-day simulation's virtual time).
  */
 export class Throttle {
   private buckets = new Map<string, { units: number; at: number }>();
   private perMinute = 0;
+  private scope: 'user' | 'app' = 'user';
 
-  constructor(t: { resourceUnitsPerMinute: number } | false, private readonly now: () => number = Date.now) {
+  constructor(t: ThrottleSetting | false, private readonly now: () => number = Date.now) {
     this.set(t);
   }
 
   /** The budget in force, as `set` takes it. */
-  get config(): { resourceUnitsPerMinute: number } | false {
-    return this.perMinute === 0 ? false : { resourceUnitsPerMinute: this.perMinute };
+  get config(): ThrottleSetting | false {
+    return this.perMinute === 0 ? false : { resourceUnitsPerMinute: this.perMinute, ...(this.scope === 'app' ? { scope: 'app' as const } : {}) };
   }
 
-  set(t: { resourceUnitsPerMinute: number } | false): void {
+  set(t: ThrottleSetting | false): void {
     const v = parseThrottle(t);
     this.perMinute = v === false ? 0 : v.resourceUnitsPerMinute;
+    this.scope = v === false ? 'user' : (v.scope ?? 'user');
     this.buckets.clear();
   }
 
   /** Charges `cost` units to `user`; returns the Retry-After seconds when the budget is exhausted (nothing charged). */
   charge(user: string, cost: number): number | undefined {
-    if (this.perMinute === 0) return undefined;
+    return this.chargeWithHeaders(user, cost).retryAfter;
+  }
+
+  /**
+   * Charges like `charge`, and says what SharePoint would: the RateLimit headers when, after this request, at least
+   * 80 % of the minute's budget is used (also on the 429 that refuses it).
+   */
+  chargeWithHeaders(user: string, cost: number): { retryAfter?: number; rateLimit?: RateLimitHeaders } {
+    if (this.perMinute === 0) return {};
     const t = this.now();
     const rate = this.perMinute / 60_000;
-    const b = this.buckets.get(user) ?? { units: this.perMinute, at: t };
+    const key = this.scope === 'app' ? '*app*' : user;
+    const b = this.buckets.get(key) ?? { units: this.perMinute, at: t };
     b.units = Math.min(this.perMinute, b.units + (t - b.at) * rate);
     b.at = t;
-    this.buckets.set(user, b);
-    if (b.units >= cost) {
-      b.units -= cost;
-      return undefined;
-    }
-    return Math.max(1, Math.ceil((cost - b.units) / rate / 1000));
+    this.buckets.set(key, b);
+    const refused = b.units < cost;
+    if (!refused) b.units -= cost;
+    const used = 1 - b.units / this.perMinute;
+    const rateLimit: RateLimitHeaders | undefined =
+      used >= RATE_LIMIT_HEADER_SHARE
+        ? {
+            'RateLimit-Limit': String(this.perMinute),
+            'RateLimit-Remaining': String(Math.max(0, Math.floor(b.units))),
+            'RateLimit-Reset': String(Math.max(1, Math.ceil((this.perMinute - b.units) / rate / 1000))),
+          }
+        : undefined;
+    const retryAfter = refused ? Math.max(1, Math.ceil((cost - b.units) / rate / 1000)) : undefined;
+    return { ...(retryAfter !== undefined ? { retryAfter } : {}), ...(rateLimit ? { rateLimit } : {}) };
   }
 }

@@ -16,7 +16,7 @@ import type { Caller } from '../store/types.js';
 import { GRAPH_AUDIENCE, localTokenIssuer, signToken, TokenVerifier } from '../tokens.js';
 import { parseBatch, runBatch } from './batch.js';
 import { discardBody, malformedPercentEncoding, parseJsonBody, readBody } from './body.js';
-import { type FaultConfig, FaultInjector, Throttle } from './faults.js';
+import { type FaultConfig, FaultInjector, Throttle, type ThrottleSetting } from './faults.js';
 import { type ApiResponse, GraphApi, graphCost } from './graph-api.js';
 import { SpRestApi } from './sp-rest.js';
 
@@ -29,7 +29,9 @@ export interface LocalGraphStats {
 
 export interface HttpOptions {
   faults?: Partial<FaultConfig>;
-  throttle?: { resourceUnitsPerMinute: number } | false;
+  throttle?: ThrottleSetting | false;
+  /** The throttle's clock (ms); default Date.now. The deadline-day simulation runs it on virtual time. */
+  throttleClock?: () => number;
   pageSize?: number;
   requestHandler?: (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
   /** The identity provider's token lifetimes (#13; tests use short ones). */
@@ -61,7 +63,7 @@ function lowerHeaders(req: IncomingMessage): Record<string, string | undefined> 
 /** Builds the request handler over a store; `origin()` gives `https://localhost:PORT` once the server listens. */
 export function createHttpHandler(store: LocalGraphStore, origin: () => string, options: HttpOptions): LocalGraphHttp {
   const faults = new FaultInjector(options.faults ?? {});
-  const throttle = new Throttle(options.throttle ?? false);
+  const throttle = new Throttle(options.throttle ?? false, options.throttleClock);
   const api = new GraphApi(store, origin, options.pageSize ?? 200);
   const sp = new SpRestApi(store, origin);
   const emptyStats = (): LocalGraphStats => ({ requests: 0, resourceUnits: 0, throttled: 0, byUser: {} });
@@ -123,16 +125,20 @@ export function createHttpHandler(store: LocalGraphStore, origin: () => string, 
     return faultResponse(status);
   };
 
-  /** Charges a request to the caller's budget; a 429 response when exhausted. */
-  const charge = (caller: Caller, cost: number): ApiResponse | undefined => {
-    const retryAfter = throttle.charge(caller.user.key, cost);
+  /**
+   * Charges a request to the caller's budget: a 429 response when exhausted, else the RateLimit headers the answer
+   * carries (none below 80 % of the budget).
+   */
+  const charge = (caller: Caller, cost: number): { refused: ApiResponse } | { headers: Record<string, string> } => {
+    const { retryAfter, rateLimit } = throttle.chargeWithHeaders(caller.user.key, cost);
     if (retryAfter === undefined) {
       count(caller.user.key, cost);
-      return undefined;
+      return { headers: { ...rateLimit } };
     }
     count(caller.user.key, 0);
     stats.throttled++;
-    return { status: 429, headers: { 'Retry-After': String(retryAfter) }, body: { error: { code: 'activityLimitReached', message: `The request has been throttled: the resource-unit budget of ${caller.user.key} is exhausted. Retry after ${retryAfter} seconds.` } } };
+    const whose = throttle.config !== false && throttle.config.scope === 'app' ? 'the app' : caller.user.key;
+    return { refused: { status: 429, headers: { 'Retry-After': String(retryAfter), ...rateLimit }, body: { error: { code: 'activityLimitReached', message: `The request has been throttled: the resource-unit budget of ${whose} is exhausted. Retry after ${retryAfter} seconds.` } } } };
   };
 
   const send = (res: ServerResponse, r: ApiResponse, requestId: string, clientRequestId: string | undefined): void => {
@@ -206,6 +212,8 @@ export function createHttpHandler(store: LocalGraphStore, origin: () => string, 
         throw e;
       }
       count(caller.user.key, 0);
+      // The outer answer carries the last RateLimit headers a step got (what a browser's fetch can read).
+      let batchRateLimit: Record<string, string> = {};
       // Each step answers for itself, as in Graph: a failing step gets its own status, the batch answers 200.
       const responses = await runBatch(steps, (s) => {
         const q = s.url.indexOf('?');
@@ -214,18 +222,24 @@ export function createHttpHandler(store: LocalGraphStore, origin: () => string, 
         if (subPath === '/$batch') return Promise.resolve({ status: 400, headers: {}, body: { error: { code: 'invalidRequest', message: 'A $batch cannot contain another $batch.' } } });
         const f = faults.roll(false);
         if (f === 429 || f === 503) return Promise.resolve(injected(f));
-        const throttled = charge(caller, graphCost(s.method, subPath, query));
-        if (throttled) return Promise.resolve(throttled);
+        const charged = charge(caller, graphCost(s.method, subPath, query));
+        if ('refused' in charged) {
+          batchRateLimit = { ...batchRateLimit, ...charged.refused.headers };
+          delete batchRateLimit['Retry-After'];
+          return Promise.resolve(charged.refused);
+        }
+        if (Object.keys(charged.headers).length > 0) batchRateLimit = charged.headers;
         const r = handleGraph(s.method, subPath, query, s.headers, s.body, caller, requestId);
         // The client rebuilds a Response per sub-request from these headers; JSON needs its Content-Type.
-        return Promise.resolve(r.body === undefined ? r : { ...r, headers: { 'Content-Type': JSON_CT, ...r.headers } });
+        return Promise.resolve(r.body === undefined ? { ...r, headers: { ...charged.headers, ...r.headers } } : { ...r, headers: { 'Content-Type': JSON_CT, ...charged.headers, ...r.headers } });
       });
       const withIds = responses.map((r) => (r.body === undefined ? r : { ...r, body: withInnerError(r.body, requestId, clientRequestId) }));
-      return reply({ status: 200, headers: { 'Content-Type': JSON_CT }, body: { responses: withIds } });
+      return reply({ status: 200, headers: { 'Content-Type': JSON_CT, ...batchRateLimit }, body: { responses: withIds } });
     }
-    const throttled = charge(caller, graphCost(req.method ?? 'GET', path, url.searchParams));
-    if (throttled) return reply(throttled);
-    reply(handleGraph(req.method ?? 'GET', path, url.searchParams, headers, parsed.value, caller, requestId));
+    const charged = charge(caller, graphCost(req.method ?? 'GET', path, url.searchParams));
+    if ('refused' in charged) return reply(charged.refused);
+    const answer = handleGraph(req.method ?? 'GET', path, url.searchParams, headers, parsed.value, caller, requestId);
+    reply({ ...answer, headers: { ...charged.headers, ...answer.headers } });
   };
 
   const serveSp = async (req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<void> => {
@@ -260,8 +274,8 @@ export function createHttpHandler(store: LocalGraphStore, origin: () => string, 
     const parsed = parseJsonBody(body);
     if (!parsed.ok) return reply(sp.error(400, 'Microsoft.SharePoint.Client.InvalidClientQueryException', `Invalid JSON. ${parsed.error.message}`, headers));
     const method = (headers['x-http-method'] ?? req.method ?? 'GET').toUpperCase();
-    const throttled = charge(caller, sp.cost(method, url.pathname));
-    if (throttled) return reply(sp.error(429, 'Microsoft.SharePoint.SPRequestThrottledException', throttled.body ? 'The request has been throttled.' : '', headers, throttled.headers));
+    const charged = charge(caller, sp.cost(method, url.pathname));
+    if ('refused' in charged) return reply(sp.error(429, 'Microsoft.SharePoint.SPRequestThrottledException', 'The request has been throttled.', headers, charged.refused.headers));
     let r: ApiResponse;
     try {
       r = sp.handle({ method, path: url.pathname, query: url.searchParams, headers, body: parsed.value, caller });
@@ -269,7 +283,7 @@ export function createHttpHandler(store: LocalGraphStore, origin: () => string, 
       const internal = internalError(e, requestId);
       r = sp.error(500, 'Microsoft.SharePoint.SPException', (internal.body as { error: { message: string } }).error.message, headers);
     }
-    reply(r);
+    reply({ ...r, headers: { ...charged.headers, ...r.headers } });
   };
 
   const tokenFor = (user?: string): string => {

@@ -14,21 +14,46 @@ import type { FrameContext, HostBridge } from '../../hosts/host-bridge.js';
 import { type AuthSettings, loadBrowserMsal, loadNestedMsal } from '../../hosts/msal/load-msal.js';
 import { createBrowserMsalSession, createNestedMsalTokens, type MsalSession } from '../../hosts/msal/msal-session.js';
 import { connectTeamsHost, type TeamsSdk } from '../../hosts/teams/teams-host.js';
-import type { AppConfig, FollowUpReader, Services } from '../../ui/app/services.js';
+import type { SyncRows } from '../../core/sync/workbook-sync.js';
+import type { AppConfig, BrowserDrafts, FollowUpData, Services, SiteInfo } from '../../ui/app/services.js';
 import { ServicesProvider } from '../../ui/app/ServicesProvider.js';
 import { loadAppConfig } from './app-config.js';
-import type { GraphReader } from './graph-reader.js';
 
 /** The data port, its Graph implementation fetched on first use (keeps the first paint's JavaScript small). */
-function lazyReader(config: AppConfig, host: HostBridge): FollowUpReader & Pick<GraphReader, 'syncRows'> {
-  let reader: Promise<GraphReader> | undefined;
-  const get = (): Promise<GraphReader> =>
-    (reader ??= import('./graph-reader.js').then((m) => m.createGraphReader(config, { getToken: (r: TokenRequest) => host.getToken(r) }, () => host.context().user?.displayName ?? null)));
+function lazyData(config: AppConfig, host: HostBridge): FollowUpData {
+  let data: Promise<FollowUpData> | undefined;
+  const get = (): Promise<FollowUpData> =>
+    (data ??= import(/* webpackChunkName: "graph" */ './graph-data.js').then((m) => m.createGraphData(config, { getToken: (r: TokenRequest) => host.getToken(r) }, () => host.context().user?.displayName ?? null)));
+  const rateLimitListeners = new Set<Parameters<FollowUpData['onRateLimit']>[0]>();
+  let forwarding = false;
   return {
     loadSite: async (...a) => (await get()).loadSite(...a),
     listCycles: async (...a) => (await get()).listCycles(...a),
     openRows: async (...a) => (await get()).openRows(...a),
-    syncRows: async (...a) => (await get()).syncRows(...a),
+    store: async (...a) => (await get()).store(...a),
+    guidance: async (...a) => (await get()).guidance(...a),
+    onRateLimit(listener) {
+      rateLimitListeners.add(listener);
+      if (!forwarding) {
+        forwarding = true;
+        void get().then((d) => d.onRateLimit((info) => rateLimitListeners.forEach((l) => l(info))));
+      }
+      return () => rateLimitListeners.delete(listener);
+    },
+  };
+}
+
+/** The IndexedDB drafts (idb, and zod to check what is read back), fetched on first use, not for the first paint. */
+function lazyDrafts(): BrowserDrafts {
+  let store: Promise<BrowserDrafts> | undefined;
+  const get = (): Promise<BrowserDrafts> => (store ??= import(/* webpackChunkName: "drafts" */ '../../hosts/browser/idb-draft-store.js').then((m) => m.createIdbDraftStore()));
+  return {
+    load: async (...a) => (await get()).load(...a),
+    save: async (...a) => (await get()).save(...a),
+    clear: async (...a) => (await get()).clear(...a),
+    keys: async (...a) => (await get()).keys(...a),
+    clearAll: async () => (await get()).clearAll(),
+    countRows: async (...a) => (await get()).countRows(...a),
   };
 }
 
@@ -49,8 +74,12 @@ async function compose(frameContext: FrameContext, surface: Surface): Promise<Se
     const [{ connectExcelHost }, { loadOfficeJs }] = await Promise.all([import(/* webpackChunkName: "excel-host" */ '../../hosts/excel/excel-host.js'), import(/* webpackChunkName: "excel-host" */ './office-js.js')]);
     const excel = await connectExcelHost({ loadOffice: () => loadOfficeJs(window), window, tokens: local, account: local });
     const host = excel?.host ?? createBrowserHost({ window, session: local, frameContext });
-    const data = lazyReader(config, host);
-    return { host, config, data, ...(excel ? { workbook: { workbook: excel.workbook, rows: (site) => data.syncRows(site) } } : {}) };
+    const data = lazyData(config, host);
+    const rows = async (site: SiteInfo): Promise<SyncRows> => {
+      const store = await data.store(site);
+      return { open: (scope) => store.open(scope), saveChanges: (edits) => store.saveChanges(edits) };
+    };
+    return { host, config, data, drafts: lazyDrafts(), ...(excel ? { workbook: { workbook: excel.workbook, rows } } : {}) };
   }
   const teams = await connectTeamsHost({
     loadSdk: async () => (await import(/* webpackChunkName: "teams-js" */ '@microsoft/teams-js')) as unknown as TeamsSdk,
@@ -65,7 +94,7 @@ async function compose(frameContext: FrameContext, surface: Surface): Promise<Se
   // A plain browser signs in with MSAL; a token of the local sign-in page (/_local/signin, a developer shortcut) wins.
   const session = !teams && auth && !local.isSignedIn() ? await browserMsalSession(auth, redirectUri) : local;
   const host = teams ?? createBrowserHost({ window, session, frameContext });
-  return { host, config, data: lazyReader(config, host) };
+  return { host, config, data: lazyData(config, host), drafts: lazyDrafts() };
 }
 
 async function browserMsalSession(auth: AuthSettings, redirectUri: string): Promise<MsalSession> {

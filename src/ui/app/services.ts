@@ -3,7 +3,10 @@
  * in src/entries; components reach these through hooks (useServices), never through module singletons.
  */
 import type { Cycle, Division, SiteMembership } from '../../core/divisions/division.js';
-import type { RowSet } from '../../core/ports.js';
+import type { Guidance } from '../../core/guidance/guidance.js';
+import type { FollowUpStore, RowSet } from '../../core/ports.js';
+import type { RateLimitInfo } from '../../data/refresh-scheduler.js';
+import type { DraftStore } from '../../data/types.js';
 import type { LiveWorkbook } from '../../core/sync/workbook-port.js';
 import type { SyncRows } from '../../core/sync/workbook-sync.js';
 import type { HostBridge } from '../../hosts/host-bridge.js';
@@ -40,13 +43,32 @@ export interface RowsScope {
   divisionCode: string | null;
 }
 
-/** The reads this slice's pages need (the tab's data layer replaces it with the store split, next slice). */
-export interface FollowUpReader {
+/**
+ * The data port of the pages (#10): who the user is in a site, its cycles, and the follow-up store (the surface part:
+ * open, save, refresh, history) that the row cache of src/data works over.
+ */
+export interface FollowUpData {
   /** @throws PermissionError (sign in again), NotFoundError (site or lists), ThrottledError, GraphAccessError */
   loadSite(siteUrl: string, orgCode: string): Promise<SiteInfo>;
   /** Fiscal years with rows, newest first. */
   listCycles(site: SiteInfo, divisionCode: string | null): Promise<Cycle[]>;
+  /** One read of a scope's rows (the configuration page counts them). */
   openRows(site: SiteInfo, scope: RowsScope): Promise<RowSet>;
+  /** The follow-up store of the site, acting as the signed-in user (one per site). */
+  store(site: SiteInfo): Promise<FollowUpStore>;
+  /** Writing guidance (記入例, 記入要領, length limits) that applies to the site's ministry. */
+  guidance(site: SiteInfo): Promise<Guidance[]>;
+  /**
+   * Calls `listener` with the service's RateLimit headers when an answer carries them (SharePoint sends them once an
+   * app has used 80 % of its minute): the refresh cadence backs off.
+   */
+  onRateLimit(listener: (info: RateLimitInfo) => void): () => void;
+}
+
+/** Drafts kept in the browser, with what sign-out on a shared PC needs. */
+export interface BrowserDrafts extends DraftStore {
+  clearAll(): Promise<void>;
+  countRows(prefix?: string): Promise<number>;
 }
 
 /** What the Excel task pane adds (#11): the workbook (null when Excel lacks the API set) and the store to sync with. */
@@ -59,7 +81,8 @@ export interface WorkbookServices {
 export interface Services {
   host: HostBridge;
   config: AppConfig;
-  data: FollowUpReader;
+  data: FollowUpData;
+  drafts: BrowserDrafts;
   /** Present in the Excel task pane only. */
   workbook?: WorkbookServices;
 }

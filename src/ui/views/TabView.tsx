@@ -1,13 +1,12 @@
 import { makeStyles, MessageBar, MessageBarBody, Spinner, Text, tokens } from '@fluentui/react-components';
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 
 import { ErrorMessage } from '../app/AppErrorBoundary.js';
 import { AppShell } from '../app/AppShell.js';
 import type { ScopeParams } from '../app/scope-url.js';
 import { useI18n, useServices } from '../app/ServicesProvider.js';
-import { useAsync } from '../app/use-async.js';
+import { useDialogMount } from '../app/use-dialog-mount.js';
 import { useSite } from '../app/use-site.js';
-import { RowsTable } from '../components/RowsTable/index.js';
 import { fiscalYearLabel, ScopePicker } from '../components/ScopePicker/index.js';
 import { SignedInUser } from '../components/SignedInUser/index.js';
 import { SignInView } from './SignInView.js';
@@ -19,6 +18,11 @@ const useStyles = makeStyles({
   guidance: { whiteSpace: 'pre-line' },
 });
 
+// The grid, its editors and the data layer load after sign-in, in their own chunk (the first paint stays small).
+const loadWorkspace = () => import(/* webpackChunkName: "grid" */ './RowsWorkspace.js');
+const RowsWorkspace = lazy(loadWorkspace);
+const SignOutDraftsDialog = lazy(() => import(/* webpackChunkName: "signout" */ './SignOutDraftsDialog.js'));
+
 export interface TabViewProps {
   initial: ScopeParams;
   /** Called when the user changes the scope (the entry keeps the URL in step). */
@@ -26,11 +30,11 @@ export interface TabViewProps {
 }
 
 /**
- * The tab's page (#10, first slice): who is signed in and what they may do, the scope (site, fiscal year, division),
- * and the scope's rows read-only as the official table groups them. The editable grid replaces the table next.
+ * The tab's page (#10): who is signed in and what they may do, the scope (site, fiscal year, division), and the
+ * scope's rows in the editable grid (RowsWorkspace, its own chunk), grouped as the official table prints them.
  */
 export function TabView({ initial, onScopeChange }: TabViewProps) {
-  const { host, config, data } = useServices();
+  const { host, config, drafts, data } = useServices();
   const { lang, t } = useI18n();
   const s = useStyles();
   const ctx = host.context();
@@ -41,8 +45,16 @@ export function TabView({ initial, onScopeChange }: TabViewProps) {
   const siteInfo = site.status === 'done' ? site.value : null;
 
   const scope = useScope(initial, siteInfo);
+  // Fetched while the site and its cycles load, not after: the grid's chunk and the site's store (its Rows list id).
+  useEffect(() => {
+    if (!signedIn) return;
+    void loadWorkspace().catch(() => undefined);
+    // A failure shows where the store is used (RowsWorkspace); this only starts the work early.
+    if (siteInfo) void data.store(siteInfo).catch(() => undefined);
+  }, [signedIn, siteInfo, data]);
   const { choice, division, divisionInfo, cycles, fiscalYear } = scope;
-  const rows = useAsync(siteInfo && fiscalYear !== null ? () => data.openRows(siteInfo, { fiscalYear, divisionCode: division }) : null, [data, siteInfo, fiscalYear, division]);
+  const [signOutDrafts, setSignOutDrafts] = useState<number | null>(null);
+  const signOutDialog = useDialogMount(signOutDrafts !== null);
 
   useEffect(() => {
     if (siteUrl && orgCode && choice) onScopeChange?.({ site: siteUrl, orgCode, fiscalYear, divisionCode: division });
@@ -50,7 +62,16 @@ export function TabView({ initial, onScopeChange }: TabViewProps) {
 
   const displayName = siteInfo?.membership.displayName ?? ctx.user?.displayName ?? '';
   const account = host.account;
-  const user = signedIn && displayName ? <SignedInUser displayName={displayName} membership={siteInfo?.membership ?? null} t={t} {...(account ? { onSignOut: () => signOut(account) } : {})} /> : null;
+  // Signing out on a shared PC: unsaved drafts in this browser are deleted, after asking (#10).
+  const draftPrefix = `followup-drafts|${ctx.user?.id ?? siteInfo?.membership.displayName ?? ''}|`;
+  const askSignOut = (): void => {
+    void drafts.countRows(draftPrefix).then(
+      (n) => (n === 0 || !account ? account && signOut(account) : setSignOutDrafts(n)),
+      // Storage unreadable: nothing we could delete either; sign out.
+      () => account && signOut(account),
+    );
+  };
+  const user = signedIn && displayName ? <SignedInUser displayName={displayName} membership={siteInfo?.membership ?? null} t={t} {...(account ? { onSignOut: askSignOut } : {})} /> : null;
   const heading = divisionInfo ? `${divisionInfo.name}${fiscalYear !== null ? ` ${fiscalYearLabel(fiscalYear, lang)}` : ''}` : fiscalYear !== null ? fiscalYearLabel(fiscalYear, lang) : t('rows.heading');
 
   let body;
@@ -81,33 +102,24 @@ export function TabView({ initial, onScopeChange }: TabViewProps) {
             </MessageBar>
           ) : null}
         </section>
-        <section className={s.section} aria-labelledby="rows-heading" aria-busy={rows.status === 'loading'}>
+        <section className={s.section} aria-labelledby="rows-heading">
           <h2 id="rows-heading" className={s.h2}>
             {t('rows.heading')}
           </h2>
-          <Text size={200}>{t('rows.readOnlyNote')}</Text>
-          {cycles.status === 'failed' || rows.status === 'failed' ? (
+          {cycles.status === 'failed' ? (
             account && !account.isSignedIn() ? (
               // The session ended while the tab was open (tabs stay open for days): ask again, keep the page.
               <SignInView t={t} expired onSignIn={() => account.signIn(currentPath())} />
             ) : (
-              <ErrorMessage t={t} error={cycles.status === 'failed' ? cycles.error : rows.status === 'failed' ? rows.error : null} />
+              <ErrorMessage t={t} error={cycles.error} />
             )
           ) : null}
-          {rows.status === 'loading' || cycles.status === 'loading' ? <Spinner label={t('app.loading')} /> : null}
-          {rows.status === 'done' ? (
-            <>
-              {rows.value.unreadable.length > 0 ? (
-                <MessageBar intent="warning">
-                  <MessageBarBody>{t('rows.unreadable', { count: rows.value.unreadable.length })}</MessageBarBody>
-                </MessageBar>
-              ) : null}
-              {rows.value.rows.length === 0 ? (
-                <Text>{t('rows.empty')}</Text>
-              ) : (
-                <RowsTable rows={rows.value.rows} divisions={siteInfo.divisions} myDivisions={siteInfo.membership.divisions.map((d) => d.code)} t={t} />
-              )}
-            </>
+          {cycles.status === 'loading' && fiscalYear === null ? <Spinner label={t('app.loading')} /> : null}
+          {cycles.status === 'done' && fiscalYear === null ? <Text>{t('rows.empty')}</Text> : null}
+          {fiscalYear !== null ? (
+            <Suspense fallback={<Spinner label={t('app.loading')} />}>
+              <RowsWorkspace key={`${fiscalYear}|${division ?? '*'}`} site={siteInfo} fiscalYear={fiscalYear} divisionCode={division} />
+            </Suspense>
           ) : null}
         </section>
       </div>
@@ -116,6 +128,11 @@ export function TabView({ initial, onScopeChange }: TabViewProps) {
   return (
     <AppShell heading={heading} user={user}>
       {body}
+      {account && signOutDialog.mounted ? (
+        <Suspense fallback={null}>
+          <SignOutDraftsDialog rows={signOutDrafts} t={t} onDeleteAndSignOut={() => void drafts.clearAll().finally(() => signOut(account))} onKeep={() => setSignOutDrafts(null)} open={signOutDialog.open} />
+        </Suspense>
+      ) : null}
     </AppShell>
   );
 }

@@ -30,7 +30,10 @@ export function useScope(initial: ScopeParams, siteInfo: SiteInfo | null): Scope
   const cycles = useAsync(siteInfo && choice ? () => data.listCycles(siteInfo, division) : null, [data, siteInfo, choice, division]);
   const [pickedYear, setPickedYear] = useState<number | null>(initial.fiscalYear);
   const cycleList = cycles.status === 'done' ? cycles.value : null;
-  const fiscalYear = cycleList === null ? null : pickedYear !== null && cycleList.some((c) => c.fiscalYear === pickedYear) ? pickedYear : latestCycle(cycleList);
+  // A year the URL or the user named is opened at once, while the cycles load (they only fill the year picker); once
+  // they are known, a year without rows for this division gives way to the latest cycle with rows.
+  const fiscalYear =
+    cycleList === null ? (cycles.status === 'loading' ? pickedYear : null) : pickedYear !== null && cycleList.some((c) => c.fiscalYear === pickedYear) ? pickedYear : latestCycle(cycleList);
   return {
     choice,
     division,

@@ -24,6 +24,7 @@ describe('planProvisioning', () => {
       'create list FollowUpMeta (2 columns)',
       'create list FollowUpDivisions (8 columns)',
       'create list FollowUpLedger (3 columns)',
+      'create list FollowUpGuidance (8 columns)',
       'create list FollowUpReview (15 columns)',
       'create list FollowUpSubmissions (6 columns)',
       `record schema version ${SCHEMA_VERSION} (was none)`,
@@ -63,6 +64,11 @@ describe('planProvisioning', () => {
     const plan = planProvisioning(FOLLOW_UP_SCHEMA, observedFrom(schemaAtVersion(FOLLOW_UP_SCHEMA, 5)));
     expect(SCHEMA_VERSION).toBe(6);
     expect(plan.steps.map(describeStep)).toEqual(['add column FollowUpReports.Deadline', 'add column FollowUpReports.CycleState', 'create list FollowUpReview (15 columns)', 'create list FollowUpSubmissions (6 columns)', 'record schema version 6 (was 5)']);
+  });
+
+  it('upgrades a schema 4 site by creating the FollowUpGuidance list (5, #10) and the review lists (6)', () => {
+    const plan = planProvisioning(FOLLOW_UP_SCHEMA, observedFrom(schemaAtVersion(FOLLOW_UP_SCHEMA, 4)));
+    expect(plan.steps.map(describeStep)).toEqual(['add column FollowUpReports.Deadline', 'add column FollowUpReports.CycleState', 'create list FollowUpGuidance (8 columns)', 'create list FollowUpReview (15 columns)', 'create list FollowUpSubmissions (6 columns)', 'record schema version 6 (was 4)']);
   });
 
   it('indexes an existing column that lost (or never had) its index and uniqueness', () => {

@@ -1,21 +1,31 @@
 /**
- * FollowUpReader over Graph from the browser (#10): the same src/graph code as on a tenant, against the local
+ * FollowUpData over Graph from the browser (#10): the same src/graph code as on a tenant, against the local
  * service on the same origin in the embedded default. Loaded lazily (its own chunk: graph client, store, zod).
  */
 import { actorOf, membershipFromGroups } from '../../core/divisions/division.js';
 import type { TokenProvider } from '../../core/ports.js';
-import type { SyncRows } from '../../core/sync/workbook-sync.js';
 import { createGraphClient } from '../../graph/create-graph-client.js';
 import { openGraphFollowUpStore, type GraphFollowUpStore } from '../../graph/graph-follow-up-store.js';
 import { resolveSite, type ResolvedSite } from '../../graph/site.js';
-import { listCycles, readDivisions, readMyGroups } from '../../graph/site-directory.js';
-import type { AppConfig, FollowUpReader, SiteInfo } from '../../ui/app/services.js';
+import { listCycles, readDivisions, readGuidance, readMyGroups } from '../../graph/site-directory.js';
+import { parseRateLimit, type RateLimitInfo } from '../../data/refresh-scheduler.js';
+import type { AppConfig, FollowUpData, SiteInfo } from '../../ui/app/services.js';
 
-/** The reader, and the store's surface for the Excel task pane's sync (#11). */
-export type GraphReader = FollowUpReader & { syncRows(site: SiteInfo): Promise<SyncRows> };
-
-export function createGraphReader(config: AppConfig, tokens: TokenProvider, displayName: () => string | null): GraphReader {
-  const connection = createGraphClient({ baseUrl: config.graphBaseUrl, tokenProvider: tokens });
+export function createGraphData(config: AppConfig, tokens: TokenProvider, displayName: () => string | null): FollowUpData {
+  const listeners = new Set<(info: RateLimitInfo) => void>();
+  const connection = createGraphClient({
+    baseUrl: config.graphBaseUrl,
+    tokenProvider: tokens,
+    // SharePoint's RateLimit headers (sent at ≥ 80 % of the app's minute) slow the background refresh down.
+    fetch: async (input, init) => {
+      const res = await fetch(input, init);
+      if (listeners.size > 0) {
+        const info = parseRateLimit((n) => res.headers.get(n));
+        if (info) for (const l of listeners) l(info);
+      }
+      return res;
+    },
+  });
   const sites = new Map<string, Promise<ResolvedSite>>();
   const stores = new Map<SiteInfo, Promise<GraphFollowUpStore>>();
   const resolved = (url: string): Promise<ResolvedSite> => {
@@ -28,10 +38,11 @@ export function createGraphReader(config: AppConfig, tokens: TokenProvider, disp
     }
     return p;
   };
-  const storeOf = async (site: SiteInfo): Promise<GraphFollowUpStore> => {
+  const storeOf = (site: SiteInfo): Promise<GraphFollowUpStore> => {
     let p = stores.get(site);
     if (!p) {
-      p = resolved(site.siteUrl).then((s) => openGraphFollowUpStore({ connection, site: { id: s.id }, actor: actorOf(site.membership) }));
+      // The site is resolved already: the store only looks up the Rows list (1 request).
+      p = resolved(site.siteUrl).then((s) => openGraphFollowUpStore({ connection, site: s, actor: actorOf(site.membership) }));
       p.catch(() => stores.delete(site));
       stores.set(site, p);
     }
@@ -52,12 +63,13 @@ export function createGraphReader(config: AppConfig, tokens: TokenProvider, disp
       const org = site.membership.orgCode;
       return store.open({ fiscalYear: scope.fiscalYear, orgCode: org, ...(scope.divisionCode === null ? {} : { divisionCode: scope.divisionCode }) });
     },
-    async syncRows(site) {
-      const store = await storeOf(site);
-      return {
-        open: (scope) => store.open(scope),
-        saveChanges: (edits) => store.saveChanges(edits),
-      };
+    store: storeOf,
+    async guidance(site) {
+      return (await readGuidance(connection, await resolved(site.siteUrl), site.membership.orgCode)).guidance;
+    },
+    onRateLimit(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
   };
 }
