@@ -74,7 +74,7 @@ describe('MSAL against the local identity provider', () => {
     const o = await open();
     const before = embedded.graph.oidc.grants();
     await signInThroughMsal(o.page, '鈴木 一郎');
-    await o.page.getByRole('table').first().waitFor();
+    await o.page.getByRole('grid').first().waitFor();
     // The authorization request MSAL made carried PKCE S256 and the demo client id; the code was redeemed.
     expect(embedded.graph.oidc.grants().authorizationCode).toBe(before.authorizationCode + 1);
     const first = o.graphTokens[0] ?? '';
@@ -84,7 +84,7 @@ describe('MSAL against the local identity provider', () => {
     await o.page.waitForTimeout(Math.max(0, waitMs));
     const sent = o.graphTokens.length;
     await o.page.reload();
-    await o.page.getByRole('table').first().waitFor();
+    await o.page.getByRole('grid').first().waitFor();
     const later = o.graphTokens.slice(sent);
     expect(later.length).toBeGreaterThan(0);
     for (const t of later) expect(claims(t).exp * 1000).toBeGreaterThan(Date.now() - 1000);
@@ -98,7 +98,7 @@ describe('MSAL against the local identity provider', () => {
   it('a revoked session ends at a clear sign-in prompt, not a blank tab; signing in again works', async () => {
     const o = await open();
     await signInThroughMsal(o.page, '加藤 裕子');
-    await o.page.getByRole('table').first().waitFor();
+    await o.page.getByRole('grid').first().waitFor();
     expect(embedded.graph.oidc.revokeSessions('kato')).toBeGreaterThan(0);
     // Access tokens live AT_SECONDS (under MSAL's renewal offset): the next token request uses the revoked refresh token.
     await o.page.reload();
