@@ -1,7 +1,7 @@
 /**
- * A Graph connection to a site for a command (#12 commands `report` and `cycle`): the local demo site of npm start by
- * default (its certificate and a token for a demo user), or any site with GRAPH_BASE_URL / GRAPH_TOKEN. The same
- * steps `provision` and `audit` take, kept in one place for the commands that came after them.
+ * A Graph connection to a site for a command: the local demo site of npm start by default (its certificate and a
+ * token for a demo user), or any site with GRAPH_BASE_URL / GRAPH_TOKEN. `graphTarget` is the part every site command
+ * shares (`provision`, `audit`); `openSiteSession` adds the token rule of `report`, `cycle` and `review`.
  */
 import { readFileSync } from 'node:fs';
 
@@ -16,6 +16,61 @@ import { parseSiteArg, type SiteRef } from '../graph/site.js';
 import { localCaFile, localOrigin, localToken, probeUnreachable, unreachable } from './local-service.js';
 
 const isLocal = (host: string): boolean => host === 'localhost' || host === '127.0.0.1' || host === '::1' || host === '[::1]';
+
+/**
+ * Where a command's Graph requests go for `--site` (default: the local demo site of npm start on PORT): the Graph URL,
+ * the certificate to trust, and the error line for a failure. What `provision`, `audit` and the commands built on
+ * `openSiteSession` share; each command keeps its own token rule and messages.
+ */
+export interface GraphTarget {
+  siteArg: string;
+  site: SiteRef | { id: string };
+  /** The site is on this machine (the local service): a demo user's token can be made. */
+  local: boolean;
+  baseUrl: string;
+  /** `site … through …`, for messages. */
+  target: string;
+  /** A Graph connection with `token`, trusting the local certificate where it applies. */
+  connect(token: string): GraphConnection;
+  /** The error line for a failure, with a hint when the service could not be reached. */
+  describe(error: unknown): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** @throws Error naming what is wrong with `--site` (a usage error for the command). */
+export function graphTarget(siteArgOrUndefined: string | undefined): GraphTarget {
+  const origin = localOrigin();
+  const siteArg = siteArgOrUndefined ?? `${origin}${DEMO_SITE.path}`;
+  const site = parseSiteArg(siteArg);
+  const host = 'hostname' in site ? site.hostname : (siteArg.split(',')[0] ?? '');
+  const local = isLocal(host);
+  // A local site URL names its port; host:/path and composite ids take PORT's.
+  const serviceOrigin = local && /^https:\/\//i.test(siteArg) ? new URL(siteArg).origin : origin;
+  const baseUrl = process.env.GRAPH_BASE_URL ?? (local ? `${serviceOrigin}/v1.0` : 'https://graph.microsoft.com/v1.0');
+  // Trust the local service's certificate for localhost; a tenant's is trusted through the system's CAs.
+  const ca = local || process.env.GRAPH_CA_FILE ? localCaFile() : null;
+  const dispatcher = ca?.found ? new Agent({ connect: { ca: readFileSync(ca.path, 'utf8') } }) : undefined;
+  const trusted = ca ? `${ca.path}${ca.found ? '' : ' (missing)'}` : 'the system CAs';
+  return {
+    siteArg,
+    site,
+    local,
+    baseUrl,
+    target: `site ${siteArg} through ${baseUrl}`,
+    // undici's dispatcher rides in the fetch init (graph-client copies fetchOptions into it).
+    connect: (token) => createGraphClient({ baseUrl, tokenProvider: staticTokenProvider(token), ...(dispatcher ? { fetchOptions: { dispatcher } as unknown as FetchOptions } : {}) }),
+    describe: async (error) => {
+      const why = error instanceof AppError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
+      // A failure with no HTTP status is the network's: say what happened on the way to the Graph URL.
+      const network = error instanceof GraphAccessError && error.status === undefined;
+      const hint = unreachable(error, baseUrl, trusted) ?? (network ? await probeUnreachable(baseUrl, dispatcher, trusted) : null);
+      return `${why}${hint ? `\n  ${hint}` : ''}`;
+    },
+    close: async () => {
+      await dispatcher?.close();
+    },
+  };
+}
 
 export interface SiteSession {
   connection: GraphConnection;
@@ -32,37 +87,18 @@ export interface SiteSession {
  * GRAPH_TOKEN anywhere. @throws Error with a message for the user (bad --site, no token)
  */
 export async function openSiteSession(siteArgOrUndefined: string | undefined, user?: string): Promise<SiteSession> {
-  const origin = localOrigin();
-  const siteArg = siteArgOrUndefined ?? `${origin}${DEMO_SITE.path}`;
-  const site = parseSiteArg(siteArg);
-  const host = 'hostname' in site ? site.hostname : (siteArg.split(',')[0] ?? '');
-  const local = isLocal(host);
-  const serviceOrigin = local && /^https:\/\//i.test(siteArg) ? new URL(siteArg).origin : origin;
-  const baseUrl = process.env.GRAPH_BASE_URL ?? (local ? `${serviceOrigin}/v1.0` : 'https://graph.microsoft.com/v1.0');
-  const ca = local || process.env.GRAPH_CA_FILE ? localCaFile() : null;
-  const target = `site ${siteArg} through ${baseUrl}`;
-  const dispatcher = ca?.found ? new Agent({ connect: { ca: readFileSync(ca.path, 'utf8') } }) : undefined;
-  let token = process.env.GRAPH_TOKEN;
-  if (!token && local) {
-    const who = findUser(DEMO_DIRECTORY, user ?? DEMO_DIRECTORY.defaultUser);
-    if (!who) throw new Error(`no demo user "${user}" (see the README's demo directory)`);
-    token = (await localToken(who, new URL(baseUrl).origin)).token;
+  const target = graphTarget(siteArgOrUndefined);
+  try {
+    let token = process.env.GRAPH_TOKEN;
+    if (!token && target.local) {
+      const who = findUser(DEMO_DIRECTORY, user ?? DEMO_DIRECTORY.defaultUser);
+      if (!who) throw new Error(`no demo user "${user}" (see the README's demo directory)`);
+      token = (await localToken(who, new URL(target.baseUrl).origin)).token;
+    }
+    if (!token) throw new Error(`set GRAPH_TOKEN to a token of the acting user for ${target.target}.`);
+    return { connection: target.connect(token), site: target.site, target: target.target, describe: target.describe, close: target.close };
+  } catch (error) {
+    await target.close();
+    throw error;
   }
-  if (!token) throw new Error(`set GRAPH_TOKEN to a token of the acting user for ${target}.`);
-  const connection = createGraphClient({ baseUrl, tokenProvider: staticTokenProvider(token), ...(dispatcher ? { fetchOptions: { dispatcher } as unknown as FetchOptions } : {}) });
-  const trusted = ca ? `${ca.path}${ca.found ? '' : ' (missing)'}` : 'the system CAs';
-  return {
-    connection,
-    site,
-    target,
-    describe: async (error) => {
-      const why = error instanceof AppError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
-      const network = error instanceof GraphAccessError && error.status === undefined;
-      const hint = unreachable(error, baseUrl, trusted) ?? (network ? await probeUnreachable(baseUrl, dispatcher, trusted) : null);
-      return `${why}${hint ? `\n  ${hint}` : ''}`;
-    },
-    close: async () => {
-      await dispatcher?.close();
-    },
-  };
 }
