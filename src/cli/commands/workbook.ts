@@ -17,9 +17,8 @@ import { fiscalYearOf } from '../../core/era/era-date.js';
 import { AppError, GraphAccessError } from '../../core/errors.js';
 import { ORGANIZATIONS, findOrganization } from '../../core/model/organization.js';
 import type { Actor } from '../../core/permissions/rules.js';
-import type { FollowUpStore } from '../../core/ports.js';
 import { decodeBase, fiscalYearText } from '../../core/sync/workbook-format.js';
-import { loadWorkbook, resolveConflict, syncWorkbook, type CellPlace, type SyncReport, type SyncRows, type WorkbookScope } from '../../core/sync/workbook-sync.js';
+import { loadWorkbook, resolveConflict, syncWorkbook, type CellPlace, type SyncReport, type WorkbookScope } from '../../core/sync/workbook-sync.js';
 import { DEMO_SITE } from '../../emulator/db.js';
 import { DEMO_DIRECTORY, findUser } from '../../emulator/directory.js';
 import { createGraphClient, staticTokenProvider, type GraphConnection } from '../../graph/create-graph-client.js';
@@ -126,12 +125,6 @@ async function connect(o: ConnectOptions): Promise<Session> {
   }
 }
 
-/** The store's surface a sync uses, over today's FollowUpStore (open by scope). */
-const syncRowsOf = (store: FollowUpStore): SyncRows => ({
-  open: (scope) => store.open(scope),
-  saveChanges: (edits) => store.saveChanges(edits),
-});
-
 const rolesFrom = (values: { 'secretariat-group'?: string; 'reviewers-group'?: string }): RoleGroups => ({
   secretariat: values['secretariat-group'] ?? process.env.FOLLOWUP_SECRETARIAT_GROUP ?? DEMO_ROLES.secretariat,
   reviewers: values['reviewers-group'] ?? process.env.FOLLOWUP_REVIEWERS_GROUP ?? DEMO_ROLES.reviewers,
@@ -185,7 +178,7 @@ export const exportTemplateCommand: Command = async (argv) => {
     const store = await openGraphFollowUpStore({ connection: session.connection, site: { id: session.site.id }, actor: session.actor });
     const workbook = ExcelJsFollowUpWorkbook.create();
     const scope: WorkbookScope = { site: session.site.webUrl, orgCode, fiscalYear, divisionCode: division.code };
-    const loaded = await loadWorkbook({ workbook, rows: syncRowsOf(store), actor: session.actor, userId: session.userId }, scope, { divisionName: division.name });
+    const loaded = await loadWorkbook({ workbook, rows: store, actor: session.actor, userId: session.userId }, scope, { divisionName: division.name });
     writeAtomically(out, await workbook.toBuffer());
     const editable = session.actor.isSecretariat || session.actor.divisions.some((d) => d.divisionCode === division.code);
     process.stderr.write(
@@ -268,7 +261,7 @@ export const syncXlsxCommand: Command = async (argv) => {
   }
   try {
     const store = await openGraphFollowUpStore({ connection: session.connection, site: { id: session.site.id }, actor: session.actor });
-    const ctx = { workbook: opened.workbook, rows: syncRowsOf(store), actor: session.actor, userId: session.userId };
+    const ctx = { workbook: opened.workbook, rows: store, actor: session.actor, userId: session.userId };
     const options = { divisionName: session.divisions.find((d) => d.code === meta.divisionCode)?.name ?? null };
     let outcome = await syncWorkbook(ctx, options);
     if (!outcome.ok) {

@@ -75,11 +75,8 @@ async function compose(frameContext: FrameContext, surface: Surface): Promise<Se
     const excel = await connectExcelHost({ loadOffice: () => loadOfficeJs(window), window, tokens: local, account: local });
     const host = excel?.host ?? createBrowserHost({ window, session: local, frameContext });
     const data = lazyData(config, host);
-    const rows = async (site: SiteInfo): Promise<SyncRows> => {
-      const store = await data.store(site);
-      return { open: (scope) => store.open(scope), saveChanges: (edits) => store.saveChanges(edits) };
-    };
-    return { host, config, data, drafts: lazyDrafts(), ...(excel ? { workbook: { workbook: excel.workbook, rows } } : {}) };
+    // The follow-up store is the sync's SyncRows (open by scope, saveChanges).
+    return { host, config, data, drafts: lazyDrafts(), ...(excel ? { workbook: { workbook: excel.workbook, rows: (site: SiteInfo): Promise<SyncRows> => data.store(site) } } : {}) };
   }
   const teams = await connectTeamsHost({
     loadSdk: async () => (await import(/* webpackChunkName: "teams-js" */ '@microsoft/teams-js')) as unknown as TeamsSdk,
