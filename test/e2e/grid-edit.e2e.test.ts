@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { AxeBuilder } from '@axe-core/playwright';
@@ -8,14 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { StoredRow } from '../../src/core/ports.js';
 import type { Embedded } from '../../src/entries/embedded.js';
-import { launchChromium } from '../support/browser.js';
-import { startEmbeddedApp } from '../support/embedded-harness.js';
+import { startE2eApp, type E2eApp } from '../support/embedded-harness.js';
 
 // Editing in the tab (#10), in a real Chromium against the real local service (its own database: these tests write):
 // two users of two divisions at once, keyboard only, 実施未定 without a reason as a field error, the IME's Enter,
 // a crafted request against another division's row, a conflict resolved in the chooser, the history, a paste from
 // Excel with refused cells, a draft surviving a reload, sign-out clearing drafts after asking, axe on each view.
-let dir: string;
+let app: E2eApp | undefined;
 let embedded: Embedded;
 let browser: Browser;
 let base: string;
@@ -23,17 +21,14 @@ const SHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots
 const SCOPE = { orgCode: 'soumu', fiscalYear: 2023 };
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'e2e-grid-'));
   mkdirSync(SHOTS, { recursive: true });
-  embedded = await startEmbeddedApp(dir, { build: true });
+  app = await startE2eApp('e2e-grid-', { build: true });
+  ({ embedded, browser } = app);
   base = embedded.graph.url;
-  ({ browser } = await launchChromium());
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await embedded?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await app?.close();
 });
 
 interface Opened {

@@ -2,34 +2,28 @@
 // provider, exactly as on a tenant but for configuration: the sign-in redirect, the demo user's page, the code
 // redeemed with PKCE; tokens renewed across an expiry (short-lived tokens here); a revoked session and a refused
 // consent end at a clear sign-in prompt. No request leaves the machine.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Embedded } from '../../src/entries/embedded.js';
-import { launchChromium } from '../support/browser.js';
-import { startEmbeddedApp } from '../support/embedded-harness.js';
+import { startE2eApp, type E2eApp } from '../support/embedded-harness.js';
 
 const AT_SECONDS = 6;
-let dir: string;
+let app: E2eApp | undefined;
 let embedded: Embedded;
 let browser: Browser;
 let base: string;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'e2e-msal-'));
-  embedded = await startEmbeddedApp(dir, { build: true, oidc: { accessTokenLifetimeSeconds: AT_SECONDS } });
+  app = await startE2eApp('e2e-msal-', { build: true, oidc: { accessTokenLifetimeSeconds: AT_SECONDS } });
+  ({ embedded, browser } = app);
   base = embedded.graph.url;
-  ({ browser } = await launchChromium());
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await embedded?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await app?.close();
 });
 
 interface Opened {

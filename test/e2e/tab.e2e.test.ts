@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { AxeBuilder } from '@axe-core/playwright';
@@ -7,30 +6,26 @@ import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Embedded } from '../../src/entries/embedded.js';
-import { launchChromium } from '../support/browser.js';
-import { startEmbeddedApp } from '../support/embedded-harness.js';
+import { startE2eApp, type E2eApp } from '../support/embedded-harness.js';
 
 // The app `npm start` serves (#10), in a real browser (system Chromium, else the npm one) against the real local service: the local
 // sign-in, who is signed in and what they may do, the scope's rows read through Graph from the browser, the three
 // themes (screenshots in test-results/screenshots/), an axe-core scan, the configuration page.
-let dir: string;
+let app: E2eApp | undefined;
 let embedded: Embedded;
 let browser: Browser;
 let base: string;
 const SHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'e2e-tab-'));
   mkdirSync(SHOTS, { recursive: true });
-  embedded = await startEmbeddedApp(dir, { build: true });
+  app = await startE2eApp('e2e-tab-', { build: true });
+  ({ embedded, browser } = app);
   base = embedded.graph.url;
-  ({ browser } = await launchChromium());
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await embedded?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await app?.close();
 });
 
 interface Opened {

@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { AxeBuilder } from '@axe-core/playwright';
@@ -11,15 +10,14 @@ import type { StoredRow } from '../../src/core/ports.js';
 import type { Embedded } from '../../src/entries/embedded.js';
 import { pngSize } from '../../scripts/package-teams-app.js';
 import { manifestUrls } from '../../scripts/addin-manifest.js';
-import { launchChromium } from '../support/browser.js';
-import { startEmbeddedApp } from '../support/embedded-harness.js';
+import { startE2eApp, type E2eApp } from '../support/embedded-harness.js';
 import type { FakeWorkbook } from '../support/fake-excel.js';
 import { fakeOfficeScript } from '../support/fake-office-script.js';
 
 // The Excel task pane (#11) in a real Chromium against the real local service, with office.js replaced by a fake
 // Excel (test/support/fake-excel.ts) served at the Office CDN's URL: sign in, load a division into the workbook,
 // edit, see problems as they are made, sync, decide conflicts; axe; light and dark screenshots; the plain browser.
-let dir: string;
+let app: E2eApp | undefined;
 let embedded: Embedded;
 let browser: Browser;
 let base: string;
@@ -28,18 +26,15 @@ const SHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots
 const HOST_INFO = '_host_Info=Excel$Web$16.00$ja-JP$$$$0';
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'e2e-taskpane-'));
   mkdirSync(SHOTS, { recursive: true });
   officeJs = fakeOfficeScript();
-  embedded = await startEmbeddedApp(dir, { build: true });
+  app = await startE2eApp('e2e-taskpane-', { build: true });
+  ({ embedded, browser } = app);
   base = embedded.graph.url;
-  ({ browser } = await launchChromium());
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await embedded?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await app?.close();
 });
 
 interface Opened {
