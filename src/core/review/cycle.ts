@@ -3,6 +3,7 @@
  * and "overdue" mean. Last year's rows stay in the lists (read-only once their cycle is closed), so "last year" of a
  * row is the row with the same report-local key in the previous year's report: nothing is copied twice.
  */
+import { emptyAnswers } from '../model/create-row.js';
 import type { Report, Row } from '../model/schema.js';
 import { err, ok, type Result } from '../result.js';
 
@@ -29,20 +30,9 @@ export function reportKeyFor(reportKey: string, fromYear: number, toYear: number
 export function carryRow(row: Row): Row {
   return {
     ...row,
-    status: null,
-    statusRaw: null,
-    reasonNotPlanned: null,
-    narrative: null,
-    narrativeRaw: null,
-    outcome: null,
-    outcomeRaw: null,
-    tags: [],
-    entries: [],
+    ...emptyAnswers(),
     // Targets (目標) and when they were set (目標設定時) belong to the plan; this year's figures do not.
     indicatorValues: row.indicatorValues.filter((v) => v.valueKind === 'target' || v.valueKind === 'baseline'),
-    surveyAnswers: [],
-    reviewState: 'unreviewed',
-    cells: [],
   };
 }
 
