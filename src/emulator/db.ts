@@ -59,6 +59,11 @@ CREATE TABLE IF NOT EXISTS app_grants(
 CREATE TABLE IF NOT EXISTS role_definitions(
   site_rid INTEGER NOT NULL, id INTEGER NOT NULL, name TEXT NOT NULL, description TEXT NOT NULL, ord INTEGER NOT NULL,
   high TEXT NOT NULL, low TEXT NOT NULL, PRIMARY KEY(site_rid, id)) WITHOUT ROWID;
+-- SharePoint REST views of a list and column formatting (CustomFormatter) of its fields (#12).
+CREATE TABLE IF NOT EXISTS sp_views(
+  lid INTEGER NOT NULL, guid TEXT NOT NULL, title TEXT NOT NULL, query TEXT NOT NULL, row_limit INTEGER NOT NULL,
+  personal INTEGER NOT NULL, is_default INTEGER NOT NULL, fields TEXT NOT NULL, pos INTEGER NOT NULL, PRIMARY KEY(lid, guid)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sp_field_formatters(lid INTEGER NOT NULL, field TEXT NOT NULL, formatter TEXT NOT NULL, PRIMARY KEY(lid, field)) WITHOUT ROWID;
 `;
 
 /** SharePoint-style UTC timestamp without fractions, as list item fields carry them. */

@@ -21,6 +21,7 @@ import type { GraphConnection } from './create-graph-client.js';
 import { openGraphFollowUpAdmin } from './graph-follow-up-store.js';
 import { collectPages, toPage, withQuery } from './paging.js';
 import { ADD_WITHOUT_EDIT, EDIT_WITHOUT_DELETE, ensurePermissionLevel, REVIEW_ROWS } from './permission-levels.js';
+import { ensureViews } from './list-views.js';
 import { upgradeToReview } from './review-upgrade.js';
 import { SharePointRest } from './sharepoint-rest.js';
 import { resolveSite, type ResolvedSite, type SiteRef } from './site.js';
@@ -155,6 +156,12 @@ export async function provisionSite(connection: GraphConnection, site: string | 
       if (up.created > 0) done(`copy the review state of ${up.created} rows into ${LIST_NAMES.Review}`);
       if (up.regranted > 0) done(`give reviewers "${REVIEW_ROWS.name}" instead of "${EDIT_WITHOUT_DELETE.name}" on ${up.regranted} assigned rows`);
       if (up.locked > 0) done(`lock ${up.locked} rows that were 提出済 or 承認済`);
+    }
+    if (schema.version >= 7) {
+      // Views and column formatting (schema 7): checked on every run, created where missing; items are not touched.
+      const views = await ensureViews(new SharePointRest(connection, { webUrl: resolved.webUrl }), new Set(Object.keys(listIds)));
+      views.applied.forEach(done);
+      report.warnings.push(...views.warnings);
     }
   }
   if (versionStep) {

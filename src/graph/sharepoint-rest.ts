@@ -31,6 +31,15 @@ export interface RoleDefinition {
   basePermissions: BasePermissions;
 }
 
+/** A list view as SharePoint REST describes it. */
+export interface ListView {
+  id: string;
+  title: string;
+  query: string;
+  rowLimit: number;
+  fields: string[];
+}
+
 export interface SharePointRestOptions {
   /** The site's web URL (`https://tenant.sharepoint.com/sites/x`). */
   webUrl: string;
@@ -41,6 +50,8 @@ interface CallOptions {
   body?: unknown;
   /** Whether a replay after a lost answer is harmless (permission calls are idempotent; creates are not). */
   replaySafe?: boolean;
+  /** Sent as POST with `X-HTTP-Method: MERGE` and `IF-MATCH: *` (an update of the addressed object). */
+  merge?: boolean;
   signal?: AbortSignal;
 }
 
@@ -69,6 +80,7 @@ export class SharePointRest {
     const token = await this.connection.tokenProvider.getToken({ resource: 'sharepoint', origin: this.origin });
     const headers: Record<string, string> = { Authorization: `Bearer ${token}`, Accept: 'application/json;odata=nometadata' };
     if (options.body !== undefined) headers['Content-Type'] = 'application/json;odata=verbose';
+    if (options.merge) Object.assign(headers, { 'X-HTTP-Method': 'MERGE', 'IF-MATCH': '*' });
     const { policy, runtime } = this.connection.retry;
     let res: Response;
     try {
@@ -80,7 +92,7 @@ export class SharePointRest {
             ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
             ...(options.signal ? { signal: options.signal } : {}),
           }),
-        { replaySafe: method === 'GET' || options.replaySafe === true, policy, runtime, ...(options.signal ? { signal: options.signal } : {}) },
+        { replaySafe: method === 'GET' || options.replaySafe === true || options.merge === true, policy, runtime, ...(options.signal ? { signal: options.signal } : {}) },
       );
     } catch (error) {
       throw toAppError(error, what);
@@ -151,6 +163,44 @@ export class SharePointRest {
     if (!Number.isInteger(role.id)) throw new GraphAccessError('POST web/roledefinitions: no Id in the answer', { status: 201 });
     this.ids.set(`web/roledefinitions/getbyname(${quote(definition.name)})`, role.id);
     return role;
+  }
+
+  /** The views of a list (`GET lists/getbytitle('T')/views`) with their fields (1 + 1 GET per view). */
+  async views(listTitle: string): Promise<ListView[]> {
+    const list = this.target(listTitle);
+    const body = (await this.call('GET', `${list}/views`)) as { value?: unknown[] } | null;
+    const out: ListView[] = [];
+    for (const v of (body?.value ?? []) as Record<string, unknown>[]) {
+      const title = String(v.Title ?? '');
+      const fields = (await this.call('GET', `${list}/views/getbytitle(${quote(title)})/viewfields`)) as { Items?: unknown } | null;
+      out.push({ id: String(v.Id ?? ''), title, query: String(v.ViewQuery ?? ''), rowLimit: Number(v.RowLimit ?? 0), fields: Array.isArray(fields?.Items) ? fields.Items.map(String) : [] });
+    }
+    return out;
+  }
+
+  /**
+   * Creates a public view (`POST …/views` with an SP.View) and sets its fields (`removeallviewfields`, then one
+   * `addviewfield` per field: SharePoint gives a new view the list's default fields). 2 + n calls. The create is not
+   * replay-safe (a second view with the same title would be added): provisioning looks again on its next run.
+   */
+  async createView(listTitle: string, view: { title: string; query: string; rowLimit: number; fields: readonly string[] }): Promise<void> {
+    const list = this.target(listTitle);
+    await this.call('POST', `${list}/views`, { body: { __metadata: { type: 'SP.View' }, Title: view.title, PersonalView: false, ViewQuery: view.query, RowLimit: view.rowLimit } });
+    const at = `${list}/views/getbytitle(${quote(view.title)})/viewfields`;
+    await this.call('POST', `${at}/removeallviewfields`, { replaySafe: true });
+    for (const f of view.fields) await this.call('POST', `${at}/addviewfield(${quote(f)})`, { replaySafe: true });
+  }
+
+  /** The column formatting JSON of a field (`CustomFormatter`), null when it has none. */
+  async customFormatter(listTitle: string, field: string): Promise<string | null> {
+    const body = (await this.call('GET', `${this.target(listTitle)}/fields/getbyinternalnameortitle(${quote(field)})`)) as { CustomFormatter?: unknown } | null;
+    const f = body?.CustomFormatter;
+    return typeof f === 'string' && f !== '' ? f : null;
+  }
+
+  /** Sets a field's column formatting (`MERGE` of SP.Field `CustomFormatter`). */
+  async setCustomFormatter(listTitle: string, field: string, formatter: string): Promise<void> {
+    await this.call('POST', `${this.target(listTitle)}/fields/getbyinternalnameortitle(${quote(field)})`, { merge: true, body: { __metadata: { type: 'SP.Field' }, CustomFormatter: formatter } });
   }
 
   /** `web/lists/getbytitle('T')`, or one of its items when `itemId` is given. */

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { SCHEMA_VERSION } from '../../src/core/lists/schema.js';
 import { createLocalGraph, type LocalGraph } from '../../src/emulator/index.js';
+import { SCHEMA_7_STEPS } from '../support/schema7.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 let graph: LocalGraph;
@@ -51,11 +52,12 @@ describe('npx followup provision --site', () => {
       'create list FollowUpDivisions (8 columns)',
       'create list FollowUpLedger (3 columns)',
       'create list FollowUpGuidance (8 columns)',
-      'create list FollowUpReview (15 columns)',
+      'create list FollowUpReview (16 columns)',
       'create list FollowUpSubmissions (6 columns)',
       'give FollowUpReview its own permissions: secretariat Full Control, reviewers Edit without delete, div-somu/div-kikaku/div-gyokan/div-jichi/div-joho Read',
       'give FollowUpSubmissions its own permissions: secretariat Full Control, reviewers Read, div-somu/div-kikaku/div-gyokan/div-jichi/div-joho Add without edit',
       'make FollowUpLedger readable by the secretariat (secretariat) only',
+      ...SCHEMA_7_STEPS,
       `record schema version ${SCHEMA_VERSION} (was none)`,
     ]);
   });

@@ -35,6 +35,8 @@ export function toColumnDefinition(column: ColumnSchema): ColumnDefinition {
       };
     case 'boolean':
       return { ...base, boolean: {} };
+    case 'date':
+      return { ...base, dateTime: { displayAs: 'default', format: 'dateOnly' } };
   }
 }
 

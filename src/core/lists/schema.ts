@@ -15,8 +15,11 @@
  *    divisions read it) and FollowUpSubmissions (add-only for divisions); reviewers keep only Read plus the right to
  *    lock and unlock a row ("Review rows") on assigned rows. Existing review states are copied into FollowUpReview.
  *    FollowUpReports.Deadline and CycleState (cycles: deadline, closing).
+ * 7: SharePoint views of FollowUpRows and FollowUpReview and column formatting of the state columns (#12 item 5,
+ *    ./views.ts, sent through SharePoint REST), FollowUpReview.Deadline (a date the overdue view compares with [Today];
+ *    written when the secretariat sets the deadline, existing items are not touched by the upgrade).
  */
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 
 /** SharePoint allows at most 20 indexed columns per list. */
 export const MAX_INDEXES_PER_LIST = 20;
@@ -36,7 +39,7 @@ export const FieldGroup = {
 } as const;
 export type FieldGroup = (typeof FieldGroup)[keyof typeof FieldGroup];
 
-export type ColumnKind = 'text' | 'note' | 'choice' | 'number' | 'boolean';
+export type ColumnKind = 'text' | 'note' | 'choice' | 'number' | 'boolean' | 'date';
 
 export interface ColumnSchema {
   /** Internal (API) name: the key in `fields`, `$select` and `$filter`. */
@@ -242,6 +245,7 @@ export const REVIEW_LIST: ListSchema = {
     col({ name: 'SubmittedAt', displayName: '提出日時', kind: 'text', description: "ISO time of the submission, from the submission item's createdDateTime (set by SharePoint).", group: FieldGroup.Review, since: 6 }),
     col({ name: 'DecidedBy', displayName: '確認者', kind: 'text', description: 'Who returned or approved last.', group: FieldGroup.Review, since: 6 }),
     col({ name: 'DecidedAt', displayName: '確認日時', kind: 'text', description: 'ISO time of the last return or approval.', group: FieldGroup.Review, since: 6 }),
+    col({ name: 'Deadline', displayName: '提出期限', kind: 'date', description: "The cycle's deadline (date only), copied from FollowUpReports.Deadline when the secretariat sets it; the overdue view compares it with [Today].", group: FieldGroup.Structure, indexed: true, since: 7 }),
     col({ name: 'HistoryJson', displayName: '確認の履歴', kind: 'note', description: 'JSON array of transitions { state, by, at, comment?, field?, submissionId?, refused? } in order; the item\'s versions (editor and time set by SharePoint) back it.', group: FieldGroup.Review, since: 6 }),
   ],
 };

@@ -9,6 +9,7 @@ import { PermissionKind, type RoleDefinition } from '../store/roles.js';
 import type { LocalGraphStore } from '../store/store.js';
 import type { Caller, ItemRow, ListRow, Principal, SiteRow } from '../store/types.js';
 import type { ApiResponse } from './graph-api.js';
+import { SpViews, type SpRender } from './sp-views.js';
 
 export interface SpRequest {
   method: string;
@@ -69,10 +70,18 @@ function namedArgs(a: string | undefined): Map<string, string> {
 
 /** SharePoint REST for permissions over the same store and tokens as Graph. */
 export class SpRestApi {
+  private readonly views: SpViews;
+
   constructor(
     private readonly store: LocalGraphStore,
     private readonly origin: () => string,
-  ) {}
+  ) {
+    this.views = new SpViews(store);
+  }
+
+  private render(fmt: Format): SpRender {
+    return { entity: (t, u, o) => this.entity(fmt, t, u, o), collection: (t, u, i) => this.collection(fmt, t, u, i), voidResult: (m) => this.voidResult(fmt, m) };
+  }
 
   private format(headers: Record<string, string | undefined>): Format {
     const a = (headers.accept ?? '').toLowerCase();
@@ -98,7 +107,8 @@ export class SpRestApi {
       return this.route(req);
     } catch (e) {
       if (e instanceof GraphHttpError) {
-        const type = e.status === 403 ? 'System.UnauthorizedAccessException' : e.status === 404 ? 'System.ArgumentException' : 'Microsoft.SharePoint.SPException';
+        // A handler that names SharePoint's exception type (it has a dot) keeps it; others by status.
+        const type = e.code.includes('.') ? e.code : e.status === 403 ? 'System.UnauthorizedAccessException' : e.status === 404 ? 'System.ArgumentException' : 'Microsoft.SharePoint.SPException';
         // A missing scope names what is missing (#13); SharePoint's own denials stay terse.
         const message = e.status === 403 && !e.message.startsWith('Access denied: ') ? 'Access denied.' : e.message;
         return this.error(e.status, type, message, req.headers);
@@ -176,6 +186,8 @@ export class SpRestApi {
     this.store.lists.list(req.caller, site, list.guid);
     if (next.length === 0) return this.entity(fmt, 'SP.List', listUrl, this.listJson(list));
     const [n0] = next as [Seg];
+    if (n0.name === 'views') return this.views.views(req, this.render(fmt), site, list, listUrl, n0, next.slice(1));
+    if (n0.name === 'fields') return this.views.fields(req, this.render(fmt), site, list, listUrl, next.slice(1));
     if (n0.name === 'items' && n0.args !== undefined) {
       const id = Number(n0.args);
       const item = Number.isInteger(id) ? this.store.items.rawItem(list, id) : undefined;

@@ -21,6 +21,7 @@ const TYPE_PREFIX: Record<ColumnSchema['kind'], string> = {
   choice: 'Choice: ',
   number: 'Number',
   boolean: 'Yes/No',
+  date: 'Date',
 };
 
 /** The table rows of one `### <list>` section: internal name → cells. */

@@ -5,6 +5,7 @@ import { FOLLOW_UP_SCHEMA, LIST_NAMES, ROWS_LIST, SCHEMA_VERSION, schemaAtVersio
 import type { StoredRow } from '../../../src/core/ports.js';
 import { provisionSite } from '../../../src/graph/provision.js';
 import { makeReport } from '../../core/lists/make-row.js';
+import { SCHEMA_7_STEPS } from '../../support/schema7.js';
 import { startStoreHarness, writesIn, type StoreHarness } from './harness.js';
 
 let h: StoreHarness;
@@ -29,11 +30,20 @@ describe('provisionSite against the local service', () => {
       'create list FollowUpDivisions (8 columns)',
       'create list FollowUpLedger (3 columns)',
       'create list FollowUpGuidance (8 columns)',
-      'create list FollowUpReview (15 columns)',
+      'create list FollowUpReview (16 columns)',
       'create list FollowUpSubmissions (6 columns)',
       'give FollowUpReview its own permissions: secretariat Full Control, reviewers Edit without delete, div-somu/div-kikaku/div-gyokan/div-jichi/div-joho Read',
       'give FollowUpSubmissions its own permissions: secretariat Full Control, reviewers Read, div-somu/div-kikaku/div-gyokan/div-jichi/div-joho Add without edit',
       'make FollowUpLedger readable by the secretariat (secretariat) only',
+      'create view FollowUpRows/部局・課室別',
+      'create view FollowUpRows/指針の該当箇所別',
+      'create view FollowUpReview/確認待ち（提出済）',
+      'create view FollowUpReview/差戻し',
+      'create view FollowUpReview/期限超過（未提出）',
+      'create view FollowUpReview/部局・課室別の確認状況',
+      'format column FollowUpReview.State',
+      'format column FollowUpRows.ReviewState',
+      'format column FollowUpRows.Status',
       `record schema version ${SCHEMA_VERSION} (was none)`,
     ]);
     expect(report.applied.includes(LEVEL_CREATED) !== levelUnsupported(report.warnings)).toBe(true);
@@ -135,7 +145,7 @@ describe('upgrading a site provisioned with schema 3 (#8)', () => {
         'add column FollowUpReports.CycleState',
         'create list FollowUpLedger (3 columns)',
         'create list FollowUpGuidance (8 columns)',
-        'create list FollowUpReview (15 columns)',
+        'create list FollowUpReview (16 columns)',
         'create list FollowUpSubmissions (6 columns)',
         'give FollowUpReview its own permissions: secretariat Full Control, reviewers Edit without delete, div-somu/div-kikaku/div-gyokan/div-jichi/div-joho Read',
         'give FollowUpSubmissions its own permissions: secretariat Full Control, reviewers Read, div-somu/div-kikaku/div-gyokan/div-jichi/div-joho Add without edit',
@@ -145,6 +155,7 @@ describe('upgrading a site provisioned with schema 3 (#8)', () => {
         'give 2 assigned rows "Edit without delete" instead of Edit/Contribute',
         // Schema 6 (#12): every row gets its FollowUpReview item with the state it had.
         'copy the review state of 4 rows into FollowUpReview',
+        ...SCHEMA_7_STEPS,
         `record schema version ${SCHEMA_VERSION} (was 3)`,
       ]);
       const { store } = await old.open();
