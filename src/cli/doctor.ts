@@ -5,6 +5,7 @@
 import type { GraphConnection } from '../graph/create-graph-client.js';
 import { provisionSite } from '../graph/provision.js';
 import { SCHEMA_VERSION } from '../core/lists/schema.js';
+import { LIST_VIEWS } from '../core/lists/views.js';
 
 export type Verdict = 'ok' | 'warn' | 'fail' | 'unknown';
 
@@ -134,6 +135,7 @@ export async function runDoctor(t: DoctorTarget): Promise<Check[]> {
     else checks.push({ verdict: 'fail', name: 'permission levels', detail: `HTTP ${levels.status} ${errorText(levels.body)}`, fix: 'SharePoint REST needs a token for the SharePoint origin with AllSites.Read (or Sites.Selected with a grant).' });
     if (assignments.status === 200) checks.push({ verdict: 'ok', name: 'item permissions', detail: 'role assignments readable (assigning rows to divisions needs full control: AllSites.FullControl or a fullcontrol grant)' });
     else checks.push({ verdict: 'fail', name: 'item permissions', detail: `HTTP ${assignments.status} ${errorText(assignments.body)}`, fix: 'Assigning rows needs a site owner and AllSites.FullControl, or Sites.Selected with a fullcontrol grant.' });
+    checks.push(await checkViews(t, accept, throttle));
   }
 
   // Graph sends RateLimit-* headers only when an app passes 80% of its budget (platform facts A9): silence is "unknown".
@@ -148,6 +150,28 @@ export async function runDoctor(t: DoctorTarget): Promise<Check[]> {
     checks.push({ verdict: 'unknown', name: 'throttling', detail: 'headroom unknown: the service sends RateLimit headers only above 80% of the budget' });
   }
   return checks;
+}
+
+/** The manager views of schema 7 (#12): present with the provisioned query, by list (1 GET per list). */
+async function checkViews(t: DoctorTarget, accept: string, throttle: Headers[]): Promise<Check> {
+  const missing: string[] = [];
+  const changed: string[] = [];
+  let found = 0;
+  for (const list of [...new Set(LIST_VIEWS.map((v) => v.list))]) {
+    const r = await getJson(t, `${t.siteUrl}/_api/web/lists/getbytitle('${list}')/views`, t.sharePointToken as string, accept);
+    throttle.push(r.headers);
+    if (r.status !== 200) return { verdict: 'fail', name: 'views', detail: `${list}: HTTP ${r.status} ${errorText(r.body)}`, fix: `Run: npx followup provision --site ${t.siteUrl}` };
+    const have = ((r.body as { value?: { Title?: string; ViewQuery?: string }[] } | null)?.value ?? []);
+    for (const want of LIST_VIEWS.filter((v) => v.list === list)) {
+      const view = have.find((v) => v.Title === want.title);
+      if (!view) missing.push(`${list}/${want.title}`);
+      else if (view.ViewQuery !== want.query) changed.push(`${list}/${want.title}`);
+      else found++;
+    }
+  }
+  if (missing.length > 0) return { verdict: 'fail', name: 'views', detail: `missing: ${missing.join(', ')}`, fix: `Run: npx followup provision --site ${t.siteUrl} (schema ${SCHEMA_VERSION} creates them through SharePoint REST).` };
+  if (changed.length > 0) return { verdict: 'warn', name: 'views', detail: `changed on the site (kept as they are): ${changed.join(', ')}`, fix: 'Delete a view in SharePoint and run provision again to restore the provisioned one.' };
+  return { verdict: 'ok', name: 'views', detail: `${found} manager views in place: ${LIST_VIEWS.map((v) => v.title).join(', ')}` };
 }
 
 /** `[ok]   name: detail` lines, with `  fix: …` under anything not ok. */

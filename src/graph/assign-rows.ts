@@ -197,14 +197,16 @@ async function setItemPermissions(ctx: StoreContext, state: AssignState, items: 
   const worker = async (): Promise<void> => {
     while (next < items.length) {
       const item = items[next++] as { itemId: string; previous: string | null };
+      // A row that was assigned and whose division lost its editing level is locked (submitted, approved or its
+      // cycle closed): the lock survives reassignment, and a re-run never unlocks it. +2 GETs per such row.
+      const old = item.previous === null ? undefined : await sp.groupId(groups.divisionGroup(item.previous));
+      const locked = old !== undefined && (await sp.hasUniqueRoleAssignments(list, item.itemId)) && !(await sp.principalRoleIds(list, item.itemId, old)).includes(roles.edit);
       await sp.breakInheritance(list, item.itemId, true, true);
-      if (groups.reviewerRole === 'edit') await sp.addRoleAssignment(list, item.itemId, reviewers, roles.edit);
-      if (groups.reviewerRole === 'review' && roles.review !== undefined) await sp.addRoleAssignment(list, item.itemId, reviewers, roles.review);
-      if (item.previous !== null && item.previous !== divisionCode) {
-        const old = await sp.groupId(groups.divisionGroup(item.previous));
-        await sp.removeRoleAssignment(list, item.itemId, old, roles.edit);
-      }
-      await sp.addRoleAssignment(list, item.itemId, division, roles.edit);
+      if (!locked && groups.reviewerRole === 'edit') await sp.addRoleAssignment(list, item.itemId, reviewers, roles.edit);
+      if (!locked && groups.reviewerRole === 'review' && roles.review !== undefined) await sp.addRoleAssignment(list, item.itemId, reviewers, roles.review);
+      if (old !== undefined && item.previous !== divisionCode) await sp.removeRoleAssignment(list, item.itemId, old, roles.edit);
+      // Locked: the new division reads its row (also where divisions are not readers of every row), no more.
+      await sp.addRoleAssignment(list, item.itemId, division, locked ? roles.read : roles.edit);
     }
   };
   await Promise.all(Array.from({ length: Math.min(state.permissionConcurrency, items.length) }, worker));

@@ -8,12 +8,15 @@ import { ConflictError, PermissionError, ValidationError } from '../core/errors.
 import { toListRowKey } from '../core/lists/row-fields.js';
 import { LIST_NAMES } from '../core/lists/schema.js';
 import { carryForward, parseDeadline } from '../core/review/cycle.js';
+import { initialReview, toReviewFields } from '../core/review/review.js';
 import { DEFAULT_PERMISSION_GROUPS, type PermissionGroups } from './assign-rows.js';
 import type { GraphConnection } from './create-graph-client.js';
 import { openGraphFollowUpAdmin, type GraphFollowUpAdmin } from './graph-follow-up-store.js';
 import { readListReports, type ListReport } from './list-reports.js';
-import { EDIT_WITHOUT_DELETE } from './permission-levels.js';
-import { SharePointRest } from './sharepoint-rest.js';
+import { getAll, odataString, withQuery } from './paging.js';
+import { EDIT_WITHOUT_DELETE, REVIEW_ROWS } from './permission-levels.js';
+import type { GraphItem } from './row-items.js';
+import { ROLE_NAMES, SharePointRest } from './sharepoint-rest.js';
 import type { SiteRef } from './site.js';
 import { batch, resolveListId, stepError } from './store-context.js';
 import type { Actor } from '../core/permissions/rules.js';
@@ -79,26 +82,104 @@ export class CycleAdmin {
     return { reports: out, assigned };
   }
 
-  /** Sets the deadline on every report of the year (1 PATCH per report with If-Match, 20 per `$batch`). */
+  /**
+   * Sets the deadline on every report of the year (1 PATCH per report with If-Match, 20 per `$batch`), then on every
+   * row's FollowUpReview item (schema 7: the overdue view compares FollowUpReview.Deadline with [Today]); rows
+   * without one get their 未確認 item, so the view lists rows nobody touched. Review items already holding the
+   * date are not written: 1 GET + 1 write per other item, 20 per `$batch`.
+   */
   async setDeadline(orgCode: string, fiscalYear: number, text: string): Promise<string> {
     const parsed = parseDeadline(text);
     if (!parsed.ok) throw new ValidationError([{ field: 'Deadline', value: text, reason: parsed.error.en }]);
     await this.patchReports(orgCode, fiscalYear, { Deadline: parsed.value });
+    const items = await this.reviewItems(orgCode, fiscalYear, parsed.value);
+    const stale = items.filter((i) => !String(i.deadline ?? '').startsWith(parsed.value));
+    const path = await this.reviewPath();
+    const answers = await batch(this.admin.context, stale.map((i, n) => [{ id: `d${n}`, method: 'PATCH' as const, url: `${path}/${i.itemId}/fields`, headers: { 'Content-Type': 'application/json' }, body: { Deadline: parsed.value } }]));
+    stale.forEach((i, n) => {
+      const a = answers.get(`d${n}`);
+      if (a?.status !== 200) throw stepError(a, `PATCH the deadline of review item ${i.rowKey}`);
+    });
     return parsed.value;
   }
 
+  private reviewListPath?: Promise<string>;
+
+  private reviewPath(): Promise<string> {
+    this.reviewListPath ??= resolveListId(this.connection.client, this.admin.site, LIST_NAMES.Review).then((id) => `/sites/${this.admin.site.id}/lists/${id}/items`);
+    return this.reviewListPath;
+  }
+
   /**
-   * Closes a cycle: every assigned row loses its division's editing level (read-only for everyone but the
-   * secretariat; SharePoint refuses the division's writes), then the reports are marked closed. 1 SharePoint REST
-   * call per assigned row; a re-run repeats the removals harmlessly.
+   * The FollowUpReview item of every row of the year, creating a 未確認 one (with `deadline`, if given) for each
+   * row that has none. 1 GET of the year's review items, + creates, 20 per `$batch` (a 409 — created meanwhile —
+   * is read again). Review items of rows that no longer exist are left out.
    */
-  async closeCycle(orgCode: string, fiscalYear: number): Promise<{ locked: number }> {
+  private async reviewItems(orgCode: string, fiscalYear: number, deadline?: string): Promise<{ itemId: string; rowKey: string; deadline: string | null }[]> {
+    const path = await this.reviewPath();
+    const read = async (): Promise<Map<string, { itemId: string; rowKey: string; deadline: string | null }>> => {
+      const all = await getAll<GraphItem>(
+        this.connection.client,
+        withQuery(path, { $filter: `fields/OrgCode eq ${odataString(orgCode)} and fields/FiscalYear eq ${fiscalYear}`, $expand: 'fields($select=RowKey,Deadline)', $select: 'id', $top: 5000 }),
+        'GET the review items of the year',
+      );
+      return new Map(all.items.map((i) => [String(i.fields?.RowKey), { itemId: String(i.id), rowKey: String(i.fields?.RowKey), deadline: typeof i.fields?.Deadline === 'string' ? i.fields.Deadline : null }]));
+    };
+    const rows = (await this.admin.open({ orgCode, fiscalYear })).rows;
+    let have = await read();
+    const missing = rows.filter((r) => !have.has(r.rowKey));
+    if (missing.length > 0) {
+      const answers = await batch(
+        this.admin.context,
+        missing.map((r, n) => [
+          {
+            id: `c${n}`,
+            method: 'POST' as const,
+            url: path,
+            headers: { 'Content-Type': 'application/json' },
+            body: { fields: { ...toReviewFields(initialReview({ rowKey: r.rowKey, reportKey: r.reportKey, fiscalYear, orgCode, divisionCode: r.row.division })), ...(deadline ? { Deadline: deadline } : {}) } },
+          },
+        ]),
+      );
+      missing.forEach((r, n) => {
+        const a = answers.get(`c${n}`);
+        if (a?.status !== 201 && a?.status !== 200 && a?.status !== 409) throw stepError(a, `create the review item of ${r.rowKey}`);
+      });
+      have = await read();
+    }
+    return rows.map((r) => have.get(r.rowKey)).filter((i): i is { itemId: string; rowKey: string; deadline: string | null } => i !== undefined);
+  }
+
+  /**
+   * Closes a cycle: read-only for everyone but the secretariat, enforced by SharePoint.
+   * - every assigned row loses its division's editing level, and the reviewers' "Review rows" becomes Read (a
+   *   reviewer can no longer unlock a row or grant themselves Edit): 3 SharePoint REST calls per assigned row;
+   * - every row's FollowUpReview item (created 未確認 where missing, so a reviewer cannot add one for a real row:
+   *   RowKey is unique) gets its own permissions with the reviewers at Read: 3 calls per row;
+   * - then the reports are marked closed.
+   * A re-run repeats the calls harmlessly (breaking an item that has its own permissions changes nothing, a removal
+   * of what is not there is ignored, an add of what is there kept).
+   */
+  async closeCycle(orgCode: string, fiscalYear: number): Promise<{ locked: number; reviewItems: number }> {
     const rows = (await this.admin.open({ orgCode, fiscalYear })).rows.filter((r) => r.row.division !== null);
     const sp = new SharePointRest(this.connection, { webUrl: this.admin.site.webUrl });
-    const level = await sp.roleId(EDIT_WITHOUT_DELETE.name);
-    for (const r of rows) await sp.removeRoleAssignment(LIST_NAMES.Rows, r.itemId, await sp.groupId(this.groups.divisionGroup(r.row.division as string)), level);
+    const [level, read, reviewers] = await Promise.all([sp.roleId(EDIT_WITHOUT_DELETE.name), sp.roleId(ROLE_NAMES.Read), sp.groupId(this.groups.reviewers)]);
+    const review = this.groups.reviewerRole === 'review' ? await sp.roleId(REVIEW_ROWS.name) : this.groups.reviewerRole === 'edit' ? level : undefined;
+    for (const r of rows) {
+      await sp.removeRoleAssignment(LIST_NAMES.Rows, r.itemId, await sp.groupId(this.groups.divisionGroup(r.row.division as string)), level);
+      if (review !== undefined) {
+        await sp.addRoleAssignment(LIST_NAMES.Rows, r.itemId, reviewers, read);
+        await sp.removeRoleAssignment(LIST_NAMES.Rows, r.itemId, reviewers, review);
+      }
+    }
+    const items = await this.reviewItems(orgCode, fiscalYear);
+    for (const i of items) {
+      await sp.breakInheritance(LIST_NAMES.Review, i.itemId, true, true);
+      await sp.addRoleAssignment(LIST_NAMES.Review, i.itemId, reviewers, read);
+      await sp.removeRoleAssignment(LIST_NAMES.Review, i.itemId, reviewers, level);
+    }
     await this.patchReports(orgCode, fiscalYear, { CycleState: 'closed' });
-    return { locked: rows.length };
+    return { locked: rows.length, reviewItems: items.length };
   }
 
   private async patchReports(orgCode: string, fiscalYear: number, fields: Record<string, string>): Promise<void> {

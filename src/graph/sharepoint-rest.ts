@@ -8,7 +8,7 @@
  * request bodies are sent as `application/json;odata=verbose` with their `__metadata` types, the shape every
  * SharePoint version documents for POSTs to `_api`.
  */
-import { GraphAccessError } from '../core/errors.js';
+import { GraphAccessError, NotFoundError } from '../core/errors.js';
 import type { GraphConnection } from './create-graph-client.js';
 import { sendWithRetries } from './retry.js';
 import { toAppError, toAppErrorFromResponse } from './to-app-error.js';
@@ -228,6 +228,23 @@ export class SharePointRest {
   /** Adds a role for a principal (idempotent: an existing binding is kept as is). */
   async addRoleAssignment(listTitle: string, itemId: string | undefined, principalId: number, roleId: number): Promise<void> {
     await this.call('POST', `${this.target(listTitle, itemId)}/roleassignments/addroleassignment(principalid=${principalId},roledefid=${roleId})`, { replaySafe: true });
+  }
+
+  /**
+   * Role definition ids a principal holds directly on the list (or item): `roleassignments/getbyprincipalid(N)`
+   * with its bindings; none (the local service answers 404 for a principal without an assignment; SharePoint's
+   * status for it is not documented, so a 400 ArgumentException counts as none too) is an empty list.
+   */
+  async principalRoleIds(listTitle: string, itemId: string | undefined, principalId: number): Promise<number[]> {
+    try {
+      const body = (await this.call('GET', `${this.target(listTitle, itemId)}/roleassignments/getbyprincipalid(${principalId})?$expand=RoleDefinitionBindings`)) as { RoleDefinitionBindings?: unknown } | null;
+      const bindings = body?.RoleDefinitionBindings;
+      const list = (Array.isArray(bindings) ? bindings : ((bindings as { results?: unknown[] } | undefined)?.results ?? [])) as { Id?: unknown }[];
+      return list.map((b) => Number(b.Id)).filter(Number.isInteger);
+    } catch (error) {
+      if (error instanceof NotFoundError || (error as { status?: number }).status === 400) return [];
+      throw error;
+    }
   }
 
   /** Removes one role binding of a principal (its other roles stay). */

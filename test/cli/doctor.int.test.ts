@@ -76,8 +76,9 @@ describe('followup doctor', () => {
     const g = await serve('good');
     try {
       const { checks, byName } = await doctor(g);
-      expect(byName).toEqual({ token: 'warn', site: 'ok', lists: 'ok', delta: 'ok', 'permission levels': 'ok', 'item permissions': 'ok', throttling: 'unknown' });
+      expect(byName).toEqual({ token: 'warn', site: 'ok', lists: 'ok', delta: 'ok', 'permission levels': 'ok', 'item permissions': 'ok', views: 'ok', throttling: 'unknown' });
       expect(doctorExitCode(checks)).toBe(0);
+      expect(formatChecks(checks)).toMatch(/^\[ok\] {6}views: 6 manager views in place: 部局・課室別, 指針の該当箇所別, 確認待ち（提出済）, 差戻し, 期限超過（未提出）, 部局・課室別の確認状況$/m);
       const text = formatChecks(checks);
       expect(text).toMatch(/^\[warn\] {4}token: audience https:\/\/graph\.microsoft\.com, scopes Sites\.ReadWrite\.All/m);
       expect(text).toContain('fix: Sites.ReadWrite.All, Sites.Manage.All, Sites.FullControl.All reach every site');
@@ -97,6 +98,20 @@ describe('followup doctor', () => {
       const text = formatChecks(checks);
       expect(text).toContain('FollowUpReports');
       expect(text).toContain('fix: Run: npx followup provision --site');
+      expect(doctorExitCode(checks)).toBe(1);
+    } finally {
+      await g.close();
+    }
+  });
+
+  it('a missing view fails, naming it (#12)', async () => {
+    const g = await serve('views', (db) => {
+      db.prepare("DELETE FROM sp_views WHERE title = '差戻し'").run();
+    });
+    try {
+      const { checks, byName } = await doctor(g);
+      expect(byName.views).toBe('fail');
+      expect(formatChecks(checks)).toContain('views: missing: FollowUpReview/差戻し');
       expect(doctorExitCode(checks)).toBe(1);
     } finally {
       await g.close();
