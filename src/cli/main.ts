@@ -13,7 +13,7 @@ import { readDocumentFile } from '../io/read-file.js';
 import { renderReports } from '../io/render/index.js';
 import { UsageError, type Command, type CommandSpec } from './command.js';
 import { summarize } from './summary.js';
-import { AUDIT_USAGE, CYCLE_USAGE, DEV_TOKEN_USAGE, DOCTOR_USAGE, EXPORT_TEMPLATE_USAGE, IMPORT_USAGE, PROVISION_USAGE, RENDER_USAGE, REPORT_USAGE, REVIEW_USAGE, SYNC_XLSX_USAGE } from './usage.js';
+import { AUDIT_USAGE, CYCLE_USAGE, REMIND_USAGE, DEV_TOKEN_USAGE, DOCTOR_USAGE, EXPORT_TEMPLATE_USAGE, IMPORT_USAGE, PROVISION_USAGE, RENDER_USAGE, REPORT_USAGE, REVIEW_USAGE, SYNC_XLSX_USAGE } from './usage.js';
 
 function readOne(path: string, org: string | undefined): ImportResult {
   // Devices, FIFOs, sockets and files over the size limit are refused before anything is read (#8 item 5).
@@ -111,6 +111,11 @@ const COMMANDS: Record<string, CommandSpec> = {
     run: async (argv) => (await import('./commands/cycle.js')).cycleCommand(argv),
     summary: "the secretariat's cycle: open a year from the last, set the deadline, close",
     usage: CYCLE_USAGE,
+  },
+  remind: {
+    run: async (argv) => (await import('./commands/remind.js')).remindCommand(argv),
+    summary: 'remind divisions before the deadline or on return (Teams channel message where granted, recorded)',
+    usage: REMIND_USAGE,
   },
   doctor: {
     run: async (argv) => (await import('./commands/doctor.js')).doctorCommand(argv),

@@ -43,6 +43,20 @@ environment: as followup provision (GRAPH_BASE_URL, GRAPH_TOKEN, GRAPH_CA_FILE, 
 exit: 0 done, 1 the operation failed, 2 usage error
 `;
 
+export const REMIND_USAGE = `usage: followup remind [--org <府省等>] [--year <year>] [--before-deadline|--returned] [--dry-run] [--team <team id>] [--site <site>]
+  Reminds divisions (docs/deploy.md "Reminders"), once per division, kind and day (a second run the same day sends nothing):
+    --before-deadline  (default) divisions with rows not submitted (未確認 or 差戻し), with the deadline
+    --returned         divisions with rows returned by a reviewer (差戻し)
+    --dry-run          print who would be reminded; send and record nothing
+  Each reminder is recorded in FollowUpReminders (the Teams tab shows it to the division) and posted to the division's
+  Teams channel (FollowUpDivisions.ChannelId) in --team (or FOLLOWUP_TEAM_ID; the local service's own team by default)
+  where the token carries ChannelMessage.Send; without it, recorded only.
+  Without --org: every 府省等 with reports of the year; without --year: the latest year with reports.
+  e.g. followup remind --org 総務省 --year 令和7年度 --returned
+environment: as followup provision (GRAPH_BASE_URL, GRAPH_TOKEN, GRAPH_CA_FILE, PORT), FOLLOWUP_TEAM_ID
+exit: 0 done, 1 failed or no report, 2 usage error
+`;
+
 export const REVIEW_USAGE = `usage: followup review status|submit|process|return|approve --org <府省等> --year <year> [--as <user>] [<RowKey>…]
   The review cycle (docs/lists.md, "Review cycle"), as the acting user (roles from their SharePoint groups):
     status    every division at a glance: rows done / total, per state, awaiting a reviewer, edited after

@@ -63,6 +63,10 @@ CREATE TABLE IF NOT EXISTS role_definitions(
 CREATE TABLE IF NOT EXISTS sp_views(
   lid INTEGER NOT NULL, guid TEXT NOT NULL, title TEXT NOT NULL, query TEXT NOT NULL, row_limit INTEGER NOT NULL,
   personal INTEGER NOT NULL, is_default INTEGER NOT NULL, fields TEXT NOT NULL, pos INTEGER NOT NULL, PRIMARY KEY(lid, guid)) WITHOUT ROWID;
+-- Teams channel messages posted through Graph (#12 reminders): the local team's channels.
+CREATE TABLE IF NOT EXISTS channel_messages(
+  id TEXT PRIMARY KEY, team_id TEXT NOT NULL, channel_id TEXT NOT NULL, created TEXT NOT NULL, author INTEGER NOT NULL,
+  subject TEXT, content TEXT NOT NULL, content_type TEXT NOT NULL, importance TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sp_field_formatters(lid INTEGER NOT NULL, field TEXT NOT NULL, formatter TEXT NOT NULL, PRIMARY KEY(lid, field)) WITHOUT ROWID;
 `;
 

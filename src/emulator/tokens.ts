@@ -54,7 +54,7 @@ export function signToken(secret: string, directory: Directory, user: DirectoryU
     unique_name: user.upn,
     preferred_username: user.upn,
     name: user.displayName,
-    scp: 'Sites.ReadWrite.All Sites.Manage.All Sites.FullControl.All',
+    scp: 'Sites.ReadWrite.All Sites.Manage.All Sites.FullControl.All ChannelMessage.Send ChannelMessage.Read.All',
     ver: '1.0',
   };
   const head = b64url(JSON.stringify({ typ: 'JWT', alg: 'HS256' }));

@@ -16,6 +16,7 @@ import type { ImportResult, Row } from '../core/model/schema.js';
 import { secretariatActor } from '../core/permissions/rules.js';
 import type { Clock, FollowUpAdmin, FollowUpStore } from '../core/ports.js';
 import { createLocalGraph, DEMO_DIRECTORY, faultsFromEnv, throttleFromEnv, type LocalGraph, type LocalGraphOptions } from '../emulator/index.js';
+import { localChannelId } from '../emulator/http/teams.js';
 import { createGraphClient, type GraphConnection } from '../graph/create-graph-client.js';
 import { openGraphFollowUpAdmin } from '../graph/graph-follow-up-store.js';
 import { assignByRule, importDocuments } from '../graph/import-documents.js';
@@ -40,7 +41,7 @@ const DEMO_GUIDANCE =
  */
 export const DEMO_DIVISIONS: readonly Division[] = DEMO_DIRECTORY.groups
   .filter((g) => g.kind === 'division')
-  .map((g, i) => ({ orgCode: DEMO_ORG_CODE, code: g.id, name: g.displayName, groupName: g.displayName, channelId: null, channelName: g.displayName, guidance: DEMO_GUIDANCE, sortOrder: (i + 1) * 10 }));
+  .map((g, i) => ({ orgCode: DEMO_ORG_CODE, code: g.id, name: g.displayName, groupName: g.displayName, channelId: localChannelId(g.id), channelName: g.displayName, guidance: DEMO_GUIDANCE, sortOrder: (i + 1) * 10 }));
 
 const g = (field: Guidance['field'], title: string, parts: Partial<Guidance>): Guidance => ({ title, orgCode: null, layout: null, rowKind: null, field, example: null, instructions: null, maxLength: null, ...parts });
 

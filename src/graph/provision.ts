@@ -209,6 +209,7 @@ async function provisionReviewLists(sp: SharePointRest, listIds: Record<string, 
   const plan: [string, string, string][] = [
     [LIST_NAMES.Review, EDIT_WITHOUT_DELETE.name, 'Read'],
     [LIST_NAMES.Submissions, 'Read', ADD_WITHOUT_EDIT.name],
+    [LIST_NAMES.Reminders, 'Read', 'Read'],
   ];
   for (const [list, reviewerLevel, divisionLevel] of plan) {
     if (!listIds[list] || (await sp.hasUniqueRoleAssignments(list))) continue;

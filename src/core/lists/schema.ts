@@ -17,7 +17,8 @@
  *    FollowUpReports.Deadline and CycleState (cycles: deadline, closing).
  * 7: SharePoint views of FollowUpRows and FollowUpReview and column formatting of the state columns (#12 item 5,
  *    ./views.ts, sent through SharePoint REST), FollowUpReview.Deadline (a date the overdue view compares with [Today];
- *    written when the secretariat sets the deadline, existing items are not touched by the upgrade).
+ *    written when the secretariat sets the deadline, existing items are not touched by the upgrade), and
+ *    FollowUpReminders (reminders sent to divisions; the secretariat writes, everyone reads).
  */
 export const SCHEMA_VERSION = 7;
 
@@ -89,7 +90,11 @@ export type ImportState = (typeof IMPORT_STATE_CHOICES)[number];
 /** FollowUpReports.CycleState (#12): `closed` once the secretariat closes the cycle. */
 export const CYCLE_STATE_CHOICES = ['open', 'closed'] as const;
 
-export const LIST_NAMES = { Reports: 'FollowUpReports', Rows: 'FollowUpRows', Meta: 'FollowUpMeta', Divisions: 'FollowUpDivisions', Ledger: 'FollowUpLedger', Guidance: 'FollowUpGuidance', Review: 'FollowUpReview', Submissions: 'FollowUpSubmissions' } as const;
+export const LIST_NAMES = { Reports: 'FollowUpReports', Rows: 'FollowUpRows', Meta: 'FollowUpMeta', Divisions: 'FollowUpDivisions', Ledger: 'FollowUpLedger', Guidance: 'FollowUpGuidance', Review: 'FollowUpReview', Submissions: 'FollowUpSubmissions', Reminders: 'FollowUpReminders' } as const;
+/** FollowUpReminders.Kind (#12): before the deadline to divisions not yet submitted, or on return. */
+export const REMINDER_KIND_CHOICES = ['before-deadline', 'returned'] as const;
+/** FollowUpReminders.Delivery: posted to the division's Teams channel, or recorded only (no channel or no grant). */
+export const DELIVERY_CHOICES = ['teams', 'recorded'] as const;
 /** The fields writing guidance is kept for (src/core/edit/fields.ts EDITABLE_FIELDS filled in by divisions). */
 export const GUIDANCE_FIELD_CHOICES = ['status', 'reasonNotPlanned', 'narrative', 'outcome', 'indicatorValues', 'surveyAnswers'] as const;
 
@@ -292,10 +297,33 @@ export const GUIDANCE_LIST: ListSchema = {
   ],
 };
 
+/**
+ * Reminders sent to divisions (#12, schema 7): one item per division, kind and day (unique key, so sending twice the
+ * same day records and sends nothing), with the message and, where the tenant grants ChannelMessage.Send, the id of
+ * the Teams channel message. The secretariat writes it; divisions and reviewers read it (the tab shows it).
+ */
+export const REMINDERS_LIST: ListSchema = {
+  name: LIST_NAMES.Reminders,
+  description: '部局・課室へのリマインド（提出期限前・差戻し時）の記録',
+  since: 7,
+  columns: [
+    col({ name: 'Title', displayName: '件名', kind: 'text', description: 'Subject of the reminder as sent.', group: FieldGroup.Immutable, builtIn: true, since: 7 }),
+    col({ name: 'ReminderKey', displayName: 'リマインドキー', kind: 'text', description: 'OrgCode/FiscalYear/DivisionCode/Kind/date in Japan, unique: a second reminder the same day answers 409 and is not sent.', group: FieldGroup.Immutable, indexed: true, required: true, unique: true, since: 7 }),
+    col({ name: 'FiscalYear', displayName: '年度', kind: 'number', description: 'Western year of the cycle.', group: FieldGroup.Immutable, indexed: true, required: true, minimum: 1989, maximum: 2100, since: 7 }),
+    col({ name: 'OrgCode', displayName: '府省等コード', kind: 'text', description: '府省等 code.', group: FieldGroup.Immutable, indexed: true, required: true, since: 7 }),
+    col({ name: 'DivisionCode', displayName: '担当部局・課室コード', kind: 'text', description: 'Division reminded (the tab shows its reminders to its members).', group: FieldGroup.Immutable, indexed: true, required: true, since: 7 }),
+    col({ name: 'Kind', displayName: '種類', kind: 'choice', description: 'before-deadline (rows not submitted) or returned (rows returned by a reviewer).', group: FieldGroup.Immutable, required: true, choices: REMINDER_KIND_CHOICES, since: 7 }),
+    col({ name: 'Message', displayName: '本文', kind: 'note', description: 'The message as sent (plain text).', group: FieldGroup.Immutable, since: 7 }),
+    col({ name: 'RowCount', displayName: '行数', kind: 'number', description: 'Rows the reminder is about.', group: FieldGroup.Immutable, minimum: 0, since: 7 }),
+    col({ name: 'Delivery', displayName: '送信方法', kind: 'choice', description: 'teams: posted to the division\'s channel (MessageId set); recorded: kept here only (no channel, or the tenant does not grant ChannelMessage.Send).', group: FieldGroup.Structure, choices: DELIVERY_CHOICES, since: 7 }),
+    col({ name: 'MessageId', displayName: 'Teams メッセージ ID', kind: 'text', description: 'Id of the Teams channel message (chatMessage) when posted.', group: FieldGroup.Structure, since: 7 }),
+  ],
+};
+
 /** Key of the Meta item that records the provisioned schema version. */
 export const SCHEMA_VERSION_KEY = 'schemaVersion';
 
-export const FOLLOW_UP_SCHEMA: SiteSchema = { version: SCHEMA_VERSION, lists: [REPORTS_LIST, ROWS_LIST, META_LIST, DIVISIONS_LIST, LEDGER_LIST, GUIDANCE_LIST, REVIEW_LIST, SUBMISSIONS_LIST] };
+export const FOLLOW_UP_SCHEMA: SiteSchema = { version: SCHEMA_VERSION, lists: [REPORTS_LIST, ROWS_LIST, META_LIST, DIVISIONS_LIST, LEDGER_LIST, GUIDANCE_LIST, REVIEW_LIST, SUBMISSIONS_LIST, REMINDERS_LIST] };
 
 /** The schema as it was at an older version (columns and lists introduced later removed). */
 export function schemaAtVersion(schema: SiteSchema, version: number): SiteSchema {

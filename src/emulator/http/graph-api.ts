@@ -11,6 +11,7 @@ import type { AppGrant } from '../store/app-grants.js';
 import { malformedPercentEncoding } from './body.js';
 import { GraphJson } from './graph-json.js';
 import { MAX_QUERY_OPTION_LENGTH } from './limits.js';
+import { TeamsApi } from './teams.js';
 
 export interface ApiRequest {
   method: string;
@@ -42,7 +43,10 @@ export class GraphApi {
     private readonly pageSize: number,
   ) {
     this.json = new GraphJson(store, origin);
+    this.teams = new TeamsApi(store, origin);
   }
+
+  private readonly teams: TeamsApi;
 
   /** The JSON renderer (also gives the site id and URL of the demo site). */
   readonly json: GraphJson;
@@ -106,6 +110,7 @@ export class GraphApi {
       if (k.startsWith('$') && !SUPPORTED_QUERY.has(k)) throw badRequest(`Query option '${k}' is not supported by this API.`);
       if (v.length > MAX_QUERY_OPTION_LENGTH) throw badRequest(`The value of query option '${k.slice(0, 40)}' is ${v.length} characters long; the limit is ${MAX_QUERY_OPTION_LENGTH}.`);
     }
+    if (req.path.startsWith('/teams/')) return this.teams.handle(req);
     const { site, rest } = this.site(req);
     const m = req.method;
     const [a, listKey, b, c, d, e, f] = rest;

@@ -27,6 +27,7 @@ describe('planProvisioning', () => {
       'create list FollowUpGuidance (8 columns)',
       'create list FollowUpReview (16 columns)',
       'create list FollowUpSubmissions (6 columns)',
+      'create list FollowUpReminders (9 columns)',
       `record schema version ${SCHEMA_VERSION} (was none)`,
     ]);
   });
@@ -60,10 +61,10 @@ describe('planProvisioning', () => {
     expect(plan.steps.map(describeStep)).toEqual(['create list FollowUpLedger (3 columns)', 'record schema version 4 (was 3)']);
   });
 
-  it('upgrades a schema 6 site to 7 by adding FollowUpReview.Deadline only (views go through SharePoint REST)', () => {
+  it('upgrades a schema 6 site to 7 by adding FollowUpReview.Deadline and FollowUpReminders (views go through SharePoint REST)', () => {
     const plan = planProvisioning(FOLLOW_UP_SCHEMA, observedFrom(schemaAtVersion(FOLLOW_UP_SCHEMA, 6)));
     expect(SCHEMA_VERSION).toBe(7);
-    expect(plan.steps.map(describeStep)).toEqual(['add column FollowUpReview.Deadline', 'record schema version 7 (was 6)']);
+    expect(plan.steps.map(describeStep)).toEqual(['add column FollowUpReview.Deadline', 'create list FollowUpReminders (9 columns)', 'record schema version 7 (was 6)']);
   });
 
   it('upgrades a schema 5 site to 6 by adding the review lists only (#12)', () => {
@@ -73,7 +74,7 @@ describe('planProvisioning', () => {
 
   it('upgrades a schema 4 site by creating the FollowUpGuidance list (5, #10) and the review lists (6)', () => {
     const plan = planProvisioning(FOLLOW_UP_SCHEMA, observedFrom(schemaAtVersion(FOLLOW_UP_SCHEMA, 4)));
-    expect(plan.steps.map(describeStep)).toEqual(['add column FollowUpReports.Deadline', 'add column FollowUpReports.CycleState', 'create list FollowUpGuidance (8 columns)', 'create list FollowUpReview (16 columns)', 'create list FollowUpSubmissions (6 columns)', 'record schema version 7 (was 4)']);
+    expect(plan.steps.map(describeStep)).toEqual(['add column FollowUpReports.Deadline', 'add column FollowUpReports.CycleState', 'create list FollowUpGuidance (8 columns)', 'create list FollowUpReview (16 columns)', 'create list FollowUpSubmissions (6 columns)', 'create list FollowUpReminders (9 columns)', 'record schema version 7 (was 4)']);
   });
 
   it('indexes an existing column that lost (or never had) its index and uniqueness', () => {

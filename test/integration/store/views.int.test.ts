@@ -54,7 +54,11 @@ describe('upgrade 6 → 7', () => {
     await store.importReport(makeReport({ rows: 4 }));
     const rowsBefore = (await store.open({ fiscalYear: 2024, orgCode: 'soumu' })).rows.map((r) => [r.rowKey, r.eTag]).sort();
     const upgrade = await h.provision();
-    expect(upgrade.applied).toEqual(['add column FollowUpReview.Deadline', ...SCHEMA_7_STEPS, `record schema version ${SCHEMA_VERSION} (was 6)`]);
+    expect(upgrade.applied).toEqual([
+      'add column FollowUpReview.Deadline',
+      'create list FollowUpReminders (9 columns)',
+      'give FollowUpReminders its own permissions: secretariat Full Control, reviewers Read, div-somu/div-kikaku/div-gyokan/div-jichi/div-joho Read',
+      ...SCHEMA_7_STEPS, `record schema version ${SCHEMA_VERSION} (was 6)`]);
     const rowsAfter = (await store.open({ fiscalYear: 2024, orgCode: 'soumu' })).rows.map((r) => [r.rowKey, r.eTag]).sort();
     expect(rowsAfter).toEqual(rowsBefore);
     const seen = h.records.length;
