@@ -14,7 +14,7 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 
 import { PermissionError, ValidationError } from '../core/errors.js';
 import { LIST_NAMES, REVIEW_STATE_CHOICES } from '../core/lists/schema.js';
-import { planReminders, type Reminder, type ReminderKind } from '../core/review/reminders.js';
+import { planReminders, type Reminder, type ReminderKind, type ShownReminder } from '../core/review/reminders.js';
 import type { ReviewStateJa } from '../core/review/review.js';
 import type { GraphConnection } from './create-graph-client.js';
 import { getAll, odataString, withQuery } from './paging.js';
@@ -137,14 +137,6 @@ export async function reminderScopes(client: Client, siteRef: string | SiteRef |
   return orgs.map((orgCode) => ({ orgCode, fiscalYear: year }));
 }
 
-/** A reminder as the tab shows it. */
-export interface ShownReminder {
-  kind: ReminderKind;
-  subject: string;
-  message: string;
-  sentAt: string;
-  rows: number;
-}
 
 /** The latest reminders of a division for a year, newest first (1 GET; the list id is looked up once per call). */
 export async function latestReminders(client: Client, site: ResolvedSite, orgCode: string, fiscalYear: number, divisionCode: string, top = 3): Promise<ShownReminder[]> {

@@ -85,3 +85,14 @@ export function planReminders(input: { orgCode: string; fiscalYear: number; kind
   }
   return out.sort((a, b) => a.divisionCode.localeCompare(b.divisionCode));
 }
+
+/** A reminder as the tab shows it to the division (read from FollowUpReminders). */
+export interface ShownReminder {
+  kind: ReminderKind;
+  subject: string;
+  /** Plain text as sent. */
+  message: string;
+  /** ISO time it was recorded. */
+  sentAt: string;
+  rows: number;
+}

@@ -32,6 +32,10 @@ function lazyData(config: AppConfig, host: HostBridge): FollowUpData {
     openRows: async (...a) => (await get()).openRows(...a),
     store: async (...a) => (await get()).store(...a),
     guidance: async (...a) => (await get()).guidance(...a),
+    reminders: async (...a) => {
+      const d = await get();
+      return d.reminders ? d.reminders(...a) : [];
+    },
     onRateLimit(listener) {
       rateLimitListeners.add(listener);
       if (!forwarding) {

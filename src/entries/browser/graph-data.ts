@@ -6,6 +6,7 @@ import { actorOf, membershipFromGroups } from '../../core/divisions/division.js'
 import type { TokenProvider } from '../../core/ports.js';
 import { createGraphClient } from '../../graph/create-graph-client.js';
 import { openGraphFollowUpStore, type GraphFollowUpStore } from '../../graph/graph-follow-up-store.js';
+import { latestReminders } from '../../graph/reminders.js';
 import { resolveSite, type ResolvedSite } from '../../graph/site.js';
 import { listCycles, readDivisions, readGuidance, readMyGroups } from '../../graph/site-directory.js';
 import { parseRateLimit, type RateLimitInfo } from '../../data/refresh-scheduler.js';
@@ -64,6 +65,9 @@ export function createGraphData(config: AppConfig, tokens: TokenProvider, displa
       return store.open({ fiscalYear: scope.fiscalYear, orgCode: org, ...(scope.divisionCode === null ? {} : { divisionCode: scope.divisionCode }) });
     },
     store: storeOf,
+    async reminders(site, fiscalYear, divisionCode) {
+      return latestReminders(connection.client, await resolved(site.siteUrl), site.membership.orgCode, fiscalYear, divisionCode);
+    },
     async guidance(site) {
       return (await readGuidance(connection, await resolved(site.siteUrl), site.membership.orgCode)).guidance;
     },

@@ -3,6 +3,7 @@
  * in src/entries; components reach these through hooks (useServices), never through module singletons.
  */
 import type { Cycle, Division, SiteMembership } from '../../core/divisions/division.js';
+import type { ShownReminder } from '../../core/review/reminders.js';
 import type { Guidance } from '../../core/guidance/guidance.js';
 import type { FollowUpStore, RowSet } from '../../core/ports.js';
 import type { RateLimitInfo } from '../../data/refresh-scheduler.js';
@@ -56,6 +57,8 @@ export interface FollowUpData {
   openRows(site: SiteInfo, scope: RowsScope): Promise<RowSet>;
   /** The follow-up store of the site, acting as the signed-in user (one per site). */
   store(site: SiteInfo): Promise<FollowUpStore>;
+  /** The latest reminders sent to a division for a year (#12), newest first; optional: hosts without the list. */
+  reminders?(site: SiteInfo, fiscalYear: number, divisionCode: string): Promise<ShownReminder[]>;
   /** Writing guidance (記入例, 記入要領, length limits) that applies to the site's ministry. */
   guidance(site: SiteInfo): Promise<Guidance[]>;
   /**

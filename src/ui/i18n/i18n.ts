@@ -13,11 +13,13 @@ import shellEn from './en.json' with { type: 'json' };
 import gridEn from './grid.en.json' with { type: 'json' };
 import gridJa from './grid.ja.json' with { type: 'json' };
 import shellJa from './ja.json' with { type: 'json' };
+import remindersEn from './reminders.en.json' with { type: 'json' };
+import remindersJa from './reminders.ja.json' with { type: 'json' };
 import reviewEn from './review.en.json' with { type: 'json' };
 import reviewJa from './review.ja.json' with { type: 'json' };
 
-const ja = { ...shellJa, ...gridJa, ...addinJa, ...reviewJa, ...authJa };
-const en = { ...shellEn, ...gridEn, ...addinEn, ...reviewEn, ...authEn };
+const ja = { ...shellJa, ...gridJa, ...addinJa, ...reviewJa, ...authJa, ...remindersJa };
+const en = { ...shellEn, ...gridEn, ...addinEn, ...reviewEn, ...authEn, ...remindersEn };
 
 export type Lang = 'ja' | 'en';
 export type MessageKey = keyof typeof ja;

@@ -7,6 +7,7 @@ import type { ScopeParams } from '../app/scope-url.js';
 import { useI18n, useServices } from '../app/ServicesProvider.js';
 import { useDialogMount } from '../app/use-dialog-mount.js';
 import { useSite } from '../app/use-site.js';
+import { ReminderNotice } from '../components/ReminderNotice/index.js';
 import { fiscalYearLabel, ScopePicker } from '../components/ScopePicker/index.js';
 import { SignedInUser } from '../components/SignedInUser/index.js';
 import { SignInView } from './SignInView.js';
@@ -101,6 +102,7 @@ export function TabView({ initial, onScopeChange }: TabViewProps) {
               </MessageBarBody>
             </MessageBar>
           ) : null}
+          {division !== null && fiscalYear !== null ? <ReminderNotice site={siteInfo} fiscalYear={fiscalYear} divisionCode={division} t={t} lang={lang} /> : null}
         </section>
         <section className={s.section} aria-labelledby="rows-heading">
           <h2 id="rows-heading" className={s.h2}>

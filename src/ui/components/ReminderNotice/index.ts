@@ -1,0 +1,1 @@
+export { formatSentAt, ReminderNotice, type ReminderNoticeProps } from './ReminderNotice.js';
