@@ -35,8 +35,10 @@ export function AppShell({ heading, user, children }: { heading: string; user: R
     document.title = `${heading} — ${t('app.title')}`;
   }, [lang, heading, t]);
   const other = lang === 'ja' ? 'en' : 'ja';
+  // tabIndex -1: a click on a blank part of the page focuses the frame, not <body>. With the focus on <body>, the focus
+  // guards Tabster adds for dialogs (see use-dialog-mount.ts) would be tabbable while aria-hidden.
   return (
-    <FluentProvider theme={fluentTheme(theme)} className={s.provider} data-theme={theme}>
+    <FluentProvider theme={fluentTheme(theme)} className={s.provider} data-theme={theme} tabIndex={-1}>
       <div className={s.page}>
         <a href="#main" className={s.skip}>
           {t('app.skipToContent')}
