@@ -36,6 +36,12 @@ export interface CancelSignal {
 /** Options of a cancellable read. */
 export interface ReadOptions {
   signal?: CancelSignal;
+  /**
+   * A read nobody is waiting for (a view's background refresh, #10): each request is sent once, never retried on
+   * 429/503/504 or a network error, and the error comes back at once. Its scheduler waits out Retry-After and the
+   * RateLimit headers itself; retrying here as well would spend the tenant's budget twice on a throttled service.
+   */
+  background?: boolean;
 }
 
 /** A row as stored: the domain record plus the item's identity and concurrency token. */
