@@ -231,6 +231,13 @@ export interface NewRow {
 /** A row the secretariat deletes, as last read: the delete carries its eTag (If-Match). */
 export type RowToDelete = Pick<StoredRow, 'itemId' | 'eTag' | 'rowKey' | 'reportKey'> & { row: Pick<Row, 'key'> };
 
+export interface CreateRowsResult {
+  /** The rows as stored, in the order given. */
+  created: StoredRow[];
+  /** List row keys already in the list (not created). */
+  taken: string[];
+}
+
 export interface DeleteRowsResult {
   /** List row keys deleted (or already gone). */
   deleted: string[];
@@ -259,10 +266,10 @@ export interface FollowUpAdmin {
   assignRows(rowKeys: readonly string[], divisionCode: string): Promise<AssignResult>;
   /**
    * Adds rows to reports that exist (secretariat, #11): items created with their keys, recorded in the ledger, item
-   * permissions of assigned rows set as assignRows sets them. Refused for a closed cycle or a key in use.
-   * @throws PermissionError, ValidationError (nothing written), ConflictError (a key exists; the others are created)
+   * permissions of assigned rows set as assignRows sets them. A key in use is not created (`taken`).
+   * @throws PermissionError, ValidationError (a closed cycle, a missing report, a value the list refuses: nothing written)
    */
-  createRows(rows: readonly NewRow[]): Promise<StoredRow[]>;
+  createRows(rows: readonly NewRow[]): Promise<CreateRowsResult>;
   /**
    * Deletes rows (secretariat, #11) with If-Match, and forgets them in the ledger. Refused for a closed cycle.
    * @throws PermissionError, ValidationError (nothing deleted)

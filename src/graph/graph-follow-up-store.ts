@@ -16,6 +16,7 @@ import type { Actor } from '../core/permissions/rules.js';
 import type {
   AssignResult,
   AuditReport,
+  CreateRowsResult,
   DeleteRowsResult,
   FollowUpAdmin,
   FollowUpStore,
@@ -187,7 +188,7 @@ export class GraphFollowUpAdmin extends GraphFollowUpStore implements FollowUpAd
     return assignRows(this.ctx, this.assign, rowKeys, divisionCode);
   }
 
-  createRows(rows: readonly NewRow[]): Promise<StoredRow[]> {
+  createRows(rows: readonly NewRow[]): Promise<CreateRowsResult> {
     return createRows(this.ctx, () => this.adminLists(), this.assign, rows);
   }
 

@@ -5,9 +5,9 @@
  * Divisions can do neither: the actor is checked before anything is sent, and SharePoint refuses them anyway (the
  * Rows list gives divisions Read; an assigned item gives its division "Edit without delete").
  */
-import { ConflictError, PermissionError, ValidationError, type Issue } from '../core/errors.js';
+import { PermissionError, ValidationError, type Issue } from '../core/errors.js';
 import { checkRowFields, toListRowKey, toRowFields, type Fields, type RowRecord } from '../core/lists/row-fields.js';
-import type { DeleteRowsResult, NewRow, RowToDelete, StoredRow } from '../core/ports.js';
+import type { CreateRowsResult, DeleteRowsResult, NewRow, RowToDelete, StoredRow } from '../core/ports.js';
 import { setItemPermissions, type AssignState } from './assign-rows.js';
 import type { AdminLists } from './import-reports.js';
 import { dropNulls } from './import-reports.js';
@@ -55,14 +55,14 @@ function refuseClosed(reports: Map<string, ReportInfo>, rows: readonly { reportK
 
 /**
  * Creates the rows' items (the secretariat): validated first (nothing is written when one is wrong), then 20
- * creates per `$batch`, the ledger, and for assigned rows the item permissions. A key used already is refused
- * (409 from the unique RowKey), as is a report that does not exist or whose cycle is closed.
- * @returns the rows as stored, in order
- * @throws PermissionError (not the secretariat), ValidationError (before anything is written), ConflictError (a key exists)
+ * creates per `$batch`, the ledger, and for assigned rows the item permissions. A key used already is not created
+ * (409 from the unique RowKey: `taken`); a report that does not exist or whose cycle is closed refuses all.
+ * @returns the rows as stored, in order, and the list row keys that were taken
+ * @throws PermissionError (not the secretariat), ValidationError (before anything is written)
  */
-export async function createRows(ctx: StoreContext, lists: () => Promise<AdminLists>, assign: AssignState, rows: readonly NewRow[]): Promise<StoredRow[]> {
+export async function createRows(ctx: StoreContext, lists: () => Promise<AdminLists>, assign: AssignState, rows: readonly NewRow[]): Promise<CreateRowsResult> {
   requireSecretariat(ctx, 'adds rows to a follow-up table');
-  if (rows.length === 0) return [];
+  if (rows.length === 0) return { created: [], taken: [] };
   const { reportsPath, ledgerPath } = await lists();
   const reports = await readReports(ctx, reportsPath, rows.map((r) => r.reportKey));
   refuseClosed(reports, rows.map((r) => ({ reportKey: r.reportKey, key: r.row.key })), { ja: '行を追加', en: 'added' });
@@ -108,8 +108,7 @@ export async function createRows(ctx: StoreContext, lists: () => Promise<AdminLi
     for (const r of created) if (r.row.division !== null) byDivision.set(r.row.division, [...(byDivision.get(r.row.division) ?? []), r]);
     for (const [division, assigned] of byDivision) await setItemPermissions(ctx, assign, assigned.map((r) => ({ itemId: r.itemId, previous: null })), division);
   }
-  if (taken.length > 0) throw new ConflictError(`Row key(s) already in the list, not created: ${taken.join(', ')} (created: ${created.length})`, []);
-  return created;
+  return { created, taken };
 }
 
 /**

@@ -42,9 +42,10 @@ describe('the secretariat adds and deletes rows', () => {
 
   it('creates a row with its key, report and division: the division sees and edits it, the audit finds nothing', async () => {
     const { store } = await secretariat();
-    const [created] = await store.createRows([{ reportKey: REPORT, row: newRow('L-R7/9-1', 'シートで追加した取組', 'div-somu') }]);
+    const { created: [created], taken } = await store.createRows([{ reportKey: REPORT, row: newRow('L-R7/9-1', 'シートで追加した取組', 'div-somu') }]);
     expect(created).toMatchObject({ rowKey: toListRowKey(REPORT, 'L-R7/9-1'), reportKey: REPORT, fiscalYear: 2024, orgCode: 'soumu' });
     expect(created?.row).toMatchObject({ title: 'シートで追加した取組', division: 'div-somu', sortOrder: 50 });
+    expect(taken).toEqual([]);
     added = created!;
     // One version: the create (DivisionCode set at once, not a second save).
     expect(await store.history(added)).toHaveLength(1);
@@ -68,7 +69,7 @@ describe('the secretariat adds and deletes rows', () => {
   it('refuses a key in use, a report that does not exist, and a row that does not validate, writing nothing', async () => {
     const { store } = await secretariat();
     const before = (await store.open({ orgCode: 'soumu', fiscalYear: 2024 })).rows.length;
-    await expect(store.createRows([{ reportKey: REPORT, row: newRow('L-R7/9-1', '同じキー', null) }])).rejects.toThrow(/already in the list/);
+    expect(await store.createRows([{ reportKey: REPORT, row: newRow('L-R7/9-1', '同じキー', null) }])).toEqual({ created: [], taken: [added.rowKey] });
     await expect(store.createRows([{ reportKey: 'soumu/2024/NO-SUCH', row: newRow('X/1', '報告なし', null) }])).rejects.toBeInstanceOf(ValidationError);
     await expect(store.createRows([{ reportKey: REPORT, row: newRow('L-R7/9-2', 'x'.repeat(300), null) }])).rejects.toBeInstanceOf(ValidationError);
     expect((await store.open({ orgCode: 'soumu', fiscalYear: 2024 })).rows).toHaveLength(before);
