@@ -15,11 +15,11 @@ import { AppError } from '../../core/errors.js';
 import { ORGANIZATIONS, findOrganization } from '../../core/model/organization.js';
 import type { Actor } from '../../core/permissions/rules.js';
 import { decodeBase, fiscalYearText } from '../../core/sync/workbook-format.js';
-import { loadWorkbook, resolveConflict, syncWorkbook, type CellPlace, type SyncReport, type WorkbookScope } from '../../core/sync/workbook-sync.js';
+import { loadWorkbook, resolveConflict, syncWorkbook, type CellPlace, type SyncContext, type SyncOptions, type SyncReport, type WorkbookScope } from '../../core/sync/workbook-sync.js';
 import { DEMO_SITE } from '../../emulator/db.js';
 import { DEMO_DIRECTORY, findUser } from '../../emulator/directory.js';
 import type { GraphConnection } from '../../graph/create-graph-client.js';
-import { openGraphFollowUpStore } from '../../graph/graph-follow-up-store.js';
+import { openGraphFollowUpAdmin, openGraphFollowUpStore, type GraphFollowUpAdmin } from '../../graph/graph-follow-up-store.js';
 import { resolveSite, type ResolvedSite } from '../../graph/site.js';
 import { readDivisions, readMyGroups } from '../../graph/site-directory.js';
 import { ExcelJsFollowUpWorkbook } from '../../io/xlsx/followup-workbook.js';
@@ -205,9 +205,11 @@ export function describeReport(file: string, r: SyncReport): string {
   if (r.added.length > 0) lines.push(`added: ${r.added.length} row(s) new in the list were appended: ${r.added.map((n) => `「${clip(n.label, 30)}」`).join(' ')}`);
   if (r.restored.length > 0) lines.push(`restored: ${r.restored.length} row(s) deleted in the sheet were written back (only the secretariat deletes list items): ${r.restored.map((n) => `「${clip(n.label, 30)}」`).join(' ')}`);
   if (r.leftOut.length > 0) lines.push(`left out: ${r.leftOut.length} row(s) deleted in the sheet stay out for now (asked again next time)`);
+  if (r.created.length > 0) lines.push(`created: ${r.created.length} row(s) added in the sheet were created in the list: ${r.created.map((n) => `「${clip(n.label, 30)}」`).join(' ')}`);
+  if (r.deleted.length > 0) lines.push(`deleted: ${r.deleted.length} row(s) deleted in the sheet were deleted from the list: ${r.deleted.map((n) => `「${clip(n.label, 30)}」`).join(' ')}`);
   if (r.newTables.length > 0) lines.push(`new sheets: ${r.newTables.join(', ')}`);
   for (const g of r.goneFromList) lines.push(`gone from the list: 「${clip(g.label, 40)}」 ${g.removed ? 'removed from the sheet (it held no edits)' : `kept at ${g.place?.address ?? '?'} because it holds edits: copy them elsewhere, then delete the row`}`);
-  for (const p of r.proposals) lines.push(`[proposal] ${where(p.place, p.label)}: a row without a key is a proposal for the secretariat; it is not written to the list`);
+  for (const p of r.proposals) lines.push(`[proposal] ${where(p.place, p.label)}: a row without a key is a proposal for the secretariat; it is not written to the list (the secretariat creates it with --apply-structure)`);
   for (const c of r.conflicts) {
     lines.push(`[conflict] ${where(c.place, c.label)} ${FIELD_NAMES[c.field].ja}: changed in the sheet and in the list; nothing written`);
     lines.push(`    mine:   ${clip(c.mine) || '(empty)'}`, `    theirs: ${clip(c.theirs) || '(empty)'}`, `    base:   ${clip(c.base) || '(empty)'}`);
@@ -219,7 +221,7 @@ export function describeReport(file: string, r: SyncReport): string {
 }
 
 export const syncXlsxCommand: Command = async (argv) => {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { user: { type: 'string' }, site: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, take: { type: 'string' }, ...ROLE_OPTIONS } });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { user: { type: 'string' }, site: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, take: { type: 'string' }, 'apply-structure': { type: 'boolean' }, ...ROLE_OPTIONS } });
   if (positionals.length !== 1) throw new UsageError(`give exactly one .xlsx file (got ${positionals.length}).`);
   const take = values.take;
   if (take !== undefined && take !== 'mine' && take !== 'theirs') throw new UsageError(`--take ${take}: mine (the sheet's values win) or theirs (the list's values win).`);
@@ -255,9 +257,21 @@ export const syncXlsxCommand: Command = async (argv) => {
     return 1;
   }
   try {
-    const store = await openGraphFollowUpStore({ connection: session.connection, site: { id: session.site.id }, actor: session.actor });
-    const ctx = { workbook: opened.workbook, rows: store, actor: session.actor, userId: session.userId };
-    const options = { divisionName: session.divisions.find((d) => d.code === meta.divisionCode)?.name ?? null };
+    // --apply-structure is the secretariat's confirmation (#11): rows added in the sheet are created in the list and
+    // rows deleted there are deleted from it. Without it (or for anyone else) they stay proposals and are restored.
+    const structure = values['apply-structure'] === true;
+    if (structure && !session.actor.isSecretariat) {
+      process.stderr.write(`error: --apply-structure: only the secretariat adds or deletes rows; ${session.who} is not the secretariat. Nothing was written.\n`);
+      return 1;
+    }
+    const store = structure
+      ? await openGraphFollowUpAdmin({ connection: session.connection, site: { id: session.site.id }, actor: session.actor })
+      : await openGraphFollowUpStore({ connection: session.connection, site: { id: session.site.id }, actor: session.actor });
+    const ctx: SyncContext = { workbook: opened.workbook, rows: store, actor: session.actor, userId: session.userId, ...(structure ? { structure: store as GraphFollowUpAdmin } : {}) };
+    const options: SyncOptions = {
+      divisionName: session.divisions.find((d) => d.code === meta.divisionCode)?.name ?? null,
+      ...(structure ? { decideDeleted: () => Promise.resolve('delete' as const), confirmCreate: () => Promise.resolve(true) } : {}),
+    };
     let outcome = await syncWorkbook(ctx, options);
     if (!outcome.ok) {
       process.stderr.write(`error: ${basename(file)}: ${outcome.ja}\n  ${outcome.en}\nnothing was written.\n`);

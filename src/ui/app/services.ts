@@ -4,11 +4,11 @@
  */
 import type { Cycle, Division, SiteMembership } from '../../core/divisions/division.js';
 import type { Guidance } from '../../core/guidance/guidance.js';
-import type { FollowUpStore, RowSet } from '../../core/ports.js';
+import type { FollowUpAdmin, FollowUpStore, RowSet } from '../../core/ports.js';
 import type { RateLimitInfo } from '../../data/refresh-scheduler.js';
 import type { DraftStore } from '../../data/types.js';
 import type { LiveWorkbook } from '../../core/sync/workbook-port.js';
-import type { SyncRows } from '../../core/sync/workbook-sync.js';
+import type { SyncRows, SyncStructure } from '../../core/sync/workbook-sync.js';
 import type { HostBridge } from '../../hosts/host-bridge.js';
 import type { AuthSettings } from '../../hosts/msal/load-msal.js';
 
@@ -56,6 +56,8 @@ export interface FollowUpData {
   openRows(site: SiteInfo, scope: RowsScope): Promise<RowSet>;
   /** The follow-up store of the site, acting as the signed-in user (one per site). */
   store(site: SiteInfo): Promise<FollowUpStore>;
+  /** The secretariat's side of the same store (#11: rows added or deleted in the sheet). @throws PermissionError for anyone else */
+  admin(site: SiteInfo): Promise<FollowUpAdmin>;
   /** Writing guidance (記入例, 記入要領, length limits) that applies to the site's ministry. */
   guidance(site: SiteInfo): Promise<Guidance[]>;
   /**
@@ -76,6 +78,8 @@ export interface WorkbookServices {
   workbook: LiveWorkbook | null;
   /** The store's surface for the signed-in user on a site (the same src/graph store the tab reads through). */
   rows(site: SiteInfo): Promise<SyncRows>;
+  /** The secretariat's create/delete of rows (only asked for when the user is the secretariat). */
+  structure(site: SiteInfo): Promise<SyncStructure>;
 }
 
 export interface Services {
