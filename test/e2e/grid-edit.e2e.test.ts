@@ -167,6 +167,13 @@ describe('editing rows in the tab', () => {
     );
     expect(crafted).toBe(403);
     expect((await stored('div-jichi', new RegExp(other.row.title.replace(/[()（）［］[\]]/g, '.')))).row.narrative).toBe('【継続】自治行政局の取組を更新した');
+    // 鈴木 may read 自治行政局's rows: shown with 山本's saved text, read-only (no editor opens).
+    await page.getByRole('combobox', { name: '部局・課室' }).selectOption('div-jichi');
+    const theirs = overview(page).getByRole('row').filter({ has: page.getByRole('rowheader', { name: other.row.title }) }).locator('[data-column="narrative"]');
+    await expect.poll(() => theirs.textContent()).toContain('【継続】自治行政局の取組を更新した');
+    expect(await theirs.getAttribute('aria-readonly')).toBe('true');
+    await theirs.dblclick();
+    expect(await page.getByRole('textbox', { name: /取組時期・内容/ }).count()).toBe(0);
     expect(suzuki.problems).toEqual([]);
     expect(yamamoto.problems).toEqual([]);
     await Promise.all([suzuki.close(), yamamoto.close()]);
