@@ -11,7 +11,8 @@
  * opened by controlled state, not a DialogTrigger, so nothing told Tabster where to give the focus back: it fell to
  * <body> when the surface unmounted, which left the guards tabbable and a keyboard user at the top of the page
  * (WCAG 2.4.3). So the element that had the focus when the dialog opened gets it back when it closes, or, when that
- * element is gone (the conflict button disappears once the last conflict is resolved), the main region.
+ * element is gone (the conflict button disappears once the last conflict is resolved) or cannot take the focus (a
+ * disabled button), the main region.
  */
 import { useLayoutEffect, useRef, useState } from 'react';
 
@@ -33,9 +34,11 @@ export function useDialogMount(open: boolean): { mounted: boolean; open: boolean
     }
     if (!wasOpen.current) return;
     wasOpen.current = false;
-    const target = opener.current?.isConnected ? opener.current : document.getElementById(FOCUS_FALLBACK_ID);
+    const target = opener.current?.isConnected ? opener.current : null;
     opener.current = null;
     target?.focus({ preventScroll: true });
+    // The opener may be gone or unable to take the focus (the sync button is disabled while the sync it started runs).
+    if (!target || document.activeElement !== target) document.getElementById(FOCUS_FALLBACK_ID)?.focus({ preventScroll: true });
   }, [open]);
   return { mounted: open || mounted, open };
 }

@@ -22,6 +22,7 @@ import type { LiveWorkbook } from '../../core/sync/workbook-port.js';
 import type { DeletedRowsChoice, RowNote, SyncIssue, WorkbookScope } from '../../core/sync/workbook-sync.js';
 import { ErrorMessage } from '../app/AppErrorBoundary.js';
 import { AppShell } from '../app/AppShell.js';
+import { useDialogMount } from '../app/use-dialog-mount.js';
 import type { ScopeParams } from '../app/scope-url.js';
 import { useI18n, useServices } from '../app/ServicesProvider.js';
 import type { SiteInfo, WorkbookServices } from '../app/services.js';
@@ -113,6 +114,12 @@ function TaskpaneScope({ siteInfo, initial, state, actions }: { siteInfo: SiteIn
   const s = useStyles();
   const scope = useScope(initial, siteInfo);
   const [question, setQuestion] = useState<Question | null>(null);
+  // The last question stays in the surface while it closes; the Dialog stays mounted (see use-dialog-mount.ts: one
+  // unmounted while open left the page aria-hidden when the next question followed at once).
+  const [lastQuestion, setLastQuestion] = useState<Question | null>(null);
+  if (question && question !== lastQuestion) setLastQuestion(question);
+  const shown = question ?? lastQuestion;
+  const questionDialog = useDialogMount(question !== null);
   const chosen: WorkbookScope | null = scope.fiscalYear === null || !scope.choice ? null : { site: siteInfo.siteUrl, orgCode: siteInfo.membership.orgCode, fiscalYear: scope.fiscalYear, divisionCode: scope.division };
   const status = state.status;
   const check = status.kind === 'ours' ? status.check : null;
@@ -214,26 +221,26 @@ function TaskpaneScope({ siteInfo, initial, state, actions }: { siteInfo: SiteIn
 
       <Notes t={t} state={state} />
 
-      {/* Mounted only while asking: a closed Dialog still sets up tabster's focus trap. Answering unmounts it; focus
-          goes back to the sync button (the element that had it), see use-dialog-mount.ts. */}
-      {question ? (
-        <Dialog open modalType="alert">
+      {/* Mounted from the first question on, closed through `open`; the focus goes back to the page when it closes. */}
+      {questionDialog.mounted && shown ? (
+        <Dialog open={questionDialog.open} modalType="alert">
           <DialogSurface>
             <DialogBody>
-              <DialogTitle>{t(QUESTION_TEXT[question.kind].title)}</DialogTitle>
+              <DialogTitle>{t(QUESTION_TEXT[shown.kind].title)}</DialogTitle>
               <DialogContent>
-                <Text block>{t(QUESTION_TEXT[question.kind].body, { count: question.rows.length })}</Text>
+                <Text block>{t(QUESTION_TEXT[shown.kind].body, { count: shown.rows.length })}</Text>
                 <ul>
-                  {question.rows.map((r) => (
+                  {shown.rows.map((r) => (
                     <li key={r.rowKey ?? r.label}>{r.label}</li>
                   ))}
                 </ul>
               </DialogContent>
               <DialogActions>
-                {question.answers.map((a) => (
+                {shown.answers.map((a) => (
                   <Button
                     key={a.label}
                     appearance={a.primary ? 'primary' : 'secondary'}
+                    disabled={question === null}
                     onClick={() => {
                       setQuestion(null);
                       a.answer();
