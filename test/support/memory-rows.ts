@@ -15,7 +15,9 @@ import type { SyncRows, SyncStructure } from '../../src/core/sync/workbook-sync.
 export class MemoryRows implements SyncRows, SyncStructure {
   readonly rows = new Map<string, StoredRow>();
   /** Calls made, for assertions on batching. */
-  readonly calls: { open: number; save: number[]; create: number[] } = { open: 0, save: [], create: [] };
+  readonly calls: { open: number; save: number[] } = { open: 0, save: [] };
+  /** Rows per createRows call (the secretariat's). */
+  readonly creates: number[] = [];
   /** Runs between the read of a save and its write (a co-worker's save landing meanwhile). */
   beforeWrite: (() => void) | null = null;
 
@@ -86,7 +88,7 @@ export class MemoryRows implements SyncRows, SyncStructure {
   /** The secretariat's create (FollowUpAdmin.createRows): the report's 府省等 and year from its rows here. */
   async createRows(rows: readonly NewRow[]): Promise<CreateRowsResult> {
     if (!this.actor.isSecretariat) throw new PermissionError('only the secretariat adds rows');
-    this.calls.create.push(rows.length);
+    this.creates.push(rows.length);
     const out: CreateRowsResult = { created: [], taken: [] };
     for (const { reportKey, row } of rows) {
       const rowKey = toListRowKey(reportKey, row.key);
