@@ -3,7 +3,7 @@
  * RefreshScheduler over the real Graph store against the local service, whose throttle meters the app tenant-wide
  * (SharePoint's per-app budget: 1,250 RU/min at the smallest tenant size, 6,250 at the largest) and sends the
  * RateLimit headers from 80 % of the minute. Not 2,000 browsers: 2,000 schedulers and Graph clients (each with its
- * own retry middleware, as a tab has), on virtual time (VirtualTime drives the schedulers, the clients' retry sleeps
+ * own retry middleware, as a tab has; a background refresh is sent once, as the tab sends it), on virtual time (VirtualTime drives the schedulers, the clients' retry sleeps
  * and the service's throttle clock), while the secretariat's saves land at a steady rate so refreshes find changes.
  *
  * Visibility: a tab is visible or hidden (another Teams tab, a minimised window) and switches at random (mean 4 min
@@ -134,7 +134,8 @@ async function simulate(scenario: DeadlineRun['scenario'], budget: number, tabCo
       scheduler = new RefreshScheduler(async () => {
         refreshes++;
         try {
-          const result = await store.refresh(cursor);
+          // As the tab's refresh (use-row-cache.ts): a background read, sent once; the scheduler backs off on a 429.
+          const result = await store.refresh(cursor, { background: true });
           cursor = result.cursor;
           return result.changed.length + result.removedItemIds.length;
         } catch (error) {

@@ -160,7 +160,7 @@ ${GRAPH_ENV}
 exit: 0 written, 1 failed (the message says why; nothing is written), 2 usage error
 `;
 
-export const SYNC_XLSX_USAGE = `usage: followup sync-xlsx <file.xlsx> (--user <id> | GRAPH_TOKEN) [--take mine|theirs] [--out <file>] [--json]
+export const SYNC_XLSX_USAGE = `usage: followup sync-xlsx <file.xlsx> (--user <id> | GRAPH_TOKEN) [--take mine|theirs] [--apply-structure] [--out <file>] [--json]
   Syncs a follow-up workbook (made by export-template or the Excel add-in, edited anywhere) with the list, both
   ways, with the add-in's rules: a three-way merge per field against the base kept in the file; the sheet's
   changes go to the list (batched, If-Match), the list's come into the cells; a field changed on both sides is a
@@ -168,6 +168,9 @@ export const SYNC_XLSX_USAGE = `usage: followup sync-xlsx <file.xlsx> (--user <i
   rows added there are listed as proposals for the secretariat, bad cells (a formula, #N/A, a date, an edited or
   pasted-twice key) are named and not written. The file is updated in place (or --out) when the sync completes.
   --take mine|theirs  decide every conflict of this run: mine sends the sheet's values, theirs takes the list's
+  --apply-structure   the secretariat only, its confirmation: rows added in the sheet are created in the list (an
+                      initiative of the table's report, after its last row) and rows deleted there are deleted from
+                      it (refused for a closed cycle; a row changed in the list since the last sync is kept)
   --out <file>        write the synced workbook there instead of over <file.xlsx>
   --json              print the sync report as JSON on stdout
   --site <url>        the site, when it is not the one in the file (e.g. the local service on another PORT)

@@ -6,7 +6,7 @@
  */
 import type { AppError, FieldConflict, Issue } from './errors.js';
 import type { RowRecord } from './lists/row-fields.js';
-import type { Report } from './model/schema.js';
+import type { Report, Row } from './model/schema.js';
 import type { Denial } from './permissions/rules.js';
 
 /** What a token is for: Graph, or SharePoint REST on one tenant origin (item permissions need the latter). */
@@ -36,6 +36,12 @@ export interface CancelSignal {
 /** Options of a cancellable read. */
 export interface ReadOptions {
   signal?: CancelSignal;
+  /**
+   * A read nobody is waiting for (a view's background refresh, #10): each request is sent once, never retried on
+   * 429/503/504 or a network error, and the error comes back at once. Its scheduler waits out Retry-After and the
+   * RateLimit headers itself; retrying here as well would spend the tenant's budget twice on a throttled service.
+   */
+  background?: boolean;
 }
 
 /** A row as stored: the domain record plus the item's identity and concurrency token. */
@@ -216,6 +222,29 @@ export interface AuditReport {
   requests: number;
 }
 
+/** A row the secretariat adds to a report that exists. `row.key` is report-local; `row.division` (or null) is assigned. */
+export interface NewRow {
+  reportKey: string;
+  row: Row;
+}
+
+/** A row the secretariat deletes, as last read: the delete carries its eTag (If-Match). */
+export type RowToDelete = Pick<StoredRow, 'itemId' | 'eTag' | 'rowKey' | 'reportKey'> & { row: Pick<Row, 'key'> };
+
+export interface CreateRowsResult {
+  /** The rows as stored, in the order given. */
+  created: StoredRow[];
+  /** List row keys already in the list (not created). */
+  taken: string[];
+}
+
+export interface DeleteRowsResult {
+  /** List row keys deleted (or already gone). */
+  deleted: string[];
+  /** Rows changed since they were read (If-Match failed): not deleted; read them again and decide. */
+  changed: string[];
+}
+
 /** The secretariat's operations (provisioning lives in src/graph/provision.ts). */
 export interface FollowUpAdmin {
   /**
@@ -235,6 +264,17 @@ export interface FollowUpAdmin {
   importReports(reports: readonly Report[], options?: ImportOptions): Promise<ReportImportOutcome[]>;
   /** Assigns rows to a division (secretariat): sets DivisionCode and the item permissions. */
   assignRows(rowKeys: readonly string[], divisionCode: string): Promise<AssignResult>;
+  /**
+   * Adds rows to reports that exist (secretariat, #11): items created with their keys, recorded in the ledger, item
+   * permissions of assigned rows set as assignRows sets them. A key in use is not created (`taken`).
+   * @throws PermissionError, ValidationError (a closed cycle, a missing report, a value the list refuses: nothing written)
+   */
+  createRows(rows: readonly NewRow[]): Promise<CreateRowsResult>;
+  /**
+   * Deletes rows (secretariat, #11) with If-Match, and forgets them in the ledger. Refused for a closed cycle.
+   * @throws PermissionError, ValidationError (nothing deleted)
+   */
+  deleteRows(rows: readonly RowToDelete[]): Promise<DeleteRowsResult>;
   /**
    * Compares every row's RowKey, ReportKey, DivisionCode and SourceRaw with the record the secretariat's tools keep
    * where divisions cannot write, and lists the differences (SharePoint cannot protect single fields). Reads only.

@@ -181,14 +181,15 @@ export class RowCache {
   /**
    * Brings in changes made by others since the last read (the store's delta refresh). Remote changes to fields
    * without an edit replace the stored values; a remote change to an edited field becomes a conflict. Does nothing
-   * while loading or saving (the save's answer carries the newest state of what it wrote).
+   * while loading or saving (the save's answer carries the newest state of what it wrote). `background`: a refresh
+   * nobody waits for (the RefreshScheduler's): sent once, a 429/503 rejects at once for the scheduler to back off.
    * @returns the number of rows that changed
    */
-  async refresh(signal?: AbortSignal): Promise<number> {
+  async refresh(signal?: AbortSignal, options: { background?: boolean } = {}): Promise<number> {
     if (this.status !== 'ready' || this.cursor === null || this.savingNow) return 0;
     let result: Awaited<ReturnType<RowsSource['refresh']>>;
     try {
-      result = await this.options.source.refresh(this.cursor, signal ? { signal } : undefined);
+      result = await this.options.source.refresh(this.cursor, { ...(signal ? { signal } : {}), ...(options.background ? { background: true } : {}) });
     } catch (error) {
       // Shown in the status line; the rows stay as they are and the scheduler tries again later.
       this.refreshError = error instanceof AppError ? error : new GraphAccessError(String(error), { cause: error });

@@ -81,7 +81,8 @@ export interface CacheSnapshot {
 export interface RowsSource {
   open(scope: RowScope, options?: { signal?: AbortSignal }): Promise<RowSet>;
   saveChanges(edits: readonly RowEdit[]): Promise<SaveResult[]>;
-  refresh(cursor: RefreshCursor, options?: { signal?: AbortSignal }): Promise<RefreshResult>;
+  /** `background`: nobody waits for it; each request is sent once (ReadOptions.background). */
+  refresh(cursor: RefreshCursor, options?: { signal?: AbortSignal; background?: boolean }): Promise<RefreshResult>;
 }
 
 /** One row's unsaved edits as kept in the browser: the values the edits started from, and the edits. */

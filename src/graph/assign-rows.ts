@@ -182,7 +182,7 @@ async function ensureListPermissions(sp: SharePointRest, groups: PermissionGroup
  * Calls per row: break + division level (+ reviewers level) (+ remove on reassignment) — 3 by default.
  * @returns a warning when the permission level is missing and Edit was given instead
  */
-async function setItemPermissions(ctx: StoreContext, state: AssignState, items: { itemId: string; previous: string | null }[], divisionCode: string): Promise<string | undefined> {
+export async function setItemPermissions(ctx: StoreContext, state: AssignState, items: { itemId: string; previous: string | null }[], divisionCode: string): Promise<string | undefined> {
   const { groups } = state;
   const sp = spOf(ctx, state);
   const [division, secretariat, reviewers, roles] = await Promise.all([sp.groupId(groups.divisionGroup(divisionCode)), sp.groupId(groups.secretariat), sp.groupId(groups.reviewers), rolesFor(ctx, state)]);

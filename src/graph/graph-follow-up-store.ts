@@ -5,7 +5,8 @@
  *   (./save-rows.ts), refresh (./refresh-rows.ts), history (./history.ts). Free of Node APIs: it bundles for the
  *   browser.
  * - GraphFollowUpAdmin adds FollowUpAdmin, the secretariat's operations: importReport(s) (./import-reports.ts),
- *   assignRows (./assign-rows.ts), audit (./audit.ts). Provisioning is ./provision.ts.
+ *   assignRows (./assign-rows.ts), createRows/deleteRows (./structure-rows.ts), audit (./audit.ts). Provisioning is
+ *   ./provision.ts.
  *
  * Each concern lives in its own module and takes the StoreContext (./store-context.ts); retries are the connection's
  * one policy (./retry.ts), errors the one mapping (./to-app-error.ts).
@@ -15,10 +16,13 @@ import type { Actor } from '../core/permissions/rules.js';
 import type {
   AssignResult,
   AuditReport,
+  CreateRowsResult,
+  DeleteRowsResult,
   FollowUpAdmin,
   FollowUpStore,
   ImportOptions,
   ImportSummary,
+  NewRow,
   ReadOptions,
   RefreshCursor,
   RefreshResult,
@@ -26,6 +30,7 @@ import type {
   RowEdit,
   RowScope,
   RowSet,
+  RowToDelete,
   RowVersion,
   SaveResult,
   StoredRow,
@@ -41,6 +46,7 @@ import { recordAllRows } from './ledger.js';
 import { openRows } from './read-rows.js';
 import { refreshRows } from './refresh-rows.js';
 import { saveRows } from './save-rows.js';
+import { createRows, deleteRows } from './structure-rows.js';
 import { resolveSite, type ResolvedSite, type SiteRef } from './site.js';
 import { asAbortSignal, resolveListId, type RefreshMode, type StoreContext } from './store-context.js';
 
@@ -180,6 +186,14 @@ export class GraphFollowUpAdmin extends GraphFollowUpStore implements FollowUpAd
 
   assignRows(rowKeys: readonly string[], divisionCode: string): Promise<AssignResult> {
     return assignRows(this.ctx, this.assign, rowKeys, divisionCode);
+  }
+
+  createRows(rows: readonly NewRow[]): Promise<CreateRowsResult> {
+    return createRows(this.ctx, () => this.adminLists(), this.assign, rows);
+  }
+
+  deleteRows(rows: readonly RowToDelete[]): Promise<DeleteRowsResult> {
+    return deleteRows(this.ctx, () => this.adminLists(), rows);
   }
 
   async audit(options?: ReadOptions): Promise<AuditReport> {

@@ -70,7 +70,7 @@ function prepareImport(report: Report): { records: RowRecord[]; rowFields: Field
   return issues.length > 0 ? new ValidationError(issues) : { records, rowFields, reportFields };
 }
 
-const dropNulls = (fields: Fields): Fields => Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null));
+export const dropNulls = (fields: Fields): Fields => Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null));
 
 const reportLookupPath = (reportsPath: string, reportKey: string): string =>
   withQuery(reportsPath, { $filter: `fields/ReportKey eq ${odataString(reportKey)}`, $expand: 'fields($select=ReportKey,ImportState)', $select: 'id' });

@@ -115,12 +115,16 @@ export async function readLedgerOf(ctx: StoreContext, ledgerPath: string, report
   return out;
 }
 
+/** A row's new DivisionCode (with the SourceRaw hash for a row not recorded yet), or a row the secretariat deleted. */
+export type LedgerChange = { reportKey: string; rowKey: string; division: string | null; sourceHash: string } | { reportKey: string; rowKey: string; removed: true };
+
 /**
- * Records new DivisionCodes in the ledger (after an assignment): reads the items of the reports concerned, PATCHes
- * the chunks that hold the rows with If-Match (a 412 re-reads and applies again, up to 3 times). Rows without a
+ * Records new DivisionCodes in the ledger after an assignment or a creation, and forgets rows the secretariat deleted
+ * (so the audit does not list them missing): reads the items of the reports concerned, PATCHes the chunks that hold
+ * the rows with If-Match (a 412 re-reads and applies again, up to 3 times). Rows without a
  * ledger entry (imported before schema 4 and not yet recorded) get one with the SourceRaw hash given.
  */
-export async function recordDivisions(ctx: StoreContext, ledgerPath: string, changes: readonly { reportKey: string; rowKey: string; division: string | null; sourceHash: string }[]): Promise<void> {
+export async function recordDivisions(ctx: StoreContext, ledgerPath: string, changes: readonly LedgerChange[]): Promise<void> {
   let pending = [...changes];
   for (let round = 0; round < 3 && pending.length > 0; round++) {
     const items = await readLedgerOf(ctx, ledgerPath, pending.map((c) => c.reportKey));
@@ -134,11 +138,12 @@ export async function recordDivisions(ctx: StoreContext, ledgerPath: string, cha
       for (const c of cs) {
         const holder = mine.find((i) => c.rowKey in i.entries);
         if (!holder) {
-          orphans[c.rowKey] = { d: c.division, s: c.sourceHash };
+          if (!('removed' in c)) orphans[c.rowKey] = { d: c.division, s: c.sourceHash };
           continue;
         }
         const entries = updates.get(holder) ?? { ...holder.entries };
-        entries[c.rowKey] = { ...(entries[c.rowKey] as LedgerEntry), d: c.division };
+        if ('removed' in c) delete entries[c.rowKey];
+        else entries[c.rowKey] = { ...(entries[c.rowKey] as LedgerEntry), d: c.division };
         updates.set(holder, entries);
       }
       if (Object.keys(orphans).length > 0) {

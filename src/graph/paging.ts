@@ -1,10 +1,12 @@
 /**
  * Paging (platform facts A4): follow `@odata.nextLink` unchanged until it is absent; a page may be empty. Never the
  * `Prefer: HonorNonIndexedQueriesWarningMayFailRandomly` header: every query filters on indexed columns only.
- * Retries are the client's (./retry-middleware.ts): a page is a read, retried by the one policy.
+ * Retries are the client's (./retry-middleware.ts): a page is a read, retried by the one policy, unless the caller
+ * asks for `once` (a background refresh: sent once, its scheduler backs off instead).
  */
 import type { Client } from '@microsoft/microsoft-graph-client';
 
+import { RETRY_NEVER } from './retry-middleware.js';
 import { toAppError } from './to-app-error.js';
 
 export interface Page<T> {
@@ -14,9 +16,9 @@ export interface Page<T> {
 }
 
 /** GETs a path relative to the version root, or an absolute link, and returns the JSON body. @throws AppError */
-export async function getJson(client: Client, pathOrLink: string, what: string, signal?: AbortSignal): Promise<unknown> {
+export async function getJson(client: Client, pathOrLink: string, what: string, signal?: AbortSignal, once = false): Promise<unknown> {
   try {
-    const request = client.api(pathOrLink);
+    const request = once ? client.api(pathOrLink).middlewareOptions([RETRY_NEVER]) : client.api(pathOrLink);
     return (await (signal ? request.option('signal', signal) : request).get()) as unknown;
   } catch (error) {
     throw toAppError(error, what);
@@ -24,8 +26,8 @@ export async function getJson(client: Client, pathOrLink: string, what: string, 
 }
 
 /** Reads one page (a path relative to the version root, or an absolute nextLink/deltaLink). */
-export async function getPage<T>(client: Client, pathOrLink: string, what: string, signal?: AbortSignal): Promise<Page<T>> {
-  return toPage<T>(await getJson(client, pathOrLink, what, signal));
+export async function getPage<T>(client: Client, pathOrLink: string, what: string, signal?: AbortSignal, once = false): Promise<Page<T>> {
+  return toPage<T>(await getJson(client, pathOrLink, what, signal, once));
 }
 
 /** Reads a collection answer (also a `$batch` sub-response body) as a page. */
@@ -39,12 +41,12 @@ export function toPage<T>(body: unknown): Page<T> {
 }
 
 /** Follows nextLinks from `first` and returns every item plus the final deltaLink, if any. */
-export async function collectPages<T>(client: Client, first: Page<T>, what: string, signal?: AbortSignal): Promise<{ items: T[]; deltaLink?: string; pages: number }> {
+export async function collectPages<T>(client: Client, first: Page<T>, what: string, signal?: AbortSignal, once = false): Promise<{ items: T[]; deltaLink?: string; pages: number }> {
   const items = [...first.value];
   let page = first;
   let pages = 1;
   while (page.nextLink) {
-    page = await getPage<T>(client, page.nextLink, `${what} (page ${pages + 1})`, signal);
+    page = await getPage<T>(client, page.nextLink, `${what} (page ${pages + 1})`, signal, once);
     items.push(...page.value);
     pages++;
   }

@@ -10,7 +10,7 @@ import type { ReadOptions, RefreshCursor, RowScope, RowSet, StoredRow } from '..
 import { collectPages, getPage, toPage, withQuery, type Page } from './paging.js';
 import { throwIfAborted } from './retry.js';
 import { EPOCH, ITEM_SELECT, ROW_EXPAND, scopeFilter, toStoredRows, type GraphItem } from './row-items.js';
-import { asAbortSignal, batch, stepError, type StoreContext } from './store-context.js';
+import { asAbortSignal, batch, readBatchOptions, stepError, type StoreContext } from './store-context.js';
 
 /** The query of a scope (optionally only items modified since an instant). */
 export function scopeQuery(ctx: StoreContext, scope: RowScope, since?: string): string {
@@ -26,15 +26,16 @@ const describe = (scope: RowScope): string => `read rows of ${scope.orgCode}/${s
  */
 export async function openRows(ctx: StoreContext, scope: RowScope, options: ReadOptions = {}): Promise<RowSet> {
   const signal = asAbortSignal(options.signal);
+  const once = options.background === true;
   throwIfAborted(signal);
   const what = describe(scope);
   let first: Page<GraphItem>;
   let deltaLink: string | undefined;
   if (ctx.refreshMode === 'modified') {
-    first = await getPage<GraphItem>(ctx.client, scopeQuery(ctx, scope), what, signal);
+    first = await getPage<GraphItem>(ctx.client, scopeQuery(ctx, scope), what, signal, once);
   } else {
     const deltaLatest = withQuery(`${ctx.rowsPath}/delta`, { token: 'latest', $expand: ROW_EXPAND, $select: ITEM_SELECT });
-    const responses = await batch(ctx, [[{ id: 'delta', method: 'GET', url: deltaLatest }, { id: 'page', method: 'GET', url: scopeQuery(ctx, scope), dependsOn: ['delta'] }]], signal ? { signal } : {});
+    const responses = await batch(ctx, [[{ id: 'delta', method: 'GET', url: deltaLatest }, { id: 'page', method: 'GET', url: scopeQuery(ctx, scope), dependsOn: ['delta'] }]], readBatchOptions(ctx, options));
     const d = responses.get('delta');
     const p = responses.get('page');
     if (d?.status === 200) {
@@ -46,10 +47,10 @@ export async function openRows(ctx: StoreContext, scope: RowScope, options: Read
       throw stepError(d, 'GET delta?token=latest');
     }
     if (p?.status === 200) first = toPage<GraphItem>(p.body);
-    else if (p?.status === 424) first = await getPage<GraphItem>(ctx.client, scopeQuery(ctx, scope), what, signal);
+    else if (p?.status === 424) first = await getPage<GraphItem>(ctx.client, scopeQuery(ctx, scope), what, signal, once);
     else throw stepError(p, what);
   }
-  const { items } = await collectPages(ctx.client, first, what, signal);
+  const { items } = await collectPages(ctx.client, first, what, signal, once);
   const { rows, unreadable } = toStoredRows(items);
   if (ctx.refreshMode === 'delta' || deltaLink !== undefined) {
     if (deltaLink === undefined) throw new GraphAccessError('delta?token=latest answered without a deltaLink', { status: 200 });
@@ -77,12 +78,11 @@ export type ItemRead = { kind: 'found'; item: GraphItem } | { kind: 'gone' } | {
 export async function readItems(ctx: StoreContext, ids: readonly string[], options: ReadOptions = {}): Promise<Map<string, ItemRead>> {
   const out = new Map<string, ItemRead>();
   if (ids.length === 0) return out;
-  const signal = asAbortSignal(options.signal);
   const unique = [...new Set(ids)];
   const responses = await batch(
     ctx,
     unique.map((id) => [{ id: `get-${id}`, method: 'GET' as const, url: withQuery(`${ctx.rowsPath}/${id}`, { $expand: ROW_EXPAND, $select: ITEM_SELECT }) }]),
-    signal ? { signal } : {},
+    readBatchOptions(ctx, options),
   );
   for (const id of unique) {
     const r = responses.get(`get-${id}`);

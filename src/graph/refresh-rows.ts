@@ -2,6 +2,8 @@
  * Refresh (#4): what changed in a scope since a cursor. Delta on list items (one request when nothing changed), or,
  * where delta is refused, an indexed `lastModifiedDateTime ge` query over the scope with a small overlap window whose
  * already-seen eTags are dropped. An expired delta token (410) re-reads the scope and says so (`resynced`).
+ * A background refresh (`options.background`) sends each request once: a 429/503 comes straight back to the
+ * view's RefreshScheduler, which waits out Retry-After and the RateLimit headers (#10).
  */
 import { GraphAccessError } from '../core/errors.js';
 import type { ReadOptions, RefreshCursor, RefreshResult, StoredRow } from '../core/ports.js';
@@ -20,7 +22,8 @@ async function refreshDelta(ctx: StoreContext, cursor: Extract<RefreshCursor, { 
   const signal = asAbortSignal(options.signal);
   let collected: { items: GraphItem[]; deltaLink?: string };
   try {
-    collected = await collectPages(ctx.client, await getPage<GraphItem>(ctx.client, cursor.deltaLink, 'GET delta', signal), 'GET delta', signal);
+    const once = options.background === true;
+    collected = await collectPages(ctx.client, await getPage<GraphItem>(ctx.client, cursor.deltaLink, 'GET delta', signal, once), 'GET delta', signal, once);
   } catch (error) {
     if (error instanceof GraphAccessError && error.status === 410) {
       // The token expired (410 resync): start over with a full read of the scope.
@@ -60,7 +63,8 @@ async function refreshModified(ctx: StoreContext, cursor: Extract<RefreshCursor,
   const signal = asAbortSignal(options.signal);
   const from = new Date(Math.max(0, Date.parse(cursor.since) - ctx.modifiedOverlapMs)).toISOString();
   const what = 'GET rows modified since the last read';
-  const { items } = await collectPages(ctx.client, await getPage<GraphItem>(ctx.client, scopeQuery(ctx, cursor.scope, from), what, signal), what, signal);
+  const once = options.background === true;
+  const { items } = await collectPages(ctx.client, await getPage<GraphItem>(ctx.client, scopeQuery(ctx, cursor.scope, from), what, signal, once), what, signal, once);
   const { rows, unreadable } = toStoredRows(items);
   // The overlap window re-reads rows already reported; the same eTag means nothing new.
   const changed = rows.filter((r) => cursor.seenAtEdge[r.itemId] !== r.eTag);

@@ -8,10 +8,11 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 
 import { GraphAccessError, NotFoundError, type AppError } from '../core/errors.js';
 import type { Actor } from '../core/permissions/rules.js';
-import type { CancelSignal } from '../core/ports.js';
+import type { CancelSignal, ReadOptions } from '../core/ports.js';
 import { runBatched, type BatchStep, type RunOptions, type StepResponse } from './batch.js';
 import type { GraphConnection } from './create-graph-client.js';
 import { getJson, withQuery } from './paging.js';
+import { DEFAULT_RETRY_POLICY } from './retry.js';
 import type { ResolvedSite } from './site.js';
 import { toAppErrorFromResponse } from './to-app-error.js';
 
@@ -42,6 +43,18 @@ export const asAbortSignal = (signal: CancelSignal | undefined): AbortSignal | u
 /** Runs steps through `$batch` with the store's options (plus a signal). */
 export function batch(ctx: StoreContext, groups: readonly (readonly BatchStep[])[], extra: RunOptions = {}): Promise<Map<string, StepResponse>> {
   return runBatched(ctx.client, groups, { ...ctx.batch, ...extra });
+}
+
+/**
+ * The `$batch` options of a read: its signal, and for a background read (ReadOptions.background) one attempt per
+ * step, so a throttled step comes back as its 429/503 instead of being retried.
+ */
+export function readBatchOptions(ctx: StoreContext, options: ReadOptions): RunOptions {
+  const signal = asAbortSignal(options.signal);
+  return {
+    ...(signal ? { signal } : {}),
+    ...(options.background ? { policy: { ...(ctx.batch.policy ?? DEFAULT_RETRY_POLICY), maxAttempts: 1 } } : {}),
+  };
 }
 
 /** The AppError of a sub-response that did not succeed (or never came). */

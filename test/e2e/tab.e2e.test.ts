@@ -188,6 +188,12 @@ describe('the tab in a plain browser (npm start)', () => {
       seen[mode] = { theme: await provider.getAttribute('data-theme'), background: await provider.evaluate((e) => getComputedStyle(e).backgroundColor) };
       expect(await axeSerious(page), mode).toEqual([]);
       expect(problems, mode).toEqual([]);
+      if (mode === 'contrast') {
+        // Disabled is visible without relying on colour (GrayText is near CanvasText in some palettes): dashed, not bold.
+        const style = (name: RegExp) => page.getByRole('button', { name }).evaluate((e) => ({ disabled: (e as HTMLButtonElement).disabled, border: getComputedStyle(e).borderTopStyle }));
+        expect(await style(/^保存/)).toEqual({ disabled: true, border: 'dashed' });
+        expect(await style(/^サインアウト$/)).toEqual({ disabled: false, border: 'solid' });
+      }
       if (mode === 'light') {
         await page.emulateMedia({ colorScheme: 'dark' });
         await expect.poll(() => provider.getAttribute('data-theme')).toBe('dark');

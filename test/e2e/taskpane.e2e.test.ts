@@ -194,6 +194,54 @@ describe('the Excel task pane with a fake Excel', () => {
     await close();
   });
 
+  it('asks the secretariat about rows deleted and added in the sheet, then deletes and creates them in the list', async () => {
+    const { page, problems, close } = await open();
+    await signInToPane(page, '佐藤 花子');
+    // The whole ministry, 令和5年度 (the secretariat's default year is the latest, 令和6年度).
+    await page.getByRole('combobox', { name: '年度' }).selectOption('2023');
+    await expect.poll(() => page.getByRole('combobox', { name: '部局・課室' }).inputValue()).toBe('');
+    await page.getByRole('button', { name: 'ブックに読み込む' }).click();
+    await page.getByText(/行を \d+ 個の表に読み込みました/).waitFor();
+    // A row of 自治行政局 (no other test here reads that division) deleted, a row typed below its table.
+    const jichi = (await embedded.store.open({ fiscalYear: 2023, orgCode: 'soumu', divisionCode: 'div-jichi' })).rows.find((r) => layoutOfKey(r.reportKey) === 'L-R5-OVERVIEW' && r.row.kind === 'initiative') as StoredRow;
+    await onFake(
+      page,
+      (f, key) => {
+        for (const t of f.tables) {
+          let keyCol = -1;
+          for (let c = t.c1; c <= t.c2; c++) if (t.sheet.peek(t.headerRow, c)?.value === '行キー（編集しないでください）') keyCol = c;
+          for (let r = t.headerRow + 1; r <= t.lastRow; r++) {
+            if (t.sheet.peek(r, keyCol)?.value !== key) continue;
+            f.deleteTableRow(t.name, r - t.headerRow - 1);
+            f.typeRowBelow(t.name, ['', '作業ウィンドウで追加した取組', '実施', '', '【新規】 追加の取組']);
+            return;
+          }
+        }
+        throw new Error(`no row ${key}`);
+      },
+      jichi.rowKey,
+    );
+    await page.getByRole('button', { name: '同期' }).click();
+    const deleted = page.getByRole('alertdialog', { name: 'シートで削除された行' });
+    await deleted.waitFor();
+    expect(await deleted.textContent()).toContain(jichi.row.title);
+    expect(await axeSerious(page)).toEqual([]);
+    await page.screenshot({ path: join(SHOTS, 'taskpane-structure-delete.png'), fullPage: true });
+    await deleted.getByRole('button', { name: 'リストから削除' }).click();
+    const added = page.getByRole('alertdialog', { name: 'シートで追加された行' });
+    await added.waitFor();
+    expect(await added.textContent()).toContain('作業ウィンドウで追加した取組');
+    await added.getByRole('button', { name: 'リストに作成' }).click();
+    await page.getByText(/1 行をリストに作成しました/).waitFor();
+    const list = (await embedded.store.open({ fiscalYear: 2023, orgCode: 'soumu' })).rows;
+    expect(list.some((r) => r.rowKey === jichi.rowKey)).toBe(false);
+    expect(list.find((r) => r.row.title === '作業ウィンドウで追加した取組')?.row).toMatchObject({ status: 'implemented', narrative: '【新規】 追加の取組', division: null });
+    // The focus is back on the page (the sync button), not on <body>: axe is clean with no dialog open.
+    expect(await axeSerious(page)).toEqual([]);
+    expect(problems).toEqual([]);
+    await close();
+  });
+
   it('renders dark and high contrast, keeps the workbook’s scope in its settings, with axe clean', async () => {
     for (const mode of ['dark', 'contrast'] as const) {
       const { page, problems, close } = await open({ colorScheme: 'dark', forcedColors: mode === 'contrast' ? 'active' : 'none' });

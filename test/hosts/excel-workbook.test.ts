@@ -5,6 +5,7 @@ import { BASE_SHEET_NAME } from '../../src/core/sync/workbook-format.js';
 import type { WorkbookChange } from '../../src/core/sync/workbook-port.js';
 import { loadWorkbook, resolveConflict, syncWorkbook, type SyncContext, type SyncReport } from '../../src/core/sync/workbook-sync.js';
 import { ExcelFollowUpWorkbook, parseAddress, toCellText, toReadCell, type ExcelApi } from '../../src/hosts/excel/excel-workbook.js';
+import { secretariatActor } from '../../src/core/permissions/rules.js';
 import { FakeWorkbook, toRect } from '../support/fake-excel.js';
 import { MemoryRows } from '../support/memory-rows.js';
 import { sampleRows, SOUMU_2023, SUZUKI } from '../support/sample-rows.js';
@@ -211,6 +212,40 @@ describe('the Excel adapter on a fake workbook', () => {
     expect((t?.lastRow ?? 0) - (t?.headerRow ?? 0)).toBe(before + 1);
     const again = await sync(s);
     expect([again.restored.length, again.proposals.length]).toEqual([0, 1]);
+  });
+
+  it('for the secretariat, after its confirmation: deletes from the list a row deleted in the sheet, creates a typed row', async () => {
+    const s = await loaded();
+    const sato = secretariatActor('佐藤 花子');
+    const list = s.list.as(sato);
+    const ctx: SyncContext = { ...s.ctx, rows: list, actor: sato, structure: list };
+    const target = initiative(s.rows);
+    s.fake.deleteTableRow('FollowUp2', rowOf(s.fake, 'FollowUp2', target.rowKey) - 6);
+    s.fake.typeRowBelow('FollowUp2', ['', '新しい取組', '実施', '', '【新規】 提案']);
+    await s.fake.settle();
+    const asked: string[] = [];
+    const out = await syncWorkbook(ctx, {
+      divisionName: '大臣官房総務課',
+      decideDeleted: (rows) => (asked.push(`delete ${rows.map((r) => r.label).join()}`), Promise.resolve('delete')),
+      confirmCreate: (rows) => (asked.push(`create ${rows.map((r) => r.label).join()}`), Promise.resolve(true)),
+    });
+    await s.fake.settle();
+    if (!out.ok) throw new Error(out.en);
+    expect(asked).toEqual([`delete ${target.row.title}`, 'create 新しい取組']);
+    expect(out.report.deleted.map((n) => n.rowKey)).toEqual([target.rowKey]);
+    expect([out.report.restored.length, out.report.proposals.length, out.report.issues]).toEqual([0, 0, []]);
+    expect(s.list.rows.has(target.rowKey)).toBe(false);
+    // The typed row is an initiative of the table's report, with the sheet's values and the workbook's division.
+    const created = [...s.list.rows.values()].find((r) => r.row.title === '新しい取組') as StoredRow;
+    expect(out.report.created.map((n) => n.rowKey)).toEqual([created.rowKey]);
+    expect(created.reportKey).toBe(target.reportKey);
+    expect(created.row).toMatchObject({ key: 'L-R5-OVERVIEW/added-1', kind: 'initiative', status: 'implemented', narrative: '【新規】 提案', division: 'div-somu' });
+    // The sheet's keyless row is now the created row (keyed): a second sync has nothing to do or ask.
+    expect(rowOf(s.fake, 'FollowUp2', created.rowKey)).toBeGreaterThan(5);
+    asked.length = 0;
+    const again = await syncWorkbook(ctx, { decideDeleted: () => Promise.resolve('delete'), confirmCreate: () => Promise.resolve(true) });
+    if (!again.ok) throw new Error(again.en);
+    expect([asked, again.report.proposals.length, again.report.created.length, again.report.deleted.length, again.report.sent.rows]).toEqual([[], 0, 0, 0, 0]);
   });
 
   it('names a formula, an error value, a date Excel made and a pasted duplicate row, and writes none of them', async () => {

@@ -7,14 +7,17 @@ import { EDITABLE_FIELDS, FIELD_COLUMNS, readField, writeField, type EditableFie
 import { parseFieldInput } from '../../src/core/edit/input.js';
 import { isSameValue } from '../../src/core/sync/merge.js';
 import { checkEdit, secretariatActor, type Actor } from '../../src/core/permissions/rules.js';
-import { NotFoundError, PermissionError, type FieldConflict } from '../../src/core/errors.js';
-import type { RowEdit, RowScope, RowSet, SaveResult, StoredRow } from '../../src/core/ports.js';
-import type { SyncRows } from '../../src/core/sync/workbook-sync.js';
+import { NotFoundError, PermissionError, ValidationError, type FieldConflict } from '../../src/core/errors.js';
+import { toListRowKey } from '../../src/core/lists/row-fields.js';
+import type { CreateRowsResult, DeleteRowsResult, NewRow, RowEdit, RowScope, RowSet, RowToDelete, SaveResult, StoredRow } from '../../src/core/ports.js';
+import type { SyncRows, SyncStructure } from '../../src/core/sync/workbook-sync.js';
 
-export class MemoryRows implements SyncRows {
+export class MemoryRows implements SyncRows, SyncStructure {
   readonly rows = new Map<string, StoredRow>();
   /** Calls made, for assertions on batching. */
   readonly calls: { open: number; save: number[] } = { open: 0, save: [] };
+  /** Rows per createRows call (the secretariat's). */
+  readonly creates: number[] = [];
   /** Runs between the read of a save and its write (a co-worker's save landing meanwhile). */
   beforeWrite: (() => void) | null = null;
 
@@ -80,5 +83,41 @@ export class MemoryRows implements SyncRows {
       this.rows.set(key, next);
       return conflicts.length > 0 ? { rowKey: key, outcome: 'conflict', stored: next, conflicts } : { rowKey: key, outcome: moved ? 'merged' : 'saved', stored: next };
     });
+  }
+
+  /** The secretariat's create (FollowUpAdmin.createRows): the report's 府省等 and year from its rows here. */
+  async createRows(rows: readonly NewRow[]): Promise<CreateRowsResult> {
+    if (!this.actor.isSecretariat) throw new PermissionError('only the secretariat adds rows');
+    this.creates.push(rows.length);
+    const out: CreateRowsResult = { created: [], taken: [] };
+    for (const { reportKey, row } of rows) {
+      const rowKey = toListRowKey(reportKey, row.key);
+      const sibling = [...this.rows.values()].find((r) => r.reportKey === reportKey);
+      if (!sibling) throw new ValidationError([{ field: 'ReportKey', reason: `no report ${reportKey}` }]);
+      if (this.rows.has(rowKey)) {
+        out.taken.push(rowKey);
+        continue;
+      }
+      const stored: StoredRow = { rowKey, reportKey, fiscalYear: sibling.fiscalYear, orgCode: sibling.orgCode, row, reviewComment: null, itemId: `new-${this.rows.size + 1}`, eTag: `"{new-${rowKey}},1"`, lastModified: '2026-12-06T00:00:00Z' };
+      this.rows.set(rowKey, stored);
+      out.created.push(stored);
+    }
+    return out;
+  }
+
+  /** The secretariat's delete (FollowUpAdmin.deleteRows), with If-Match. */
+  async deleteRows(rows: readonly RowToDelete[]): Promise<DeleteRowsResult> {
+    if (!this.actor.isSecretariat) throw new PermissionError('only the secretariat deletes rows');
+    const out: DeleteRowsResult = { deleted: [], changed: [] };
+    for (const r of rows) {
+      const current = this.rows.get(r.rowKey);
+      if (current && current.eTag !== r.eTag) {
+        out.changed.push(r.rowKey);
+        continue;
+      }
+      this.rows.delete(r.rowKey);
+      out.deleted.push(r.rowKey);
+    }
+    return out;
   }
 }

@@ -8,28 +8,24 @@ import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'nod
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import type { FetchOptions } from '@microsoft/microsoft-graph-client';
-import { Agent } from 'undici';
-
 import { actorOf, membershipFromGroups, type RoleGroups } from '../../core/divisions/division.js';
 import { FIELD_NAMES } from '../../core/edit/fields.js';
 import { fiscalYearOf } from '../../core/era/era-date.js';
-import { AppError, GraphAccessError } from '../../core/errors.js';
+import { AppError } from '../../core/errors.js';
 import { ORGANIZATIONS, findOrganization } from '../../core/model/organization.js';
 import type { Actor } from '../../core/permissions/rules.js';
 import { decodeBase, fiscalYearText } from '../../core/sync/workbook-format.js';
-import { loadWorkbook, resolveConflict, syncWorkbook, type CellPlace, type SyncReport, type WorkbookScope } from '../../core/sync/workbook-sync.js';
+import { loadWorkbook, resolveConflict, syncWorkbook, type CellPlace, type SyncContext, type SyncOptions, type SyncReport, type WorkbookScope } from '../../core/sync/workbook-sync.js';
 import { DEMO_SITE } from '../../emulator/db.js';
 import { DEMO_DIRECTORY, findUser } from '../../emulator/directory.js';
-import { createGraphClient, staticTokenProvider, type GraphConnection } from '../../graph/create-graph-client.js';
-import { openGraphFollowUpStore } from '../../graph/graph-follow-up-store.js';
+import type { GraphConnection } from '../../graph/create-graph-client.js';
+import { openGraphFollowUpAdmin, openGraphFollowUpStore, type GraphFollowUpAdmin } from '../../graph/graph-follow-up-store.js';
 import { resolveSite, type ResolvedSite } from '../../graph/site.js';
 import { readDivisions, readMyGroups } from '../../graph/site-directory.js';
 import { ExcelJsFollowUpWorkbook } from '../../io/xlsx/followup-workbook.js';
 import { UsageError, type Command } from '../command.js';
-import { localCaFile, localOrigin, localToken, probeUnreachable, unreachable } from '../local-service.js';
-
-const isLocalHost = (host: string): boolean => host === 'localhost' || host === '127.0.0.1' || host === '::1' || host === '[::1]';
+import { localOrigin, localToken } from '../local-service.js';
+import { graphTarget, type GraphTarget } from '../site-session.js';
 
 /** The demo site's role groups (the local service's secretariat and reviewers); a tenant names its own. */
 const DEMO_ROLES: RoleGroups = {
@@ -80,29 +76,31 @@ interface ConnectOptions {
   roles: RoleGroups;
 }
 
-/** Where the site is, how to reach it, and who the user is there (their groups make their roles). */
+/**
+ * Where the site is, how to reach it (graphTarget, as provision and audit find it), and who the user is there (their
+ * groups make their roles).
+ */
 async function connect(o: ConnectOptions): Promise<Session> {
-  const host = /^https:\/\//i.test(o.site) ? new URL(o.site).hostname : (o.site.split(':')[0] ?? '');
-  const local = isLocalHost(host);
-  const serviceOrigin = local && /^https:\/\//i.test(o.site) ? new URL(o.site).origin : localOrigin();
-  const baseUrl = process.env.GRAPH_BASE_URL ?? (local ? `${serviceOrigin}/v1.0` : 'https://graph.microsoft.com/v1.0');
-  let token: string;
-  if (o.user !== undefined) {
-    if (!local) throw new UsageError(`--user picks a demo user of the local service; ${o.site} is not local: set GRAPH_TOKEN to the user's token instead.`);
-    const user = findUser(DEMO_DIRECTORY, o.user);
-    if (!user) throw new UsageError(`unknown user '${o.user}'. Known users: ${DEMO_DIRECTORY.users.map((u) => `${u.id} (${u.displayName})`).join(', ')}`);
-    token = (await localToken(user, new URL(baseUrl).origin)).token;
-  } else if (process.env.GRAPH_TOKEN) {
-    token = process.env.GRAPH_TOKEN;
-  } else {
-    throw new UsageError('say who you are: --user <id> against the local service, or GRAPH_TOKEN on a tenant. The rows are read and written with that user\'s rights; nothing runs as the site owner by default.');
-  }
-  const ca = local || process.env.GRAPH_CA_FILE ? localCaFile() : null;
-  const dispatcher = ca?.found ? new Agent({ connect: { ca: readFileSync(ca.path, 'utf8') } }) : undefined;
-  const connection = createGraphClient({ baseUrl, tokenProvider: staticTokenProvider(token), ...(dispatcher ? { fetchOptions: { dispatcher } as unknown as FetchOptions } : {}) });
+  let target: GraphTarget;
   try {
-    const siteRef = local && /^https:\/\//i.test(o.site) ? `${serviceOrigin}${new URL(o.site).pathname}` : o.site;
-    const site = await resolveSite(connection.client, siteRef);
+    target = graphTarget(o.site);
+  } catch (error) {
+    throw new UsageError(`--site ${o.site}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  try {
+    let token: string;
+    if (o.user !== undefined) {
+      if (!target.local) throw new UsageError(`--user picks a demo user of the local service; ${o.site} is not local: set GRAPH_TOKEN to the user's token instead.`);
+      const user = findUser(DEMO_DIRECTORY, o.user);
+      if (!user) throw new UsageError(`unknown user '${o.user}'. Known users: ${DEMO_DIRECTORY.users.map((u) => `${u.id} (${u.displayName})`).join(', ')}`);
+      token = (await localToken(user, new URL(target.baseUrl).origin)).token;
+    } else if (process.env.GRAPH_TOKEN) {
+      token = process.env.GRAPH_TOKEN;
+    } else {
+      throw new UsageError('say who you are: --user <id> against the local service, or GRAPH_TOKEN on a tenant. The rows are read and written with that user\'s rights; nothing runs as the site owner by default.');
+    }
+    const connection = target.connect(token);
+    const site = await resolveSite(connection.client, target.site);
     const claims = claimsOf(token);
     const [groups, read] = await Promise.all([readMyGroups(connection, site), readDivisions(connection, site, o.orgCode)]);
     const membership = membershipFromGroups(claims.name ?? 'user', o.orgCode, groups, read.divisions, o.roles);
@@ -113,15 +111,12 @@ async function connect(o: ConnectOptions): Promise<Session> {
       userId: claims.oid,
       who: `${claims.name ?? 'the GRAPH_TOKEN user'}${membership.isSecretariat ? '（取りまとめ担当）' : membership.divisions.length > 0 ? `（${membership.divisions.map((d) => d.name).join('、')}）` : ''}`,
       divisions: read.divisions.map((d) => ({ code: d.code, name: d.name })),
-      close: async () => dispatcher?.close(),
+      close: target.close,
     };
   } catch (error) {
-    await dispatcher?.close();
-    const trusted = ca ? `${ca.path}${ca.found ? '' : ' (missing)'}` : 'the system CAs';
-    const network = error instanceof GraphAccessError && error.statusCode === undefined;
-    const hint = unreachable(error, baseUrl, trusted) ?? (network ? await probeUnreachable(baseUrl, undefined, trusted) : null);
-    if (hint) throw new Error(`${error instanceof Error ? error.message : String(error)}\n  ${hint}`, { cause: error });
-    throw error;
+    await target.close();
+    if (error instanceof UsageError) throw error;
+    throw new Error(await target.describe(error), { cause: error });
   }
 }
 
@@ -210,9 +205,11 @@ export function describeReport(file: string, r: SyncReport): string {
   if (r.added.length > 0) lines.push(`added: ${r.added.length} row(s) new in the list were appended: ${r.added.map((n) => `「${clip(n.label, 30)}」`).join(' ')}`);
   if (r.restored.length > 0) lines.push(`restored: ${r.restored.length} row(s) deleted in the sheet were written back (only the secretariat deletes list items): ${r.restored.map((n) => `「${clip(n.label, 30)}」`).join(' ')}`);
   if (r.leftOut.length > 0) lines.push(`left out: ${r.leftOut.length} row(s) deleted in the sheet stay out for now (asked again next time)`);
+  if (r.created.length > 0) lines.push(`created: ${r.created.length} row(s) added in the sheet were created in the list: ${r.created.map((n) => `「${clip(n.label, 30)}」`).join(' ')}`);
+  if (r.deleted.length > 0) lines.push(`deleted: ${r.deleted.length} row(s) deleted in the sheet were deleted from the list: ${r.deleted.map((n) => `「${clip(n.label, 30)}」`).join(' ')}`);
   if (r.newTables.length > 0) lines.push(`new sheets: ${r.newTables.join(', ')}`);
   for (const g of r.goneFromList) lines.push(`gone from the list: 「${clip(g.label, 40)}」 ${g.removed ? 'removed from the sheet (it held no edits)' : `kept at ${g.place?.address ?? '?'} because it holds edits: copy them elsewhere, then delete the row`}`);
-  for (const p of r.proposals) lines.push(`[proposal] ${where(p.place, p.label)}: a row without a key is a proposal for the secretariat; it is not written to the list`);
+  for (const p of r.proposals) lines.push(`[proposal] ${where(p.place, p.label)}: a row without a key is a proposal for the secretariat; it is not written to the list (the secretariat creates it with --apply-structure)`);
   for (const c of r.conflicts) {
     lines.push(`[conflict] ${where(c.place, c.label)} ${FIELD_NAMES[c.field].ja}: changed in the sheet and in the list; nothing written`);
     lines.push(`    mine:   ${clip(c.mine) || '(empty)'}`, `    theirs: ${clip(c.theirs) || '(empty)'}`, `    base:   ${clip(c.base) || '(empty)'}`);
@@ -224,7 +221,7 @@ export function describeReport(file: string, r: SyncReport): string {
 }
 
 export const syncXlsxCommand: Command = async (argv) => {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { user: { type: 'string' }, site: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, take: { type: 'string' }, ...ROLE_OPTIONS } });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { user: { type: 'string' }, site: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, take: { type: 'string' }, 'apply-structure': { type: 'boolean' }, ...ROLE_OPTIONS } });
   if (positionals.length !== 1) throw new UsageError(`give exactly one .xlsx file (got ${positionals.length}).`);
   const take = values.take;
   if (take !== undefined && take !== 'mine' && take !== 'theirs') throw new UsageError(`--take ${take}: mine (the sheet's values win) or theirs (the list's values win).`);
@@ -260,9 +257,21 @@ export const syncXlsxCommand: Command = async (argv) => {
     return 1;
   }
   try {
-    const store = await openGraphFollowUpStore({ connection: session.connection, site: { id: session.site.id }, actor: session.actor });
-    const ctx = { workbook: opened.workbook, rows: store, actor: session.actor, userId: session.userId };
-    const options = { divisionName: session.divisions.find((d) => d.code === meta.divisionCode)?.name ?? null };
+    // --apply-structure is the secretariat's confirmation (#11): rows added in the sheet are created in the list and
+    // rows deleted there are deleted from it. Without it (or for anyone else) they stay proposals and are restored.
+    const structure = values['apply-structure'] === true;
+    if (structure && !session.actor.isSecretariat) {
+      process.stderr.write(`error: --apply-structure: only the secretariat adds or deletes rows; ${session.who} is not the secretariat. Nothing was written.\n`);
+      return 1;
+    }
+    const store = structure
+      ? await openGraphFollowUpAdmin({ connection: session.connection, site: { id: session.site.id }, actor: session.actor })
+      : await openGraphFollowUpStore({ connection: session.connection, site: { id: session.site.id }, actor: session.actor });
+    const ctx: SyncContext = { workbook: opened.workbook, rows: store, actor: session.actor, userId: session.userId, ...(structure ? { structure: store as GraphFollowUpAdmin } : {}) };
+    const options: SyncOptions = {
+      divisionName: session.divisions.find((d) => d.code === meta.divisionCode)?.name ?? null,
+      ...(structure ? { decideDeleted: () => Promise.resolve('delete' as const), confirmCreate: () => Promise.resolve(true) } : {}),
+    };
     let outcome = await syncWorkbook(ctx, options);
     if (!outcome.ok) {
       process.stderr.write(`error: ${basename(file)}: ${outcome.ja}\n  ${outcome.en}\nnothing was written.\n`);

@@ -15,7 +15,9 @@ import { formatFieldValue } from '../edit/input.js';
 import { fillableColumns, layoutOfKey } from '../layouts/columns.js';
 import type { Layout, RowKind } from '../model/schema.js';
 import type { Actor } from '../permissions/rules.js';
-import type { RowEdit, RowScope, RowSet, SaveResult, StoredRow } from '../ports.js';
+import type { CreateRowsResult, DeleteRowsResult, NewRow, RowEdit, RowScope, RowSet, RowToDelete, SaveResult, StoredRow } from '../ports.js';
+import { ValidationError } from '../errors.js';
+import { newRowFromSheet } from './structure.js';
 import { planSync, settleSync, sheetTexts, type BaseRow, type SheetRow, type SyncProblemCode } from './sheet-sync.js';
 import {
   cellAddress,
@@ -45,6 +47,12 @@ export interface SyncRows {
   saveChanges(edits: readonly RowEdit[]): Promise<SaveResult[]>;
 }
 
+/** The secretariat's side of the store a sync may use for rows added or deleted in the sheet (FollowUpAdmin fits it). */
+export interface SyncStructure {
+  createRows(rows: readonly NewRow[]): Promise<CreateRowsResult>;
+  deleteRows(rows: readonly RowToDelete[]): Promise<DeleteRowsResult>;
+}
+
 /** Which rows a workbook holds: the site, the ministry, the fiscal year and a division (null: the whole ministry). */
 export interface WorkbookScope {
   site: string;
@@ -67,6 +75,8 @@ export interface SyncContext {
   actor: Actor;
   /** Opaque id of who syncs (kept in the base; never a UPN). */
   userId: string | null;
+  /** Given for the secretariat only: rows added or deleted in the sheet may then change the list (after asking). */
+  structure?: SyncStructure;
   now?: () => Date;
   onProgress?: (progress: SyncProgress) => void;
 }
@@ -89,7 +99,7 @@ export interface CellPlace {
 }
 
 export interface SyncIssue {
-  code: SyncProblemCode | 'SAVE_FAILED' | 'SAVE_DENIED';
+  code: SyncProblemCode | 'SAVE_FAILED' | 'SAVE_DENIED' | 'NOT_CREATED' | 'NOT_DELETED';
   rowKey: string | null;
   /** The row's title as the sheet shows it. */
   label: string;
@@ -135,8 +145,12 @@ export interface SyncReport {
   leftOut: RowNote[];
   /** Rows new in the list (added by the secretariat), appended to their tables. */
   added: RowNote[];
-  /** Rows added in the sheet: proposals for the secretariat, never written to the list by a sync. */
+  /** Rows added in the sheet: proposals for the secretariat, not written to the list (unless it chose to create them). */
   proposals: RowNote[];
+  /** Rows added in the sheet that the secretariat created in the list (now keyed rows at the end of their table). */
+  created: RowNote[];
+  /** Rows deleted in the sheet that the secretariat deleted from the list. */
+  deleted: RowNote[];
   /** Rows whose list item is gone (deleted or moved to another division): removed when untouched, kept when edited. */
   goneFromList: (RowNote & { removed: boolean })[];
   /** Tables created for reports new in the list. */
@@ -145,9 +159,20 @@ export interface SyncReport {
 
 export type SyncOutcome = { ok: true; report: SyncReport } | { ok: false; reason: 'blank' | 'foreign' | 'scope'; ja: string; en: string };
 
+/** What the secretariat chose for rows deleted in the sheet. */
+export type DeletedRowsChoice = 'delete' | 'restore' | 'later';
+
 export interface SyncOptions {
   /** Asked (the secretariat only) before rows deleted in the sheet are written back; false leaves them out for now. */
   confirmRestore?: (rows: readonly RowNote[]) => Promise<boolean>;
+  /**
+   * With `structure` (the secretariat): what to do with rows deleted in the sheet — delete them from the list,
+   * write them back, or decide later (asked again next sync). Takes the place of confirmRestore. Without it, the
+   * rows are restored as for everyone.
+   */
+  decideDeleted?: (rows: readonly RowNote[]) => Promise<DeletedRowsChoice>;
+  /** With `structure` (the secretariat): create the rows added in the sheet in the list? false: they stay proposals. */
+  confirmCreate?: (rows: readonly RowNote[]) => Promise<boolean>;
   /** The division's name for the lines above a new table. */
   divisionName?: string | null;
 }
@@ -264,6 +289,8 @@ export async function syncWorkbook(ctx: SyncContext, options: SyncOptions = {}):
     leftOut: [],
     added: [],
     proposals: [],
+    created: [],
+    deleted: [],
     goneFromList: [],
     newTables: [],
   };
@@ -351,11 +378,24 @@ export async function syncWorkbook(ctx: SyncContext, options: SyncOptions = {}):
   if (writes.size > 0) await ctx.workbook.writeCells([...writes.values()].map(({ table, row, column, text }) => ({ table, row, column, text })));
   report.cellsWritten = writes.size;
 
-  // Rows to append: new in the list, and deleted in the sheet (restored; the secretariat is asked first).
+  // Rows to append: new in the list, and deleted in the sheet (restored; the secretariat is asked first, and with
+  // `structure` may delete them from the list instead).
   const nextBase = new Map(settled.base.map((b) => [b.rowKey, b]));
   let restore = plan.restored;
   const restoredNotes = plan.restored.map((r) => ({ rowKey: r.rowKey, label: r.row.title, place: null }));
-  if (restore.length > 0 && ctx.actor.isSecretariat && options.confirmRestore && !(await options.confirmRestore(restoredNotes))) {
+  const structure = ctx.actor.isSecretariat ? ctx.structure : undefined;
+  const choice: DeletedRowsChoice | null = restore.length > 0 && structure && options.decideDeleted ? await options.decideDeleted(restoredNotes) : null;
+  if (choice === 'delete' && structure) {
+    const done = await structure.deleteRows(restore);
+    const deleted = new Set(done.deleted);
+    for (const key of deleted) nextBase.delete(key);
+    report.deleted.push(...restoredNotes.filter((n) => deleted.has(n.rowKey as string)));
+    restore = restore.filter((r) => !deleted.has(r.rowKey));
+    // Changed in the list since this workbook's last sync: not deleted; written back so the change is seen first.
+    for (const r of restore) {
+      report.issues.push({ code: 'NOT_DELETED', rowKey: r.rowKey, label: r.row.title, field: null, value: null, ja: `「${r.row.title}」は前回の同期の後にリストで変更されたため削除しませんでした。シートに戻したので、内容を確かめてから改めて削除してください。`, en: `"${r.row.title}" changed in the list since this workbook's last sync, so it was not deleted. It is back in the sheet: check it, then delete it again.`, place: null });
+    }
+  } else if (choice === 'later' || (choice === null && restore.length > 0 && ctx.actor.isSecretariat && options.confirmRestore && !(await options.confirmRestore(restoredNotes)))) {
     report.leftOut.push(...restoredNotes);
     // Their old base stays: the next sync finds them deleted again and asks again.
     for (const r of restore) {
@@ -380,6 +420,18 @@ export async function syncWorkbook(ctx: SyncContext, options: SyncOptions = {}):
   const ordered = (rows: readonly StoredRow[]): StoredRow[] => [...rows].sort((a, b) => a.row.sortOrder - b.row.sortOrder);
   for (const r of ordered(restore)) append(r);
   for (const r of ordered(plan.added)) append(r);
+  // Rows added in the sheet: with `structure` and the secretariat's yes, created in the list; their keyless rows are
+  // replaced by the created rows (keyed, at the end of their table). Otherwise they stay proposals.
+  const proposalRows = new Map<string, number[]>();
+  if (plan.proposals.length > 0 && structure && options.confirmCreate && (await options.confirmCreate(report.proposals))) {
+    const asked = plan.proposals.map((row, i) => ({ row, table: locate1(row.index)?.table ?? '', note: report.proposals[i] as RowNote }));
+    const made = await createProposals(asked, second, set.rows, meta, structure, report);
+    for (const r of made.created) {
+      append(r);
+      nextBase.set(r.rowKey, { rowKey: r.rowKey, eTag: r.eTag, texts: sheetTexts(r, fields) });
+    }
+    for (const [table, rows] of made.remove) proposalRows.set(table, rows);
+  }
   for (const [table, entry] of appendTo) if (tableOf.has(table)) await ctx.workbook.appendRows(table, columnSpecs(entry.layout), entry.rows);
   for (const group of groupByReport([...newGroups.values()].flat())) {
     const index = sheets.length;
@@ -408,6 +460,7 @@ export async function syncWorkbook(ctx: SyncContext, options: SyncOptions = {}):
       report.goneFromList.push({ rowKey: key, label: gone.label, place: placeOf(loc, null), removed: false });
     }
   }
+  for (const [table, rows] of proposalRows) removeBy.set(table, [...(removeBy.get(table) ?? []), ...rows]);
   for (const [table, rows] of removeBy) await ctx.workbook.deleteRows(table, [...rows].sort((a, b) => b - a));
 
   const nextMeta: WorkbookMeta = { ...meta, userId: ctx.userId, syncedAt: now().toISOString(), sheets };
@@ -415,6 +468,67 @@ export async function syncWorkbook(ctx: SyncContext, options: SyncOptions = {}):
   await ctx.workbook.writeBase(encodeBase(nextMeta, [...nextBase.values()]));
   progress({ step: 'done', done: plan.toList.length, total: plan.toList.length });
   return { ok: true, report };
+}
+
+/**
+ * Creates the list rows of the sheet's proposals (the secretariat chose to): each as newRowFromSheet makes it, in its
+ * table's report; one that cannot be made, or that the store refuses, stays a proposal with the reason. Returns the
+ * rows created and the keyless sheet rows (second read) they replace.
+ */
+async function createProposals(
+  proposals: readonly { row: SheetRow; table: string; note: RowNote }[],
+  second: { rows: SheetRow[]; locations: RowLocation[] },
+  list: readonly StoredRow[],
+  meta: WorkbookMeta,
+  structure: SyncStructure,
+  report: SyncReport,
+): Promise<{ created: StoredRow[]; remove: Map<string, number[]> }> {
+  const notCreated = (note: RowNote, field: EditableField | null, why: { ja: string; en: string }): void => {
+    report.issues.push({ code: 'NOT_CREATED', rowKey: null, label: note.label, field, value: null, ja: `追加した行「${note.label}」はリストに作成しませんでした: ${why.ja}`, en: `The added row "${note.label}" was not created in the list: ${why.en}`, place: note.place });
+  };
+  const tableOf = (r: SheetRow): RowLocation | undefined => second.locations[r.index];
+  const wanted: { note: RowNote; row: NewRow; at: RowLocation }[] = [];
+  const taken = new Map<string, Set<string>>();
+  const used = new Set<SheetRow>();
+  for (const p of proposals) {
+    // The same row in the second read (the person may have typed since): same table, no key, same label.
+    const now2 = second.rows.find((r) => r.rowKey === null && !used.has(r) && r.label === p.row.label && tableOf(r)?.table === p.table);
+    const at = now2 ? tableOf(now2) : undefined;
+    const sheet = meta.sheets.find((s) => s.table === p.table);
+    if (!now2 || !at || !sheet) continue;
+    used.add(now2);
+    const siblings = [...list.filter((r) => r.reportKey === sheet.reportKey), ...wanted.filter((w) => w.row.reportKey === sheet.reportKey).map((w) => ({ row: w.row.row }) as StoredRow)];
+    const keys = taken.get(sheet.reportKey) ?? new Set(siblings.map((r) => r.row.key));
+    taken.set(sheet.reportKey, keys);
+    // The keyed row just above it in the sheet: the added row takes its 大項目.
+    const aboveKey = second.rows.filter((r) => r.rowKey !== null && tableOf(r)?.table === at.table && (tableOf(r)?.row ?? Infinity) < at.row).at(-1)?.rowKey;
+    const made = newRowFromSheet(now2, { reportKey: sheet.reportKey, layout: sheet.layout, fiscalYear: meta.fiscalYear, orgCode: meta.orgCode, division: meta.divisionCode }, list.find((r) => r.rowKey === aboveKey), siblings, keys);
+    if (made.ok) wanted.push({ note: p.note, row: made.row, at });
+    else notCreated(p.note, made.problem.field, made.problem);
+  }
+  const remove = new Map<string, number[]>();
+  if (wanted.length === 0) return { created: [], remove };
+  let result;
+  try {
+    result = await structure.createRows(wanted.map((w) => w.row));
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    // Refused as a whole (a closed cycle, a value the list does not take): nothing created, the rows stay proposals.
+    const why = error.issues.map((i) => i.reason).join('; ');
+    for (const w of wanted) notCreated(w.note, null, { ja: why, en: why });
+    return { created: [], remove };
+  }
+  const made = new Set(result.created.map((r) => r.row.key));
+  for (const w of wanted) {
+    if (!made.has(w.row.row.key)) {
+      notCreated(w.note, null, { ja: 'この行キーは既にリストにあります。もう一度同期してください。', en: 'its key is already in the list; sync again.' });
+      continue;
+    }
+    remove.set(w.at.table, [...(remove.get(w.at.table) ?? []), w.at.row]);
+    report.proposals = report.proposals.filter((n) => n !== w.note);
+  }
+  report.created.push(...result.created.map((r) => ({ rowKey: r.rowKey, label: r.row.title, place: null })));
+  return { created: result.created, remove };
 }
 
 /** What a look at the workbook between syncs finds: problems as they are made, and how much waits to be synced. */

@@ -31,6 +31,7 @@ function lazyData(config: AppConfig, host: HostBridge): FollowUpData {
     listCycles: async (...a) => (await get()).listCycles(...a),
     openRows: async (...a) => (await get()).openRows(...a),
     store: async (...a) => (await get()).store(...a),
+    admin: async (...a) => (await get()).admin(...a),
     guidance: async (...a) => (await get()).guidance(...a),
     reminders: async (...a) => {
       const d = await get();
@@ -80,7 +81,7 @@ async function compose(frameContext: FrameContext, surface: Surface): Promise<Se
     const host = excel?.host ?? createBrowserHost({ window, session: local, frameContext });
     const data = lazyData(config, host);
     // The follow-up store is the sync's SyncRows (open by scope, saveChanges).
-    return { host, config, data, drafts: lazyDrafts(), ...(excel ? { workbook: { workbook: excel.workbook, rows: (site: SiteInfo): Promise<SyncRows> => data.store(site) } } : {}) };
+    return { host, config, data, drafts: lazyDrafts(), ...(excel ? { workbook: { workbook: excel.workbook, rows: (site: SiteInfo): Promise<SyncRows> => data.store(site), structure: (site: SiteInfo) => data.admin(site) } } : {}) };
   }
   const teams = await connectTeamsHost({
     loadSdk: async () => (await import(/* webpackChunkName: "teams-js" */ '@microsoft/teams-js')) as unknown as TeamsSdk,

@@ -5,7 +5,8 @@
 import { actorOf, membershipFromGroups } from '../../core/divisions/division.js';
 import type { TokenProvider } from '../../core/ports.js';
 import { createGraphClient } from '../../graph/create-graph-client.js';
-import { openGraphFollowUpStore, type GraphFollowUpStore } from '../../graph/graph-follow-up-store.js';
+import { PermissionError } from '../../core/errors.js';
+import { GraphFollowUpAdmin, openGraphFollowUpAdmin, openGraphFollowUpStore, type GraphFollowUpStore } from '../../graph/graph-follow-up-store.js';
 import { latestReminders } from '../../graph/reminders.js';
 import { resolveSite, type ResolvedSite } from '../../graph/site.js';
 import { listCycles, readDivisions, readGuidance, readMyGroups } from '../../graph/site-directory.js';
@@ -42,8 +43,10 @@ export function createGraphData(config: AppConfig, tokens: TokenProvider, displa
   const storeOf = (site: SiteInfo): Promise<GraphFollowUpStore> => {
     let p = stores.get(site);
     if (!p) {
-      // The site is resolved already: the store only looks up the Rows list (1 request).
-      p = resolved(site.siteUrl).then((s) => openGraphFollowUpStore({ connection, site: s, actor: actorOf(site.membership) }));
+      // The site is resolved already: the store only looks up the Rows list (1 request). The secretariat's store has
+      // its operations too (the task pane creates and deletes rows with them, #11).
+      const open = site.membership.isSecretariat ? openGraphFollowUpAdmin : openGraphFollowUpStore;
+      p = resolved(site.siteUrl).then((s) => open({ connection, site: s, actor: actorOf(site.membership) }));
       p.catch(() => stores.delete(site));
       stores.set(site, p);
     }
@@ -67,6 +70,11 @@ export function createGraphData(config: AppConfig, tokens: TokenProvider, displa
     store: storeOf,
     async reminders(site, fiscalYear, divisionCode) {
       return latestReminders(connection.client, await resolved(site.siteUrl), site.membership.orgCode, fiscalYear, divisionCode);
+    },
+    async admin(site) {
+      const store = await storeOf(site);
+      if (!(store instanceof GraphFollowUpAdmin)) throw new PermissionError(`${site.membership.displayName} is not the secretariat; only the secretariat adds or deletes rows.`);
+      return store;
     },
     async guidance(site) {
       return (await readGuidance(connection, await resolved(site.siteUrl), site.membership.orgCode)).guidance;

@@ -5,11 +5,11 @@
 import type { Cycle, Division, SiteMembership } from '../../core/divisions/division.js';
 import type { ShownReminder } from '../../core/review/reminders.js';
 import type { Guidance } from '../../core/guidance/guidance.js';
-import type { FollowUpStore, RowSet } from '../../core/ports.js';
+import type { FollowUpAdmin, FollowUpStore, RowSet } from '../../core/ports.js';
 import type { RateLimitInfo } from '../../data/refresh-scheduler.js';
 import type { DraftStore } from '../../data/types.js';
 import type { LiveWorkbook } from '../../core/sync/workbook-port.js';
-import type { SyncRows } from '../../core/sync/workbook-sync.js';
+import type { SyncRows, SyncStructure } from '../../core/sync/workbook-sync.js';
 import type { HostBridge } from '../../hosts/host-bridge.js';
 import type { AuthSettings } from '../../hosts/msal/load-msal.js';
 
@@ -59,6 +59,8 @@ export interface FollowUpData {
   store(site: SiteInfo): Promise<FollowUpStore>;
   /** The latest reminders sent to a division for a year (#12), newest first; optional: hosts without the list. */
   reminders?(site: SiteInfo, fiscalYear: number, divisionCode: string): Promise<ShownReminder[]>;
+  /** The secretariat's side of the same store (#11: rows added or deleted in the sheet). @throws PermissionError for anyone else */
+  admin(site: SiteInfo): Promise<FollowUpAdmin>;
   /** Writing guidance (記入例, 記入要領, length limits) that applies to the site's ministry. */
   guidance(site: SiteInfo): Promise<Guidance[]>;
   /**
@@ -79,6 +81,8 @@ export interface WorkbookServices {
   workbook: LiveWorkbook | null;
   /** The store's surface for the signed-in user on a site (the same src/graph store the tab reads through). */
   rows(site: SiteInfo): Promise<SyncRows>;
+  /** The secretariat's create/delete of rows (only asked for when the user is the secretariat). */
+  structure(site: SiteInfo): Promise<SyncStructure>;
 }
 
 export interface Services {

@@ -59,7 +59,8 @@ export function useBackgroundRefresh(cache: RowCache | null, onRateLimit: (liste
     let controller: AbortController | null = null;
     const s = new RefreshScheduler(async () => {
       controller = new AbortController();
-      return cache.refresh(controller.signal);
+      // Sent once: on a 429/503 the scheduler waits out Retry-After / RateLimit itself (no client retries on top).
+      return cache.refresh(controller.signal, { background: true });
     });
     const visibility = (): void => s.setVisible(document.visibilityState === 'visible');
     const focus = (): void => s.focus();

@@ -19,9 +19,10 @@ import { useCallback, useMemo, useState } from 'react';
 
 import { actorOf } from '../../core/divisions/division.js';
 import type { LiveWorkbook } from '../../core/sync/workbook-port.js';
-import type { RowNote, SyncIssue, WorkbookScope } from '../../core/sync/workbook-sync.js';
+import type { DeletedRowsChoice, RowNote, SyncIssue, WorkbookScope } from '../../core/sync/workbook-sync.js';
 import { ErrorMessage } from '../app/AppErrorBoundary.js';
 import { AppShell } from '../app/AppShell.js';
+import { useDialogMount } from '../app/use-dialog-mount.js';
 import type { ScopeParams } from '../app/scope-url.js';
 import { useI18n, useServices } from '../app/ServicesProvider.js';
 import type { SiteInfo, WorkbookServices } from '../app/services.js';
@@ -29,10 +30,10 @@ import { needsSignIn, useSite } from '../app/use-site.js';
 import { ConflictList, IssueList } from '../components/SyncLists/index.js';
 import { fiscalYearLabel, ScopePicker } from '../components/ScopePicker/index.js';
 import { SignedInUser } from '../components/SignedInUser/index.js';
-import type { Translate } from '../i18n/i18n.js';
+import type { MessageKey, Translate } from '../i18n/i18n.js';
 import { SignInView } from './SignInView.js';
 import { useScope } from './use-scope.js';
-import { useWorkbookSync, type WorkbookSyncState } from './use-workbook-sync.js';
+import { useWorkbookSync, type SyncQuestions, type WorkbookSyncState } from './use-workbook-sync.js';
 
 const useStyles = makeStyles({
   section: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
@@ -94,7 +95,8 @@ function TaskpaneBody({ siteInfo, workbook, services }: { siteInfo: SiteInfo; wo
   const { t } = useI18n();
   const actor = useMemo(() => actorOf(siteInfo.membership), [siteInfo]);
   const rowsFor = useCallback(() => services.rows(siteInfo), [services, siteInfo]);
-  const [state, actions] = useWorkbookSync(workbook, rowsFor, actor, host.context().user?.id ?? null);
+  const structureFor = useCallback(() => services.structure(siteInfo), [services, siteInfo]);
+  const [state, actions] = useWorkbookSync(workbook, rowsFor, actor, host.context().user?.id ?? null, actor.isSecretariat ? structureFor : null);
   const ready = state.status.kind !== 'reading' && state.remembered !== undefined;
   if (!ready) return <Spinner label={t('app.loading')} />;
   const fromWorkbook = state.status.kind === 'ours' ? state.status.check.scope : null;
@@ -111,7 +113,13 @@ function TaskpaneScope({ siteInfo, initial, state, actions }: { siteInfo: SiteIn
   const { lang, t } = useI18n();
   const s = useStyles();
   const scope = useScope(initial, siteInfo);
-  const [confirm, setConfirm] = useState<{ rows: readonly RowNote[]; answer: (restore: boolean) => void } | null>(null);
+  const [question, setQuestion] = useState<Question | null>(null);
+  // The last question stays in the surface while it closes; the Dialog stays mounted (see use-dialog-mount.ts: one
+  // unmounted while open left the page aria-hidden when the next question followed at once).
+  const [lastQuestion, setLastQuestion] = useState<Question | null>(null);
+  if (question && question !== lastQuestion) setLastQuestion(question);
+  const shown = question ?? lastQuestion;
+  const questionDialog = useDialogMount(question !== null);
   const chosen: WorkbookScope | null = scope.fiscalYear === null || !scope.choice ? null : { site: siteInfo.siteUrl, orgCode: siteInfo.membership.orgCode, fiscalYear: scope.fiscalYear, divisionCode: scope.division };
   const status = state.status;
   const check = status.kind === 'ours' ? status.check : null;
@@ -120,7 +128,18 @@ function TaskpaneScope({ siteInfo, initial, state, actions }: { siteInfo: SiteIn
   const sameScope = !!chosen && !!wbScope && wbScope.fiscalYear === chosen.fiscalYear && wbScope.divisionCode === chosen.divisionCode && wbScope.orgCode === chosen.orgCode;
   const busy = state.busy !== null;
   const pending = check?.pending ?? 0;
-  const confirmRestore = (rows: readonly RowNote[]): Promise<boolean> => new Promise((answer) => setConfirm({ rows, answer }));
+  const ask = <T,>(kind: Question['kind'], rows: readonly RowNote[], answers: readonly { label: string; value: T; primary?: boolean }[]): Promise<T> =>
+    new Promise((resolve) => setQuestion({ kind, rows, answers: answers.map((a) => ({ ...a, answer: () => resolve(a.value) })) }));
+  const questions: SyncQuestions = {
+    confirmRestore: (rows) => ask('restore', rows, [{ label: t('taskpane.confirmRestore.restore'), value: true, primary: true }, { label: t('taskpane.confirmRestore.keep'), value: false }]),
+    decideDeleted: (rows) =>
+      ask<DeletedRowsChoice>('deleted', rows, [
+        { label: t('taskpane.structure.delete'), value: 'delete', primary: true },
+        { label: t('taskpane.confirmRestore.restore'), value: 'restore' },
+        { label: t('taskpane.structure.later'), value: 'later' },
+      ]),
+    confirmCreate: (rows) => ask('create', rows, [{ label: t('taskpane.structure.create'), value: true, primary: true }, { label: t('taskpane.structure.keepProposals'), value: false }]),
+  };
   const liveIssues: SyncIssue[] = [...(check?.issues ?? []), ...(state.report?.issues.filter((i) => i.code === 'SAVE_FAILED' || i.code === 'SAVE_DENIED') ?? [])];
   const report = state.report;
   const progress = state.busy?.progress;
@@ -150,7 +169,7 @@ function TaskpaneScope({ siteInfo, initial, state, actions }: { siteInfo: SiteIn
         ) : null}
         <div className={s.actions}>
           {status.kind === 'ours' && (sameScope || !chosen) ? (
-            <Button appearance="primary" disabled={busy} onClick={() => void actions.sync(confirmRestore)}>
+            <Button appearance="primary" disabled={busy} onClick={() => void actions.sync(questions)}>
               {t('taskpane.sync')}
             </Button>
           ) : null}
@@ -202,39 +221,34 @@ function TaskpaneScope({ siteInfo, initial, state, actions }: { siteInfo: SiteIn
 
       <Notes t={t} state={state} />
 
-      {/* Mounted only while asking: a closed Dialog still sets up tabster's focus trap, whose hidden focusable
-          sentinels axe reports (aria-hidden-focus). */}
-      {confirm ? (
-        <Dialog open modalType="alert">
+      {/* Mounted from the first question on, closed through `open`; the focus goes back to the page when it closes. */}
+      {questionDialog.mounted && shown ? (
+        <Dialog open={questionDialog.open} modalType="alert">
           <DialogSurface>
             <DialogBody>
-              <DialogTitle>{t('taskpane.confirmRestore.title')}</DialogTitle>
+              <DialogTitle>{t(QUESTION_TEXT[shown.kind].title)}</DialogTitle>
               <DialogContent>
-                <Text block>{t('taskpane.confirmRestore.body', { count: confirm.rows.length })}</Text>
+                <Text block>{t(QUESTION_TEXT[shown.kind].body, { count: shown.rows.length })}</Text>
                 <ul>
-                  {confirm.rows.map((r) => (
+                  {shown.rows.map((r) => (
                     <li key={r.rowKey ?? r.label}>{r.label}</li>
                   ))}
                 </ul>
               </DialogContent>
               <DialogActions>
-                <Button
-                  appearance="primary"
-                  onClick={() => {
-                    confirm.answer(true);
-                    setConfirm(null);
-                  }}
-                >
-                  {t('taskpane.confirmRestore.restore')}
-                </Button>
-                <Button
-                  onClick={() => {
-                    confirm.answer(false);
-                    setConfirm(null);
-                  }}
-                >
-                  {t('taskpane.confirmRestore.keep')}
-                </Button>
+                {shown.answers.map((a) => (
+                  <Button
+                    key={a.label}
+                    appearance={a.primary ? 'primary' : 'secondary'}
+                    disabled={question === null}
+                    onClick={() => {
+                      setQuestion(null);
+                      a.answer();
+                    }}
+                  >
+                    {a.label}
+                  </Button>
+                ))}
               </DialogActions>
             </DialogBody>
           </DialogSurface>
@@ -244,6 +258,19 @@ function TaskpaneScope({ siteInfo, initial, state, actions }: { siteInfo: SiteIn
   );
 }
 
+/** A question a sync asks (rows deleted or added in the sheet) and its answers. */
+interface Question {
+  kind: 'restore' | 'deleted' | 'create';
+  rows: readonly RowNote[];
+  answers: { label: string; primary?: boolean; answer: () => void }[];
+}
+
+const QUESTION_TEXT: Record<Question['kind'], { title: MessageKey; body: MessageKey }> = {
+  restore: { title: 'taskpane.confirmRestore.title', body: 'taskpane.confirmRestore.body' },
+  deleted: { title: 'taskpane.confirmRestore.title', body: 'taskpane.structure.deletedBody' },
+  create: { title: 'taskpane.structure.createTitle', body: 'taskpane.structure.createBody' },
+};
+
 /** What else the last sync did, and what the sheet holds that a sync will not write. */
 function Notes({ t, state }: { t: Translate; state: WorkbookSyncState }) {
   const s = useStyles();
@@ -252,6 +279,8 @@ function Notes({ t, state }: { t: Translate; state: WorkbookSyncState }) {
   const lines: string[] = [];
   if (r?.restored.length) lines.push(t('taskpane.notes.restored', { count: r.restored.length }));
   if (r?.leftOut.length) lines.push(t('taskpane.notes.leftOut', { count: r.leftOut.length }));
+  if (r?.created.length) lines.push(t('taskpane.notes.created', { count: r.created.length }));
+  if (r?.deleted.length) lines.push(t('taskpane.notes.deletedFromList', { count: r.deleted.length }));
   if (r?.added.length) lines.push(t('taskpane.notes.added', { count: r.added.length }));
   if (r?.goneFromList.length) lines.push(t('taskpane.notes.gone', { count: r.goneFromList.length }));
   if (r?.changedMeanwhile.length) lines.push(t('taskpane.notes.changedMeanwhile', { count: r.changedMeanwhile.length }));

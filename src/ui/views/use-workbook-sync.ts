@@ -15,11 +15,13 @@ import {
   resolveConflict,
   syncWorkbook,
   type CellPlace,
+  type DeletedRowsChoice,
   type RowNote,
   type SyncConflict,
   type SyncProgress,
   type SyncReport,
   type SyncRows,
+  type SyncStructure,
   type WorkbookCheck,
   type WorkbookScope,
 } from '../../core/sync/workbook-sync.js';
@@ -41,15 +43,32 @@ export interface WorkbookSyncState {
   remembered: { fiscalYear: number; divisionCode: string | null } | null | undefined;
 }
 
+/** What a sync may ask the person (the secretariat's questions only reach the secretariat). */
+export interface SyncQuestions {
+  /** Rows deleted in the sheet: put them back? (false: not now) */
+  confirmRestore(rows: readonly RowNote[]): Promise<boolean>;
+  /** The secretariat: delete rows deleted in the sheet from the list, put them back, or decide later. */
+  decideDeleted(rows: readonly RowNote[]): Promise<DeletedRowsChoice>;
+  /** The secretariat: create rows added in the sheet in the list? (false: they stay proposals) */
+  confirmCreate(rows: readonly RowNote[]): Promise<boolean>;
+}
+
 export interface WorkbookSyncActions {
   load(scope: WorkbookScope, divisionName: string | null): Promise<void>;
-  sync(confirmRestore: (rows: readonly RowNote[]) => Promise<boolean>): Promise<void>;
+  sync(ask: SyncQuestions): Promise<void>;
   decide(conflict: SyncConflict, take: 'mine' | 'theirs'): Promise<void>;
   /** Selects the cell (found again by row key: the sheet may have been sorted since the message was made). */
   goTo(place: CellPlace | null, rowKey: string | null, field: SyncConflict['field'] | null): Promise<void>;
 }
 
-export function useWorkbookSync(workbook: LiveWorkbook, rowsFor: (() => Promise<SyncRows>) | null, actor: Actor | null, userId: string | null): [WorkbookSyncState, WorkbookSyncActions] {
+/** `structureFor`: the secretariat's create/delete (#11); null for everyone else (rows then stay proposals / come back). */
+export function useWorkbookSync(
+  workbook: LiveWorkbook,
+  rowsFor: (() => Promise<SyncRows>) | null,
+  actor: Actor | null,
+  userId: string | null,
+  structureFor: (() => Promise<SyncStructure>) | null = null,
+): [WorkbookSyncState, WorkbookSyncActions] {
   const [state, setState] = useState<WorkbookSyncState>({ status: { kind: 'reading' }, busy: null, report: null, loaded: null, error: null, remembered: undefined });
   const list = useRef<StoredRow[] | null>(null);
   const busy = useRef(false);
@@ -148,11 +167,15 @@ export function useWorkbookSync(workbook: LiveWorkbook, rowsFor: (() => Promise<
         await workbook.setSetting(SCOPE_SETTING, { fiscalYear: scope.fiscalYear, divisionCode: scope.divisionCode });
         patch({ loaded: { rows: out.list.length, tables: out.tables }, report: null, remembered: { fiscalYear: scope.fiscalYear, divisionCode: scope.divisionCode } });
       }),
-    sync: (confirmRestore) =>
+    sync: (ask) =>
       run('sync', async (onProgress) => {
         if (!rowsFor || !actor) return;
         const rows = await rowsFor();
-        const out = await syncWorkbook({ workbook, rows, actor, userId, onProgress }, { confirmRestore });
+        const structure = actor.isSecretariat && structureFor ? await structureFor() : undefined;
+        const out = await syncWorkbook(
+          { workbook, rows, actor, userId, onProgress, ...(structure ? { structure } : {}) },
+          { confirmRestore: ask.confirmRestore, ...(structure ? { decideDeleted: ask.decideDeleted, confirmCreate: ask.confirmCreate } : {}) },
+        );
         if (!out.ok) {
           patch({ status: out.reason === 'blank' ? { kind: 'blank' } : { kind: 'foreign', ja: out.ja, en: out.en } });
           return;

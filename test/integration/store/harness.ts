@@ -11,13 +11,15 @@ import { createLocalGraph, type LocalGraph, type LocalGraphOptions } from '../..
 import type { FetchOptions } from '@microsoft/microsoft-graph-client';
 import { createGraphClient, staticTokenProvider, type FetchLike, type GraphConnection, type RequestRecord } from '../../../src/graph/create-graph-client.js';
 import { openGraphFollowUpAdmin, type GraphFollowUpAdmin, type GraphFollowUpAdminOptions } from '../../../src/graph/graph-follow-up-store.js';
-import type { RetryPolicy } from '../../../src/graph/retry.js';
+import type { RetryPolicy, RetryRuntime } from '../../../src/graph/retry.js';
 import { provisionSite } from '../../../src/graph/provision.js';
 
 export interface ConnectOptions {
   onRequest?: (r: RequestRecord) => void;
   /** Wraps the real fetch (to lose answers, simulate a crash…). */
   wrapFetch?: (real: FetchLike) => FetchLike;
+  /** The connection's retry policy and runtime (default FAST_RETRY, real timers). */
+  retry?: { policy?: Partial<RetryPolicy>; runtime?: RetryRuntime };
 }
 
 export interface StoreHarness {
@@ -57,7 +59,7 @@ export async function startStoreHarness(options: Partial<LocalGraphOptions> = {}
       tokenProvider: staticTokenProvider(graph.tokenFor(user)),
       // `dispatcher` is undici's extension of RequestInit; graph-client copies fetchOptions into every fetch init.
       fetchOptions: { dispatcher } as unknown as FetchOptions,
-      retry: { policy: FAST_RETRY },
+      retry: o.retry ?? { policy: FAST_RETRY },
       onRequest: (r) => {
         records.push(r);
         o.onRequest?.(r);
