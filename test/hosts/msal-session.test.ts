@@ -3,46 +3,8 @@
 import { describe, expect, it } from 'vitest';
 
 import { PermissionError } from '../../src/core/errors.js';
-import { CACHE_THEN_REFRESH_TOKEN, createBrowserMsalSession, createNestedMsalTokens, type MsalAccount, type MsalClient, type MsalResult, scopesFor } from '../../src/hosts/msal/msal-session.js';
-
-const suzuki: MsalAccount = { homeAccountId: 'oid.tid', localAccountId: '5d0a0000-0000-4000-8000-000000000004', tenantId: 'tid', username: 'suzuki@soumu.localhost', name: '鈴木 一郎' };
-const result = (token: string, account: MsalAccount | null = suzuki): MsalResult => ({ accessToken: token, account, expiresOn: null });
-const interaction = (code = 'invalid_grant'): Error => Object.assign(new Error('https://aka.ms/x'), { name: 'InteractionRequiredAuthError', errorCode: code });
-
-/** A fake MSAL client recording calls; each method's behaviour can be replaced. */
-type FakeMsal = MsalClient & { calls: string[]; active: MsalAccount | null };
-function fakeMsal(over: Partial<MsalClient> = {}, accounts: MsalAccount[] = []): FakeMsal {
-  const f: FakeMsal = {
-    calls: [] as string[],
-    active: null as MsalAccount | null,
-    getActiveAccount: (): MsalAccount | null => f.active,
-    setActiveAccount: (a: MsalAccount | null) => {
-      f.calls.push(`setActive ${a?.username ?? 'null'}`);
-      f.active = a;
-    },
-    getAllAccounts: () => accounts,
-    acquireTokenSilent: async (r: { scopes: string[]; cacheLookupPolicy?: number }) => {
-      f.calls.push(`silent ${r.scopes.join(' ')} policy=${r.cacheLookupPolicy ?? '-'}`);
-      return result(`at:${r.scopes[0] ?? ''}`);
-    },
-    ssoSilent: async (r: { scopes: string[]; loginHint?: string }) => {
-      f.calls.push(`ssoSilent ${r.loginHint ?? '-'}`);
-      return result('sso');
-    },
-    acquireTokenPopup: async (r: { scopes: string[]; loginHint?: string }) => {
-      f.calls.push(`popup ${r.loginHint ?? '-'}`);
-      return result('popup');
-    },
-    loginRedirect: async (r: { scopes: string[]; loginHint?: string; prompt?: string; redirectStartPage?: string }) => {
-      f.calls.push(`loginRedirect ${r.scopes.join(' ')} ${r.prompt ?? ''} ${r.redirectStartPage ?? ''} ${r.loginHint ?? '-'}`);
-    },
-    clearCache: async () => {
-      f.calls.push('clearCache');
-    },
-    ...over,
-  };
-  return f;
-}
+import { CACHE_THEN_REFRESH_TOKEN, createBrowserMsalSession, createNestedMsalTokens, scopesFor } from '../../src/hosts/msal/msal-session.js';
+import { fakeMsal, interaction, result, suzuki } from '../support/fake-msal.js';
 
 const SCOPES = { graph: ['https://graph.microsoft.com/Sites.Selected'], sharePoint: ['Sites.Selected'] };
 const absolute = (p: string): string => `https://app.example${p}`;

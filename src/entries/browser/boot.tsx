@@ -75,8 +75,15 @@ async function compose(frameContext: FrameContext, surface: Surface): Promise<Se
   if (surface === 'taskpane') {
     // office.js only where Office may be (detected at once); a plain browser gets the page without it. The Excel host
     // is its own chunk: the tab's pages never load it.
-    const [{ connectExcelHost }, { loadOfficeJs }] = await Promise.all([import(/* webpackChunkName: "excel-host" */ '../../hosts/excel/excel-host.js'), import(/* webpackChunkName: "excel-host" */ './office-js.js')]);
-    const excel = await connectExcelHost({ loadOffice: () => loadOfficeJs(window), window, tokens: local, account: local });
+    const [{ connectExcelHost }, { loadOfficeJs }, signin] = await Promise.all([
+      import(/* webpackChunkName: "excel-host" */ '../../hosts/excel/excel-host.js'),
+      import(/* webpackChunkName: "excel-host" */ './office-js.js'),
+      import(/* webpackChunkName: "excel-host" */ './taskpane-signin.js'),
+    ]);
+    // The session is chosen once Office answered (Office.onReady first, #13); until then it is the local one.
+    const session = signin.switchableSession(local);
+    const excel = await connectExcelHost({ loadOffice: () => loadOfficeJs(window), window, tokens: session, account: session });
+    if (excel) session.use(await signin.taskpaneSession({ office: excel.office, auth, local, config, redirectUri, window }));
     const host = excel?.host ?? createBrowserHost({ window, session: local, frameContext });
     const data = lazyData(config, host);
     // The follow-up store is the sync's SyncRows (open by scope, saveChanges).

@@ -15,7 +15,7 @@
  */
 import { PermissionError } from '../../core/errors.js';
 import type { TokenProvider, TokenRequest } from '../../core/ports.js';
-import type { AccountControl, HostUser } from '../host-bridge.js';
+import type { AccountControl, HostUser, SignInProblem } from '../host-bridge.js';
 
 /** The fields of MSAL's AccountInfo read here. */
 export interface MsalAccount {
@@ -52,8 +52,7 @@ export interface MsalScopes {
   sharePoint: readonly string[];
 }
 
-/** Why the last sign-in did not complete, for the sign-in prompt (the UI maps it to a message). */
-export type SignInProblem = 'declined' | 'failed' | 'expired' | null;
+export type { SignInProblem } from '../host-bridge.js';
 
 export interface MsalSession extends TokenProvider, AccountControl {
   user(): HostUser | null;
