@@ -92,6 +92,39 @@ describe('the browser session (standard client)', () => {
   });
 });
 
+describe('the browser session in a frame (popup to the redirect bridge)', () => {
+  const BRIDGE = 'https://app.example/auth/redirect.html';
+  it('signs in through a popup returning to the bridge, then hands over to the page (reload)', async () => {
+    const msal = fakeMsal();
+    let reloaded = 0;
+    const s = createBrowserMsalSession({ msal, scopes: SCOPES, redirect: { result: null }, absolute, interaction: 'popup', popupRedirectUri: BRIDGE, afterPopup: () => void reloaded++ });
+    const popups: unknown[] = [];
+    msal.acquireTokenPopup = async (r) => (popups.push(r), result('p'));
+    s.signIn('/tab.html');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(popups).toEqual([{ scopes: SCOPES.graph, prompt: 'select_account', redirectUri: BRIDGE }]);
+    expect(msal.calls.some((c) => c.startsWith('loginRedirect'))).toBe(false);
+    expect(msal.active).toEqual(suzuki);
+    expect(reloaded).toBe(1);
+  });
+
+  it.each([
+    ['user_cancelled', 'dialog-closed'],
+    ['popup_window_error', 'dialog-blocked'],
+    ['access_denied', 'declined'],
+    ['server_error', 'failed'],
+  ])('a popup ending in %s leaves the %s prompt and tells subscribers (no reload)', async (code, problem) => {
+    const msal = fakeMsal({ acquireTokenPopup: () => Promise.reject(Object.assign(new Error('x'), { errorCode: code })) });
+    let reloaded = 0;
+    const s = createBrowserMsalSession({ msal, scopes: SCOPES, redirect: { result: null }, absolute, interaction: 'popup', popupRedirectUri: BRIDGE, afterPopup: () => void reloaded++ });
+    let heard = 0;
+    s.subscribe?.(() => void heard++);
+    s.signIn('/');
+    await new Promise((r) => setTimeout(r, 0));
+    expect([s.problem(), s.problemDetail?.(), heard, reloaded]).toEqual([problem, code, 1, 0]);
+  });
+});
+
 describe('nested app authentication (Teams, Office)', () => {
   it('first token: ssoSilent with the host’s login hint, then silent with the account it found', async () => {
     const msal = fakeMsal();

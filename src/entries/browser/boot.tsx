@@ -105,9 +105,20 @@ async function compose(frameContext: FrameContext, surface: Surface): Promise<Se
   return { host, config, data: lazyData(config, host), drafts: lazyDrafts() };
 }
 
+/**
+ * MSAL in a plain browser: the redirect flow in a top-level page; a popup (back to the redirect bridge) where the page
+ * is framed (the authority refuses to be framed, and a framed app must not navigate away).
+ */
 async function browserMsalSession(auth: AuthSettings, redirectUri: string): Promise<MsalSession> {
   const { msal, redirect } = await loadBrowserMsal(auth, redirectUri);
-  return createBrowserMsalSession({ msal, scopes: { graph: auth.graphScopes, sharePoint: auth.sharePointScopes }, redirect: redirect ?? { result: null }, absolute: (p) => new URL(p, window.location.origin).toString() });
+  const framed = window.top !== window;
+  return createBrowserMsalSession({
+    msal,
+    scopes: { graph: auth.graphScopes, sharePoint: auth.sharePointScopes },
+    redirect: redirect ?? { result: null },
+    absolute: (p) => new URL(p, window.location.origin).toString(),
+    ...(framed ? { interaction: 'popup' as const, popupRedirectUri: new URL('auth/redirect.html', redirectUri).toString(), afterPopup: () => window.location.reload() } : {}),
+  });
 }
 
 /** Griffel's style elements carry the page's CSP nonce when the server gave one (`<meta name="csp-nonce">`). */

@@ -1,3 +1,4 @@
+import { useEffect, useReducer } from 'react';
 import { Button, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle } from '@fluentui/react-components';
 
 import type { SignInProblem } from '../../hosts/host-bridge.js';
@@ -20,6 +21,9 @@ const PROBLEMS: Readonly<Record<NonNullable<SignInProblem>, MessageKey>> = {
  */
 export function SignInView({ t, expired, onSignIn }: { t: Translate; expired: boolean; onSignIn: () => void }) {
   const account = useServices().host.account;
+  // A sign-in that fails without leaving the page (a popup, the Office dialog) changes the problem: show it.
+  const [, rerender] = useReducer((n: number) => n + 1, 0);
+  useEffect(() => account?.subscribe?.(rerender), [account]);
   const problem = account?.problem?.() ?? null;
   const detail = problem ? (account?.problemDetail?.() ?? null) : null;
   const text = problem ? t(PROBLEMS[problem]) : t(expired ? 'signin.expired' : 'signin.body');
