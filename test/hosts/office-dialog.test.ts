@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 
 import { chooseTaskpaneSignIn, officeLoginHint } from '../../src/hosts/excel/excel-signin.js';
 import type { OfficeApi } from '../../src/hosts/excel/excel-host.js';
-import { createDialogSession, DIALOG_EVENT_RECEIVED, DIALOG_MESSAGE_RECEIVED, DialogSignInError, openSignInDialog, type OfficeDialogUi } from '../../src/hosts/excel/office-dialog.js';
+import { DIALOG_EVENT_RECEIVED, DIALOG_MESSAGE_RECEIVED, openSignInDialog, type OfficeDialogUi } from '../../src/hosts/excel/office-dialog.js';
+import { createDialogSession, DialogSignInError } from '../../src/hosts/msal/dialog-session.js';
 import { DIALOG_REQUEST_KEY, type DialogReply, parseDialogReply, parseDialogRequest, REPLY_KIND, runDialogSignIn } from '../../src/hosts/msal/dialog-signin.js';
 import type { AuthSettings } from '../../src/hosts/msal/load-msal.js';
 import { CACHE_THEN_REFRESH_TOKEN } from '../../src/hosts/msal/msal-session.js';
@@ -83,7 +84,7 @@ describe('openSignInDialog', () => {
 describe('the dialog session (tokens in memory)', () => {
   const make = (now: { t: number }, f = fakeUi()) => ({
     f,
-    s: createDialogSession({ ui: f.ui, origin: ORIGIN, dialogUrl: `${ORIGIN}/auth/dialog.html`, sharePointOrigins: ['https://contoso.sharepoint.com'], loginHint: async () => 'suzuki@soumu.localhost', now: () => now.t, renewBeforeMs: 60_000 }),
+    s: createDialogSession({ openDialog: (url) => openSignInDialog(f.ui, url, ORIGIN), dialogUrl: `${ORIGIN}/auth/dialog.html`, sharePointOrigins: ['https://contoso.sharepoint.com'], loginHint: async () => 'suzuki@soumu.localhost', now: () => now.t, renewBeforeMs: 60_000 }),
   });
 
   it('asks the dialog for Graph and the site origin with the login hint, then serves both tokens until near expiry', async () => {
@@ -211,7 +212,7 @@ describe('the dialog page (auth/dialog.html)', () => {
 describe('which sign-in the task pane uses inside Excel', () => {
   const office = (naa: boolean, ui = true, upn = 'suzuki@contoso.example'): OfficeApi => ({
     onReady: async () => ({ host: 'Excel', platform: 'OfficeOnline' }),
-    context: { requirements: { isSetSupported: (name, v) => (name === 'NestedAppAuth' ? naa && v === '1.1' : true) }, ...(ui ? { ui: fakeUi().ui } : {}) },
+    context: { requirements: { isSetSupported: (name, v) => (name === 'NestedAppAuth' ? naa && v === '1.1' : name === 'DialogApi' ? ui : true) }, ...(ui ? { ui: fakeUi().ui } : {}) },
     auth: { getAuthContext: async () => ({ userPrincipalName: upn }) },
   });
   const tenant: AuthSettings = { clientId: 'c', authority: 'https://login.microsoftonline.com/t', knownAuthorities: [], authorityMetadata: null, cloudDiscoveryMetadata: null, graphScopes: ['x'], sharePointScopes: [] };

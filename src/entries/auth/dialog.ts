@@ -1,6 +1,7 @@
 /**
  * `auth/dialog.html` (#13): the sign-in page the Excel task pane opens with the Office dialog API where nested app
- * authentication is not available (src/hosts/excel/office-dialog.ts). MSAL's standard redirect flow runs here, in a
+ * authentication is not available (src/hosts/excel/office-dialog.ts), and a Teams tab opens with
+ * `authentication.authenticate` on a client that does not recommend NAA (`?host=teams`, src/hosts/teams/teams-signin.ts). MSAL's standard redirect flow runs here, in a
  * top-level window on our origin; the reply goes back with `Office.context.ui.messageParent` once office.js is ready.
  * No React, no Fluent: a status line for the few seconds the window is open.
  */
@@ -18,6 +19,14 @@ const status = (ja: string, en: string, alert = false): void => {
   p.textContent = `${ja} / ${en}`;
   root.replaceChildren(p);
 };
+
+/** Teams: the page runs in the window `authentication.authenticate` opened; the result goes back through teams-js. */
+async function sendToTeams(reply: DialogReply): Promise<void> {
+  const teams = await import(/* webpackChunkName: "teams-js" */ '@microsoft/teams-js');
+  await teams.app.initialize();
+  if (reply.ok) teams.authentication.notifySuccess(JSON.stringify(reply));
+  else teams.authentication.notifyFailure(JSON.stringify(reply));
+}
 
 /** messageParent once office.js answers (the dialog runs inside Office's dialog window). */
 async function sendToTaskPane(reply: DialogReply): Promise<void> {
@@ -41,8 +50,8 @@ async function main(): Promise<void> {
     scopes: { graph: config.auth.graphScopes, sharePoint: config.auth.sharePointScopes },
     query: parseDialogRequest(window.location.search),
     storage: window.sessionStorage,
-    send: async (reply) => {
-      await sendToTaskPane(reply);
+    send: async (reply, host) => {
+      await (host === 'teams' ? sendToTeams(reply) : sendToTaskPane(reply));
       if (reply.ok) status('サインインしました。このウィンドウは自動で閉じます。', 'Signed in; this window closes by itself.');
       else status(`サインインできませんでした(${reply.error})。`, `Sign-in did not complete (${reply.error}).`, true);
     },

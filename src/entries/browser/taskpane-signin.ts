@@ -2,47 +2,15 @@
  * Composition of the task pane's sign-in inside Excel (#13): nested app authentication, the Office dialog, or the local
  * sign-in, as src/hosts/excel/excel-signin.ts decides once `Office.onReady` answered. Part of the excel-host chunk.
  */
-import type { TokenProvider } from '../../core/ports.js';
 import type { LocalSession } from '../../hosts/browser/local-session.js';
 import { chooseTaskpaneSignIn, officeLoginHint } from '../../hosts/excel/excel-signin.js';
 import type { OfficeApi } from '../../hosts/excel/excel-host.js';
-import { createDialogSession } from '../../hosts/excel/office-dialog.js';
-import type { AccountControl, HostUser, SignInProblem, Unsubscribe } from '../../hosts/host-bridge.js';
+import { openSignInDialog } from '../../hosts/excel/office-dialog.js';
+import { createDialogSession } from '../../hosts/msal/dialog-session.js';
 import { type AuthSettings, loadNestedMsal } from '../../hosts/msal/load-msal.js';
 import { createNestedMsalTokens } from '../../hosts/msal/msal-session.js';
 import type { AppConfig } from '../../ui/app/services.js';
-
-/** What the Excel host is given: tokens, the account, the user. */
-export type PaneSession = TokenProvider & AccountControl & { user(): HostUser | null };
-
-/** A session whose implementation is set once Office has answered; listeners follow the switch. */
-export function switchableSession(initial: PaneSession): PaneSession & { use(next: PaneSession): void } {
-  let current = initial;
-  const listeners = new Set<() => void>();
-  let detach: Unsubscribe = () => {};
-  const attach = (): void => {
-    detach();
-    detach = current.subscribe?.(() => listeners.forEach((l) => l())) ?? (() => {});
-  };
-  return {
-    use(next) {
-      current = next;
-      attach();
-      listeners.forEach((l) => l());
-    },
-    getToken: (r) => current.getToken(r),
-    signIn: (p) => current.signIn(p),
-    signOut: () => current.signOut(),
-    isSignedIn: () => current.isSignedIn(),
-    problem: (): SignInProblem => current.problem?.() ?? null,
-    problemDetail: () => current.problemDetail?.() ?? null,
-    user: () => current.user(),
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-  };
-}
+import type { PaneSession } from './switchable-session.js';
 
 export interface TaskpaneSessionInput {
   office: OfficeApi;
@@ -77,5 +45,5 @@ export async function taskpaneSession(i: TaskpaneSessionInput): Promise<PaneSess
   const sharePointOrigins = site && auth.sharePointScopes.length > 0 ? [new URL(site).origin] : [];
   const ui = office.context.ui;
   if (!ui) return i.local;
-  return createDialogSession({ ui, origin, dialogUrl: new URL('auth/dialog.html', i.window.location.href).toString(), sharePointOrigins, loginHint: () => officeLoginHint(office) });
+  return createDialogSession({ openDialog: (url) => openSignInDialog(ui, url, origin), dialogUrl: new URL('auth/dialog.html', i.window.location.href).toString(), sharePointOrigins, loginHint: () => officeLoginHint(office) });
 }

@@ -28,6 +28,8 @@ export const DIALOG_REQUEST_KEY = 'followup.dialogRequest';
 /** What the task pane asked for (the dialog URL's query, kept across the redirect). */
 export interface DialogRequest {
   signOut: boolean;
+  /** Who opened the page: the Office dialog API (`office`, default) or Teams `authentication.authenticate` (`teams`). */
+  host?: 'office' | 'teams';
   /** `graph` and SharePoint origins. */
   resources: TokenRequest[];
   loginHint: string | null;
@@ -36,7 +38,8 @@ export interface DialogRequest {
 /** Reads the dialog URL's query: `resources=graph https://x.sharepoint.com`, `login_hint`, `signout=1`. */
 export function parseDialogRequest(search: string): DialogRequest | null {
   const q = new URLSearchParams(search);
-  if (q.get('signout') === '1') return { signOut: true, resources: [], loginHint: null };
+  const host = q.get('host') === 'teams' ? { host: 'teams' as const } : {};
+  if (q.get('signout') === '1') return { signOut: true, resources: [], loginHint: null, ...host };
   const raw = q.get('resources');
   if (raw === null) return null;
   const resources: TokenRequest[] = [];
@@ -47,7 +50,7 @@ export function parseDialogRequest(search: string): DialogRequest | null {
   }
   if (!resources.some((r) => r.resource === 'graph')) resources.unshift({ resource: 'graph' });
   const hint = q.get('login_hint');
-  return { signOut: false, resources, loginHint: hint && hint.length <= 256 ? hint : null };
+  return { signOut: false, resources, loginHint: hint && hint.length <= 256 ? hint : null, ...host };
 }
 
 /** Parses a reply; null for anything that is not one (a message from elsewhere is ignored, not trusted). */
@@ -93,8 +96,8 @@ export interface DialogSignInDeps {
   /** This load's query (the first load), else null (back from the authority). */
   query: DialogRequest | null;
   storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
-  /** Sends the reply to the opener (`Office.context.ui.messageParent`, or teams-js `authentication.notifySuccess`). */
-  send: (reply: DialogReply) => void | Promise<void>;
+  /** Sends the reply to the opener (`Office.context.ui.messageParent`, or teams-js `authentication.notifySuccess`), per the request's host. */
+  send: (reply: DialogReply, host: 'office' | 'teams') => void | Promise<void>;
 }
 
 /**
@@ -116,7 +119,7 @@ export async function runDialogSignIn(d: DialogSignInDeps): Promise<'sent' | 're
   }
   const reply = async (r: DialogReply): Promise<'sent'> => {
     d.storage.removeItem(DIALOG_REQUEST_KEY);
-    await d.send(r);
+    await d.send(r, request?.host ?? 'office');
     return 'sent';
   };
   if (!request) return reply({ kind: REPLY_KIND, ok: false, error: 'no_request' });
