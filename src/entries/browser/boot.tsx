@@ -67,6 +67,22 @@ function lazyDrafts(): BrowserDrafts {
 /** Which surface the page is: the Teams tab's pages, or the Excel task pane (#11). */
 export type Surface = 'tab' | 'taskpane';
 
+/**
+ * sessionStorage, or a page-lifetime stand-in where reading it throws: a third-party frame with storage blocked (the
+ * task pane in Excel on the web under a hardening policy, #11/#13). The pane then signs in through the Office dialog.
+ */
+function sessionStorageOrMemory(win: Window): Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> {
+  try {
+    const s = win.sessionStorage;
+    s.getItem('followup.probe');
+    return s;
+  } catch {
+    // Blocked third-party storage: keep the local session for this page load only.
+    const m = new Map<string, string>();
+    return { getItem: (k) => m.get(k) ?? null, setItem: (k, v) => void m.set(k, v), removeItem: (k) => void m.delete(k) };
+  }
+}
+
 /** The host with an account chosen after it connected (the Teams fallback sign-in, #13). */
 function withAccount(h: HostBridge, account: () => AccountControl | undefined): HostBridge {
   return {
@@ -87,7 +103,7 @@ function withAccount(h: HostBridge, account: () => AccountControl | undefined): 
 
 async function compose(frameContext: FrameContext, surface: Surface): Promise<Services> {
   const config = await loadAppConfig((u) => fetch(u, { credentials: 'same-origin' }), window.location.href);
-  const local = createLocalSession({ storage: window.sessionStorage, fetch: (u, i) => fetch(u, i), navigate: (u) => window.location.assign(u) });
+  const local = createLocalSession({ storage: sessionStorageOrMemory(window), fetch: (u, i) => fetch(u, i), navigate: (u) => window.location.assign(u) });
   const auth = config.auth ?? null;
   // MSAL's redirect URI: the folder the pages are served from (registered as an SPA redirect URI, docs/deploy.md).
   const redirectUri = new URL('.', window.location.href).toString();
