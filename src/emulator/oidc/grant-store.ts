@@ -65,8 +65,8 @@ export interface GrantStore<G> {
   createSession(userId: string, exp: number): { sid: string; secret: string };
   /** The live session a cookie value names, or null. */
   session(secret: string, now: number): { sid: string; userId: string } | null;
-  /** Stores a refresh token; returns the token string. */
-  issueRefreshToken(t: Omit<RefreshToken<G>, 'family'> & { family?: string }): string;
+  /** Stores a refresh token; returns the token string, or null when its session was revoked meanwhile. */
+  issueRefreshToken(t: Omit<RefreshToken<G>, 'family'> & { family?: string }): string | null;
   /** Marks a refresh token used (rotation) and says what it was. */
   redeem(token: string, now: number): Redemption<G>;
   /** Revokes the refresh tokens and sessions of a user and/or a session id; returns how many refresh tokens. */
@@ -91,7 +91,9 @@ export function createGrantStore<G>(db: Db): GrantStore<G> {
   const q = {
     insertSession: db.prepare('INSERT INTO oidc_sessions(secret_hash, sid, user_id, exp) VALUES (?, ?, ?, ?)'),
     session: db.prepare<[string, number], { sid: string; user_id: string }>('SELECT sid, user_id FROM oidc_sessions WHERE secret_hash = ? AND revoked = 0 AND exp >= ?'),
-    insertToken: db.prepare('INSERT INTO oidc_refresh_tokens(token_hash, family, client_id, user_id, sid, grant_json, exp, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+    // Not for a revoked session: a renewal in flight when the session was revoked must not mint a live token after it.
+    insertToken: db.prepare('INSERT INTO oidc_refresh_tokens(token_hash, family, client_id, user_id, sid, grant_json, exp, state) SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM oidc_sessions WHERE sid = ? AND revoked = 1)'),
+    sessionRevoked: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM oidc_sessions WHERE sid = ? AND revoked = 1'),
     token: db.prepare<[string], Row>('SELECT family, client_id, user_id, sid, grant_json, exp, state, used_at FROM oidc_refresh_tokens WHERE token_hash = ?'),
     markUsed: db.prepare("UPDATE oidc_refresh_tokens SET state = 'used', used_at = ? WHERE token_hash = ? AND state = 'active'"),
     revokeFamily: db.prepare("UPDATE oidc_refresh_tokens SET state = 'revoked' WHERE family = ? AND state <> 'revoked'"),
@@ -105,7 +107,7 @@ export function createGrantStore<G>(db: Db): GrantStore<G> {
     const row = q.token.get(h);
     if (!row) return { kind: 'unknown' };
     const t = toToken(row);
-    if (row.state === 'revoked') return { kind: 'revoked', token: t };
+    if (row.state === 'revoked' || (q.sessionRevoked.get(row.sid)?.n ?? 0) > 0) return { kind: 'revoked', token: t };
     if (row.state === 'used') {
       if (row.used_at !== null && now - row.used_at <= REUSE_INTERVAL_SECONDS) return { kind: 'ok', token: t };
       return { kind: 'reused', token: t, revoked: q.revokeFamily.run(row.family).changes };
@@ -146,8 +148,8 @@ export function createGrantStore<G>(db: Db): GrantStore<G> {
     },
     issueRefreshToken(t) {
       const token = b64url(48);
-      q.insertToken.run(hash(token), t.family ?? b64url(16), t.clientId, t.userId, t.sid, JSON.stringify(t.grant), t.exp, 'active');
-      return token;
+      const inserted = q.insertToken.run(hash(token), t.family ?? b64url(16), t.clientId, t.userId, t.sid, JSON.stringify(t.grant), t.exp, 'active', t.sid).changes;
+      return inserted === 1 ? token : null;
     },
     redeem: (token, now) => redeem(token, now),
     revoke: (match) => revoke(match),

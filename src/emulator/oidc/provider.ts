@@ -400,7 +400,7 @@ export function createOidcProvider(o: OidcProviderOptions): OidcProvider {
   /** The scopes echoed in `scope`: what was asked for, in the form asked (MSAL keys its cache on them). */
   const echoScopes = (asked: string[]): string => asked.filter((s) => s.toLowerCase() !== 'offline_access').join(' ');
 
-  const grantTokens = async (user: DirectoryUser, clientId: string, resource: ScopeRequest | null, asked: string[], opts: { sid: string; openid: boolean; nonce: string | undefined; refresh: { exp: number; family?: string } | null }): Promise<Record<string, unknown>> => {
+  const grantTokens = async (user: DirectoryUser, clientId: string, resource: ScopeRequest | null, asked: string[], opts: { sid: string; openid: boolean; nonce: string | undefined; refresh: { exp: number; family?: string } | null }): Promise<Record<string, unknown> | null> => {
     const at = await signAccessToken(user, clientId, resource, opts.sid);
     const out: Record<string, unknown> = {
       token_type: 'Bearer',
@@ -410,7 +410,10 @@ export function createOidcProvider(o: OidcProviderOptions): OidcProvider {
       access_token: at.token,
     };
     if (opts.refresh) {
-      out.refresh_token = grants.issueRefreshToken({ clientId, userId: user.id, sid: opts.sid, exp: opts.refresh.exp, grant: { resource, asked }, ...(opts.refresh.family ? { family: opts.refresh.family } : {}) });
+      const rt = grants.issueRefreshToken({ clientId, userId: user.id, sid: opts.sid, exp: opts.refresh.exp, grant: { resource, asked }, ...(opts.refresh.family ? { family: opts.refresh.family } : {}) });
+      // The session was revoked while this answer was being made: no token that outlives the revocation.
+      if (rt === null) return null;
+      out.refresh_token = rt;
       out.refresh_token_expires_in = Math.max(0, opts.refresh.exp - now());
     }
     if (opts.openid) out.id_token = await signIdToken(user, clientId, opts.nonce, opts.sid);
@@ -465,6 +468,7 @@ export function createOidcProvider(o: OidcProviderOptions): OidcProvider {
         nonce: grant.request.nonce,
         refresh: grant.request.offlineAccess ? { exp: now() + rtLifetime } : null,
       });
+      if (!body) return tokenError(oauthError('invalid_grant', 50173, 'The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password, or signed out.'), traceId);
       return { status: 200, body };
     }
 
@@ -496,6 +500,7 @@ export function createOidcProvider(o: OidcProviderOptions): OidcProvider {
         // A single-page app's refresh token keeps the expiry of the sign-in (never extended by use); it rotates.
         refresh: { exp: grant.exp, family: stored.family },
       });
+      if (!body) return tokenError(oauthError('invalid_grant', 50173, 'The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password, or signed out.'), traceId);
       return { status: 200, body };
     }
 
