@@ -17,6 +17,9 @@ const PAGES = {
   config: { entry: './src/entries/config.tsx', title: 'タブの設定 — 取組計画等のフォローアップ' },
   // The Excel add-in's task pane (#11); manifest/manifest.xml points at it.
   taskpane: { entry: './src/entries/taskpane.tsx', title: 'Excel と同期 — 取組計画等のフォローアップ' },
+  // Sign-in (#13): the page the task pane opens in an Office dialog, and MSAL's redirect bridge for popups.
+  'auth-dialog': { entry: './src/entries/auth/dialog.ts', title: 'サインイン — 取組計画等のフォローアップ', html: 'auth/dialog.html' },
+  'auth-redirect': { entry: './src/entries/auth/redirect.ts', title: 'サインイン — 取組計画等のフォローアップ', html: 'auth/redirect.html' },
 };
 /** The add-in's icons (manifest/icons/*.png, sizes as manifest.xml declares them), served at /icons/. */
 const ADDIN_ICONS = ['icon-16.png', 'icon-32.png', 'icon-64.png', 'icon-80.png'];
@@ -96,10 +99,12 @@ export default (_env, argv) => {
       ...Object.entries(PAGES).map(
         ([name, p]) =>
           new HtmlWebpackPlugin({
-            filename: `${name}.html`,
+            filename: p.html ?? `${name}.html`,
             chunks: [name],
             title: p.title,
             template: resolve(here, 'src/entries/browser/page.html'),
+            // Pages in a folder (auth/) reach the icon one level up.
+            iconHref: `${'../'.repeat((p.html ?? name).split('/').length - 1)}favicon.png`,
             scriptLoading: 'defer',
             inject: 'head',
           }),

@@ -63,6 +63,12 @@ export function checkToken(token: string, nowSeconds = Math.floor(Date.now() / 1
   return { verdict: 'ok', name: 'token', detail };
 }
 
+/** The token's only Sites scope is Sites.Selected (access depends on a grant on the site). */
+const selectedOnly = (token: string): boolean => {
+  const scp = String(jwtPayload(token)?.scp ?? '').split(' ');
+  return scp.includes('Sites.Selected') && !scp.some((s) => s !== 'Sites.Selected' && SITES_SCOPES.includes(s));
+};
+
 const graphPath = (t: DoctorTarget): string => `/sites/${t.site.hostname}:${t.site.path}`;
 
 async function getJson(t: DoctorTarget, url: string, token: string, accept = 'application/json'): Promise<{ status: number; body: unknown; headers: Headers }> {
@@ -91,6 +97,15 @@ export async function runDoctor(t: DoctorTarget): Promise<Check[]> {
   if (site.status === 200) {
     siteId = String((site.body as { id?: unknown }).id ?? '');
     checks.push({ verdict: 'ok', name: 'site', detail: `${t.siteUrl} reachable (id ${siteId})` });
+  } else if (site.status === 403 && selectedOnly(t.graphToken)) {
+    // Sites.Selected without the administrator's grant on this site: the one fix that matters, named plainly.
+    const app = String(jwtPayload(t.graphToken)?.azp ?? jwtPayload(t.graphToken)?.appid ?? '(the app)');
+    checks.push({
+      verdict: 'fail',
+      name: 'site',
+      detail: `${t.siteUrl}: HTTP 403 — the token has Sites.Selected only and app ${app} has no grant on this site (${errorText(site.body)})`,
+      fix: `An administrator grants app ${app} on this site: POST /sites/{site-id}/permissions with roles ["write"] for daily use or ["fullcontrol"] to provision (docs/deploy.md "Sites.Selected").`,
+    });
   } else {
     checks.push({
       verdict: 'fail',
@@ -123,7 +138,10 @@ export async function runDoctor(t: DoctorTarget): Promise<Check[]> {
     }
   }
 
-  if (t.sharePointToken === null) {
+  if (siteId === null) {
+    // The same cause (no access to the site) would fail these again: one fail line, on the site.
+    checks.push({ verdict: 'unknown', name: 'permissions', detail: 'permission levels and item permissions not checked: the site is not reachable (see site)' });
+  } else if (t.sharePointToken === null) {
     checks.push({ verdict: 'unknown', name: 'permissions', detail: 'permission levels and item permissions not checked: no SharePoint token', fix: `Set SHAREPOINT_TOKEN to a token for ${new URL(t.siteUrl).origin} (scope ${new URL(t.siteUrl).origin}/Sites.Selected or AllSites.FullControl).` });
   } else {
     const accept = 'application/json;odata=nometadata';

@@ -1,7 +1,7 @@
 /**
  * A Graph connection to a site for a command: the local demo site of npm start by default (its certificate and a
  * token for a demo user), or any site with GRAPH_BASE_URL / GRAPH_TOKEN. `graphTarget` is the part every site command
- * shares (`provision`, `audit`); `openSiteSession` adds the token rule of `report`, `cycle` and `review`.
+ * shares (`provision`, `audit`, `doctor`); `openSiteSession` adds the token rule of `report`, `cycle` and `review`.
  */
 import { readFileSync } from 'node:fs';
 
@@ -32,6 +32,8 @@ export interface GraphTarget {
   target: string;
   /** A Graph connection with `token`, trusting the local certificate where it applies. */
   connect(token: string): GraphConnection;
+  /** `fetch` trusting the same certificate (for requests outside the Graph client: SharePoint REST, raw reads). */
+  fetch(url: string, init: RequestInit): Promise<Response>;
   /** The error line for a failure, with a hint when the service could not be reached. */
   describe(error: unknown): Promise<string>;
   close(): Promise<void>;
@@ -59,6 +61,7 @@ export function graphTarget(siteArgOrUndefined: string | undefined): GraphTarget
     target: `site ${siteArg} through ${baseUrl}`,
     // undici's dispatcher rides in the fetch init (graph-client copies fetchOptions into it).
     connect: (token) => createGraphClient({ baseUrl, tokenProvider: staticTokenProvider(token), ...(dispatcher ? { fetchOptions: { dispatcher } as unknown as FetchOptions } : {}) }),
+    fetch: (u, init) => fetch(u, { ...init, ...(dispatcher ? { dispatcher } : {}) } as RequestInit),
     describe: async (error) => {
       const why = error instanceof AppError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
       // A failure with no HTTP status is the network's: say what happened on the way to the Graph URL.

@@ -80,8 +80,18 @@ export interface AccountControl {
   /** Whether a usable session exists now (a token that is not expired). */
   isSignedIn(): boolean;
   /** Why the sign-in prompt shows again (MSAL, #13): a refused consent, a failed sign-in, an expired or revoked session. */
-  problem?(): 'declined' | 'failed' | 'expired' | null;
+  problem?(): SignInProblem;
+  /** The technical reason behind `problem` (an MSAL or Office error code), shown small under the message. */
+  problemDetail?(): string | null;
+  /** Where sign-in happens without leaving the page (the Office dialog): called when the state changes. */
+  subscribe?(listener: () => void): Unsubscribe;
 }
+
+/**
+ * Why the user sees the sign-in prompt (#13): a refused consent, a failed sign-in, an expired or revoked session, and
+ * the Office dialog's own outcomes (closed by the user, not allowed or blocked, one already open, failed to open).
+ */
+export type SignInProblem = 'declined' | 'failed' | 'expired' | 'dialog-closed' | 'dialog-blocked' | 'dialog-open' | 'dialog-failed' | null;
 
 export interface HostBridge extends TokenProvider {
   readonly capabilities: HostCapabilities;

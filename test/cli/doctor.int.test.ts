@@ -1,16 +1,17 @@
 // #13: `followup doctor` against the local service, in a good state and in broken ones (missing list, missing index,
 // old schema version, a token without the needed scope), each with the verdict and the exit code it must give.
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { FetchOptions } from '@microsoft/microsoft-graph-client';
 import Database from 'better-sqlite3';
 import { Agent } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
+import { doctorCommand } from '../../src/cli/commands/doctor.js';
 import { type Check, doctorExitCode, formatChecks, runDoctor } from '../../src/cli/doctor.js';
-import { createLocalGraph, type LocalGraph } from '../../src/emulator/index.js';
+import { createLocalGraph, DEMO_CLIENT_ID, type LocalGraph } from '../../src/emulator/index.js';
 import { createGraphClient, staticTokenProvider } from '../../src/graph/create-graph-client.js';
 import { provisionSite } from '../../src/graph/provision.js';
 import { type Harness } from '../emulator/harness.js';
@@ -149,6 +150,55 @@ describe('followup doctor', () => {
       expect(formatChecks(checks)).toMatch(/schema version/i);
       expect(doctorExitCode(checks)).toBe(1);
     } finally {
+      await g.close();
+    }
+  });
+
+  it('least privilege: Sites.Selected with the site grant is all ok; without the grant, one clear fail line (the command)', async () => {
+    const g = await serve('selected');
+    const agent = new Agent({ connect: { ca: g.ca } });
+    try {
+      const h = { g } as unknown as Harness;
+      const graph = (await idpTokens(h, agent, 'sato', 'https://graph.microsoft.com/Sites.Selected')).access_token;
+      const sp = (await idpTokens(h, agent, 'sato', `${g.url}/Sites.Selected`)).access_token;
+      const { checks, byName } = await doctor(g, graph, sp);
+      expect(byName).toEqual({ token: 'ok', site: 'ok', lists: 'ok', delta: 'ok', 'permission levels': 'ok', 'item permissions': 'ok', throttling: 'unknown' });
+      expect(checks[0]?.detail).toContain('scopes Sites.Selected');
+      expect(doctorExitCode(checks)).toBe(0);
+
+      // The command itself (graphTarget: Graph URL, certificate, tokens from the environment), then the grant removed.
+      const ca = join(dir, 'selected-ca.pem');
+      writeFileSync(ca, g.ca);
+      const run = async (): Promise<{ code: number; out: string }> => {
+        const out: string[] = [];
+        const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
+        vi.stubEnv('GRAPH_TOKEN', graph);
+        vi.stubEnv('SHAREPOINT_TOKEN', sp);
+        vi.stubEnv('GRAPH_CA_FILE', ca);
+        try {
+          return { code: await doctorCommand(['--site', `${g.url}/sites/followup`]), out: out.join('') };
+        } finally {
+          write.mockRestore();
+          vi.unstubAllEnvs();
+        }
+      };
+      const good = await run();
+      expect(good.code).toBe(0);
+      expect(good.out).toContain(`through ${g.url}/v1.0`);
+      expect(good.out).not.toContain('[fail]');
+      const admin = g.tokenFor('sato');
+      const site = `${g.graphUrl}/sites/localhost:/sites/followup:`;
+      const list = (await (await fetch(`${site}/permissions`, { headers: { Authorization: `Bearer ${admin}` }, dispatcher: agent } as RequestInit)).json()) as { value: { id: string; grantedToIdentities: { application: { id: string } }[] }[] };
+      for (const p of list.value.filter((x) => x.grantedToIdentities[0]?.application.id === DEMO_CLIENT_ID)) {
+        expect((await fetch(`${site}/permissions/${p.id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${admin}` }, dispatcher: agent } as RequestInit)).status).toBe(204);
+      }
+      const bad = await run();
+      expect(bad.code).toBe(1);
+      const failLines = bad.out.split('\n').filter((l) => l.startsWith('[fail]'));
+      expect(failLines).toEqual([expect.stringMatching(/^\[fail\] +site: .*Sites\.Selected only and app 4f1c9a52-7d3e-4b8a-9c61-2e5f0a7b3d18 has no grant on this site/)]);
+      expect(bad.out).toContain('POST /sites/{site-id}/permissions');
+    } finally {
+      await agent.close();
       await g.close();
     }
   });

@@ -107,6 +107,29 @@ describe('MSAL against the local identity provider', () => {
     await o.context.close();
   });
 
+  it('a framed page signs in through a popup that returns to the redirect bridge', async () => {
+    const o = await open();
+    // A same-origin page framing the app (as a host would): the app cannot navigate to the authority from a frame.
+    await o.context.route(`${base}/__framed.html`, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: `<!doctype html><html lang="ja"><title>frame</title><iframe title="app" src="/" style="width:100%;height:860px;border:0"></iframe></html>` }));
+    const bridge: number[] = [];
+    o.context.on('response', (r) => {
+      if (new URL(r.url()).pathname === '/auth/redirect.html') bridge.push(r.status());
+    });
+    await o.page.goto(`${base}/__framed.html`);
+    const app = o.page.frameLocator('iframe[title="app"]');
+    const [popup] = await Promise.all([o.context.waitForEvent('page'), app.getByTestId('signin-prompt').getByRole('button', { name: 'サインイン' }).click()]);
+    await popup.waitForURL((u) => u.pathname.endsWith('/oauth2/v2.0/authorize'));
+    await popup.getByRole('button', { name: '田中 誠' }).click();
+    await popup.waitForEvent('close', { timeout: 30_000 });
+    await expect.poll(() => app.getByTestId('signed-in-user').textContent(), { timeout: 30_000 }).toContain('田中 誠');
+    await app.getByRole('grid').first().waitFor();
+    expect(bridge).toEqual([200]);
+    expect(o.page.url()).toBe(`${base}/__framed.html`);
+    expect(o.offsite).toEqual([]);
+    expect(o.problems).toEqual([]);
+    await o.context.close();
+  });
+
   it('a refused consent comes back as a clear message with the sign-in button', async () => {
     const o = await open();
     await o.page.goto(`${base}/`);

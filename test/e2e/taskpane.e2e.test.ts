@@ -242,6 +242,44 @@ describe('the Excel task pane with a fake Excel', () => {
     await close();
   });
 
+  it('signs in through the Office dialog (MSAL against the local identity provider), tokens in memory only', async () => {
+    const { page, problems, close } = await open();
+    const context = page.context();
+    await page.goto(`${base}/taskpane.html?${HOST_INFO}`);
+    const prompt = page.getByTestId('signin-prompt');
+    // First sign-in: the dialog shows the identity provider's page; the person picks a user; the dialog closes.
+    const [dialog] = await Promise.all([context.waitForEvent('page'), prompt.getByRole('button', { name: 'サインイン' }).click()]);
+    await dialog.waitForURL((u) => u.pathname.endsWith('/oauth2/v2.0/authorize'));
+    await dialog.getByRole('button', { name: '鈴木 一郎' }).click();
+    await dialog.waitForEvent('close', { timeout: 30_000 });
+    await page.getByText('このブックにはまだフォローアップの表がありません').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('signed-in-user').textContent()).toContain('鈴木 一郎');
+    // The pane (a third-party frame in Excel on the web) stored nothing: no MSAL cache, no local token. localStorage
+    // holds the dialog's own MSAL cache (a top-level window; visible here only because this pane is not framed).
+    expect(await page.evaluate(() => Object.keys(sessionStorage))).toEqual([]);
+    expect(await page.evaluate(() => Object.keys(localStorage).every((k) => k.startsWith('msal.')))).toBe(true);
+    await page.screenshot({ path: join(SHOTS, 'taskpane-dialog-signed-in.png'), fullPage: true });
+
+    // The pane forgets its tokens on reload; the next dialog signs in from its own cache, without a page to click.
+    await page.reload();
+    const [silent] = await Promise.all([context.waitForEvent('page'), prompt.getByRole('button', { name: 'サインイン' }).click()]);
+    await silent.waitForEvent('close', { timeout: 30_000 });
+    await page.getByText('このブックにはまだフォローアップの表がありません').waitFor({ timeout: 30_000 });
+
+    // Sign out (a dialog that clears its cache), then a dialog closed by the person: a clear message, not a blank pane.
+    const [out] = await Promise.all([context.waitForEvent('page'), page.getByRole('button', { name: 'サインアウト' }).click()]);
+    await out.waitForEvent('close', { timeout: 30_000 });
+    await prompt.waitFor();
+    const [closed] = await Promise.all([context.waitForEvent('page'), prompt.getByRole('button', { name: 'サインイン' }).click()]);
+    await closed.waitForURL((u) => u.pathname.endsWith('/oauth2/v2.0/authorize'));
+    await closed.close();
+    await expect.poll(() => prompt.textContent(), { timeout: 10_000 }).toContain('サインインのウィンドウが閉じられました');
+    expect(await page.getByTestId('signin-detail').textContent()).toContain('12006');
+    await page.screenshot({ path: join(SHOTS, 'taskpane-dialog-closed.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    await close();
+  });
+
   it('renders dark and high contrast, keeps the workbook’s scope in its settings, with axe clean', async () => {
     for (const mode of ['dark', 'contrast'] as const) {
       const { page, problems, close } = await open({ colorScheme: 'dark', forcedColors: mode === 'contrast' ? 'active' : 'none' });

@@ -3,46 +3,8 @@
 import { describe, expect, it } from 'vitest';
 
 import { PermissionError } from '../../src/core/errors.js';
-import { CACHE_THEN_REFRESH_TOKEN, createBrowserMsalSession, createNestedMsalTokens, type MsalAccount, type MsalClient, type MsalResult, scopesFor } from '../../src/hosts/msal/msal-session.js';
-
-const suzuki: MsalAccount = { homeAccountId: 'oid.tid', localAccountId: '5d0a0000-0000-4000-8000-000000000004', tenantId: 'tid', username: 'suzuki@soumu.localhost', name: '鈴木 一郎' };
-const result = (token: string, account: MsalAccount | null = suzuki): MsalResult => ({ accessToken: token, account, expiresOn: null });
-const interaction = (code = 'invalid_grant'): Error => Object.assign(new Error('https://aka.ms/x'), { name: 'InteractionRequiredAuthError', errorCode: code });
-
-/** A fake MSAL client recording calls; each method's behaviour can be replaced. */
-type FakeMsal = MsalClient & { calls: string[]; active: MsalAccount | null };
-function fakeMsal(over: Partial<MsalClient> = {}, accounts: MsalAccount[] = []): FakeMsal {
-  const f: FakeMsal = {
-    calls: [] as string[],
-    active: null as MsalAccount | null,
-    getActiveAccount: (): MsalAccount | null => f.active,
-    setActiveAccount: (a: MsalAccount | null) => {
-      f.calls.push(`setActive ${a?.username ?? 'null'}`);
-      f.active = a;
-    },
-    getAllAccounts: () => accounts,
-    acquireTokenSilent: async (r: { scopes: string[]; cacheLookupPolicy?: number }) => {
-      f.calls.push(`silent ${r.scopes.join(' ')} policy=${r.cacheLookupPolicy ?? '-'}`);
-      return result(`at:${r.scopes[0] ?? ''}`);
-    },
-    ssoSilent: async (r: { scopes: string[]; loginHint?: string }) => {
-      f.calls.push(`ssoSilent ${r.loginHint ?? '-'}`);
-      return result('sso');
-    },
-    acquireTokenPopup: async (r: { scopes: string[]; loginHint?: string }) => {
-      f.calls.push(`popup ${r.loginHint ?? '-'}`);
-      return result('popup');
-    },
-    loginRedirect: async (r: { scopes: string[]; loginHint?: string; prompt?: string; redirectStartPage?: string }) => {
-      f.calls.push(`loginRedirect ${r.scopes.join(' ')} ${r.prompt ?? ''} ${r.redirectStartPage ?? ''} ${r.loginHint ?? '-'}`);
-    },
-    clearCache: async () => {
-      f.calls.push('clearCache');
-    },
-    ...over,
-  };
-  return f;
-}
+import { CACHE_THEN_REFRESH_TOKEN, createBrowserMsalSession, createNestedMsalTokens, scopesFor } from '../../src/hosts/msal/msal-session.js';
+import { fakeMsal, interaction, result, suzuki } from '../support/fake-msal.js';
 
 const SCOPES = { graph: ['https://graph.microsoft.com/Sites.Selected'], sharePoint: ['Sites.Selected'] };
 const absolute = (p: string): string => `https://app.example${p}`;
@@ -127,6 +89,39 @@ describe('the browser session (standard client)', () => {
     s.signOut();
     expect(s.isSignedIn()).toBe(false);
     expect(msal.calls).toContain('clearCache');
+  });
+});
+
+describe('the browser session in a frame (popup to the redirect bridge)', () => {
+  const BRIDGE = 'https://app.example/auth/redirect.html';
+  it('signs in through a popup returning to the bridge, then hands over to the page (reload)', async () => {
+    const msal = fakeMsal();
+    let reloaded = 0;
+    const s = createBrowserMsalSession({ msal, scopes: SCOPES, redirect: { result: null }, absolute, interaction: 'popup', popupRedirectUri: BRIDGE, afterPopup: () => void reloaded++ });
+    const popups: unknown[] = [];
+    msal.acquireTokenPopup = async (r) => (popups.push(r), result('p'));
+    s.signIn('/tab.html');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(popups).toEqual([{ scopes: SCOPES.graph, prompt: 'select_account', redirectUri: BRIDGE }]);
+    expect(msal.calls.some((c) => c.startsWith('loginRedirect'))).toBe(false);
+    expect(msal.active).toEqual(suzuki);
+    expect(reloaded).toBe(1);
+  });
+
+  it.each([
+    ['user_cancelled', 'dialog-closed'],
+    ['popup_window_error', 'dialog-blocked'],
+    ['access_denied', 'declined'],
+    ['server_error', 'failed'],
+  ])('a popup ending in %s leaves the %s prompt and tells subscribers (no reload)', async (code, problem) => {
+    const msal = fakeMsal({ acquireTokenPopup: () => Promise.reject(Object.assign(new Error('x'), { errorCode: code })) });
+    let reloaded = 0;
+    const s = createBrowserMsalSession({ msal, scopes: SCOPES, redirect: { result: null }, absolute, interaction: 'popup', popupRedirectUri: BRIDGE, afterPopup: () => void reloaded++ });
+    let heard = 0;
+    s.subscribe?.(() => void heard++);
+    s.signIn('/');
+    await new Promise((r) => setTimeout(r, 0));
+    expect([s.problem(), s.problemDetail?.(), heard, reloaded]).toEqual([problem, code, 1, 0]);
   });
 });
 

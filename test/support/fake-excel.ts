@@ -915,7 +915,8 @@ export function fakeOffice(options: { host?: string | null; platform?: string | 
     context: {
       displayLanguage: options.language ?? 'ja-JP',
       officeTheme: options.theme ?? undefined,
-      requirements: { isSetSupported: (name: string, version?: string) => name === 'ExcelApi' && cmp(version ?? '1.1', supported) <= 0 },
+      // ExcelApi up to `supported`; DialogApi 1.2 (the sign-in dialog, #13); no NestedAppAuth (the dialog fallback).
+      requirements: { isSetSupported: (name: string, version?: string) => (name === 'ExcelApi' && cmp(version ?? '1.1', supported) <= 0) || (name === 'DialogApi' && cmp(version ?? '1.1', '1.2') <= 0) },
     },
     HostType: { Excel: 'Excel' },
   };

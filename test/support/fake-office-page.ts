@@ -4,9 +4,13 @@
  * esbuild into one script (test/support/fake-office-script.ts), answered for the Office CDN's URL by page.route.
  */
 import { fakeOffice, FakeWorkbook } from './fake-excel.js';
+import { fakeDialogPageUi, fakeDialogUi } from './fake-office-dialog.js';
 
 const w = window as unknown as { Office: unknown; Excel: unknown; __fakeExcel: FakeWorkbook };
 const fake = new FakeWorkbook();
 w.__fakeExcel = fake;
 w.Excel = { run: <T>(batch: Parameters<FakeWorkbook['run']>[0]) => fake.run(batch) as Promise<T> };
-w.Office = fakeOffice({ host: 'Excel', platform: 'OfficeOnline', language: new URLSearchParams(window.location.search).get('officeLang') ?? 'ja-JP' });
+const office = fakeOffice({ host: 'Excel', platform: 'OfficeOnline', language: new URLSearchParams(window.location.search).get('officeLang') ?? 'ja-JP' });
+// The task pane opens dialogs; a page opened as one (the sign-in dialog, #13) messages its parent.
+const inDialog = window.opener !== null && window.location.pathname.startsWith('/auth/');
+w.Office = { ...office, context: { ...office.context, ui: inDialog ? fakeDialogPageUi(window) : fakeDialogUi(window) } };

@@ -9,11 +9,12 @@
  *
  * `{tenant}` is the demo tenant id. Access tokens are RS256 JWTs with issuer `https://localhost:PORT/{tenant}/v2.0`,
  * checked by the service's one TokenVerifier (this provider is one more trusted issuer). Refresh tokens have the fixed
- * lifetime Entra gives single-page apps (24 h, not extended by use). Codes and refresh tokens live in memory: a restart
- * signs everybody out, as a new sign-in is cheap here. Bad input always gets an OAuth error (redirect or 400 JSON),
+ * lifetime Entra gives single-page apps (24 h, not extended by use) and rotate on every use; they and the sign-in
+ * sessions are kept, hashed, in the database (grant-store.ts), so a restart signs nobody out; authorization codes
+ * (ten minutes) stay in memory. Bad input always gets an OAuth error (redirect or 400 JSON),
  * never a 5xx: every branch returns a value; nothing here throws on client input.
  */
-import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import { SignJWT } from 'jose';
@@ -23,6 +24,7 @@ import { type Directory, type DirectoryUser, findUser } from '../directory.js';
 import { readBody } from '../http/body.js';
 import { htmlSecurityHeaders } from '../http/csp.js';
 import { GRAPH_AUDIENCE, MAX_TOKEN_LIFETIME_SECONDS, type TrustedIssuer } from '../tokens.js';
+import { createGrantStore } from './grant-store.js';
 import { loadSigningKey } from './keys.js';
 import { type OAuthError, oauthError, tokenErrorBody } from './oauth-errors.js';
 import { errorPage, signedOutPage, signInPage } from './pages.js';
@@ -98,16 +100,11 @@ interface CodeGrant {
   used: boolean;
 }
 
+/** What a refresh token grants (stored as JSON beside it). */
 interface RefreshGrant {
-  clientId: string;
-  user: DirectoryUser;
-  sid: string;
   /** The scopes of the grant, used when a refresh request names none (RFC 6749 §6: omitted = as originally granted). */
   resource: ScopeRequest | null;
   asked: string[];
-  /** Fixed at sign-in: a single-page app's refresh token is never extended. */
-  exp: number;
-  revoked: boolean;
 }
 
 type AuthorizeCheck =
@@ -140,8 +137,8 @@ export function createOidcProvider(o: OidcProviderOptions): OidcProvider {
   const atLifetime = Math.min(o.accessTokenLifetimeSeconds ?? DEFAULT_ACCESS_TOKEN_SECONDS, MAX_TOKEN_LIFETIME_SECONDS);
   const rtLifetime = o.refreshTokenLifetimeSeconds ?? DEFAULT_REFRESH_TOKEN_SECONDS;
   const codes = new Map<string, CodeGrant>();
-  const refreshTokens = new Map<string, RefreshGrant>();
-  const sessions = new Map<string, { user: DirectoryUser; exp: number }>();
+  const grants = createGrantStore<RefreshGrant>(o.db);
+  grants.purge(now());
   const counts: OidcGrantCounts = { authorizationCode: 0, refreshToken: 0, failed: 0 };
 
   const issuer = (): string => `${o.origin()}/${tenant}/v2.0`;
@@ -276,15 +273,15 @@ export function createOidcProvider(o: OidcProviderOptions): OidcProvider {
     redirectTo(res, request.redirectUri, request.responseMode, { code, client_info: clientInfo(user), state: request.state, session_state: sid }, headers);
   };
 
+  /** The cookie holds the session's secret, never its id (the id is in every token's `sid` claim). */
   const sessionOf = (req: IncomingMessage): { sid: string; user: DirectoryUser } | null => {
     const cookie = req.headers.cookie ?? '';
     const m = new RegExp(`(?:^|;\\s*)${SESSION_COOKIE}=([A-Za-z0-9_-]{20,64})`).exec(cookie);
-    const sid = m?.[1];
-    const s = sid ? sessions.get(sid) : undefined;
-    if (!sid || !s || s.exp < now()) return null;
-    return { sid, user: s.user };
+    const s = m?.[1] ? grants.session(m[1], now()) : null;
+    const user = s ? findUser(directory, s.userId) : undefined;
+    return s && user ? { sid: s.sid, user } : null;
   };
-  const sessionCookie = (sid: string, maxAge: number): string => `${SESSION_COOKIE}=${sid}; Path=/${tenant}/; Max-Age=${maxAge}; HttpOnly; Secure; SameSite=Lax`;
+  const sessionCookie = (secret: string, maxAge: number): string => `${SESSION_COOKIE}=${secret}; Path=/${tenant}/; Max-Age=${maxAge}; HttpOnly; Secure; SameSite=Lax`;
 
   const serveAuthorize = async (req: IncomingMessage, res: ServerResponse, url: URL, traceId: string): Promise<void> => {
     if (req.method === 'GET') {
@@ -338,9 +335,8 @@ export function createOidcProvider(o: OidcProviderOptions): OidcProvider {
       res.end(signInPage({ directory, appName: DEMO_APP_NAME, scopes: r.scopes, flow: sealFlow(query), hinted: undefined, problem: 'そのデモ利用者はいません。一覧から選んでください。 / No such demo user: pick one from the list.' }));
       return;
     }
-    const sid = randomUUID();
-    sessions.set(sid, { user, exp: now() + rtLifetime });
-    issueCode(res, r, user, sid, { 'Set-Cookie': sessionCookie(sid, rtLifetime) });
+    const session = grants.createSession(user.id, now() + rtLifetime);
+    issueCode(res, r, user, session.sid, { 'Set-Cookie': sessionCookie(session.secret, rtLifetime) });
   };
 
   // ---- tokens ----------------------------------------------------------------------------------------------------
@@ -404,7 +400,7 @@ export function createOidcProvider(o: OidcProviderOptions): OidcProvider {
   /** The scopes echoed in `scope`: what was asked for, in the form asked (MSAL keys its cache on them). */
   const echoScopes = (asked: string[]): string => asked.filter((s) => s.toLowerCase() !== 'offline_access').join(' ');
 
-  const grantTokens = async (user: DirectoryUser, clientId: string, resource: ScopeRequest | null, asked: string[], opts: { sid: string; openid: boolean; nonce: string | undefined; refresh: { exp: number } | null }): Promise<Record<string, unknown>> => {
+  const grantTokens = async (user: DirectoryUser, clientId: string, resource: ScopeRequest | null, asked: string[], opts: { sid: string; openid: boolean; nonce: string | undefined; refresh: { exp: number; family?: string } | null }): Promise<Record<string, unknown> | null> => {
     const at = await signAccessToken(user, clientId, resource, opts.sid);
     const out: Record<string, unknown> = {
       token_type: 'Bearer',
@@ -414,8 +410,9 @@ export function createOidcProvider(o: OidcProviderOptions): OidcProvider {
       access_token: at.token,
     };
     if (opts.refresh) {
-      const rt = b64url(randomBytes(48));
-      refreshTokens.set(rt, { clientId, user, sid: opts.sid, resource, asked, exp: opts.refresh.exp, revoked: false });
+      const rt = grants.issueRefreshToken({ clientId, userId: user.id, sid: opts.sid, exp: opts.refresh.exp, grant: { resource, asked }, ...(opts.refresh.family ? { family: opts.refresh.family } : {}) });
+      // The session was revoked while this answer was being made: no token that outlives the revocation.
+      if (rt === null) return null;
       out.refresh_token = rt;
       out.refresh_token_expires_in = Math.max(0, opts.refresh.exp - now());
     }
@@ -471,16 +468,24 @@ export function createOidcProvider(o: OidcProviderOptions): OidcProvider {
         nonce: grant.request.nonce,
         refresh: grant.request.offlineAccess ? { exp: now() + rtLifetime } : null,
       });
+      if (!body) return tokenError(oauthError('invalid_grant', 50173, 'The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password, or signed out.'), traceId);
       return { status: 200, body };
     }
 
     if (grantType === 'refresh_token') {
       const rt = get('refresh_token');
       if (!rt) return tokenError(oauthError('invalid_request', 900144, "The request body must contain the following parameter: 'refresh_token'."), traceId);
-      const grant = refreshTokens.get(rt);
-      if (!grant) return tokenError(oauthError('invalid_grant', 9002313, 'Invalid request. Request is malformed or invalid: the refresh token is not known.'), traceId);
-      if (grant.clientId !== clientId) return tokenError(oauthError('invalid_grant', 70000, 'The refresh token was issued to another client.'), traceId);
-      if (grant.revoked) return tokenError(oauthError('invalid_grant', 50173, 'The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password, or signed out.'), traceId);
+      const redeemed = grants.redeem(rt, now());
+      if (redeemed.kind === 'unknown') return tokenError(oauthError('invalid_grant', 9002313, 'Invalid request. Request is malformed or invalid: the refresh token is not known.'), traceId);
+      if (redeemed.kind === 'revoked') return tokenError(oauthError('invalid_grant', 50173, 'The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password, or signed out.'), traceId);
+      if (redeemed.kind === 'reused') {
+        return tokenError(oauthError('invalid_grant', 50173, 'The refresh token was already used (refresh tokens rotate): the grant has been revoked as a precaution. Sign in again.'), traceId);
+      }
+      const stored = redeemed.token;
+      const owner = findUser(directory, stored.userId);
+      if (stored.clientId !== clientId) return tokenError(oauthError('invalid_grant', 70000, 'The refresh token was issued to another client.'), traceId);
+      if (!owner) return tokenError(oauthError('invalid_grant', 50173, 'The user of this grant no longer exists in the directory: sign in again.'), traceId);
+      const grant = { ...stored.grant, exp: stored.exp, sid: stored.sid, user: owner };
       if (grant.exp <= now()) {
         return tokenError(oauthError('invalid_grant', 700084, 'The refresh token was issued to a single page app (SPA), and therefore has a fixed, limited lifetime, which cannot be extended. It is now expired and a new sign in request must be sent by the SPA to the sign in page.'), traceId);
       }
@@ -492,9 +497,10 @@ export function createOidcProvider(o: OidcProviderOptions): OidcProvider {
         sid: grant.sid,
         openid: parsed.oidc.includes('openid'),
         nonce: undefined,
-        // A single-page app's refresh token keeps the expiry of the sign-in (never extended by use).
-        refresh: { exp: grant.exp },
+        // A single-page app's refresh token keeps the expiry of the sign-in (never extended by use); it rotates.
+        refresh: { exp: grant.exp, family: stored.family },
       });
+      if (!body) return tokenError(oauthError('invalid_grant', 50173, 'The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password, or signed out.'), traceId);
       return { status: 200, body };
     }
 
@@ -509,18 +515,7 @@ export function createOidcProvider(o: OidcProviderOptions): OidcProvider {
   };
 
   /** Revokes the refresh tokens and provider sessions that match (by user, or by session id). */
-  const revoke = (match: { user?: DirectoryUser; sid?: string }): number => {
-    const hit = (user: DirectoryUser, sid: string): boolean => (match.user === undefined || match.user === user) && (match.sid === undefined || match.sid === sid);
-    let n = 0;
-    for (const g of refreshTokens.values()) {
-      if (!g.revoked && hit(g.user, g.sid)) {
-        g.revoked = true;
-        n++;
-      }
-    }
-    for (const [sid, s] of sessions) if (hit(s.user, sid)) sessions.delete(sid);
-    return n;
-  };
+  const revoke = (match: { user?: DirectoryUser; sid?: string }): number => grants.revoke({ ...(match.user ? { userId: match.user.id } : {}), ...(match.sid ? { sid: match.sid } : {}) });
 
   return {
     clientId: DEMO_CLIENT_ID,

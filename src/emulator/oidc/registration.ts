@@ -25,7 +25,7 @@ export const DEMO_PERMISSIONS = {
 } as const;
 
 /** The paths of the local origin registered as SPA redirect URIs (the app's pages; exact match, as in Entra). */
-export const DEMO_REDIRECT_PATHS: readonly string[] = ['/', '/tab.html', '/config.html', '/taskpane.html', '/auth/redirect.html'];
+export const DEMO_REDIRECT_PATHS: readonly string[] = ['/', '/tab.html', '/config.html', '/taskpane.html', '/auth/redirect.html', '/auth/dialog.html'];
 
 /** The registered redirect URIs for an origin. */
 export function registeredRedirectUris(origin: string): string[] {

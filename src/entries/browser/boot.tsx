@@ -10,10 +10,13 @@ import { createRoot } from 'react-dom/client';
 import type { TokenProvider, TokenRequest } from '../../core/ports.js';
 import { createBrowserHost } from '../../hosts/browser/browser-host.js';
 import { createLocalSession } from '../../hosts/browser/local-session.js';
-import type { FrameContext, HostBridge } from '../../hosts/host-bridge.js';
+import type { AccountControl, FrameContext, HostBridge } from '../../hosts/host-bridge.js';
 import { type AuthSettings, loadBrowserMsal, loadNestedMsal } from '../../hosts/msal/load-msal.js';
 import { createBrowserMsalSession, createNestedMsalTokens, type MsalSession } from '../../hosts/msal/msal-session.js';
 import { connectTeamsHost, type TeamsSdk } from '../../hosts/teams/teams-host.js';
+import { chooseTeamsSignIn, type TeamsAuthSdk, teamsDialogOpener } from '../../hosts/teams/teams-signin.js';
+import { createDialogSession, type DialogSession } from '../../hosts/msal/dialog-session.js';
+import { switchableSession } from './switchable-session.js';
 import type { SyncRows } from '../../core/sync/workbook-sync.js';
 import type { AppConfig, BrowserDrafts, FollowUpData, Services, SiteInfo } from '../../ui/app/services.js';
 import { ServicesProvider } from '../../ui/app/ServicesProvider.js';
@@ -65,9 +68,43 @@ function lazyDrafts(): BrowserDrafts {
 /** Which surface the page is: the Teams tab's pages, or the Excel task pane (#11). */
 export type Surface = 'tab' | 'taskpane';
 
+/**
+ * sessionStorage, or a page-lifetime stand-in where reading it throws: a third-party frame with storage blocked (the
+ * task pane in Excel on the web under a hardening policy, #11/#13). The pane then signs in through the Office dialog.
+ */
+function sessionStorageOrMemory(win: Window): Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> {
+  try {
+    const s = win.sessionStorage;
+    s.getItem('followup.probe');
+    return s;
+  } catch {
+    // Blocked third-party storage: keep the local session for this page load only.
+    const m = new Map<string, string>();
+    return { getItem: (k) => m.get(k) ?? null, setItem: (k, v) => void m.set(k, v), removeItem: (k) => void m.delete(k) };
+  }
+}
+
+/** The host with an account chosen after it connected (the Teams fallback sign-in, #13). */
+function withAccount(h: HostBridge, account: () => AccountControl | undefined): HostBridge {
+  return {
+    get capabilities() {
+      return h.capabilities;
+    },
+    get tabConfig() {
+      return h.tabConfig;
+    },
+    get account() {
+      return account();
+    },
+    context: () => h.context(),
+    onThemeChange: (l) => h.onThemeChange(l),
+    getToken: (r) => h.getToken(r),
+  };
+}
+
 async function compose(frameContext: FrameContext, surface: Surface): Promise<Services> {
   const config = await loadAppConfig((u) => fetch(u, { credentials: 'same-origin' }), window.location.href);
-  const local = createLocalSession({ storage: window.sessionStorage, fetch: (u, i) => fetch(u, i), navigate: (u) => window.location.assign(u) });
+  const local = createLocalSession({ storage: sessionStorageOrMemory(window), fetch: (u, i) => fetch(u, i), navigate: (u) => window.location.assign(u) });
   const auth = config.auth ?? null;
   // MSAL's redirect URI: the folder the pages are served from (registered as an SPA redirect URI, docs/deploy.md).
   const redirectUri = new URL('.', window.location.href).toString();
@@ -76,22 +113,41 @@ async function compose(frameContext: FrameContext, surface: Surface): Promise<Se
   if (surface === 'taskpane') {
     // office.js only where Office may be (detected at once); a plain browser gets the page without it. The Excel host
     // is its own chunk: the tab's pages never load it.
-    const [{ connectExcelHost }, { loadOfficeJs }] = await Promise.all([import(/* webpackChunkName: "excel-host" */ '../../hosts/excel/excel-host.js'), import(/* webpackChunkName: "excel-host" */ './office-js.js')]);
-    const excel = await connectExcelHost({ loadOffice: () => loadOfficeJs(window), window, tokens: local, account: local });
+    const [{ connectExcelHost }, { loadOfficeJs }, signin] = await Promise.all([
+      import(/* webpackChunkName: "excel-host" */ '../../hosts/excel/excel-host.js'),
+      import(/* webpackChunkName: "excel-host" */ './office-js.js'),
+      import(/* webpackChunkName: "excel-host" */ './taskpane-signin.js'),
+    ]);
+    // The session is chosen once Office answered (Office.onReady first, #13); until then it is the local one.
+    const session = switchableSession(local);
+    const excel = await connectExcelHost({ loadOffice: () => loadOfficeJs(window), window, tokens: session, account: session });
+    if (excel) session.use(await signin.taskpaneSession({ office: excel.office, auth, local, config, redirectUri, window }));
     const host = excel?.host ?? createBrowserHost({ window, session: local, frameContext });
     const data = lazyData(config, host);
     // The follow-up store is the sync's SyncRows (open by scope, saveChanges).
     return { host, config, data, drafts: lazyDrafts(), ...(excel ? { workbook: { workbook: excel.workbook, rows: (site: SiteInfo): Promise<SyncRows> => data.store(site), structure: (site: SiteInfo) => data.admin(site) } } : {}) };
   }
-  const teams = await connectTeamsHost({
-    loadSdk: async () => (await import(/* webpackChunkName: "teams-js" */ '@microsoft/teams-js')) as unknown as TeamsSdk,
+  // Inside Teams the sign-in is chosen after app.initialize (#13): NAA where the client recommends it (Teams holds the
+  // session: no prompt or sign-out of ours), else Teams' authentication window with our sign-in page (older clients).
+  let fallback: DialogSession | null = null;
+  let sdk: (TeamsSdk & TeamsAuthSdk) | undefined;
+  const connected = await connectTeamsHost({
+    loadSdk: async () => (sdk = (await import(/* webpackChunkName: "teams-js" */ '@microsoft/teams-js')) as unknown as TeamsSdk & TeamsAuthSdk),
     window,
-    tokens: { getToken: (r) => (nested ?? local).getToken(r) },
+    tokens: { getToken: (r) => (nested ?? fallback ?? local).getToken(r) },
     ...(auth ? {} : { account: local }),
   });
-  if (teams && auth) {
-    const { msal } = await loadNestedMsal(auth, redirectUri);
-    nested = createNestedMsalTokens({ msal, scopes: { graph: auth.graphScopes, sharePoint: auth.sharePointScopes }, loginHint: () => teams.context().user?.loginHint ?? null });
+  const teams = connected && auth ? withAccount(connected, () => fallback ?? undefined) : connected;
+  if (teams && auth && sdk) {
+    const scopes = { graph: auth.graphScopes, sharePoint: auth.sharePointScopes };
+    if (chooseTeamsSignIn(sdk) === 'naa') {
+      const { msal } = await loadNestedMsal(auth, redirectUri);
+      nested = createNestedMsalTokens({ msal, scopes, loginHint: () => teams.context().user?.loginHint ?? null });
+    } else {
+      const site = config.defaultSite ?? teams.context().sharePointSite?.url ?? null;
+      const dialogUrl = new URL('auth/dialog.html?host=teams', redirectUri).toString();
+      fallback = createDialogSession({ openDialog: teamsDialogOpener(sdk), dialogUrl, sharePointOrigins: site && auth.sharePointScopes.length > 0 ? [new URL(site).origin] : [], loginHint: async () => teams.context().user?.loginHint ?? null });
+    }
   }
   // A plain browser signs in with MSAL; a token of the local sign-in page (/_local/signin, a developer shortcut) wins.
   const session = !teams && auth && !local.isSignedIn() ? await browserMsalSession(auth, redirectUri) : local;
@@ -99,9 +155,20 @@ async function compose(frameContext: FrameContext, surface: Surface): Promise<Se
   return { host, config, data: lazyData(config, host), drafts: lazyDrafts() };
 }
 
+/**
+ * MSAL in a plain browser: the redirect flow in a top-level page; a popup (back to the redirect bridge) where the page
+ * is framed (the authority refuses to be framed, and a framed app must not navigate away).
+ */
 async function browserMsalSession(auth: AuthSettings, redirectUri: string): Promise<MsalSession> {
   const { msal, redirect } = await loadBrowserMsal(auth, redirectUri);
-  return createBrowserMsalSession({ msal, scopes: { graph: auth.graphScopes, sharePoint: auth.sharePointScopes }, redirect: redirect ?? { result: null }, absolute: (p) => new URL(p, window.location.origin).toString() });
+  const framed = window.top !== window;
+  return createBrowserMsalSession({
+    msal,
+    scopes: { graph: auth.graphScopes, sharePoint: auth.sharePointScopes },
+    redirect: redirect ?? { result: null },
+    absolute: (p) => new URL(p, window.location.origin).toString(),
+    ...(framed ? { interaction: 'popup' as const, popupRedirectUri: new URL('auth/redirect.html', redirectUri).toString(), afterPopup: () => window.location.reload() } : {}),
+  });
 }
 
 /** Griffel's style elements carry the page's CSP nonce when the server gave one (`<meta name="csp-nonce">`). */

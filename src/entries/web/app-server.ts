@@ -12,9 +12,17 @@ import { extname, join, normalize, sep } from 'node:path';
 import type { AppConfig } from '../../ui/app/services.js';
 import { appContentSecurityPolicy, OFFICE_JS_ORIGIN } from './csp.js';
 
-const PAGES: Readonly<Record<string, string>> = { '/': 'tab.html', '/tab.html': 'tab.html', '/config.html': 'config.html', '/taskpane.html': 'taskpane.html' };
-/** Pages that load scripts from elsewhere: the task pane loads office.js from Microsoft's CDN (#11). */
-const PAGE_SCRIPT_ORIGINS: Readonly<Record<string, readonly string[]>> = { 'taskpane.html': [OFFICE_JS_ORIGIN] };
+const PAGES: Readonly<Record<string, string>> = {
+  '/': 'tab.html',
+  '/tab.html': 'tab.html',
+  '/config.html': 'config.html',
+  '/taskpane.html': 'taskpane.html',
+  // Sign-in (#13): the Office dialog's page and MSAL's redirect bridge (registered redirect URIs).
+  '/auth/dialog.html': 'auth/dialog.html',
+  '/auth/redirect.html': 'auth/redirect.html',
+};
+/** Pages that load scripts from elsewhere: the task pane and its sign-in dialog load office.js from Microsoft's CDN (#11). */
+const PAGE_SCRIPT_ORIGINS: Readonly<Record<string, readonly string[]>> = { 'taskpane.html': [OFFICE_JS_ORIGIN], 'auth/dialog.html': [OFFICE_JS_ORIGIN] };
 /** The add-in's icons (manifest/manifest.xml), copied into dist/icons by the build. */
 const ICON_PATH = /^\/icons\/icon-(16|32|64|80)\.png$/;
 const TYPES: Readonly<Record<string, string>> = {

@@ -26,8 +26,16 @@ export interface OfficeApi {
     displayLanguage?: string;
     officeTheme?: { bodyBackgroundColor?: string } | undefined;
     requirements: { isSetSupported(name: string, minVersion?: string): boolean };
+    /** The dialog API (DialogApi 1.1): the sign-in fallback where nested app auth is not supported (#13). */
+    ui?: import('./office-dialog.js').OfficeDialogUi;
   };
+  /** `Office.auth.getAuthContext()` (NestedAppAuth 1.1): the login hint for MSAL (#13). */
+  auth?: { getAuthContext(): Promise<{ userPrincipalName?: string; loginHint?: string }> };
 }
+
+/** The requirement set of nested app authentication in Office (checked at run time, not required by the manifest). */
+export const NESTED_APP_AUTH = { name: 'NestedAppAuth', version: '1.1' } as const;
+export const supportsNestedAppAuth = (office: OfficeApi): boolean => office.context.requirements.isSetSupported(NESTED_APP_AUTH.name, NESTED_APP_AUTH.version);
 
 /** The window parts detection and the theme read. */
 export interface OfficeWindowLike extends BrowserWindowLike {
@@ -83,6 +91,8 @@ export interface ExcelConnection {
   host: HostBridge;
   /** Null when Excel lacks ExcelApi EXCEL_API_MIN (the pane says so instead of failing on a call). */
   workbook: LiveWorkbook | null;
+  /** office.js once `Office.onReady` answered: the sign-in is chosen from it (src/hosts/excel/excel-signin.ts). */
+  office: OfficeApi;
 }
 
 class ExcelHost implements HostBridge {
@@ -94,7 +104,7 @@ class ExcelHost implements HostBridge {
     readonly account: AccountControl & { user(): HostUser | null },
     excelApi: string | null,
   ) {
-    this.capabilities = { kind: 'excel', supportsNaa: false, configuresTabs: false, canSignOut: true, ...(excelApi ? { excelApi } : {}) } as const;
+    this.capabilities = { kind: 'excel', supportsNaa: supportsNestedAppAuth(office), configuresTabs: false, canSignOut: true, ...(excelApi ? { excelApi } : {}) } as const;
   }
 
   context(): HostContext {
@@ -159,7 +169,7 @@ export async function connectExcelHost(options: ExcelHostOptions): Promise<Excel
   if (host !== 'Excel') throw new HostError(`This add-in runs in Excel; Office opened it in ${String(host)}.`);
   const excelApi = supportedExcelApi(loaded.office);
   const workbook = excelApi ? new ExcelFollowUpWorkbook({ excel: loaded.excel }) : null;
-  return { host: new ExcelHost(options.window, loaded.office, options.tokens, options.account, excelApi), workbook };
+  return { host: new ExcelHost(options.window, loaded.office, options.tokens, options.account, excelApi), workbook, office: loaded.office };
 }
 
 export { EXCEL_API_MIN };

@@ -34,7 +34,7 @@ export interface LoadedMsal {
 type Pca = Awaited<ReturnType<typeof import('@azure/msal-browser')['createStandardPublicClientApplication']>>;
 const adapt = (pca: Pca): MsalClient => pca as unknown as MsalClient;
 
-function configuration(s: AuthSettings, redirectUri: string): import('@azure/msal-browser').Configuration {
+function configuration(s: AuthSettings, redirectUri: string, cacheLocation: 'sessionStorage' | 'localStorage' = 'sessionStorage'): import('@azure/msal-browser').Configuration {
   return {
     auth: {
       clientId: s.clientId,
@@ -45,15 +45,16 @@ function configuration(s: AuthSettings, redirectUri: string): import('@azure/msa
       redirectUri,
       postLogoutRedirectUri: redirectUri,
     },
-    // sessionStorage: the session ends with the tab, nothing is left on a shared machine.
-    cache: { cacheLocation: 'sessionStorage' },
+    // sessionStorage: the session ends with the tab, nothing is left on a shared machine (the sign-in dialog alone
+    // keeps localStorage, so that the next dialog signs in silently; its sign-out clears it).
+    cache: { cacheLocation },
   };
 }
 
-/** A standard client for a plain browser; processes a redirect that returned to this page. */
-export async function loadBrowserMsal(s: AuthSettings, redirectUri: string): Promise<LoadedMsal> {
+/** A standard client for a plain browser (or the sign-in dialog, `localStorage`); processes a redirect that returned to this page. */
+export async function loadBrowserMsal(s: AuthSettings, redirectUri: string, cacheLocation: 'sessionStorage' | 'localStorage' = 'sessionStorage'): Promise<LoadedMsal> {
   const m = await import(/* webpackChunkName: "msal" */ '@azure/msal-browser');
-  const pca = await m.createStandardPublicClientApplication(configuration(s, redirectUri));
+  const pca = await m.createStandardPublicClientApplication(configuration(s, redirectUri, cacheLocation));
   let redirect: LoadedMsal['redirect'];
   try {
     redirect = { result: (await pca.handleRedirectPromise()) as unknown as MsalResult | null };

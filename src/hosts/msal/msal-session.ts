@@ -15,7 +15,7 @@
  */
 import { PermissionError } from '../../core/errors.js';
 import type { TokenProvider, TokenRequest } from '../../core/ports.js';
-import type { AccountControl, HostUser } from '../host-bridge.js';
+import type { AccountControl, HostUser, SignInProblem } from '../host-bridge.js';
 
 /** The fields of MSAL's AccountInfo read here. */
 export interface MsalAccount {
@@ -39,7 +39,7 @@ export interface MsalClient {
   getAllAccounts(): MsalAccount[];
   acquireTokenSilent(request: { scopes: string[]; account: MsalAccount; cacheLookupPolicy?: number }): Promise<MsalResult>;
   ssoSilent(request: { scopes: string[]; loginHint?: string }): Promise<MsalResult>;
-  acquireTokenPopup(request: { scopes: string[]; loginHint?: string }): Promise<MsalResult>;
+  acquireTokenPopup(request: { scopes: string[]; loginHint?: string; prompt?: string; redirectUri?: string }): Promise<MsalResult>;
   loginRedirect(request: { scopes: string[]; loginHint?: string; prompt?: string; redirectStartPage?: string }): Promise<void>;
   clearCache(request?: { account?: MsalAccount | null }): Promise<void>;
 }
@@ -52,8 +52,7 @@ export interface MsalScopes {
   sharePoint: readonly string[];
 }
 
-/** Why the last sign-in did not complete, for the sign-in prompt (the UI maps it to a message). */
-export type SignInProblem = 'declined' | 'failed' | 'expired' | null;
+export type { SignInProblem } from '../host-bridge.js';
 
 export interface MsalSession extends TokenProvider, AccountControl {
   user(): HostUser | null;
@@ -96,13 +95,33 @@ export interface BrowserMsalOptions {
   redirect: { result: MsalResult | null } | { error: unknown };
   /** Absolute URL of a same-origin path (where `signIn` returns to). */
   absolute: (path: string) => string;
+  /**
+   * `popup` where the page cannot leave for the authority (a framed page: the authority refuses to be framed, and
+   * a tab's frame must not navigate away): sign-in in a popup that returns to the redirect bridge
+   * (`popupRedirectUri`, `auth/redirect.html`), then `afterPopup` (the page reloads with the session in its cache);
+   * a popup that fails leaves its problem for the prompt (subscribers hear of it).
+   */
+  interaction?: 'redirect' | 'popup';
+  popupRedirectUri?: string;
+  afterPopup?: () => void;
+}
+
+/** MSAL's popup outcomes → the prompt's problems: closed by the person, blocked, refused consent, other failure. */
+export function popupProblem(e: unknown): SignInProblem {
+  const code = msalErrorCode(e);
+  if (code === 'user_cancelled') return 'dialog-closed';
+  if (code === 'popup_window_error' || code === 'empty_window_error') return 'dialog-blocked';
+  if (code === 'interaction_in_progress') return 'dialog-open';
+  return code === 'access_denied' ? 'declined' : 'failed';
 }
 
 /** The plain-browser session: redirect sign-in, silent renewal with the refresh token, a prompt when that fails. */
 export function createBrowserMsalSession(o: BrowserMsalOptions): MsalSession {
   const { msal } = o;
   let problem: SignInProblem = null;
+  let detail: string | null = null;
   let expired = false;
+  const listeners = new Set<() => void>();
   if ('error' in o.redirect) {
     // The authorization server answered the redirect with an error: a refused consent reads differently from a failure.
     problem = msalErrorCode(o.redirect.error) === 'access_denied' ? 'declined' : 'failed';
@@ -142,8 +161,30 @@ export function createBrowserMsalSession(o: BrowserMsalOptions): MsalSession {
     },
     isSignedIn: () => !expired && account() !== null,
     problem: () => problem,
+    problemDetail: () => detail,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     signIn(returnTo) {
       const a = msal.getActiveAccount();
+      if (o.interaction === 'popup') {
+        const hint = a?.username ? { loginHint: a.username } : {};
+        msal.acquireTokenPopup({ scopes: [...o.scopes.graph], prompt: 'select_account', ...(o.popupRedirectUri ? { redirectUri: o.popupRedirectUri } : {}), ...hint }).then(
+          (r) => {
+            if (r.account) msal.setActiveAccount(r.account);
+            expired = false;
+            problem = null;
+            o.afterPopup?.();
+          },
+          (e: unknown) => {
+            problem = popupProblem(e);
+            detail = msalErrorCode(e);
+            listeners.forEach((l) => l());
+          },
+        );
+        return;
+      }
       const safe = returnTo.startsWith('/') && !returnTo.startsWith('//') ? returnTo : '/';
       void msal.loginRedirect({ scopes: [...o.scopes.graph], prompt: 'select_account', redirectStartPage: o.absolute(safe), ...(a?.username ? { loginHint: a.username } : {}) });
     },

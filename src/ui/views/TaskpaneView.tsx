@@ -15,7 +15,7 @@ import {
   Text,
   tokens,
 } from '@fluentui/react-components';
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
 
 import { actorOf } from '../../core/divisions/division.js';
 import type { LiveWorkbook } from '../../core/sync/workbook-port.js';
@@ -53,6 +53,9 @@ export function TaskpaneView() {
   const { host, config, workbook: services } = useServices();
   const { t } = useI18n();
   const account = host.account;
+  // A sign-in in the Office dialog changes the session without a page load (#13): re-render when it does.
+  const [, rerender] = useReducer((n: number) => n + 1, 0);
+  useEffect(() => account?.subscribe?.(rerender), [account]);
   const signedIn = account ? account.isSignedIn() : true;
   const { site } = useSite(services?.workbook && signedIn ? config.defaultSite : null, config.defaultOrgCode);
   const siteInfo = site.status === 'done' ? site.value : null;
