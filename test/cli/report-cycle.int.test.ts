@@ -66,7 +66,7 @@ describe('npx followup report', () => {
     const out = join(dir, 'r.html');
     const html = await followup(['report', '--org', 'soumu', '--year', `R${year - 2018}`, '--layout', 'L-R7', '--out', out, '--site', 'localhost:/sites/followup']);
     expect(html.code).toBe(0);
-    expect(readFileSync(out, 'utf8')).toMatch(/^<table>\n<caption>国家公務員の女性活躍/);
+    expect(readFileSync(out, 'utf8')).toMatch(/^<!doctype html>\n<html lang="ja">[\s\S]*<h2 id="sheet-1">国家公務員の女性活躍/);
   });
 
   it('answers usage errors with 2 and a missing report with 1', async () => {

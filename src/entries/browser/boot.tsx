@@ -31,6 +31,7 @@ function lazyData(config: AppConfig, host: HostBridge): FollowUpData {
     listCycles: async (...a) => (await get()).listCycles(...a),
     openRows: async (...a) => (await get()).openRows(...a),
     store: async (...a) => (await get()).store(...a),
+    reports: async (...a) => (await get()).reports(...a),
     guidance: async (...a) => (await get()).guidance(...a),
     onRateLimit(listener) {
       rateLimitListeners.add(listener);

@@ -8,6 +8,7 @@ import { createGraphClient } from '../../graph/create-graph-client.js';
 import { openGraphFollowUpStore, type GraphFollowUpStore } from '../../graph/graph-follow-up-store.js';
 import { resolveSite, type ResolvedSite } from '../../graph/site.js';
 import { listCycles, readDivisions, readGuidance, readMyGroups } from '../../graph/site-directory.js';
+import { readListReports } from '../../graph/list-reports.js';
 import { parseRateLimit, type RateLimitInfo } from '../../data/refresh-scheduler.js';
 import type { AppConfig, FollowUpData, SiteInfo } from '../../ui/app/services.js';
 
@@ -64,6 +65,11 @@ export function createGraphData(config: AppConfig, tokens: TokenProvider, displa
       return store.open({ fiscalYear: scope.fiscalYear, orgCode: org, ...(scope.divisionCode === null ? {} : { divisionCode: scope.divisionCode }) });
     },
     store: storeOf,
+    async reports(site, query) {
+      const store = await storeOf(site);
+      const read = await readListReports(store.context, { fiscalYear: query.fiscalYear, ...(query.orgCode === null ? {} : { orgCode: query.orgCode }) });
+      return read.map((r) => r.report);
+    },
     async guidance(site) {
       return (await readGuidance(connection, await resolved(site.siteUrl), site.membership.orgCode)).guidance;
     },

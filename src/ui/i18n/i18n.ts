@@ -15,9 +15,11 @@ import gridJa from './grid.ja.json' with { type: 'json' };
 import shellJa from './ja.json' with { type: 'json' };
 import reviewEn from './review.en.json' with { type: 'json' };
 import reviewJa from './review.ja.json' with { type: 'json' };
+import reportEn from './report.en.json' with { type: 'json' };
+import reportJa from './report.ja.json' with { type: 'json' };
 
-const ja = { ...shellJa, ...gridJa, ...addinJa, ...reviewJa, ...authJa };
-const en = { ...shellEn, ...gridEn, ...addinEn, ...reviewEn, ...authEn };
+const ja = { ...shellJa, ...gridJa, ...addinJa, ...reviewJa, ...authJa, ...reportJa };
+const en = { ...shellEn, ...gridEn, ...addinEn, ...reviewEn, ...authEn, ...reportEn };
 
 export type Lang = 'ja' | 'en';
 export type MessageKey = keyof typeof ja;
