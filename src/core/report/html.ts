@@ -15,7 +15,6 @@ function cellHtml(cell: SheetCell): string {
   return cell.style === 'rich' ? sanitizeRich(cell.text) : multiline(cell.text);
 }
 
-/** The landscape sheets get their own named page so one document can mix orientations. */
 function sheetHtml(sheet: ReportSheet, index: number, label: string | null): string {
   const width = sheet.columnWidths.length;
   const skip = new Set<string>();
@@ -74,9 +73,10 @@ function chartsHtml(book: ReportBook): string {
   return ['<section class="sheet charts" aria-labelledby="charts-h">', '<h2 id="charts-h">数値目標の状況（現状と目標）</h2>', ...figures, '</section>'].join('\n');
 }
 
+/** One orientation for the whole page: landscape when any table needs it (a named page would start a new sheet). */
+const pageCss = (orientation: 'portrait' | 'landscape'): string => `@page { size: A4 ${orientation}; margin: 14mm 10mm 14mm 10mm; }`;
+
 const CSS = `
-@page { size: A4 portrait; margin: 14mm 10mm 14mm 10mm; }
-@page wide { size: A4 landscape; margin: 12mm 10mm 12mm 10mm; }
 :root { color-scheme: light; }
 body { font-family: 'Noto Sans CJK JP', 'Yu Gothic', 'Meiryo', sans-serif; font-size: 9.5pt; color: #000; background: #fff; margin: 0; }
 .page-head { display: flex; justify-content: space-between; align-items: baseline; gap: 1em; border-bottom: 1px solid #000; padding: 2mm 0; margin-bottom: 3mm; }
@@ -85,11 +85,9 @@ body { font-family: 'Noto Sans CJK JP', 'Yu Gothic', 'Meiryo', sans-serif; font-
 .meta { font-size: 8.5pt; white-space: nowrap; }
 .sheet { break-before: page; }
 .sheet:first-of-type { break-before: auto; }
-.sheet.landscape { page: wide; }
 h2 { font-size: 11pt; margin: 0 0 2mm; }
 table { border-collapse: collapse; width: 100%; table-layout: fixed; }
 thead { display: table-header-group; }
-tr { break-inside: avoid; }
 th, td { border: 0.6pt solid #000; padding: 1mm 1.2mm; vertical-align: top; text-align: left; overflow-wrap: anywhere; white-space: normal; }
 thead th { background: #e8edf3; text-align: center; vertical-align: middle; font-weight: bold; }
 th[scope=row] { font-weight: normal; background: #f6f8fa; }
@@ -117,7 +115,7 @@ export function reportHtml(book: ReportBook): string {
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${escapeHtml(book.title)}</title>`,
-    `<style>${CSS}</style>`,
+    `<style>${pageCss(book.sheets.some((x) => x.orientation === 'landscape') ? 'landscape' : 'portrait')}${CSS}</style>`,
     '</head>',
     '<body>',
     '<header class="page-head">',
