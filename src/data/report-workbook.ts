@@ -178,3 +178,37 @@ export async function reportWorkbook(excel: ExcelJS, book: ReportBook, now: Date
   const buffer = await wb.xlsx.writeBuffer();
   return new Uint8Array(buffer as ArrayBuffer);
 }
+
+/** The change history (src/core/report/history.ts) as a one-sheet workbook: every value a text cell, a filter. */
+export async function historyWorkbook(excel: ExcelJS, title: string, header: readonly string[], rows: readonly (readonly string[])[], now: Date): Promise<Uint8Array> {
+  const wb = new excel.Workbook();
+  wb.creator = 'wlb-followup';
+  wb.title = title;
+  wb.created = now;
+  const ws = wb.addWorksheet('変更履歴');
+  const widths = [20, 20, 16, 10, 12, 28, 28, 8, 22, 40, 40, 30, 6];
+  header.forEach((h, i) => {
+    ws.getColumn(i + 1).width = widths[i] ?? 16;
+    const cell = ws.getCell(1, i + 1);
+    cell.value = h;
+    cell.font = { name: FONT, size: 10, bold: true };
+    cell.fill = HEADER_FILL;
+    cell.border = BORDER;
+    cell.alignment = { wrapText: true, vertical: 'middle', horizontal: 'center' };
+  });
+  rows.forEach((row, r) => {
+    row.forEach((text, c) => {
+      const cell = ws.getCell(r + 2, c + 1);
+      cell.value = text;
+      cell.numFmt = '@';
+      cell.font = { name: FONT, size: 9 };
+      cell.alignment = { wrapText: true, vertical: 'top' };
+      cell.border = BORDER;
+    });
+  });
+  ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: Math.max(1, rows.length + 1), column: header.length } };
+  ws.views = [{ state: 'frozen', xSplit: 0, ySplit: 1 }];
+  ws.pageSetup = { ...ws.pageSetup, paperSize: PAPER_A4, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '1:1' };
+  ws.headerFooter = { ...ws.headerFooter, oddHeader: `&L${headerText(title)}`, oddFooter: '&R&P / &N' };
+  return new Uint8Array((await wb.xlsx.writeBuffer()) as ArrayBuffer);
+}

@@ -52,6 +52,10 @@ export function yearOf(arg: string): number | null {
 }
 
 export const reportCommand: Command = async (argv) => {
+  if (argv[0] === 'history') {
+    const { reportHistoryCommand } = await import('./report-history.js');
+    return reportHistoryCommand(argv.slice(1));
+  }
   const { values } = parseArgs({ args: argv, options: { org: { type: 'string' }, year: { type: 'string' }, layout: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, site: { type: 'string' }, label: { type: 'string' } } });
   const usage = (message: string): number => {
     process.stderr.write(`error: ${message}\n${USAGE}`);
