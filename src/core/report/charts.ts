@@ -81,7 +81,8 @@ export function describeSeries(s: ChartSeries): string {
 export function indicatorChartSvg(chart: IndicatorChart, id: string): string {
   const height = 44 + chart.series.length * ROW_H + 18;
   const width = LABEL_W + TRACK_W + 110;
-  const x = (p: number): number => LABEL_W + (Math.max(0, Math.min(100, p)) / 100) * TRACK_W;
+  const x = (p: number): number => Math.round((LABEL_W + (Math.max(0, Math.min(100, p)) / 100) * TRACK_W) * 100) / 100;
+  const w = (p: number): number => Math.round((x(p) - LABEL_W) * 100) / 100;
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" class="indicator-chart" role="img" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" aria-labelledby="${id}-t ${id}-d" font-family="'Noto Sans CJK JP','Yu Gothic','Meiryo',sans-serif" font-size="11">`,
     `<title id="${id}-t">${escapeHtml(`数値：${chart.title}`)}</title>`,
@@ -99,9 +100,9 @@ export function indicatorChartSvg(chart: IndicatorChart, id: string): string {
     const [newest, ...earlier] = s.current;
     earlier.forEach((e, j) => {
       if (e.percent === null) return;
-      parts.push(`<rect x="${LABEL_W}" y="${top + 20 + j * 3}" width="${x(e.percent) - LABEL_W}" height="2" fill="${COLORS.earlier}"><title>${escapeHtml(`${e.text}${e.asOf ? `（${e.asOf}）` : ''}`)}</title></rect>`);
+      parts.push(`<rect x="${LABEL_W}" y="${top + 20 + j * 3}" width="${w(e.percent)}" height="2" fill="${COLORS.earlier}"><title>${escapeHtml(`${e.text}${e.asOf ? `（${e.asOf}）` : ''}`)}</title></rect>`);
     });
-    if (newest?.percent != null) parts.push(`<rect x="${LABEL_W}" y="${top + 4}" width="${x(newest.percent) - LABEL_W}" height="14" fill="${COLORS.current}"/>`);
+    if (newest?.percent != null) parts.push(`<rect x="${LABEL_W}" y="${top + 4}" width="${w(newest.percent)}" height="14" fill="${COLORS.current}"/>`);
     if (s.target?.percent != null) {
       const tx = x(s.target.percent);
       parts.push(`<line x1="${tx}" y1="${top}" x2="${tx}" y2="${top + 22}" stroke="${COLORS.target}" stroke-width="2"/>`);
