@@ -347,11 +347,10 @@ export function buildReportBook(reports: readonly Report[], options: BuildOption
   const fiscalYearLabel = years.length === 1 && years[0] !== undefined ? eraFiscalYear(years[0]) : null;
   const compilation = options.compilation ? compilationSources(current) : current.filter((r) => r.layout === 'L-R6-COMPILATION');
   const tables = options.compilation ? [] : current.filter((r) => r.layout !== 'L-R6-COMPILATION');
-  const orgs = [...new Set(tables.map((r) => r.organization).filter((o): o is string => o !== null))];
-  const title =
-    compilation.length > 0 && tables.length === 0
-      ? `${fiscalYearLabel ?? ''} 取組計画等のフォローアップ（重点項目・府省等横断）`.trim()
-      : [fiscalYearLabel, orgs.join('・'), '取組計画等のフォローアップ'].filter((x) => x).join(' ');
+  const orgs = [...new Set(current.map((r) => r.organization).filter((o): o is string => o !== null))];
+  const title = options.compilation
+    ? `${fiscalYearLabel ?? ''} 取組計画等のフォローアップ（重点項目・府省等横断）`.trim()
+    : [fiscalYearLabel, orgs.join('・'), '取組計画等のフォローアップ'].filter((x) => x).join(' ');
   const sheets = [...(tables.length > 0 ? tableSheets(tables, taken) : []), ...(compilation.length > 0 ? [compilationSheet(compilation, title, taken)] : [])];
   const label = options.label?.trim() ? options.label.trim() : null;
   return { title, label, createdOn: eraDay(options.today), fiscalYearLabel, sheets, charts: indicatorCharts(current) };
