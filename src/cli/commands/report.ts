@@ -23,7 +23,6 @@ import { secretariatActor } from '../../core/permissions/rules.js';
 import type { Command } from '../command.js';
 import { openSiteSession } from '../site-session.js';
 import { REPORT_USAGE as USAGE } from '../usage.js';
-import { printPdf } from '../report-pdf.js';
 
 const FORMATS = ['tsv', 'html', 'xlsx', 'pdf'] as const;
 type ReportFormat = (typeof FORMATS)[number];
@@ -91,7 +90,8 @@ export const reportCommand: Command = async (argv) => {
     let bytes: string | Uint8Array;
     if (book === null) bytes = renderer.render(reports.map((r) => r.report), 'tsv');
     else if (format === 'xlsx') bytes = await reportWorkbook((await import('exceljs')).default, book, now);
-    else if (format === 'pdf') bytes = await printPdf(reportHtml(book), book);
+    // Chromium and playwright-core load only for a PDF: every other command starts without them.
+    else if (format === 'pdf') bytes = await (await import('../report-pdf.js')).printPdf(reportHtml(book), book);
     else bytes = reportHtml(book);
     if (values.out) writeFileSync(values.out, bytes);
     else process.stdout.write(bytes);
