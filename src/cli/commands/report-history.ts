@@ -19,7 +19,7 @@ import { openReviewService } from '../../graph/review.js';
 import type { Command } from '../command.js';
 import { openSiteSession } from '../site-session.js';
 import { REPORT_USAGE as USAGE } from '../usage.js';
-import { orgCodeOf, yearOf } from './report.js';
+import { yearAndOrg } from './report.js';
 
 export const reportHistoryCommand: Command = async (argv) => {
   const { values } = parseArgs({ args: argv, options: { org: { type: 'string' }, year: { type: 'string' }, out: { type: 'string' }, format: { type: 'string' }, site: { type: 'string' } } });
@@ -27,12 +27,11 @@ export const reportHistoryCommand: Command = async (argv) => {
     process.stderr.write(`error: ${message}\n${USAGE}`);
     return 2;
   };
-  const year = values.year === undefined ? null : yearOf(values.year);
-  if (year === null) return usage(`年度を --year で指定してください。 / give the fiscal year with --year (2024 or 令和6年度)${values.year ? `: "${values.year}" is not one` : ''}.`);
+  const scope = yearAndOrg(values);
+  if ('error' in scope) return usage(scope.error);
+  const { year, orgCode } = scope;
   const format = values.format ?? (values.out ? extname(values.out).toLowerCase().slice(1) : '');
   if (format !== 'xlsx' && format !== 'csv') return usage(`report history writes .xlsx or .csv: give --out history.xlsx or --out history.csv${values.format ? ` (got --format ${values.format})` : ''}.`);
-  const orgCode = values.org === undefined ? undefined : orgCodeOf(values.org);
-  if (orgCode === null) return usage(`府省等「${values.org}」が分かりません。 / unknown 府省等 "${values.org}".`);
   let session: Awaited<ReturnType<typeof openSiteSession>>;
   try {
     session = await openSiteSession(values.site);

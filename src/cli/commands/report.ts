@@ -50,6 +50,15 @@ export function yearOf(arg: string): number | null {
   return fiscalYearOf(t.endsWith('年度') ? t : `${t}年度`);
 }
 
+/** The --year and --org of a report command, or the usage error about them. */
+export function yearAndOrg(values: { year?: string | undefined; org?: string | undefined }): { year: number; orgCode: string | undefined } | { error: string } {
+  const year = values.year === undefined ? null : yearOf(values.year);
+  if (year === null) return { error: `年度を --year で指定してください（2024、令和6年度）。 / give the fiscal year with --year (2024 or 令和6年度)${values.year ? `: "${values.year}" is not one` : ''}.` };
+  const orgCode = values.org === undefined ? undefined : orgCodeOf(values.org);
+  if (orgCode === null) return { error: `府省等「${values.org}」が分かりません。 / unknown 府省等 "${values.org}" (a name such as 総務省 or a code such as soumu).` };
+  return { year, orgCode };
+}
+
 export const reportCommand: Command = async (argv) => {
   if (argv[0] === 'history') {
     const { reportHistoryCommand } = await import('./report-history.js');
@@ -60,15 +69,14 @@ export const reportCommand: Command = async (argv) => {
     process.stderr.write(`error: ${message}\n${USAGE}`);
     return 2;
   };
-  const year = values.year === undefined ? null : yearOf(values.year);
-  if (year === null) return usage(`年度を --year で指定してください（2024、令和6年度）。 / give the fiscal year with --year (2024 or 令和6年度)${values.year ? `: "${values.year}" is not one` : ''}.`);
+  const scope = yearAndOrg(values);
   if (!values.layout || !(LAYOUTS as readonly string[]).includes(values.layout)) return usage(`--layout must be one of ${LAYOUTS.join(', ')}.`);
   const layout = values.layout as Layout;
   const format = formatOf(values.format, values.out);
   if (format === null) return usage(`--format must be one of ${FORMATS.join(', ')}, got "${values.format}".`);
   if ((format === 'xlsx' || format === 'pdf') && !values.out) return usage(`--format ${format} writes a file: give it with --out (e.g. --out report.${format}).`);
-  const orgCode = values.org === undefined ? undefined : orgCodeOf(values.org);
-  if (orgCode === null) return usage(`府省等「${values.org}」が分かりません。 / unknown 府省等 "${values.org}" (a name such as 総務省 or a code such as soumu).`);
+  if ('error' in scope) return usage(scope.error);
+  const { year, orgCode } = scope;
   let session: Awaited<ReturnType<typeof openSiteSession>>;
   try {
     session = await openSiteSession(values.site);
