@@ -14,6 +14,7 @@ import type ExcelJSModule from 'exceljs';
 import type { Borders, Fill, Worksheet } from 'exceljs';
 
 import type { ReportBook, ReportSheet } from '../core/report/book.js';
+import { displayWidth } from '../core/text/display-width.js';
 import type { IndicatorChart } from '../core/report/charts.js';
 
 export type ExcelJS = typeof ExcelJSModule;
@@ -64,6 +65,35 @@ function writeMetaRow(ws: Worksheet, book: ReportBook, width: number): void {
   }
 }
 
+/** Excel's largest row height, in points. */
+const MAX_ROW_HEIGHT = 409;
+const LINE_POINTS = 13.5;
+
+/**
+ * Row heights for wrapped text. Excel grows rows to fit on open, LibreOffice does not: without a height a long
+ * narrative would print as its first line. Estimated from each cell's lines and its (merged) column width.
+ */
+export function rowHeights(sheet: ReportSheet): (number | null)[] {
+  const spanWidth = new Map<string, number>();
+  for (const m of sheet.merges) {
+    let w = 0;
+    for (let c = m.left; c <= m.right; c++) w += sheet.columnWidths[c] ?? 8;
+    spanWidth.set(`${m.top}:${m.left}`, w / (m.bottom - m.top + 1));
+  }
+  return sheet.rows.map((row, r) => {
+    let lines = 1;
+    row.cells.forEach((cell, c) => {
+      if (!cell) return;
+      const width = spanWidth.get(`${r}:${c}`) ?? sheet.columnWidths[c] ?? 8;
+      // A full-width character takes about two width units; one unit of padding.
+      const perLine = Math.max(1, width - 1);
+      const n = cell.text.split('\n').reduce((sum, line) => sum + Math.max(1, Math.ceil((displayWidth(line) * 2) / perLine)), 0);
+      lines = Math.max(lines, n);
+    });
+    return lines <= 1 ? null : Math.min(MAX_ROW_HEIGHT, Math.ceil(lines * LINE_POINTS + 4));
+  });
+}
+
 function writeSheet(wb: ExcelJSModule.Workbook, book: ReportBook, sheet: ReportSheet): void {
   const ws = wb.addWorksheet(sheet.name);
   const width = sheet.columnWidths.length;
@@ -91,6 +121,9 @@ function writeSheet(wb: ExcelJSModule.Workbook, book: ReportBook, sheet: ReportS
         if (!target.alignment) target.alignment = { wrapText: true, vertical: 'top' };
       }
     }
+  });
+  rowHeights(sheet).forEach((h, r) => {
+    if (h !== null && sheet.rows[r]?.kind !== 'title') ws.getRow(r + 1 + META_ROWS).height = h;
   });
   for (const m of sheet.merges) ws.mergeCells(m.top + 1 + META_ROWS, m.left + 1, m.bottom + 1 + META_ROWS, m.right + 1);
   const titles = sheet.headerRows ? `${sheet.headerRows.first + 1 + META_ROWS}:${sheet.headerRows.last + 1 + META_ROWS}` : null;

@@ -120,6 +120,9 @@ describe('report workbooks from the lists', () => {
     // 大項目 spans its two header rows; text wraps.
     expect(ws.getCell('A7').isMerged && ws.getCell('A7').master.address).toBe('A6');
     expect(ws.getCell('E8').alignment?.wrapText).toBe(true);
+    // Rows are as tall as their wrapped text (LibreOffice does not grow them on open): a long 内容 gets many lines.
+    const heights = ws.getRows(1, ws.rowCount)!.map((r) => r.height ?? 0);
+    expect(Math.max(...heights)).toBeGreaterThan(150);
     // 数値 as numbers with data bars, beside their printed text.
     const charts = wb.getWorksheet('数値グラフ')!;
     expect(charts.getCell('B3').value).toBe('男性職員の育児休業取得率');
