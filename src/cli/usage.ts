@@ -21,12 +21,18 @@ export const RENDER_USAGE = `usage: followup render <file> --layout <${LAYOUTS.j
 exit: 0 rendered, 1 the file has no report in that layout, 2 usage error
 `;
 
-export const REPORT_USAGE = `usage: followup report --year <year> --layout <${LAYOUTS.join('|')}> [--org <府省等>] [--format tsv|html] [--out <file>] [--site <site>]
+export const REPORT_USAGE = `usage: followup report --year <year> --layout <${LAYOUTS.join('|')}> [--org <府省等>] [--format tsv|html|xlsx|pdf] [--out <file>] [--label <区分>] [--site <site>]
   Writes an official layout from the lists (the stored rows with their latest edits, never a source file).
-  --org takes a name (総務省) or a code (soumu); without it, every 府省等 of the year in that layout.
-  --year takes 2024, 令和6年度 or R6. Default format: tsv, or html for an --out ending in .html.
+  --org takes a name (総務省) or a code (soumu); without it, every 府省等 of the year in that layout, and with
+  --layout L-R6-COMPILATION the cross-ministry 重点項目 compilation of every 府省等 of the year.
+  --year takes 2024, 令和6年度 or R6. Default format from --out's extension (.tsv .html .xlsx .pdf), else tsv.
+  html is a printable A4 page, xlsx a workbook (A4 print setup, 数値グラフ sheet), pdf Chromium's print of the html.
+  --label prints a classification (機密性2) in every page header and on each sheet.
+usage: followup report history --year <year> [--org <府省等>] --out <file.xlsx|file.csv> [--site <site>]
+  The cycle's change history: each row's edits (who, when, which column, before → after, from its versions) and
+  review transitions (提出済/差戻し/承認済 and comments). CSV is UTF-8 with BOM for Excel, formula-like text quoted.
   Without --site: the demo site of the local service npm start runs on https://localhost:$PORT (default 3000).
-  e.g. followup report --org 総務省 --year 令和6年度 --layout L-R7 --format html --out soumu-r6.html
+  e.g. followup report --org 総務省 --year 令和6年度 --layout L-R7 --label 機密性2 --out soumu-r6.xlsx
 environment: as followup provision (GRAPH_BASE_URL, GRAPH_TOKEN, GRAPH_CA_FILE, PORT)
 exit: 0 written, 1 no report in that layout or the read failed, 2 usage error
 `;

@@ -142,6 +142,8 @@ export interface RowVersion {
   issues: Issue[];
   /** Columns whose value differs from the previous (older) version; every column set for the first one. */
   changedFields: string[];
+  /** The changed columns' values before (null for the first version) and after, as stored (change history, #12). */
+  changes?: { field: string; before: unknown; after: unknown }[];
 }
 
 export interface ImportProgress {

@@ -32,6 +32,7 @@ export async function rowHistory(ctx: StoreContext, row: Pick<StoredRow, 'itemId
       record: mapped.ok ? mapped.record : null,
       issues: mapped.ok ? [] : mapped.issues,
       changedFields,
+      changes: changedFields.map((field) => ({ field, before: older === undefined ? null : (older[field] ?? null), after: fields[field] ?? null })),
     };
   });
 }

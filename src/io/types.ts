@@ -1,5 +1,5 @@
 /** Contracts between the import/export dispatcher and the per-layout modules (#2). */
-import type { ImportResult, Layout, Report } from '../core/model/schema.js';
+import type { ImportResult, Layout } from '../core/model/schema.js';
 
 /** A decoded source document. `lines[i]` is line i+1 of the file, without its line terminator. */
 export interface SourceDoc {
@@ -25,16 +25,7 @@ export interface LayoutImporter {
   parse(doc: SourceDoc, options: ImportOptions): ImportResult;
 }
 
-export type RenderFormat = 'tsv' | 'html';
-
-export interface LayoutRenderer {
-  layouts: readonly Layout[];
-  /**
-   * Writes the reports of one source document back in their own layout, from the model.
-   * Several reports can share one document (000 holds L-R5-FOCUS and L-R5-OVERVIEW; 002 holds one report per 府省等).
-   */
-  render(reports: Report[], format: RenderFormat): string;
-}
+export type { LayoutRenderer, RenderFormat } from '../core/layouts/render/types.js';
 
 /** Round-trip measure for one document: how many non-empty source cells the rendering reproduces exactly. */
 export interface RoundTripResult {

@@ -18,6 +18,7 @@ import { seedDivisions, shareDivisionsList } from '../../src/graph/site-director
 import { provisionSite } from '../../src/graph/provision.js';
 import { importBytes } from '../../src/io/import.js';
 import { renderReports } from '../../src/io/render/index.js';
+import { parseCsv } from '../support/libreoffice.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const SAMPLE = join(ROOT, 'samples', '004_62afef42a3180ecf.txt');
@@ -66,7 +67,7 @@ describe('npx followup report', () => {
     const out = join(dir, 'r.html');
     const html = await followup(['report', '--org', 'soumu', '--year', `R${year - 2018}`, '--layout', 'L-R7', '--out', out, '--site', 'localhost:/sites/followup']);
     expect(html.code).toBe(0);
-    expect(readFileSync(out, 'utf8')).toMatch(/^<table>\n<caption>国家公務員の女性活躍/);
+    expect(readFileSync(out, 'utf8')).toMatch(/^<!doctype html>\n<html lang="ja">[\s\S]*<h2 id="sheet-1">国家公務員の女性活躍/);
   });
 
   it('answers usage errors with 2 and a missing report with 1', async () => {
@@ -111,5 +112,58 @@ describe('npx followup review', () => {
     // Approving a returned row is refused (exit 3, the reason on stderr); the whole flow: test/integration/store/review.int.test.ts.
     const approve = await followup(['review', 'approve', row.rowKey, ...common], 'takahashi');
     expect([approve.code, approve.stderr]).toEqual([3, expect.stringContaining('only submitted rows can be approved')]);
+  });
+});
+
+describe('npx followup report: files (#12)', () => {
+  const year = (): number => importBytes('004_62afef42a3180ecf.txt', readFileSync(SAMPLE), { org: '総務省' }).reports[0]!.fiscalYear!;
+  const site = ['--site', 'localhost:/sites/followup'];
+
+  it('writes the workbook and the PDF with the classification label', async () => {
+    const xlsx = join(dir, 'r.xlsx');
+    const r = await followup(['report', '--org', '総務省', '--year', String(year()), '--layout', 'L-R7', '--label', '機密性2', '--out', xlsx, ...site]);
+    expect([r.code, r.stderr]).toEqual([0, expect.stringContaining(`→ ${xlsx}`)]);
+    const { default: ExcelJS } = await import('exceljs');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(xlsx);
+    const ws = wb.getWorksheet('フォローアップ')!;
+    expect(ws.getCell('A1').value).toMatch(/^作成日：令和\d+年\d+月\d+日$/);
+    expect(ws.getCell(1, ws.columnCount).value).toBe('機密性2');
+    expect(ws.headerFooter.oddHeader).toContain('機密性2');
+    const pdf = join(dir, 'r.pdf');
+    const p = await followup(['report', '--org', 'soumu', '--year', String(year()), '--layout', 'L-R7', '--label', '機密性2', '--out', pdf, ...site]);
+    expect(p.code).toBe(0);
+    const bytes = readFileSync(pdf);
+    expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(bytes.toString('latin1').match(/\/Type\s*\/Page[^s]/g)?.length ?? 0).toBeGreaterThan(1);
+    expect((await followup(['report', '--year', '2024', '--layout', 'L-R7', '--format', 'pdf', ...site])).stderr).toContain('give it with --out');
+  });
+
+  it('exports the change history as CSV for Excel and as a workbook, formula-like text neutralised', async () => {
+    const { value } = (await admin.context.client.api(admin.context.rowsPath).query({ $filter: `fields/OrgCode eq 'soumu'`, $expand: 'fields', $top: 1 }).get()) as { value: { id: string; fields: { Title: string } }[] };
+    const target = value[0]!;
+    await admin.context.client.api(`${admin.context.rowsPath}/${target.id}/fields`).patch({ Outcome: '=1+2 成果を確認した' });
+    const csv = join(dir, 'h.csv');
+    const r = await followup(['report', 'history', '--year', String(year()), '--org', '総務省', '--out', csv, ...site]);
+    expect([r.code, r.stderr]).toEqual([0, expect.stringMatching(/^report history: \d+ changes of \d+ rows \(soumu\)/)]);
+    const text = readFileSync(csv, 'utf8');
+    expect(text.startsWith('\uFEFF"日時","日時（和暦）","変更者"')).toBe(true);
+    expect(text).toContain('\r\n');
+    const edit = parseCsv(text.slice(1)).find((row) => row[7] === '編集' && row[8] === '成果・課題・今後の取組（Outcome）');
+    expect(edit?.[6]).toBe(target.fields.Title);
+    // The formula-like value is quoted for Excel; the one before it is the imported text.
+    expect(edit?.[10]).toBe("'=1+2 成果を確認した");
+    expect(edit?.[9]).not.toBe('');
+    const xlsx = join(dir, 'h.xlsx');
+    expect((await followup(['report', 'history', '--year', String(year()), '--org', 'soumu', '--out', xlsx, ...site])).code).toBe(0);
+    const { default: ExcelJS } = await import('exceljs');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(xlsx);
+    const ws = wb.getWorksheet('変更履歴')!;
+    const values: unknown[] = [];
+    ws.eachRow((row) => row.eachCell((c) => values.push(c.value)));
+    expect(values).toContain('=1+2 成果を確認した');
+    expect(values.some((v) => typeof v !== 'string')).toBe(false);
+    expect((await followup(['report', 'history', '--year', String(year()), '--out', join(dir, 'h.txt'), ...site])).code).toBe(2);
   });
 });

@@ -35,6 +35,7 @@ function lazyData(config: AppConfig, host: HostBridge): FollowUpData {
     openRows: async (...a) => (await get()).openRows(...a),
     store: async (...a) => (await get()).store(...a),
     admin: async (...a) => (await get()).admin(...a),
+    reports: async (...a) => (await get()).reports(...a),
     guidance: async (...a) => (await get()).guidance(...a),
     reminders: async (...a) => {
       const d = await get();

@@ -10,6 +10,7 @@ import { GraphFollowUpAdmin, openGraphFollowUpAdmin, openGraphFollowUpStore, typ
 import { latestReminders } from '../../graph/reminders.js';
 import { resolveSite, type ResolvedSite } from '../../graph/site.js';
 import { listCycles, readDivisions, readGuidance, readMyGroups } from '../../graph/site-directory.js';
+import { readListReports } from '../../graph/list-reports.js';
 import { parseRateLimit, type RateLimitInfo } from '../../data/refresh-scheduler.js';
 import type { AppConfig, FollowUpData, SiteInfo } from '../../ui/app/services.js';
 
@@ -75,6 +76,11 @@ export function createGraphData(config: AppConfig, tokens: TokenProvider, displa
       const store = await storeOf(site);
       if (!(store instanceof GraphFollowUpAdmin)) throw new PermissionError(`${site.membership.displayName} is not the secretariat; only the secretariat adds or deletes rows.`);
       return store;
+    },
+    async reports(site, query) {
+      const store = await storeOf(site);
+      const read = await readListReports(store.context, { fiscalYear: query.fiscalYear, ...(query.orgCode === null ? {} : { orgCode: query.orgCode }) });
+      return read.map((r) => r.report);
     },
     async guidance(site) {
       return (await readGuidance(connection, await resolved(site.siteUrl), site.membership.orgCode)).guidance;

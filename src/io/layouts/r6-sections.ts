@@ -14,16 +14,10 @@ import { displayWidth, isBlank, isPageNumber, joinAll, type PdfLine, toPdfLines 
 import { bigrams } from '../pdf-text/similarity.js';
 import type { SourceDoc } from '../types.js';
 
-/** Printed furniture of every section (domain.md §1.4). */
-export const R6_HEADER_LINE = 'Ａ Ｂ';
-export const R6_HEADER_CAPTIONS = [
-  '取組時期・内容・成果、取組における改善点・課題、',
-  'それらを踏まえた次のアクション',
-  'ＷＬＢ取組指針若しくは',
-  '各府省取組計画の該当箇所',
-] as const;
-export const R6_FOCUS_CAPTION = '重点項目';
-export const R6_COVER_HEADING = '＜調査票の見方＞';
+// The furniture lives in core (#12): the report builder prints it in the browser too.
+import { R6_COVER_HEADING, R6_FOCUS_CAPTION, R6_HEADER_CAPTIONS, R6_HEADER_LINE } from '../../core/layouts/r6-captions.js';
+
+export { R6_COVER_HEADING, R6_FOCUS_CAPTION, R6_HEADER_CAPTIONS, R6_HEADER_LINE };
 
 /** `【府省等名：…】`, with a full- or half-width colon and any spacing (`【府省等名:こども家庭庁】`, line 873). */
 export const MARKER = /^【[ \u3000]*府省等名[ \u3000]*[：:][ \u3000]*(.*?)[ \u3000]*】$/;

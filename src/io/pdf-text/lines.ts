@@ -39,15 +39,9 @@ export function isPageNumber(text: string): boolean {
   return /^[0-9０-９]{1,3}$/.test(text.trim());
 }
 
-/** Display width in full-width units: ASCII and half-width katakana count ½, everything else 1. */
-export function displayWidth(text: string): number {
-  let w = 0;
-  for (const ch of text) {
-    const c = ch.codePointAt(0) ?? 0;
-    w += c < 0x7f || (c >= 0xff61 && c <= 0xff9f) ? 0.5 : 1;
-  }
-  return w;
-}
+import { displayWidth } from '../../core/text/display-width.js';
+
+export { displayWidth };
 
 /**
  * Characters that start a new logical paragraph inside a cell: entry tags, bullets, sub-block headings, notes,

@@ -1,9 +1,9 @@
 import type { Layout, Report } from '../../core/model/schema.js';
 import type { LayoutRenderer, RenderFormat } from '../types.js';
-import { R2_TSV_RENDERER } from './r2-tsv.js';
-import { R5_TSV_RENDERER } from './r5-tsv.js';
+import { R2_TSV_RENDERER } from '../../core/layouts/render/r2.js';
+import { R5_TSV_RENDERER } from '../../core/layouts/render/r5.js';
 import { R6_COMPILATION_RENDERER } from './r6-compilation.js';
-import { R7_TSV_RENDERER } from './r7-tsv.js';
+import { R7_TSV_RENDERER } from '../../core/layouts/render/r7.js';
 
 export const RENDERERS: readonly LayoutRenderer[] = [R5_TSV_RENDERER, R2_TSV_RENDERER, R7_TSV_RENDERER, R6_COMPILATION_RENDERER];
 

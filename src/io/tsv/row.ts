@@ -5,32 +5,9 @@ import type { GridLine } from './grid.js';
 import { isBlankText } from './grid.js';
 import { makeIssue } from './issue.js';
 
-/** Roles a raw cell can play; the renderers regenerate each role from the model's normalised fields. */
-export const CELL_ROLES = [
-  'page-title',
-  'page-header',
-  'stray',
-  'extra',
-  'majorItem',
-  'kind',
-  'kind+title',
-  'marker',
-  'marker+title',
-  'title',
-  'split',
-  'split+status',
-  'status',
-  'reason',
-  'narrative',
-  'outcome',
-  'refs',
-  'indicator',
-  'survey-scope',
-  'survey-answer',
-  'survey-fields',
-  'survey-text',
-] as const;
-export type CellRole = (typeof CELL_ROLES)[number];
+import type { CellRole } from '../../core/layouts/render/types.js';
+
+export { CELL_ROLES, PASS_THROUGH_ROLES, type CellRole } from '../../core/layouts/render/types.js';
 
 /** The model field a raw cell of each role feeds, named in issues about that cell (`cells` for pass-through cells). */
 const ROLE_FIELDS: Readonly<Record<CellRole, string>> = {
@@ -63,8 +40,6 @@ export function fieldOfRole(role: string | undefined): string {
   return (role !== undefined && (ROLE_FIELDS as Readonly<Record<string, string>>)[role]) || 'cells';
 }
 
-/** Roles that are kept verbatim (not derived from normalised fields): layout furniture and unparsed fragments. */
-export const PASS_THROUGH_ROLES: ReadonlySet<string> = new Set<CellRole>(['page-title', 'page-header', 'stray', 'extra']);
 
 /** A row with every field present (see createRow in core). */
 export const newRow = createRow;

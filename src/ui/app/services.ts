@@ -5,6 +5,7 @@
 import type { Cycle, Division, SiteMembership } from '../../core/divisions/division.js';
 import type { ShownReminder } from '../../core/review/reminders.js';
 import type { Guidance } from '../../core/guidance/guidance.js';
+import type { Report } from '../../core/model/schema.js';
 import type { FollowUpAdmin, FollowUpStore, RowSet } from '../../core/ports.js';
 import type { RateLimitInfo } from '../../data/refresh-scheduler.js';
 import type { DraftStore } from '../../data/types.js';
@@ -61,6 +62,11 @@ export interface FollowUpData {
   reminders?(site: SiteInfo, fiscalYear: number, divisionCode: string): Promise<ShownReminder[]>;
   /** The secretariat's side of the same store (#11: rows added or deleted in the sheet). @throws PermissionError for anyone else */
   admin(site: SiteInfo): Promise<FollowUpAdmin>;
+  /**
+   * The reports of a fiscal year as the lists hold them (latest edits), for the report button (#12): one 府省等, or
+   * every 府省等 of the site (`orgCode` null) for the cross-ministry compilation.
+   */
+  reports(site: SiteInfo, query: { fiscalYear: number; orgCode: string | null }): Promise<Report[]>;
   /** Writing guidance (記入例, 記入要領, length limits) that applies to the site's ministry. */
   guidance(site: SiteInfo): Promise<Guidance[]>;
   /**

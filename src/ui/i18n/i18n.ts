@@ -17,9 +17,11 @@ import remindersEn from './reminders.en.json' with { type: 'json' };
 import remindersJa from './reminders.ja.json' with { type: 'json' };
 import reviewEn from './review.en.json' with { type: 'json' };
 import reviewJa from './review.ja.json' with { type: 'json' };
+import reportEn from './report.en.json' with { type: 'json' };
+import reportJa from './report.ja.json' with { type: 'json' };
 
-const ja = { ...shellJa, ...gridJa, ...addinJa, ...reviewJa, ...authJa, ...remindersJa };
-const en = { ...shellEn, ...gridEn, ...addinEn, ...reviewEn, ...authEn, ...remindersEn };
+const ja = { ...shellJa, ...gridJa, ...addinJa, ...reviewJa, ...authJa, ...remindersJa, ...reportJa };
+const en = { ...shellEn, ...gridEn, ...addinEn, ...reviewEn, ...authEn, ...remindersEn, ...reportEn };
 
 export type Lang = 'ja' | 'en';
 export type MessageKey = keyof typeof ja;

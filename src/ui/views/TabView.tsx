@@ -23,6 +23,8 @@ const useStyles = makeStyles({
 const loadWorkspace = () => import(/* webpackChunkName: "grid" */ './RowsWorkspace.js');
 const RowsWorkspace = lazy(loadWorkspace);
 const SignOutDraftsDialog = lazy(() => import(/* webpackChunkName: "signout" */ './SignOutDraftsDialog.js'));
+// The report button (#12) for the secretariat and reviewers until the manager view hosts it; its own small chunk.
+const ReportButton = lazy(() => import(/* webpackChunkName: "report-button" */ '../components/ReportButton/index.js').then((m) => ({ default: m.ReportButton })));
 
 export interface TabViewProps {
   initial: ScopeParams;
@@ -124,6 +126,16 @@ export function TabView({ initial, onScopeChange }: TabViewProps) {
             </Suspense>
           ) : null}
         </section>
+        {fiscalYear !== null && (siteInfo.membership.isSecretariat || siteInfo.membership.isReviewer) ? (
+          <section className={s.section} aria-labelledby="report-heading">
+            <h2 id="report-heading" className={s.h2}>
+              {t('report.heading')}
+            </h2>
+            <Suspense fallback={<Spinner size="tiny" label={t('app.loading')} />}>
+              <ReportButton t={t} site={siteInfo} fiscalYear={fiscalYear} orgCode={siteInfo.membership.orgCode} />
+            </Suspense>
+          </section>
+        ) : null}
       </div>
     );
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { fillableColumns, hasStatusColumn, LAYOUT_DEFINITIONS, layoutOfKey } from '../../../src/core/layouts/columns.js';
 import { LAYOUTS } from '../../../src/core/model/schema.js';
-import { OVERVIEW_SPEC, FOCUS_SPEC } from '../../../src/io/render/r5-tsv.js';
+import { OVERVIEW_SPEC, FOCUS_SPEC } from '../../../src/core/layouts/render/r5.js';
 
 describe('layout columns', () => {
   it('prints the 全体像 headers the renderer writes (one source of truth for the form)', () => {

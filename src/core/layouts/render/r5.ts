@@ -1,9 +1,9 @@
 /** Renderer for the 令和5年度 document (000): 重点項目 table (L-R5-FOCUS) and 全体像 table (L-R5-OVERVIEW) (#2). */
-import type { Report, Row } from '../../core/model/schema.js';
-import type { LayoutSpec } from '../tsv/render.js';
-import { renderWithSpec } from '../tsv/render.js';
-import type { CellRole } from '../tsv/row.js';
-import type { LayoutRenderer } from '../types.js';
+import type { Report, Row } from '../../model/schema.js';
+import type { LayoutSpec } from './engine.js';
+import { renderWithSpec } from './engine.js';
+import type { CellRole } from './types.js';
+import type { LayoutRenderer } from './types.js';
 
 const NARRATIVE_CAPTION = '取組時期・内容・成果、取組における改善点・課題、それらを踏まえた次のアクション';
 

@@ -1,9 +1,9 @@
 /** Renderer for the 令和7年度 layout L-R7 (004): 項目 / 具体的な取組時期・内容 / 具体的な成果・課題・今後の取組 (#2). */
-import type { Row } from '../../core/model/schema.js';
-import type { LayoutSpec } from '../tsv/render.js';
-import { renderWithSpec } from '../tsv/render.js';
-import type { CellRole } from '../tsv/row.js';
-import type { LayoutRenderer } from '../types.js';
+import type { Row } from '../../model/schema.js';
+import type { LayoutSpec } from './engine.js';
+import { renderWithSpec } from './engine.js';
+import type { CellRole } from './types.js';
+import type { LayoutRenderer } from './types.js';
 
 type Planned = { col: number; role: CellRole }[];
 

@@ -1,9 +1,9 @@
 /** Renderer for the 令和2年度 layout L-R2 (003): 大項目 / 中項目・小項目 markers / (A) (B) (C) (D) (#2). */
-import type { Row } from '../../core/model/schema.js';
-import type { LayoutSpec } from '../tsv/render.js';
-import { renderWithSpec } from '../tsv/render.js';
-import type { CellRole } from '../tsv/row.js';
-import type { LayoutRenderer } from '../types.js';
+import type { Row } from '../../model/schema.js';
+import type { LayoutSpec } from './engine.js';
+import { renderWithSpec } from './engine.js';
+import type { CellRole } from './types.js';
+import type { LayoutRenderer } from './types.js';
 
 const CAPTIONS = [
   '各取組の実施状況 (A)',
