@@ -4,10 +4,13 @@
  * snapshots are canonical JSON of the FollowUpRows answer columns (src/core/review/review.ts, answersOf); they are
  * laid over the row's stored fields to read them back as a RowRecord.
  */
+import { fieldOfCell } from '../edit/cells.js';
 import { EDITABLE_FIELDS, FIELD_COLUMNS, FIELD_GROUPS, type EditableField } from '../edit/fields.js';
 import { formatFieldValue } from '../edit/input.js';
 import { fromRowFields, toRowFields, type RowRecord } from '../lists/row-fields.js';
+import { layoutDefinition, layoutOfKey } from '../layouts/columns.js';
 import { FieldGroup } from '../lists/schema.js';
+import type { Row } from '../model/schema.js';
 import type { ReviewRecord, Transition } from './review.js';
 
 /** The fields a division answers (what is submitted, compared and commented on). */
@@ -18,6 +21,14 @@ const FIELD_OF_COLUMN: ReadonlyMap<string, EditableField> = new Map(ANSWER_FIELD
 /** The answer field stored in a FollowUpRows column (`Narrative` → narrative); null for any other column. */
 export function answerFieldOfColumn(column: string | null): EditableField | null {
   return column === null ? null : (FIELD_OF_COLUMN.get(column) ?? null);
+}
+
+/** The answer fields a row of its layout has a cell for (what a comment can name), in the fields' order. */
+export function answerFieldsOf(reportKey: string, row: Pick<Row, 'key' | 'kind'>): EditableField[] {
+  const layout = layoutOfKey(reportKey) ?? layoutOfKey(row.key);
+  if (layout === null) return [];
+  const has = new Set(layoutDefinition(layout).columns.map((c) => fieldOfCell(layout, row.kind, c.id)));
+  return ANSWER_FIELDS.filter((f) => has.has(f));
 }
 
 export interface FieldDiff {

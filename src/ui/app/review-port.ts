@@ -14,6 +14,8 @@ export interface ReviewRow {
   /** The state shown: 提出済 also while a submission waits for a reviewer's client to accept it. */
   state: ReviewStateJa;
   awaitingLock: boolean;
+  /** Submissions not yet accepted by a reviewer's client (who and when, as SharePoint recorded them). */
+  pending: readonly { id: string; created: string; authorName: string }[];
   /** Answer columns changed since the submission (only for 提出済 / 承認済 rows). */
   changedSinceSubmission: FieldChange[];
 }

@@ -377,6 +377,9 @@ const GridRow = memo(
     const s = useGridStyles();
     const row = view.current.row;
     const readOnlyRow = table.columns.every((_, c) => editable(c) === null);
+    // A comment on a field this row has no cell for (or on no field) shows on the row header.
+    const commentField = review?.comment ? review.comment.field : null;
+    const commentOnHeader = review?.comment != null && (commentField === null || !table.columns.some((c) => fieldAt(table.layout, view, c) === commentField));
     return (
       <div
         ref={measure}
@@ -396,7 +399,7 @@ const GridRow = memo(
           const invalid = issues.some((i) => i.severity === 'error');
           const isHeader = column.id === 'item' || column.id === 'focusItem';
           // A reviewer's comment sits on the field it names, or on the row header when it names none.
-          const note = review?.comment && (review.comment.field === null ? isHeader : field === review.comment.field) ? review.comment : null;
+          const note = review?.comment && (commentOnHeader ? isHeader : field === commentField) ? review.comment : null;
           const noteId = note ? `${view.rowKey}-${column.id}-review` : undefined;
           const messageId = [issues.length > 0 ? `${view.rowKey}-${column.id}-issues` : undefined, noteId].filter(Boolean).join(' ') || undefined;
           let content: ReactNode;
