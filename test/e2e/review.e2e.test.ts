@@ -127,9 +127,10 @@ describe('the review cycle in the tab and the manager view', () => {
     const m = takahashi.page;
     const overview = m.getByTestId('division-overview');
     await overview.waitFor();
-    // 大臣官房総務課: 5 of 5 rows submitted (waiting for a reviewer's client to accept them), none decided yet.
+    // 大臣官房総務課: 5 of 5 rows submitted; the reviewer's page accepts the submissions (locks the rows), none decided.
     const somuCells = (): Promise<string[]> => m.getByTestId('division-overview').locator('[data-division="div-somu"] td').allTextContents();
-    expect((await somuCells()).slice(1, 6)).toEqual(['5 / 5 行', '0', '5 （うち受付待ち 5）', '0', '0']);
+    await expect.poll(async () => (await somuCells()).slice(1, 6), { timeout: 15_000 }).toEqual(['5 / 5 行', '0', '5', '0', '0']);
+    expect(await m.getByTestId('accept-notice').count()).toBe(0);
     await tabTo(m, /^大臣官房総務課の行を開く/);
     await m.keyboard.press('Enter');
     await m.getByRole('heading', { name: /大臣官房総務課の行（5 行）/ }).waitFor();
@@ -159,6 +160,7 @@ describe('the review cycle in the tab and the manager view', () => {
     expect(await narrative.getAttribute('aria-describedby')).toContain(await narrative.getByTestId('review-comment').getAttribute('id'));
     expect(await cellOf(d, WORK, 'status').getByTestId('review-comment').count()).toBe(0);
     expect(await cellOf(d, /各府省等における取組の推進/, 'narrative').getAttribute('aria-readonly')).toBe('true');
+    expect(await rowOf(d, /各府省等における取組の推進/).getByRole('rowheader').textContent()).not.toContain('受付待ち');
     await d.screenshot({ path: join(SHOTS, 'review-tab-returned-light.png'), fullPage: true });
     expect(await axeSerious(d)).toEqual([]);
 

@@ -66,6 +66,7 @@ export function createGraphData(config: AppConfig, tokens: TokenProvider, displa
           overview: (scope) => service.overview(scope),
           deadline: (orgCode, fiscalYear) => readCycleDeadline(store.context, orgCode, fiscalYear),
           submit: (keys) => service.submit(keys),
+          processSubmissions: (scope) => service.processSubmissions(scope),
           returnRows: (items) => service.returnRows(items),
           approveRows: (items) => service.approveRows(items),
         };

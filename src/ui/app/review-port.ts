@@ -37,6 +37,11 @@ export interface ReviewData {
   deadline(orgCode: string, fiscalYear: number): Promise<string | null>;
   /** A division member submits rows (each refused with its reason when it cannot be). */
   submit(rowKeys: readonly string[]): Promise<{ submitted: string[]; refused: RowRefusal[]; missing: string[] }>;
+  /**
+   * A reviewer's client accepts the scope's pending submissions (locks each row, records 提出済) or records why not;
+   * the engine's design has no server, so this runs when a reviewer opens the manager view.
+   */
+  processSubmissions(scope: RowScope): Promise<{ accepted: string[]; refused: RowRefusal[] }>;
   /** A reviewer returns rows with a comment, on one field (its FollowUpRows column) or the whole row. */
   returnRows(items: readonly { rowKey: string; comment: string; field?: string }[]): Promise<ReviewDecision>;
   /** A reviewer approves rows, with an optional comment. */

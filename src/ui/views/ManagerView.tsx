@@ -4,8 +4,8 @@
  * the number of divisions), a division opened to compare and decide its rows, in bulk. The engine
  * (src/graph/review.ts) records who decided what and when; this page shows progress and every refusal.
  */
-import { Field, Link, makeStyles, MessageBar, MessageBarBody, Select, Spinner, Text, tokens } from '@fluentui/react-components';
-import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { Field, Link, makeStyles, MessageBar, MessageBarBody, MessageBarTitle, Select, Spinner, Text, tokens } from '@fluentui/react-components';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 
 import { latestCycle } from '../../core/divisions/division.js';
 import type { FollowUpStore, RowScope } from '../../core/ports.js';
@@ -13,6 +13,7 @@ import { ErrorMessage } from '../app/AppErrorBoundary.js';
 import { AppShell } from '../app/AppShell.js';
 import { toScopeSearch, type ScopeParams } from '../app/scope-url.js';
 import { useI18n, useServices } from '../app/ServicesProvider.js';
+import type { ReviewRow, RowRefusal } from '../app/review-port.js';
 import type { SiteInfo } from '../app/services.js';
 import { useAsync } from '../app/use-async.js';
 import { usePreviousYear } from '../app/use-row-cache.js';
@@ -23,7 +24,7 @@ import { DivisionOverview } from './manager/DivisionOverview.js';
 import { DivisionRows } from './manager/DivisionRows.js';
 import { answerRows, divisionLines } from './manager/overview-model.js';
 import { SignInView } from './SignInView.js';
-import { useReviewRows } from './use-review.js';
+import { useReviewRows, type ReviewRows } from './use-review.js';
 
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL },
@@ -103,6 +104,7 @@ function ManagerBody({ site, initialYear, reportActions }: { site: SiteInfo; ini
   const rows = useMemo(() => (review.rows ? answerRows(review.rows.values()) : null), [review.rows]);
   const lines = useMemo(() => (rows ? divisionLines(rows, deadlineValue, new Date(), nameOf, site.divisions.map((d) => d.code)) : null), [rows, deadlineValue, nameOf, site.divisions]);
   const canDecide = site.membership.isReviewer || site.membership.isSecretariat;
+  const accepting = useAcceptSubmissions(canDecide ? review : null, scope, rows);
   const tabLink = toScopeSearch({ site: site.siteUrl, orgCode, fiscalYear, divisionCode: null });
   const langParam = new URLSearchParams(window.location.search).get('lang');
 
@@ -130,6 +132,25 @@ function ManagerBody({ site, initialYear, reportActions }: { site: SiteInfo; ini
       {!canDecide ? (
         <MessageBar intent="info">
           <MessageBarBody>{t('manager.notReviewer')}</MessageBarBody>
+        </MessageBar>
+      ) : null}
+      <div role="status" aria-live="polite">
+        {accepting?.status === 'running' ? <Spinner size="tiny" label={t('manager.accepting', { count: accepting.count })} /> : null}
+      </div>
+      {accepting?.status === 'done' && (accepting.refused.length > 0 || accepting.error) ? (
+        <MessageBar intent={accepting.error ? 'error' : 'warning'} layout="multiline" data-testid="accept-notice">
+          <MessageBarBody>
+            <MessageBarTitle>{accepting.error ? t('manager.acceptFailed') : t('manager.acceptRefused', { accepted: accepting.accepted, refused: accepting.refused.length })}</MessageBarTitle>
+            {accepting.error ?? (
+              <ul>
+                {accepting.refused.map((r) => (
+                  <li key={r.rowKey}>
+                    {titleOf(rows, r.rowKey)}: {r.problem[lang]}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </MessageBarBody>
         </MessageBar>
       ) : null}
       {cycles.status === 'failed' ? <ErrorMessage t={t} error={cycles.error} /> : null}
@@ -161,6 +182,39 @@ function ManagerBody({ site, initialYear, reportActions }: { site: SiteInfo; ini
       )}
     </div>
   );
+}
+
+const titleOf = (rows: readonly ReviewRow[] | null, key: string): string => {
+  const r = rows?.find((x) => x.row.rowKey === key);
+  return r ? (r.row.row.focusItem ?? r.row.row.title) : key;
+};
+
+type Accepting = { status: 'running'; count: number } | { status: 'done'; accepted: number; refused: RowRefusal[]; error?: string };
+
+/**
+ * A reviewer's page accepts the divisions' pending submissions (the engine's design: no server of ours runs, the
+ * reviewer's client locks each submitted row and records 提出済). Once per set of pending submissions; the overview
+ * is read again afterwards.
+ */
+function useAcceptSubmissions(review: ReviewRows | null, scope: RowScope | null, rows: readonly ReviewRow[] | null): Accepting | null {
+  const [state, setState] = useState<Accepting | null>(null);
+  const tried = useRef(new Set<string>());
+  const pending = rows ? rows.flatMap((r) => r.pending.map((p) => p.id)).sort().join(',') : '';
+  useEffect(() => {
+    if (!review?.port || !scope || pending === '' || tried.current.has(pending)) return;
+    tried.current.add(pending);
+    const port = review.port;
+    const count = pending.split(',').length;
+    void Promise.resolve()
+      .then(() => setState({ status: 'running', count }))
+      .then(() => port.processSubmissions(scope))
+      .then(
+        (r) => setState({ status: 'done', accepted: r.accepted.length, refused: r.refused }),
+        (e: unknown) => setState({ status: 'done', accepted: 0, refused: [], error: e instanceof Error ? e.message : String(e) }),
+      )
+      .then(() => review.reload());
+  }, [review, scope, pending]);
+  return state;
 }
 
 /** An ISO date as 令和7年6月30日 (ja) or 30 Jun 2025 (en). */
