@@ -6,19 +6,18 @@
 import { Button, makeStyles, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle, Spinner, tokens } from '@fluentui/react-components';
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 
-import { FIELD_NAMES, isEditableField, type EditableField } from '../../core/edit/fields.js';
+import { FIELD_NAMES } from '../../core/edit/fields.js';
 import type { Actor } from '../../core/permissions/rules.js';
 import type { RowScope } from '../../core/ports.js';
 import { answerFieldOfColumn, lastDecision } from '../../core/review/compare.js';
-import { divisionMayEdit, submissionProblems } from '../../core/review/review.js';
+import { divisionMayEdit } from '../../core/review/review.js';
 import type { RowCache } from '../../data/row-cache.js';
 import type { CacheSnapshot, EditDenial, RowView } from '../../data/types.js';
 import { ErrorMessage } from '../app/AppErrorBoundary.js';
-import type { ReviewRow } from '../app/review-port.js';
 import type { SiteInfo } from '../app/services.js';
 import type { GridReview } from '../components/FollowUpGrid/FollowUpGrid.js';
-import { issueText } from '../components/FollowUpGrid/grid-model.js';
 import type { Translate } from '../i18n/i18n.js';
+import { lockOf, submitProblems } from './review-model.js';
 import { useReviewRows } from './use-review.js';
 
 const useStyles = makeStyles({
@@ -28,30 +27,6 @@ const useStyles = makeStyles({
 type Notice = { intent: 'success' | 'warning' | 'error'; title: string; items?: string[] };
 
 const rowTitle = (v: Pick<RowView, 'stored'>): string => v.stored.row.focusItem ?? v.stored.row.title;
-
-/** The field a validation issue is about, in the tab's fields (tags and entries are the narrative). */
-const issueField = (field: string): EditableField | null => (isEditableField(field) ? field : field === 'entries' || field === 'tags' ? 'narrative' : null);
-
-/** Why a row cannot be submitted, field by field, in the page's language (empty: it can be). */
-export function submitProblems(view: RowView, lang: 'ja' | 'en'): { field: EditableField | null; text: string }[] {
-  const out: { field: EditableField | null; text: string }[] = [];
-  for (const p of submissionProblems(view.current.row, view.stored.reportKey)) {
-    out.push({ field: answerFieldOfColumn(p.field ?? null), text: p[lang].replace(/^(行 [^:]+|Row [^:]+): /, '') });
-  }
-  for (const i of view.issues) {
-    if (i.severity !== 'error') continue;
-    const field = issueField(i.field);
-    if (out.some((o) => o.field === field)) continue;
-    out.push({ field, text: issueText(i, lang) });
-  }
-  return out;
-}
-
-function lockOf(r: ReviewRow): EditDenial | null {
-  if (r.state === '承認済') return { reason: 'review-locked', ja: 'この行は承認済みです。変更が必要なときは、確認者に差戻しを依頼してください。', en: 'This row is approved. Ask the reviewer to return it if it needs a change.' };
-  if (r.state === '提出済') return { reason: 'review-locked', ja: 'この行は提出済みです。確認者が差し戻すまで編集できません。', en: 'This row is submitted. It cannot be edited until the reviewer returns it.' };
-  return null;
-}
 
 export interface DivisionReviewArgs {
   site: SiteInfo;
