@@ -60,11 +60,11 @@ export function createGraphData(config: AppConfig, tokens: TokenProvider, displa
   const reviewOf = (site: SiteInfo): Promise<ReviewData> => {
     let p = reviews.get(site);
     if (!p) {
-      p = Promise.all([resolved(site.siteUrl), storeOf(site)]).then(async ([s, store]) => {
+      p = resolved(site.siteUrl).then(async (s) => {
         const service = await openReviewService({ connection, site: s, actor: actorOf(site.membership) });
         return {
           overview: (scope) => service.overview(scope),
-          deadline: (orgCode, fiscalYear) => readCycleDeadline(store.context, orgCode, fiscalYear),
+          deadline: async (orgCode, fiscalYear) => readCycleDeadline((await storeOf(site)).context, orgCode, fiscalYear),
           submit: (keys) => service.submit(keys),
           processSubmissions: (scope) => service.processSubmissions(scope),
           returnRows: (items) => service.returnRows(items),
