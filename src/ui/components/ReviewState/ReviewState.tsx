@@ -48,7 +48,8 @@ export function ReviewBadge({ state, awaitingLock = false, t }: { state: ReviewS
   return (
     <span className={s.badgeLine} data-review-state={state}>
       <Badge size="small" appearance={state === '未確認' ? 'outline' : 'filled'} color={STATE_COLORS[state]}>
-        <span className={s.hidden}>{t('review.stateLabel')}: </span>
+        {/* Read after the row's title: the space keeps the two apart in the accessible name. */}
+        <span className={s.hidden}> {t('review.stateLabel')}: </span>
         {stateLabel(state, t)}
       </Badge>
       {awaitingLock ? (
