@@ -96,7 +96,7 @@ export function RowChanges({ store, row, lastYear, lang, t }: RowChangesProps) {
   return (
     <div className={s.root}>
       {decision === null ? (
-        <p className={s.none}>{t('manager.diff.firstReview')}</p>
+        <p className={s.none}>{t(row.state === '未確認' ? 'manager.diff.notSubmitted' : 'manager.diff.firstReview')}</p>
       ) : reviewed.status === 'loading' ? (
         <Spinner size="tiny" label={t('manager.diff.loading')} />
       ) : reviewed.status === 'failed' ? (
