@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { secretariatActor } from '../../src/core/permissions/rules.js';
 import type { Embedded } from '../../src/entries/embedded.js';
+import { CycleAdmin } from '../../src/graph/cycle.js';
 import { openReviewService } from '../../src/graph/review.js';
 import { startE2eApp, type E2eApp } from '../support/embedded-harness.js';
 
@@ -217,10 +218,16 @@ describe('the review cycle in the tab and the manager view', () => {
     await Promise.all([suzuki.close(), takahashi.close()]);
   });
 
-  it('shows the manager view and a division compared with last year in light, dark and high contrast, axe-clean', async () => {
+  it('shows the manager view (deadline, overdue) and a division compared with last year in light, dark and high contrast, axe-clean', async () => {
+    // The secretariat sets a deadline that has passed: every division but 大臣官房総務課 (all approved) is overdue.
+    const cycles = await CycleAdmin.open({ connection: embedded.connection, site: { id: embedded.site.id }, actor: secretariatActor('大臣官房秘書課') });
+    await cycles.setDeadline('soumu', 2023, '令和6年6月28日');
     for (const mode of ['light', 'dark', 'contrast'] as const) {
       const { page, problems, close } = await signedIn('高橋 健一', MANAGER, { colorScheme: mode === 'light' ? 'light' : 'dark', forcedColors: mode === 'contrast' ? 'active' : 'none' });
       await page.getByTestId('division-overview').waitFor();
+      await expect.poll(() => page.getByText('提出期限: 令和6年6月28日').count()).toBe(1);
+      const overdue = async (division: string): Promise<string> => (await page.getByTestId('division-overview').locator(`[data-division="${division}"] td`).nth(6).textContent()) ?? '';
+      expect([await overdue('div-somu'), await overdue('div-kikaku'), await overdue('div-joho')]).toEqual(['0', '2 行', '4 行']);
       expect(await page.getByTestId('manager-report-slot').count()).toBe(1);
       await page.screenshot({ path: join(SHOTS, `review-manager-${mode}.png`), fullPage: true });
       expect(await axeSerious(page), `overview ${mode}`).toEqual([]);

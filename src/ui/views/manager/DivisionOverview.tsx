@@ -49,7 +49,7 @@ export function DivisionOverview({ lines, lang, t, onOpen }: { lines: readonly D
             </TableCell>
             <TableCell className={s.num}>{l.byState['差戻し']}</TableCell>
             <TableCell className={s.num}>{l.byState['承認済']}</TableCell>
-            <TableCell className={`${s.num} ${l.overdue > 0 ? s.overdue : ''}`}>{l.overdue > 0 ? t('manager.overdueCount', { count: l.overdue }) : '0'}</TableCell>
+            <TableCell className={s.num}>{l.overdue > 0 ? <span className={s.overdue}>{t('manager.overdueCount', { count: l.overdue })}</span> : '0'}</TableCell>
             <TableCell>{l.lastSubmitted ? formatWhen(l.lastSubmitted, lang) : <span className={s.muted}>{t('manager.never')}</span>}</TableCell>
           </TableRow>
         ))}
