@@ -24,6 +24,8 @@ const SHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots
 const SCOPE = { orgCode: 'soumu', fiscalYear: 2023 } as const;
 const MANAGER = '/tab.html?view=manager&fy=2023';
 const WORK = /仕事と生活の両立支援/;
+// Each wait covers a page load and the review's reads: generous, for two cores shared by a whole test run.
+const POLL = { timeout: 30_000 };
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
@@ -94,7 +96,7 @@ describe('the review cycle in the tab and the manager view', () => {
     await submit.waitFor();
     expect(await rowOf(page, WORK).getByRole('rowheader').textContent()).toContain('未確認');
     await submit.click();
-    const text = await expect.poll(() => notice(page, 'review-notice')).toContain('提出しませんでした').then(() => notice(page, 'review-notice'));
+    const text = await expect.poll(() => notice(page, 'review-notice'), POLL).toContain('提出しませんでした').then(() => notice(page, 'review-notice'));
     expect(text).toContain('「仕事と生活の両立支援」の実施状況: 実施状況（実施／実施未定）が未記入です。');
     expect([...(await states()).values()].map((s) => s.state)).toEqual(['未確認', '未確認', '未確認', '未確認', '未確認']);
     expect(await axeSerious(page)).toEqual([]);
@@ -115,12 +117,12 @@ describe('the review cycle in the tab and the manager view', () => {
     await d.keyboard.press('Enter');
     expect(await cellOf(d, WORK, 'status').textContent()).toContain('実施');
     await d.keyboard.press('Control+s');
-    await expect.poll(() => d.getByTestId('save-notice').textContent()).toContain('1 行を保存しました');
+    await expect.poll(() => d.getByTestId('save-notice').textContent(), POLL).toContain('1 行を保存しました');
     // Back to 提出 (Shift+Tab), Enter: all five rows submitted.
     await tabTo(d, /^\|提出（5行）/, true);
     await d.keyboard.press('Enter');
-    await expect.poll(() => notice(d, 'review-notice')).toContain('5行を提出しました');
-    await expect.poll(async () => rowOf(d, WORK).getByRole('rowheader').textContent()).toContain('提出済');
+    await expect.poll(() => notice(d, 'review-notice'), POLL).toContain('5行を提出しました');
+    await expect.poll(async () => rowOf(d, WORK).getByRole('rowheader').textContent(), POLL).toContain('提出済');
     expect([...(await states()).values()].every((s) => s.state === '提出済')).toBe(true);
 
     // The reviewer: the overview, 大臣官房総務課 opened, the 取組 row returned with a comment on 取組時期・内容.
@@ -130,7 +132,7 @@ describe('the review cycle in the tab and the manager view', () => {
     await overview.waitFor();
     // 大臣官房総務課: 5 of 5 rows submitted; the reviewer's page accepts the submissions (locks the rows), none decided.
     const somuCells = (): Promise<string[]> => m.getByTestId('division-overview').locator('[data-division="div-somu"] td').allTextContents();
-    await expect.poll(async () => (await somuCells()).slice(1, 6), { timeout: 15_000 }).toEqual(['5 / 5 行', '0', '5', '0', '0']);
+    await expect.poll(async () => (await somuCells()).slice(1, 6), POLL).toEqual(['5 / 5 行', '0', '5', '0', '0']);
     expect(await m.getByTestId('accept-notice').count()).toBe(0);
     await tabTo(m, /^大臣官房総務課の行を開く/);
     await m.keyboard.press('Enter');
@@ -141,7 +143,7 @@ describe('the review cycle in the tab and the manager view', () => {
     await m.keyboard.press('Enter');
     const dialog = m.getByRole('dialog', { name: '1行を差し戻す' });
     await dialog.waitFor();
-    await expect.poll(() => m.evaluate(() => document.activeElement?.tagName)).toBe('TEXTAREA');
+    await expect.poll(() => m.evaluate(() => document.activeElement?.tagName), POLL).toBe('TEXTAREA');
     await m.keyboard.type('成果の数値（利用者数）を追記してください。');
     await m.keyboard.press('Tab');
     for (let i = 0; i < 3; i++) await m.keyboard.press('ArrowDown');
@@ -149,13 +151,13 @@ describe('the review cycle in the tab and the manager view', () => {
     expect(await axeSerious(m)).toEqual([]);
     await tabTo(m, /差し戻す（1行）/);
     await m.keyboard.press('Enter');
-    await expect.poll(() => notice(m, 'manager-notice')).toContain('1行を差し戻しました');
+    await expect.poll(() => notice(m, 'manager-notice'), POLL).toContain('1行を差し戻しました');
     const returned = [...(await states()).values()].find((s) => WORK.test(s.title));
     expect(returned).toMatchObject({ state: '差戻し', comment: '成果の数値（利用者数）を追記してください。', field: 'Narrative', by: '高橋 健一' });
 
     // The division sees the comment on 取組時期・内容 of that row; the other rows are read-only, and say why.
     await d.reload();
-    await expect.poll(() => rowOf(d, WORK).getByRole('rowheader').textContent()).toContain('差戻し');
+    await expect.poll(() => rowOf(d, WORK).getByRole('rowheader').textContent(), POLL).toContain('差戻し');
     const narrative = cellOf(d, WORK, 'narrative');
     expect(await narrative.getByTestId('review-comment').textContent()).toContain('成果の数値（利用者数）を追記してください。');
     expect(await narrative.getAttribute('aria-describedby')).toContain(await narrative.getByTestId('review-comment').getAttribute('id'));
@@ -170,17 +172,17 @@ describe('the review cycle in the tab and the manager view', () => {
     await d.keyboard.press('ArrowDown');
     await d.keyboard.press('End');
     await d.keyboard.press('ArrowLeft');
-    await expect.poll(() => d.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.column)).toBe('narrative');
+    await expect.poll(() => d.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.column), POLL).toBe('narrative');
     await d.keyboard.press('F2');
     await d.keyboard.press('Control+End');
     await d.keyboard.press('Enter');
     await d.keyboard.type('【継続】テレワーク制度の利用者数は令和5年度に延べ1,200人。');
     await d.keyboard.press('Control+Enter');
     await d.keyboard.press('Control+s');
-    await expect.poll(() => d.getByTestId('save-notice').textContent()).toContain('1 行を保存しました');
+    await expect.poll(() => d.getByTestId('save-notice').textContent(), POLL).toContain('1 行を保存しました');
     await tabTo(d, /^\|提出（1行）/, true);
     await d.keyboard.press('Enter');
-    await expect.poll(() => notice(d, 'review-notice')).toContain('1行を提出しました');
+    await expect.poll(() => notice(d, 'review-notice'), POLL).toContain('1行を提出しました');
 
     // The reviewer sees what changed since the return, then approves every row at once.
     await m.reload();
@@ -202,15 +204,15 @@ describe('the review cycle in the tab and the manager view', () => {
     await m.getByRole('dialog', { name: '5行を承認する' }).waitFor();
     await tabTo(m, /承認する（5行）/);
     await m.keyboard.press('Enter');
-    await expect.poll(() => notice(m, 'manager-notice')).toContain('5行を承認しました');
+    await expect.poll(() => notice(m, 'manager-notice'), POLL).toContain('5行を承認しました');
     expect([...(await states()).values()].map((s) => s.state)).toEqual(['承認済', '承認済', '承認済', '承認済', '承認済']);
     await tabTo(m, /部局・課室の一覧へ戻る/, true);
     await m.keyboard.press('Enter');
-    await expect.poll(async () => (await somuCells()).slice(1, 6)).toEqual(['5 / 5 行', '0', '0', '0', '5']);
+    await expect.poll(async () => (await somuCells()).slice(1, 6), POLL).toEqual(['5 / 5 行', '0', '0', '0', '5']);
 
     // The division: approved rows read-only with the reason in the side panel.
     await d.reload();
-    await expect.poll(() => rowOf(d, WORK).getByRole('rowheader').textContent()).toContain('承認済');
+    await expect.poll(() => rowOf(d, WORK).getByRole('rowheader').textContent(), POLL).toContain('承認済');
     await cellOf(d, WORK, 'narrative').click();
     expect(await d.getByRole('complementary').textContent()).toContain('この行は承認済みです');
     expect(suzuki.problems).toEqual([]);
@@ -225,7 +227,7 @@ describe('the review cycle in the tab and the manager view', () => {
     for (const mode of ['light', 'dark', 'contrast'] as const) {
       const { page, problems, close } = await signedIn('高橋 健一', MANAGER, { colorScheme: mode === 'light' ? 'light' : 'dark', forcedColors: mode === 'contrast' ? 'active' : 'none' });
       await page.getByTestId('division-overview').waitFor();
-      await expect.poll(() => page.getByText('提出期限: 令和6年6月28日').count()).toBe(1);
+      await expect.poll(() => page.getByText('提出期限: 令和6年6月28日').count(), POLL).toBe(1);
       const overdue = async (division: string): Promise<string> => (await page.getByTestId('division-overview').locator(`[data-division="${division}"] td`).nth(6).textContent()) ?? '';
       expect([await overdue('div-somu'), await overdue('div-kikaku'), await overdue('div-joho')]).toEqual(['0', '2 行', '4 行']);
       expect(await page.getByTestId('manager-report-slot').count()).toBe(1);
