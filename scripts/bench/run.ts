@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: runs every benchmark script and prints its figures. Benchmarks never assert on time.
- * Usage: npm run bench [-- import graph store bundle stress importer memory workbook tab deadline] (default: all).
+ * Usage: npm run bench [-- import graph store bundle stress importer memory workbook tab deadline manager] (default: all).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 
@@ -17,6 +17,7 @@ const SUITES: Record<string, () => Promise<unknown>> = {
   workbook: async () => (await import('./workbook-sync.js')).runWorkbookSyncBench(),
   tab: async () => (await import('./tab.js')).runTabBench(),
   deadline: async () => (await import('./deadline.js')).runDeadlineBench(),
+  manager: async () => (await import('./manager.js')).runManagerBench(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => a in SUITES);

@@ -44,7 +44,7 @@ const p95 = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Mat
 const r1 = (v: number): number => Math.round(v * 10) / 10;
 
 /** A generated 取組 table of `n` rows (L-R7), 大項目 every 25 rows, owned by one division. */
-function generatedReport(fy: number, n: number): Report {
+export function generatedReport(fy: number, n: number): Report {
   const rows: Row[] = [];
   for (let i = 0; i < n; i++) {
     const major = `大項目 ${Math.floor(i / 25) + 1}`;

@@ -12,7 +12,8 @@
  *   store's If-Match and three-way merge work on the right base.
  */
 import { AppError, GraphAccessError, PermissionError, ThrottledError, ValidationError } from '../core/errors.js';
-import { EDITABLE_FIELDS, FIELD_COLUMNS, readField, writeField, type EditableField, type FieldValue } from '../core/edit/fields.js';
+import { EDITABLE_FIELDS, FIELD_COLUMNS, FIELD_GROUPS, readField, writeField, type EditableField, type FieldValue } from '../core/edit/fields.js';
+import { FieldGroup } from '../core/lists/schema.js';
 import { fillableColumns, layoutOfKey } from '../core/layouts/columns.js';
 import type { RowRecord } from '../core/lists/row-fields.js';
 import type { Report, Row } from '../core/model/schema.js';
@@ -116,6 +117,7 @@ export class RowCache {
   private draftWrites: Promise<void> = Promise.resolve();
   private loadSeq = 0;
   private readonly now: () => Date;
+  private reviewLocks: ReadonlyMap<string, EditDenial> = new Map();
 
   constructor(private readonly options: RowCacheOptions) {
     this.now = options.now ?? (() => new Date());
@@ -291,6 +293,16 @@ export class RowCache {
 
   // ------------------------------------------------------------------ edits
 
+  /**
+   * Rows the review cycle holds read-only for this person (#12: 提出済 and 承認済 rows of their division), with the
+   * reason shown: their answers are refused here before SharePoint would refuse the save.
+   */
+  setReviewLocks(locks: ReadonlyMap<string, EditDenial>): void {
+    const touched = new Set([...this.reviewLocks.keys(), ...locks.keys()]);
+    this.reviewLocks = locks;
+    this.changed(touched);
+  }
+
   /** Why `field` of `rowKey` cannot be edited by this person, or null when it can. */
   denial(rowKey: string, field: EditableField): EditDenial | null {
     const entry = this.entries.get(rowKey);
@@ -299,6 +311,8 @@ export class RowCache {
     if (!fillableFields(row, entry.stored.reportKey).has(field)) {
       return { reason: 'not-in-layout', ja: 'この様式のこの行には、この欄はありません。', en: 'This row of this layout has no such field.' };
     }
+    const lock = this.reviewLocks.get(rowKey);
+    if (lock && FIELD_GROUPS[field] === FieldGroup.Division) return lock;
     const denied = checkEdit(this.options.actor, { rowKey, orgCode: entry.stored.orgCode, divisionCode: row.division }, [FIELD_COLUMNS[field]]);
     return denied ? { reason: denied.reason, ja: denied.messageJa, en: denied.messageEn } : null;
   }

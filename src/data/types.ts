@@ -109,7 +109,7 @@ export interface DraftStore {
 export interface EditDenial {
   ja: string;
   en: string;
-  reason: Denial['reason'] | 'not-in-layout' | 'read-only-row';
+  reason: Denial['reason'] | 'not-in-layout' | 'read-only-row' | 'review-locked';
 }
 
 /** One change to one field (an edit, a paste cell, an undo step). */

@@ -1,5 +1,6 @@
 /** Webpack entry of the Teams tab and the browser app (`tab.html`, and `/` under `npm start`) (#10). */
 import { parseScopeParams, toScopeSearch } from '../ui/app/scope-url.js';
+import { ManagerView } from '../ui/views/ManagerView.js';
 import { TabView } from '../ui/views/TabView.js';
 import { boot } from './browser/boot.js';
 
@@ -12,4 +13,6 @@ function replaceScope(scope: { site: string; orgCode: string; fiscalYear: number
   if (next !== window.location.search) window.history.replaceState(null, '', next);
 }
 
-void boot('content', () => <TabView initial={parseScopeParams(window.location.search)} onScopeChange={replaceScope} />);
+// `?view=manager`: the manager view (#12), its own personal tab in the Teams manifest; else the division's tab.
+const isManager = new URLSearchParams(window.location.search).get('view') === 'manager';
+void boot('content', () => (isManager ? <ManagerView initial={parseScopeParams(window.location.search)} /> : <TabView initial={parseScopeParams(window.location.search)} onScopeChange={replaceScope} />));

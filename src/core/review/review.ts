@@ -74,9 +74,11 @@ export interface ReviewProblem {
     | 'already-processed';
   ja: string;
   en: string;
+  /** The FollowUpRows column the problem is about, when it is about one (the tab shows it on that field). */
+  field?: string;
 }
 
-const problem = (code: ReviewProblem['code'], ja: string, en: string): ReviewProblem => ({ code, ja, en });
+const problem = (code: ReviewProblem['code'], ja: string, en: string, field?: string): ReviewProblem => ({ code, ja, en, ...(field ? { field } : {}) });
 
 /** The answer columns of a FollowUpRows `fields` set, canonical: equal answers give equal strings. */
 export function answersOf(fields: Readonly<Record<string, unknown>>): string {
@@ -119,10 +121,10 @@ export function submissionProblems(row: Row, reportKey: string): ReviewProblem[]
   const layout = layoutOfKey(reportKey) ?? layoutOfKey(row.key);
   if (row.kind === 'heading') out.push(problem('not-submittable', `${where}: 見出し行は提出の対象ではありません。`, `Row ${row.key}: heading rows are not submitted.`));
   if (row.kind === 'initiative' && layout !== null && hasStatusColumn(layout) && row.status === null) {
-    out.push(problem('invalid-answers', `${where}: 実施状況（実施／実施未定）が未記入です。`, `Row ${row.key}: the status (実施 / 実施未定) is blank.`));
+    out.push(problem('invalid-answers', `${where}: 実施状況（実施／実施未定）が未記入です。`, `Row ${row.key}: the status (実施 / 実施未定) is blank.`, 'Status'));
   }
   if (row.status === 'undecided' && (row.reasonNotPlanned ?? '').trim() === '') {
-    out.push(problem('invalid-answers', `${where}: 実施状況が「実施未定」ですが、理由が記入されていません。`, `Row ${row.key}: the status is 実施未定 (undecided) but no reason is given.`));
+    out.push(problem('invalid-answers', `${where}: 実施状況が「実施未定」ですが、理由が記入されていません。`, `Row ${row.key}: the status is 実施未定 (undecided) but no reason is given.`, 'ReasonNotPlanned'));
   }
   return out;
 }

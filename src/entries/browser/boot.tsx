@@ -41,6 +41,7 @@ function lazyData(config: AppConfig, host: HostBridge): FollowUpData {
       const d = await get();
       return d.reminders ? d.reminders(...a) : [];
     },
+    review: async (...a) => (await get()).review(...a),
     onRateLimit(listener) {
       rateLimitListeners.add(listener);
       if (!forwarding) {

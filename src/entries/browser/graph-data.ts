@@ -6,12 +6,15 @@ import { actorOf, membershipFromGroups } from '../../core/divisions/division.js'
 import type { TokenProvider } from '../../core/ports.js';
 import { createGraphClient } from '../../graph/create-graph-client.js';
 import { PermissionError } from '../../core/errors.js';
+import { readCycleDeadline } from '../../graph/cycle-deadline.js';
 import { GraphFollowUpAdmin, openGraphFollowUpAdmin, openGraphFollowUpStore, type GraphFollowUpStore } from '../../graph/graph-follow-up-store.js';
 import { latestReminders } from '../../graph/reminders.js';
+import { openReviewService } from '../../graph/review.js';
 import { resolveSite, type ResolvedSite } from '../../graph/site.js';
 import { listCycles, readDivisions, readGuidance, readMyGroups } from '../../graph/site-directory.js';
 import { readListReports } from '../../graph/list-reports.js';
 import { parseRateLimit, type RateLimitInfo } from '../../data/refresh-scheduler.js';
+import type { ReviewData } from '../../ui/app/review-port.js';
 import type { AppConfig, FollowUpData, SiteInfo } from '../../ui/app/services.js';
 
 export function createGraphData(config: AppConfig, tokens: TokenProvider, displayName: () => string | null): FollowUpData {
@@ -53,7 +56,29 @@ export function createGraphData(config: AppConfig, tokens: TokenProvider, displa
     }
     return p;
   };
+  const reviews = new Map<SiteInfo, Promise<ReviewData>>();
+  // The review cycle (#12): one ReviewService per site (its two list ids looked up once), the deadline beside it.
+  const reviewOf = (site: SiteInfo): Promise<ReviewData> => {
+    let p = reviews.get(site);
+    if (!p) {
+      p = resolved(site.siteUrl).then(async (s) => {
+        const service = await openReviewService({ connection, site: s, actor: actorOf(site.membership) });
+        return {
+          overview: (scope) => service.overview(scope),
+          deadline: async (orgCode, fiscalYear) => readCycleDeadline((await storeOf(site)).context, orgCode, fiscalYear),
+          submit: (keys) => service.submit(keys),
+          processSubmissions: (scope) => service.processSubmissions(scope),
+          returnRows: (items) => service.returnRows(items),
+          approveRows: (items) => service.approveRows(items),
+        };
+      });
+      p.catch(() => reviews.delete(site));
+      reviews.set(site, p);
+    }
+    return p;
+  };
   return {
+    review: reviewOf,
     async loadSite(siteUrl, orgCode) {
       const site = await resolved(siteUrl);
       const [groups, read] = await Promise.all([readMyGroups(connection, site), readDivisions(connection, site, orgCode)]);

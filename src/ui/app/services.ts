@@ -12,6 +12,7 @@ import type { DraftStore } from '../../data/types.js';
 import type { LiveWorkbook } from '../../core/sync/workbook-port.js';
 import type { SyncRows, SyncStructure } from '../../core/sync/workbook-sync.js';
 import type { HostBridge } from '../../hosts/host-bridge.js';
+import type { ReviewData } from './review-port.js';
 import type { AuthSettings } from '../../hosts/msal/load-msal.js';
 
 /** Deployment settings, read at start (`app-config.json` beside the pages; `npm start` serves the local one). */
@@ -69,6 +70,8 @@ export interface FollowUpData {
   reports(site: SiteInfo, query: { fiscalYear: number; orgCode: string | null }): Promise<Report[]>;
   /** Writing guidance (記入例, 記入要領, length limits) that applies to the site's ministry. */
   guidance(site: SiteInfo): Promise<Guidance[]>;
+  /** The review cycle of the site as the signed-in user (#12). */
+  review(site: SiteInfo): Promise<ReviewData>;
   /**
    * Calls `listener` with the service's RateLimit headers when an answer carries them (SharePoint sends them once an
    * app has used 80 % of its minute): the refresh cadence backs off.

@@ -23,6 +23,7 @@ import { FollowUpGrid, type PasteOutcome } from '../components/FollowUpGrid/Foll
 import { buildTables, fieldAt, type GridColumn } from '../components/FollowUpGrid/grid-model.js';
 import { HistoryDialog, formatWhen } from '../components/FollowUpGrid/HistoryDialog.js';
 import type { MessageKey } from '../i18n/i18n.js';
+import { useDivisionReview } from './DivisionReview.js';
 
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
@@ -91,6 +92,7 @@ export default function RowsWorkspace({ site, fiscalYear, divisionCode }: RowsWo
   const snapshot = useCacheSnapshot(cache);
   useBackgroundRefresh(cache, data.onRateLimit);
   const previous = usePreviousYear(store, scope, snapshot?.status === 'ready');
+  const review = useDivisionReview({ site, scope, actor, cache, snapshot, lang, t });
 
   const divisionHeader = t('col.division');
   const tables = useMemo(() => (snapshot ? buildTables(snapshot.rows, divisionHeader) : []), [snapshot, divisionHeader]);
@@ -187,6 +189,7 @@ export default function RowsWorkspace({ site, fiscalYear, divisionCode }: RowsWo
           {snapshot.dirtyCount > 0 ? t('save.unsaved', { count: snapshot.dirtyCount }) : t('save.allSaved')}
           {snapshot.lastSyncedAt ? ` · ${t('save.synced', { when: formatWhen(snapshot.lastSyncedAt, lang) })}` : ''}
         </Text>
+        {review.action}
         {snapshot.conflictCount > 0 && firstConflict ? (
           <Button appearance="outline" onClick={() => setConflictRow(firstConflict.rowKey)}>
             {t('conflict.open', { count: snapshot.conflictCount })}
@@ -214,6 +217,7 @@ export default function RowsWorkspace({ site, fiscalYear, divisionCode }: RowsWo
           </MessageBarActions>
         </MessageBar>
       ) : null}
+      {review.notice}
       {snapshot.draftWarning ? (
         <MessageBar intent="warning">
           <MessageBarBody>{snapshot.draftWarning[lang]}</MessageBarBody>
@@ -271,6 +275,7 @@ export default function RowsWorkspace({ site, fiscalYear, divisionCode }: RowsWo
                       onActive={onActive}
                       onOpenConflict={setConflictRow}
                       onPaste={onPaste}
+                      reviewOf={review.reviewOf}
                     />
                   ) : null}
                 </section>

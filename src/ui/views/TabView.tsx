@@ -1,4 +1,4 @@
-import { makeStyles, MessageBar, MessageBarBody, Spinner, Text, tokens } from '@fluentui/react-components';
+import { Link, makeStyles, MessageBar, MessageBarBody, Spinner, Text, tokens } from '@fluentui/react-components';
 import { lazy, Suspense, useEffect, useState } from 'react';
 
 import { ErrorMessage } from '../app/AppErrorBoundary.js';
@@ -97,6 +97,7 @@ export function TabView({ initial, onScopeChange }: TabViewProps) {
             {t('scope.site')}: {siteInfo.siteUrl}
           </Text>
           <ScopePicker t={t} lang={lang} scope={scope} />
+          {siteInfo.membership.isReviewer || siteInfo.membership.isSecretariat ? <Link href={managerHref(siteInfo.siteUrl, orgCode, fiscalYear, lang)}>{t('manager.link')}</Link> : null}
           {divisionInfo?.guidance ? (
             <MessageBar intent="info" layout="multiline">
               <MessageBarBody>
@@ -149,6 +150,13 @@ export function TabView({ initial, onScopeChange }: TabViewProps) {
       ) : null}
     </AppShell>
   );
+}
+
+/** The manager view of the same site, ministry and year (#12). */
+function managerHref(site: string, orgCode: string, fiscalYear: number | null, lang: string): string {
+  const q = new URLSearchParams({ view: 'manager', site, org: orgCode, ...(fiscalYear !== null ? { fy: String(fiscalYear) } : {}) });
+  if (new URLSearchParams(window.location.search).has('lang')) q.set('lang', lang);
+  return `?${q.toString()}`;
 }
 
 const currentPath = (): string => `${window.location.pathname}${window.location.search}`;

@@ -19,6 +19,8 @@ import { planPaste, type PasteColumn, type RefusedCell } from '../../../data/pas
 import type { RowCache } from '../../../data/row-cache.js';
 import type { FieldState, RowView } from '../../../data/types.js';
 import type { MessageKey, Translate } from '../../i18n/i18n.js';
+import { ReviewBadge, ReviewComment, type ReturnComment } from '../ReviewState/index.js';
+import type { ReviewStateJa } from '../../../core/review/review.js';
 import { GuidelineContent, IndicatorContent, ItemContent, SurveyContent, TaggedText } from './CellContent.js';
 import { CellEditor } from './CellEditors.js';
 import { useGridStyles } from './FollowUpGrid.styles.js';
@@ -47,6 +49,13 @@ export interface PasteOutcome {
   refused: RefusedCell[];
 }
 
+/** A row's review as the grid shows it (#12): its state, and a returned row's comment on a field (null: the row). */
+export interface GridReview {
+  state: ReviewStateJa;
+  awaitingLock: boolean;
+  comment: (ReturnComment & { field: EditableField | null }) | null;
+}
+
 export interface FollowUpGridProps {
   table: GridTable;
   cache: RowCache;
@@ -61,6 +70,8 @@ export interface FollowUpGridProps {
   onActive: (view: RowView | null, column: GridColumn | null) => void;
   onOpenConflict: (rowKey: string) => void;
   onPaste: (outcome: PasteOutcome) => void;
+  /** The review of each row (#12); without it no state is shown. */
+  reviewOf?: (rowKey: string) => GridReview | undefined;
 }
 
 interface Active {
@@ -70,7 +81,7 @@ interface Active {
 
 const ESTIMATE = { group: 34, row: 92 };
 
-export function FollowUpGrid({ table, cache, labelledBy, lang, t, divisionName, maxLengthOf, onActive, onOpenConflict, onPaste }: FollowUpGridProps) {
+export function FollowUpGrid({ table, cache, labelledBy, lang, t, divisionName, maxLengthOf, onActive, onOpenConflict, onPaste, reviewOf }: FollowUpGridProps) {
   const s = useGridStyles();
   const gridId = useId();
   const scroller = useRef<HTMLDivElement>(null);
@@ -282,6 +293,7 @@ export function FollowUpGrid({ table, cache, labelledBy, lang, t, divisionName, 
               start={item.start}
               measure={virtualizer.measureElement}
               view={l.view}
+              review={reviewOf?.(l.view.rowKey)}
               table={table}
               template={template}
               activeCol={isActive ? col : -1}
@@ -339,6 +351,7 @@ interface GridRowProps {
   start: number;
   measure: (el: Element | null) => void;
   view: RowView;
+  review: GridReview | undefined;
   table: GridTable;
   template: string;
   /** The active column when this row holds the active cell, else -1. */
@@ -360,10 +373,13 @@ const LONG_TEXT = 140;
 
 /** One data row; re-renders only when its RowView, its active cell or its editing state changes. */
 const GridRow = memo(
-  function GridRow({ index, start, measure, view, table, template, activeCol, editing, expanded, lang, t, divisionName, editable, onCell, onEdit, onToggleExpand, onOpenConflict, editor }: GridRowProps) {
+  function GridRow({ index, start, measure, view, review, table, template, activeCol, editing, expanded, lang, t, divisionName, editable, onCell, onEdit, onToggleExpand, onOpenConflict, editor }: GridRowProps) {
     const s = useGridStyles();
     const row = view.current.row;
     const readOnlyRow = table.columns.every((_, c) => editable(c) === null);
+    // A comment on a field this row has no cell for (or on no field) shows on the row header.
+    const commentField = review?.comment ? review.comment.field : null;
+    const commentOnHeader = review?.comment != null && (commentField === null || !table.columns.some((c) => fieldAt(table.layout, view, c) === commentField));
     return (
       <div
         ref={measure}
@@ -382,11 +398,20 @@ const GridRow = memo(
           const fieldView = field ? view.fields[field] : undefined;
           const invalid = issues.some((i) => i.severity === 'error');
           const isHeader = column.id === 'item' || column.id === 'focusItem';
-          const messageId = issues.length > 0 ? `${view.rowKey}-${column.id}-issues` : undefined;
+          // A reviewer's comment sits on the field it names, or on the row header when it names none.
+          const note = review?.comment && (commentOnHeader ? isHeader : field === commentField) ? review.comment : null;
+          const noteId = note ? `${view.rowKey}-${column.id}-review` : undefined;
+          const messageId = [issues.length > 0 ? `${view.rowKey}-${column.id}-issues` : undefined, noteId].filter(Boolean).join(' ') || undefined;
           let content: ReactNode;
           let longText = false;
           if (isActive && editing && field && editor) content = editor(field, column);
-          else if (isHeader) content = <ItemContent row={row} t={t} />;
+          else if (isHeader)
+            content = (
+              <>
+                <ItemContent row={row} t={t} />
+                {review ? <ReviewBadge state={review.state} awaitingLock={review.awaitingLock} t={t} /> : null}
+              </>
+            );
           else if (column.id === 'division') content = divisionName(row.division);
           else if (column.id === 'guidelineRefs') content = <GuidelineContent row={row} />;
           else if (field === 'status') content = row.status === null ? <span className={s.muted}>{t('status.none')}</span> : t(row.status === 'implemented' ? 'status.implemented' : 'status.undecided');
@@ -439,8 +464,9 @@ const GridRow = memo(
                   {fieldView.error ? <span className={`${s.issue} ${s.issueError}`}>{fieldView.error[lang]}</span> : null}
                 </div>
               ) : null}
+              {note && noteId && !(isActive && editing) ? <ReviewComment id={noteId} note={note} lang={lang} t={t} /> : null}
               {issues.length > 0 && !(isActive && editing) ? (
-                <span id={messageId}>
+                <span id={`${view.rowKey}-${column.id}-issues`}>
                   {issues.map((i, n) => (
                     <span key={n} className={`${s.issue} ${i.severity === 'error' ? s.issueError : s.issueWarning}`}>
                       {i.severity === 'error' ? '⚠ ' : ''}
@@ -457,6 +483,7 @@ const GridRow = memo(
   },
   (a, b) =>
     a.view === b.view &&
+    a.review === b.review &&
     a.start === b.start &&
     a.activeCol === b.activeCol &&
     a.editing === b.editing &&

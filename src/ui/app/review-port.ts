@@ -1,0 +1,49 @@
+/**
+ * The review cycle as the pages use it (#12): src/graph/review.ts's ReviewService behind a port of core types (the UI
+ * never imports src/graph). The engine decides and records every transition with who and when; the pages show it.
+ */
+import type { RowScope, StoredRow } from '../../core/ports.js';
+import type { FieldChange, ReviewProblem, ReviewRecord, ReviewStateJa } from '../../core/review/review.js';
+
+/** One row with its review, as the engine reads it (3 reads for a whole scope). */
+export interface ReviewRow {
+  row: StoredRow;
+  /** The row's answer columns as stored now (canonical JSON). */
+  answers: string;
+  review: ReviewRecord;
+  /** The state shown: 提出済 also while a submission waits for a reviewer's client to accept it. */
+  state: ReviewStateJa;
+  awaitingLock: boolean;
+  /** Submissions not yet accepted by a reviewer's client (who and when, as SharePoint recorded them). */
+  pending: readonly { id: string; created: string; authorName: string }[];
+  /** Answer columns changed since the submission (only for 提出済 / 承認済 rows). */
+  changedSinceSubmission: FieldChange[];
+}
+
+export interface RowRefusal {
+  rowKey: string;
+  problem: ReviewProblem;
+}
+
+export interface ReviewDecision {
+  done: string[];
+  refused: RowRefusal[];
+}
+
+export interface ReviewData {
+  /** Every row of the scope with its review (the whole ministry when the scope has no division). */
+  overview(scope: RowScope): Promise<ReviewRow[]>;
+  /** The cycle's deadline (ISO date) of the ministry's year, null when none is set or the reports are unreadable. */
+  deadline(orgCode: string, fiscalYear: number): Promise<string | null>;
+  /** A division member submits rows (each refused with its reason when it cannot be). */
+  submit(rowKeys: readonly string[]): Promise<{ submitted: string[]; refused: RowRefusal[]; missing: string[] }>;
+  /**
+   * A reviewer's client accepts the scope's pending submissions (locks each row, records 提出済) or records why not;
+   * the engine's design has no server, so this runs when a reviewer opens the manager view.
+   */
+  processSubmissions(scope: RowScope): Promise<{ accepted: string[]; refused: RowRefusal[] }>;
+  /** A reviewer returns rows with a comment, on one field (its FollowUpRows column) or the whole row. */
+  returnRows(items: readonly { rowKey: string; comment: string; field?: string }[]): Promise<ReviewDecision>;
+  /** A reviewer approves rows, with an optional comment. */
+  approveRows(items: readonly { rowKey: string; comment?: string }[]): Promise<ReviewDecision>;
+}

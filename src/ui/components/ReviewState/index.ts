@@ -1,0 +1,1 @@
+export { ReviewBadge, ReviewComment, stateLabel, STATE_LABEL_KEYS, type ReturnComment } from './ReviewState.js';

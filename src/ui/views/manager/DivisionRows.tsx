@@ -1,0 +1,221 @@
+/**
+ * One division's rows for a reviewer (#12): state, who submitted and when, edits after the submission, what changed
+ * since the last review and against last year (opened per row), and the rows selected for a bulk return or approval.
+ * A plain table with checkboxes and buttons: every control is a tab stop with a name, read row by row.
+ */
+import { Button, Checkbox, makeStyles, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, tokens } from '@fluentui/react-components';
+import { Fragment, useState } from 'react';
+
+import { FIELD_NAMES } from '../../../core/edit/fields.js';
+import type { FollowUpStore, StoredRow } from '../../../core/ports.js';
+import { answerFieldOfColumn } from '../../../core/review/compare.js';
+import { isOverdue } from '../../../core/review/cycle.js';
+import type { PreviousYearIndex } from '../../../data/previous-year.js';
+import type { ReviewData, ReviewDecision, ReviewRow } from '../../app/review-port.js';
+import { formatWhen } from '../../components/FollowUpGrid/HistoryDialog.js';
+import { ReviewBadge } from '../../components/ReviewState/index.js';
+import type { Translate } from '../../i18n/i18n.js';
+import { DecisionDialog, type DecisionItem, type DecisionMode } from './DecisionDialog.js';
+import { decidable, lastSubmittedAt } from './overview-model.js';
+import { RowChanges } from './RowChanges.js';
+
+const useStyles = makeStyles({
+  root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
+  toolbar: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalS, alignItems: 'center' },
+  h3: { margin: 0, fontSize: tokens.fontSizeBase400, fontWeight: tokens.fontWeightSemibold },
+  table: { tableLayout: 'auto' },
+  title: { fontWeight: tokens.fontWeightSemibold },
+  muted: { color: tokens.colorNeutralForeground2 },
+  warn: { color: tokens.colorPaletteDarkOrangeForeground1 },
+  list: { margin: 0, paddingInlineStart: tokens.spacingHorizontalXL },
+  detail: { backgroundColor: tokens.colorNeutralBackground2 },
+  comment: { whiteSpace: 'pre-wrap' },
+});
+
+const titleOf = (r: ReviewRow): string => r.row.row.focusItem ?? r.row.row.title;
+
+export interface DivisionRowsProps {
+  name: string;
+  rows: readonly ReviewRow[];
+  port: ReviewData;
+  store: FollowUpStore | null;
+  lastYear: PreviousYearIndex | null;
+  deadline: string | null;
+  canDecide: boolean;
+  lang: 'ja' | 'en';
+  t: Translate;
+  onBack: () => void;
+  /** After an action: read the overview again. */
+  onChanged: () => Promise<void>;
+}
+
+type Outcome = { mode: DecisionMode; result: ReviewDecision } | { mode: DecisionMode; error: string };
+
+export function DivisionRows({ name, rows, port, store, lastYear, deadline, canDecide, lang, t, onBack, onChanged }: DivisionRowsProps) {
+  const s = useStyles();
+  const [selected, setSelected] = useState<ReadonlySet<string>>(() => new Set());
+  const [open, setOpen] = useState<ReadonlySet<string>>(() => new Set());
+  const [dialog, setDialog] = useState<DecisionMode | null>(null);
+  const [busy, setBusy] = useState<{ mode: DecisionMode; count: number } | null>(null);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const now = new Date();
+
+  const selectable = rows.filter(decidable);
+  const chosen = rows.filter((r) => selected.has(r.row.rowKey) && decidable(r));
+  const toggle = (set: ReadonlySet<string>, key: string): Set<string> => {
+    const next = new Set(set);
+    if (next.has(key)) next.delete(key);
+    else next.add(key);
+    return next;
+  };
+  const allState = chosen.length === 0 ? false : chosen.length === selectable.length ? true : 'mixed';
+
+  const act = async (mode: DecisionMode, items: DecisionItem[]): Promise<void> => {
+    setDialog(null);
+    setBusy({ mode, count: items.length });
+    setOutcome(null);
+    try {
+      const result =
+        mode === 'return'
+          ? await port.returnRows(items.map((i) => ({ rowKey: i.rowKey, comment: i.comment, ...(i.field ? { field: i.field } : {}) })))
+          : await port.approveRows(items.map((i) => ({ rowKey: i.rowKey, ...(i.comment ? { comment: i.comment } : {}) })));
+      setOutcome({ mode, result });
+      setSelected(new Set());
+    } catch (e) {
+      setOutcome({ mode, error: e instanceof Error ? e.message : String(e) });
+    } finally {
+      setBusy(null);
+      await onChanged();
+    }
+  };
+  const titleByKey = (key: string): string => {
+    const r = rows.find((x) => x.row.rowKey === key);
+    return r ? titleOf(r) : key;
+  };
+
+  return (
+    <section className={s.root} aria-labelledby="division-rows-heading">
+      <div className={s.toolbar}>
+        <Button onClick={onBack}>{t('manager.back')}</Button>
+        <h3 id="division-rows-heading" className={s.h3}>
+          {t('manager.division.heading', { name, count: rows.length })}
+        </h3>
+      </div>
+      {canDecide ? (
+        <div className={s.toolbar} role="toolbar" aria-label={t('manager.toolbar')}>
+          <Button appearance="primary" disabled={chosen.length === 0 || busy !== null} onClick={() => setDialog('approve')}>
+            {t('manager.action.approveSelected', { count: chosen.length })}
+          </Button>
+          <Button disabled={chosen.length === 0 || busy !== null} onClick={() => setDialog('return')}>
+            {t('manager.action.returnSelected', { count: chosen.length })}
+          </Button>
+          <Text className={s.muted}>{t('manager.selectable', { count: selectable.length })}</Text>
+        </div>
+      ) : (
+        <MessageBar intent="info">
+          <MessageBarBody>{t('manager.readOnly')}</MessageBarBody>
+        </MessageBar>
+      )}
+      <div role="status" aria-live="polite">
+        {busy ? <Spinner size="tiny" label={t(busy.mode === 'return' ? 'manager.busy.return' : 'manager.busy.approve', { count: busy.count })} /> : null}
+      </div>
+      {outcome ? (
+        <MessageBar intent={'error' in outcome ? 'error' : outcome.result.refused.length > 0 ? 'warning' : 'success'} layout="multiline" data-testid="manager-notice">
+          <MessageBarBody>
+            <MessageBarTitle>
+              {'error' in outcome ? t('manager.failed') : t(outcome.mode === 'return' ? 'manager.done.return' : 'manager.done.approve', { count: outcome.result.done.length })}
+            </MessageBarTitle>
+            {'error' in outcome ? (
+              outcome.error
+            ) : outcome.result.refused.length > 0 ? (
+              <ul className={s.list}>
+                {outcome.result.refused.map((r) => (
+                  <li key={r.rowKey}>
+                    {titleByKey(r.rowKey)}: {r.problem[lang]}
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+          </MessageBarBody>
+          <MessageBarActions>
+            <Button appearance="transparent" onClick={() => setOutcome(null)}>
+              {t('dialog.close')}
+            </Button>
+          </MessageBarActions>
+        </MessageBar>
+      ) : null}
+      <Table className={s.table} aria-labelledby="division-rows-heading" size="small">
+        <TableHeader>
+          <TableRow>
+            <TableHeaderCell>
+              {canDecide ? (
+                <Checkbox
+                  checked={allState}
+                  disabled={selectable.length === 0}
+                  aria-label={t('manager.selectAll')}
+                  onChange={() => setSelected(allState === true ? new Set() : new Set(selectable.map((r) => r.row.rowKey)))}
+                />
+              ) : (
+                t('manager.col.select')
+              )}
+            </TableHeaderCell>
+            <TableHeaderCell>{t('manager.col.item')}</TableHeaderCell>
+            <TableHeaderCell>{t('review.stateLabel')}</TableHeaderCell>
+            <TableHeaderCell>{t('manager.col.submitted')}</TableHeaderCell>
+            <TableHeaderCell>{t('manager.col.notes')}</TableHeaderCell>
+            <TableHeaderCell>{t('manager.col.changes')}</TableHeaderCell>
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {rows.map((r) => {
+            const key = r.row.rowKey;
+            const title = titleOf(r);
+            const submittedAt = lastSubmittedAt(r);
+            const who = r.review.submittedBy ?? r.pending.at(-1)?.authorName ?? null;
+            const isOpen = open.has(key);
+            const commentField = answerFieldOfColumn(r.review.commentField);
+            const detailId = `changes-${key.replace(/[^A-Za-z0-9-]/g, '-')}`;
+            return (
+              <Fragment key={key}>
+                <TableRow data-rowkey={key}>
+                  <TableCell>
+                    {canDecide ? <Checkbox checked={selected.has(key)} disabled={!decidable(r)} aria-label={t('manager.select', { row: title })} onChange={() => setSelected((x) => toggle(x, key))} /> : null}
+                  </TableCell>
+                  <TableCell>
+                    <span className={s.title}>{title}</span>
+                  </TableCell>
+                  <TableCell>
+                    <ReviewBadge state={r.state} awaitingLock={r.awaitingLock} t={t} />
+                  </TableCell>
+                  <TableCell>{submittedAt ? `${formatWhen(submittedAt, lang)}${who ? ` · ${who}` : ''}` : <span className={s.muted}>—</span>}</TableCell>
+                  <TableCell>
+                    {isOverdue(deadline, r.state, now) ? <div className={s.warn}>{t('manager.overdue')}</div> : null}
+                    {r.changedSinceSubmission.length > 0 ? <div className={s.warn}>{t('manager.editedAfter', { fields: r.changedSinceSubmission.map((c) => { const f = answerFieldOfColumn(c.field); return f ? FIELD_NAMES[f][lang] : c.field; }).join(lang === 'ja' ? '、' : ', ') })}</div> : null}
+                    {r.review.comment ? (
+                      <div className={s.comment}>
+                        {t('manager.lastComment', { field: commentField ? FIELD_NAMES[commentField][lang] : t('review.wholeRow'), comment: r.review.comment })}
+                      </div>
+                    ) : null}
+                  </TableCell>
+                  <TableCell>
+                    <Button size="small" aria-expanded={isOpen} aria-controls={isOpen ? detailId : undefined} aria-label={t('manager.showChanges', { row: title })} onClick={() => setOpen((x) => toggle(x, key))}>
+                      {isOpen ? t('manager.hideChangesShort') : t('manager.showChangesShort')}
+                    </Button>
+                  </TableCell>
+                </TableRow>
+                {isOpen ? (
+                  <TableRow className={s.detail}>
+                    <TableCell colSpan={6} id={detailId}>
+                      {store ? <RowChanges store={store} row={r} lastYear={lastYear === null ? undefined : lastYear.find(r.row as StoredRow)} lang={lang} t={t} /> : <Spinner size="tiny" />}
+                    </TableCell>
+                  </TableRow>
+                ) : null}
+              </Fragment>
+            );
+          })}
+        </TableBody>
+      </Table>
+      {dialog ? <DecisionDialog mode={dialog} rows={chosen} open lang={lang} t={t} onCancel={() => setDialog(null)} onConfirm={(items) => void act(dialog, items)} /> : null}
+    </section>
+  );
+}

@@ -1,0 +1,76 @@
+/**
+ * The review state of a scope's rows (#12), read through the review port: one overview (3 Graph reads for the whole
+ * scope), read again on demand (after an action) and when the page gets the focus back.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+
+import type { RowScope } from '../../core/ports.js';
+import { useServices } from '../app/ServicesProvider.js';
+import type { ReviewData, ReviewRow } from '../app/review-port.js';
+import type { SiteInfo } from '../app/services.js';
+
+export interface ReviewRows {
+  port: ReviewData | null;
+  /** Rows by RowKey; null until the first read answered. */
+  rows: ReadonlyMap<string, ReviewRow> | null;
+  error: unknown;
+  reload(): Promise<void>;
+}
+
+export function useReviewRows(site: SiteInfo | null, scope: RowScope | null, options: { refreshOnFocus?: boolean } = {}): ReviewRows {
+  const { data } = useServices();
+  const [port, setPort] = useState<ReviewData | null>(null);
+  const [rows, setRows] = useState<ReadonlyMap<string, ReviewRow> | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const seq = useRef(0);
+  const scopeId = scope ? `${scope.orgCode}|${scope.fiscalYear}|${scope.divisionCode ?? '*'}` : '';
+
+  useEffect(() => {
+    if (!site) return undefined;
+    let live = true;
+    data.review(site).then(
+      (p) => live && setPort(p),
+      (e: unknown) => live && setError(e),
+    );
+    return () => {
+      live = false;
+    };
+  }, [data, site]);
+
+  // The latest read wins: an older answer arriving late is dropped.
+  const read = useCallback((): Promise<void> => {
+    if (!port || !scope) return Promise.resolve();
+    const mine = ++seq.current;
+    return port.overview(scope).then(
+      (list) => {
+        if (mine !== seq.current) return;
+        setRows(new Map(list.map((r) => [r.row.rowKey, r])));
+        setError(null);
+      },
+      (e: unknown) => {
+        if (mine === seq.current) setError(e);
+      },
+    );
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed by the scope's id: callers rebuild `scope` freely.
+  }, [port, scopeId]);
+  const reload = read;
+
+  useEffect(() => {
+    if (!port || !scope) return;
+    const mine = ++seq.current;
+    port.overview(scope).then(
+      (list) => mine === seq.current && setRows(new Map(list.map((r) => [r.row.rowKey, r]))),
+      (e: unknown) => mine === seq.current && setError(e),
+    );
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed by the scope's id.
+  }, [port, scopeId]);
+
+  useEffect(() => {
+    if (!options.refreshOnFocus) return undefined;
+    const onFocus = (): void => void reload();
+    window.addEventListener('focus', onFocus);
+    return () => window.removeEventListener('focus', onFocus);
+  }, [reload, options.refreshOnFocus]);
+
+  return { port, rows, error, reload };
+}
