@@ -1,6 +1,7 @@
 /** Webpack entry of the Teams tab and the browser app (`tab.html`, and `/` under `npm start`) (#10). */
 import { parseScopeParams, toScopeSearch } from '../ui/app/scope-url.js';
 import { ManagerView } from '../ui/views/ManagerView.js';
+import { ManagerReportActions } from '../ui/views/manager/ManagerReportActions.js';
 import { TabView } from '../ui/views/TabView.js';
 import { boot } from './browser/boot.js';
 
@@ -15,4 +16,4 @@ function replaceScope(scope: { site: string; orgCode: string; fiscalYear: number
 
 // `?view=manager`: the manager view (#12), its own personal tab in the Teams manifest; else the division's tab.
 const isManager = new URLSearchParams(window.location.search).get('view') === 'manager';
-void boot('content', () => (isManager ? <ManagerView initial={parseScopeParams(window.location.search)} /> : <TabView initial={parseScopeParams(window.location.search)} onScopeChange={replaceScope} />));
+void boot('content', () => (isManager ? <ManagerView initial={parseScopeParams(window.location.search)} reportActions={(c) => <ManagerReportActions {...c} />} /> : <TabView initial={parseScopeParams(window.location.search)} onScopeChange={replaceScope} />));
