@@ -162,7 +162,7 @@ describe('followup doctor', () => {
       const graph = (await idpTokens(h, agent, 'sato', 'https://graph.microsoft.com/Sites.Selected')).access_token;
       const sp = (await idpTokens(h, agent, 'sato', `${g.url}/Sites.Selected`)).access_token;
       const { checks, byName } = await doctor(g, graph, sp);
-      expect(byName).toEqual({ token: 'ok', site: 'ok', lists: 'ok', delta: 'ok', 'permission levels': 'ok', 'item permissions': 'ok', throttling: 'unknown' });
+      expect(byName).toEqual({ token: 'ok', site: 'ok', lists: 'ok', delta: 'ok', 'permission levels': 'ok', 'item permissions': 'ok', views: 'ok', throttling: 'unknown' });
       expect(checks[0]?.detail).toContain('scopes Sites.Selected');
       expect(doctorExitCode(checks)).toBe(0);
 
