@@ -48,6 +48,8 @@ function decode(s: string): string {
 const COMPARISONS = new Set(['Eq', 'Neq', 'Lt', 'Leq', 'Gt', 'Geq', 'Contains', 'BeginsWith']);
 const VALUE_TYPES = new Set(['Text', 'Note', 'Choice', 'Number', 'Integer', 'Counter', 'DateTime', 'Boolean', 'Lookup', 'User', 'Computed']);
 const TRUE_FALSE = /^(TRUE|FALSE)$/i;
+/** <And>/<Or> nesting the local service checks (a deeper query is refused with a 400, never walked). */
+export const MAX_CONDITION_DEPTH = 64;
 
 /** Null when `caml` is a ViewQuery SharePoint would take over these fields, else what is wrong. */
 export function checkCaml(caml: string, fields: ReadonlySet<string>): string | null {
@@ -78,11 +80,12 @@ export function checkCaml(caml: string, fields: ReadonlySet<string>): string | n
     if (type === 'DateTime') return Number.isNaN(Date.parse(n.text.trim())) ? `${where}: '${n.text}' is not a date` : null;
     return null;
   };
-  const condition = (n: XmlNode, where: string): string | null => {
+  const condition = (n: XmlNode, where: string, depth = 1): string | null => {
     const at = `${where}/${n.name}`;
     if (n.name === 'And' || n.name === 'Or') {
+      if (depth > MAX_CONDITION_DEPTH) return `${where}: <And>/<Or> nest deeper than ${MAX_CONDITION_DEPTH} levels`;
       if (n.children.length !== 2) return `${at}: <${n.name}> takes exactly two conditions (nest them for more)`;
-      return condition(n.children[0] as XmlNode, at) ?? condition(n.children[1] as XmlNode, at);
+      return condition(n.children[0] as XmlNode, at, depth + 1) ?? condition(n.children[1] as XmlNode, at, depth + 1);
     }
     if (n.name === 'IsNull' || n.name === 'IsNotNull') return n.children.length === 1 ? fieldRef(n.children[0] as XmlNode, at) : `${at}: takes one <FieldRef>`;
     if (n.name === 'In') {

@@ -139,7 +139,7 @@ export class SpViews {
       if (b.ViewQuery !== undefined) next.query = this.viewQuery(list, b.ViewQuery);
       if (b.RowLimit !== undefined) next.row_limit = this.rowLimit(b.RowLimit);
       if (b.Title !== undefined) {
-        if (typeof b.Title !== 'string' || b.Title.trim() === '') throw spErr(400, 'System.ArgumentException', 'Title: a view needs a title.');
+        if (typeof b.Title !== 'string' || b.Title.trim() === '' || b.Title.length > 255) throw spErr(400, 'System.ArgumentException', 'Title: a view needs a title of 1 to 255 characters.');
         next.title = b.Title;
       }
       this.store.ctx.stmt('UPDATE sp_views SET query = ?, row_limit = ?, title = ? WHERE lid = ? AND guid = ?').run(next.query, next.row_limit, next.title, list.lid, view.guid);
@@ -238,21 +238,27 @@ export class SpViews {
 }
 
 /** Column formatting JSON: an object whose `elmType` (and each child's) is one SharePoint renders. */
+/** Limits of a column formatter the local service accepts: SharePoint refuses formatters over about 100 KB. */
+export const MAX_FORMATTER_CHARS = 100_000;
+export const MAX_FORMATTER_DEPTH = 32;
+
 export function checkFormatter(text: string): string | null {
+  if (text.length > MAX_FORMATTER_CHARS) return `the formatter is ${text.length} characters long; the limit is ${MAX_FORMATTER_CHARS}`;
   let v: unknown;
   try {
     v = JSON.parse(text);
   } catch (e) {
     return `not JSON (${e instanceof Error ? e.message : String(e)})`;
   }
-  const walk = (node: unknown, where: string): string | null => {
+  const walk = (node: unknown, where: string, depth = 1): string | null => {
+    if (depth > MAX_FORMATTER_DEPTH) return `${where}: elements nest deeper than ${MAX_FORMATTER_DEPTH} levels`;
     if (typeof node !== 'object' || node === null || Array.isArray(node)) return `${where} must be an object`;
     const n = node as Record<string, unknown>;
     if (typeof n.elmType !== 'string' || !ELM_TYPES.has(n.elmType)) return `${where}.elmType must be one of ${[...ELM_TYPES].join(', ')} (got ${JSON.stringify(n.elmType)})`;
     if (n.children !== undefined) {
       if (!Array.isArray(n.children)) return `${where}.children must be an array`;
       for (const [i, c] of n.children.entries()) {
-        const p = walk(c, `${where}.children[${i}]`);
+        const p = walk(c, `${where}.children[${i}]`, depth + 1);
         if (p) return p;
       }
     }

@@ -26,6 +26,16 @@ export class TeamsApi {
     private readonly origin: () => string,
   ) {}
 
+  /**
+   * A new message id: numeric like Graph's (milliseconds since 1970 and a sequence), strictly increasing so two posts
+   * in the same millisecond never collide, even across restarts (the largest stored id is the floor).
+   */
+  private nextId(): string {
+    const last = this.store.ctx.stmt('SELECT MAX(CAST(id AS INTEGER)) AS m FROM channel_messages').get() as { m: number | null } | undefined;
+    const next = Math.max(Date.now() * 1000, (last?.m ?? 0) + 1);
+    return String(next);
+  }
+
   private channels(): Set<string> {
     const groups = this.store.principals.all().filter((p) => p.kind === 'group');
     return new Set([localChannelId('general'), ...groups.map((g) => localChannelId(g.key))]);
@@ -67,7 +77,7 @@ export class TeamsApi {
     if (importance !== 'normal' && importance !== 'high' && importance !== 'urgent') throw badRequest(`Invalid importance '${String(importance)}': expected normal, high or urgent.`);
     if (m.subject !== undefined && m.subject !== null && (typeof m.subject !== 'string' || m.subject.length > 255)) throw badRequest('subject must be a string of at most 255 characters.');
     if ((m.mentions !== undefined && !(Array.isArray(m.mentions) && m.mentions.length === 0)) || (m.attachments !== undefined && !(Array.isArray(m.attachments) && m.attachments.length === 0))) throw badRequest('The local service records text and html messages without mentions or attachments.');
-    const row: MessageRow = { id: String(Date.now()) + String(Math.floor(Math.random() * 1000)).padStart(3, '0'), team_id: teamId, channel_id: channelId, created: new Date().toISOString(), author: req.caller.user.id, subject: typeof m.subject === 'string' ? m.subject : null, content: body.content, content_type: contentType, importance };
+    const row: MessageRow = { id: this.nextId(), team_id: teamId, channel_id: channelId, created: new Date().toISOString(), author: req.caller.user.id, subject: typeof m.subject === 'string' ? m.subject : null, content: body.content, content_type: contentType, importance };
     this.store.ctx.stmt('INSERT INTO channel_messages(id, team_id, channel_id, created, author, subject, content, content_type, importance) VALUES (?,?,?,?,?,?,?,?,?)').run(row.id, row.team_id, row.channel_id, row.created, row.author, row.subject, row.content, row.content_type, row.importance);
     return { status: 201, headers: { Location: `${url}('${row.id}')` }, body: { '@odata.context': `${this.origin()}/v1.0/$metadata#teams('${teamId}')/channels('${encodeURIComponent(channelId)}')/messages/$entity`, ...this.json(row) } };
   }

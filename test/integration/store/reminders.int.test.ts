@@ -120,5 +120,9 @@ describe('followup remind', () => {
     expect(await post('19:nope@thread.tacv2', { body: { content: 'x' } })).toBe(404);
     expect(await client.api(`/teams/00000000-0000-0000-0000-000000000000/channels/${encodeURIComponent(localChannelId('div-somu'))}/messages`).get().then(() => 200, (e: { statusCode?: number }) => e.statusCode)).toBe(404);
     expect((await channelMessages('sato', localChannelId('div-somu'))).value).toHaveLength(3);
+    // Posts in the same millisecond get ids of their own (a random suffix once collided: a 500 from the database).
+    const burst = await Promise.all(Array.from({ length: 200 }, (_, i) => client.api(`/teams/${LOCAL_TEAM_ID}/channels/${encodeURIComponent(localChannelId('div-joho'))}/messages`).post({ body: { content: `m${i}` } }) as Promise<{ id: string }>));
+    expect(new Set(burst.map((m) => m.id)).size).toBe(200);
+    expect(burst.every((m) => /^\d+$/.test(m.id))).toBe(true);
   });
 });

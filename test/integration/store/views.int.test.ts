@@ -128,6 +128,8 @@ describe('malformed or forbidden view and field requests are refused with ShareP
     ['a property SP.View does not have', { __metadata: { type: 'SP.View' }, Title: 'x', Colour: 'red' }, 'Microsoft.SharePoint.Client.InvalidClientQueryException', /The property 'Colour' does not exist/],
     ['no title', { __metadata: { type: 'SP.View' }, ViewQuery: '' }, 'System.ArgumentException', /needs a title/],
     ['a row limit out of range', { __metadata: { type: 'SP.View' }, Title: 'x', RowLimit: 0 }, 'System.ArgumentOutOfRangeException', /RowLimit/],
+    // Deep nesting is refused before it is walked (it once overflowed the stack: a 500).
+    ['<And> nested 20,000 deep', view(`<Where>${'<And><IsNull><FieldRef Name="State"/></IsNull>'.repeat(20_000)}<IsNull><FieldRef Name="State"/></IsNull>${'</And>'.repeat(20_000)}</Where>`), 'Microsoft.SharePoint.SPException', /nest deeper than 64 levels/],
   ];
   for (const [what, body, type, message] of cases) {
     it(`refuses a view with ${what} (400) and creates nothing`, async () => {
@@ -148,12 +150,16 @@ describe('malformed or forbidden view and field requests are refused with ShareP
     const field = `${list(LIST_NAMES.Review)}/fields/getbyinternalnameortitle('State')`;
     const merge = { 'X-HTTP-Method': 'MERGE', 'IF-MATCH': '*' };
     const before = (await sp('sato', 'GET', field)).body.CustomFormatter;
-    for (const [f, message] of [['{not json', /CustomFormatter: not JSON/], ['{"elmType":"script"}', /elmType must be one of/], ['{"elmType":"div","children":{}}', /children must be an array/]] as const) {
+    for (const [f, message] of [['{not json', /CustomFormatter: not JSON/], ['{"elmType":"script"}', /elmType must be one of/], ['{"elmType":"div","children":{}}', /children must be an array/], [`${'{"elmType":"div","children":['.repeat(3_000)}{"elmType":"div"}${']}'.repeat(3_000)}`, /nest deeper than 32 levels/], [`{"elmType":"div","txtContent":"${'x'.repeat(100_001)}"}`, /the limit is 100000/]] as const) {
       const r = await sp('sato', 'POST', field, { __metadata: { type: 'SP.FieldChoice' }, CustomFormatter: f }, merge);
       expect(r.status).toBe(400);
       expect(spError(r.body)).toMatchObject({ code: '-2146232832, System.ArgumentException' });
       expect(spError(r.body).message).toMatch(message);
     }
+    // A view renamed to an overlong title is refused as a new one would be.
+    const rename = await sp('sato', 'POST', `${views}/getbytitle('差戻し')`, { __metadata: { type: 'SP.View' }, Title: 'T'.repeat(256) }, merge);
+    expect(rename.status).toBe(400);
+    expect(spError(rename.body).message).toMatch(/1 to 255 characters/);
     const other = await sp('sato', 'POST', field, { __metadata: { type: 'SP.Field' }, Title: 'x' }, merge);
     expect(other.status).toBe(400);
     for (const user of ['suzuki', 'takahashi']) {
