@@ -185,4 +185,46 @@ describe('npx followup export-template / sync-xlsx', () => {
     expect(r.stderr).toContain('1 cell updated from the list');
     expect(snapshot(await somu())).toEqual(before);
   });
+  it('rows deleted and added in the sheet: a division gets them restored / proposed; the secretariat applies them only with --apply-structure', async () => {
+    // 自治行政局 (no other test here touches it), exported by the secretariat.
+    const jichi = async (): Promise<StoredRow[]> => (await embedded.store.open({ fiscalYear: 2023, orgCode: 'soumu', divisionCode: 'div-jichi' })).rows;
+    const path = join(dir, 'structure.xlsx');
+    const exported = await followup(['export-template', '--org', 'soumu', '--division', 'div-jichi', '--year', '2023', '--out', path, '--user', 'sato']);
+    expect(exported.stderr).toContain('3 rows in 1 table (1_全体像)');
+    const before = await jichi();
+    const gone = before.find((r) => layoutOfKey(r.reportKey) === 'L-R5-OVERVIEW' && r.row.kind === 'initiative') as StoredRow;
+    const edit = (wb: ExcelJS.Workbook): void => {
+      const ws = wb.getWorksheet('1_全体像') as ExcelJS.Worksheet;
+      const at = rowOf(ws, gone.rowKey, 'F');
+      // The row emptied (its key with it), a new row typed below the last one.
+      ws.getRow(at).eachCell({ includeEmpty: true }, (c) => (c.value = null));
+      let last = at;
+      for (let r = 6; r <= ws.rowCount; r++) if (ws.getCell(`F${r}`).value) last = Math.max(last, r);
+      ws.getCell(`B${last + 1}`).value = 'シートで追加した取組';
+      ws.getCell(`C${last + 1}`).value = '実施';
+      ws.getCell(`E${last + 1}`).value = '【新規】 シートで追加';
+    };
+    await scriptEdit(path, edit);
+    // Without the confirmation: nothing deleted or created in the list, the row is written back, the new one proposed.
+    const plain = await followup(['sync-xlsx', path, '--user', 'sato', '--out', join(dir, 'structure-plain.xlsx')]);
+    expect(plain.stderr).toContain('restored: 1 row(s) deleted in the sheet were written back');
+    expect(plain.stderr).toMatch(/\[proposal\] .*シートで追加した取組/);
+    expect((await jichi()).map((r) => r.rowKey).sort()).toEqual(before.map((r) => r.rowKey).sort());
+    // A division member cannot confirm: refused, nothing written.
+    const member = await exportAs('suzuki', 'structure-member.xlsx');
+    const refused = await followup(['sync-xlsx', member, '--user', 'suzuki', '--apply-structure']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('only the secretariat adds or deletes rows');
+    // The secretariat's confirmation: the row is deleted from the list and the new one created.
+    const applied = await followup(['sync-xlsx', path, '--user', 'sato', '--apply-structure']);
+    expect(applied.stderr).toContain('deleted: 1 row(s) deleted in the sheet were deleted from the list');
+    expect(applied.stderr).toContain('created: 1 row(s) added in the sheet were created in the list');
+    const after = await embedded.store.open({ fiscalYear: 2023, orgCode: 'soumu' });
+    expect(after.rows.some((r) => r.rowKey === gone.rowKey)).toBe(false);
+    expect(after.rows.find((r) => r.row.title === 'シートで追加した取組')?.row).toMatchObject({ status: 'implemented' });
+    // Synced again: nothing left to ask or do.
+    const again = await followup(['sync-xlsx', path, '--user', 'sato', '--apply-structure']);
+    expect(again.stderr).toContain('sent 0 fields of 0 rows');
+    expect(again.stderr).not.toMatch(/created:|deleted:|\[proposal\]/);
+  });
 });
