@@ -14,7 +14,7 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 
 import { PermissionError, ValidationError } from '../core/errors.js';
 import { LIST_NAMES, REVIEW_STATE_CHOICES } from '../core/lists/schema.js';
-import { planReminders, type Reminder, type ReminderKind, type ShownReminder } from '../core/review/reminders.js';
+import { planReminders, type ReminderKind, type RemindResult, type ShownReminder } from '../core/review/reminders.js';
 import type { ReviewStateJa } from '../core/review/review.js';
 import type { GraphConnection } from './create-graph-client.js';
 import { getAll, odataString, withQuery } from './paging.js';
@@ -33,18 +33,7 @@ export interface RemindOptions {
   now?: Date;
 }
 
-export interface ReminderOutcome {
-  reminder: Reminder;
-  /** teams: posted; recorded: kept in the list only; already: sent earlier today (nothing done); planned: dry run. */
-  delivery: 'teams' | 'recorded' | 'already' | 'planned';
-  messageId?: string;
-}
-
-export interface RemindResult {
-  deadline: string | null;
-  outcomes: ReminderOutcome[];
-  warnings: string[];
-}
+export type { ReminderOutcome, RemindResult } from '../core/review/reminders.js';
 
 const scopeFilter = (orgCode: string, year: number): string => `fields/OrgCode eq ${odataString(orgCode)} and fields/FiscalYear eq ${year}`;
 

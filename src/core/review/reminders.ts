@@ -96,3 +96,16 @@ export interface ShownReminder {
   sentAt: string;
   rows: number;
 }
+
+export interface ReminderOutcome {
+  reminder: Reminder;
+  /** teams: posted; recorded: kept in the list only; already: sent earlier today (nothing done); planned: dry run. */
+  delivery: 'teams' | 'recorded' | 'already' | 'planned';
+  messageId?: string;
+}
+
+export interface RemindResult {
+  deadline: string | null;
+  outcomes: ReminderOutcome[];
+  warnings: string[];
+}

@@ -25,6 +25,7 @@ export function parseAppConfig(raw: unknown, baseUrl: string): AppConfig {
     roles: { secretariat, reviewers },
     localSignIn: o.localSignIn === true,
     auth: parseAuth(o.auth, baseUrl),
+    teamId: str(o.teamId),
   };
 }
 

@@ -41,6 +41,11 @@ function lazyData(config: AppConfig, host: HostBridge): FollowUpData {
       const d = await get();
       return d.reminders ? d.reminders(...a) : [];
     },
+    remind: async (...a) => {
+      const d = await get();
+      if (!d.remind) throw new Error('Reminders are not available on this site.');
+      return d.remind(...a);
+    },
     review: async (...a) => (await get()).review(...a),
     onRateLimit(listener) {
       rateLimitListeners.add(listener);

@@ -8,7 +8,7 @@ import { createGraphClient } from '../../graph/create-graph-client.js';
 import { PermissionError } from '../../core/errors.js';
 import { readCycleDeadline } from '../../graph/cycle-deadline.js';
 import { GraphFollowUpAdmin, openGraphFollowUpAdmin, openGraphFollowUpStore, type GraphFollowUpStore } from '../../graph/graph-follow-up-store.js';
-import { latestReminders } from '../../graph/reminders.js';
+import { latestReminders, sendReminders } from '../../graph/reminders.js';
 import { openReviewService } from '../../graph/review.js';
 import { resolveSite, type ResolvedSite } from '../../graph/site.js';
 import { listCycles, readDivisions, readGuidance, readMyGroups } from '../../graph/site-directory.js';
@@ -94,6 +94,9 @@ export function createGraphData(config: AppConfig, tokens: TokenProvider, displa
       return store.open({ fiscalYear: scope.fiscalYear, orgCode: org, ...(scope.divisionCode === null ? {} : { divisionCode: scope.divisionCode }) });
     },
     store: storeOf,
+    async remind(site, query) {
+      return sendReminders(connection, await resolved(site.siteUrl), { orgCode: site.membership.orgCode, fiscalYear: query.fiscalYear, kind: query.kind, teamId: config.teamId ?? null, dryRun: query.dryRun });
+    },
     async reminders(site, fiscalYear, divisionCode) {
       return latestReminders(connection.client, await resolved(site.siteUrl), site.membership.orgCode, fiscalYear, divisionCode);
     },

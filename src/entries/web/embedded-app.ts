@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
+import { LOCAL_TEAM_ID } from '../../emulator/http/teams.js';
 import { readDivisions } from '../../graph/site-directory.js';
 import type { AuthSettings } from '../../hosts/msal/load-msal.js';
 import type { AppConfig } from '../../ui/app/services.js';
@@ -22,6 +23,8 @@ export function localAppConfig(embedded: Embedded): AppConfig {
     roles: DEMO_ROLE_GROUPS,
     localSignIn: true,
     auth: localAuthSettings(embedded),
+    // The local service's one team: reminders are posted to its division channels (and recorded).
+    teamId: LOCAL_TEAM_ID,
   };
 }
 

@@ -3,7 +3,8 @@
  * in src/entries; components reach these through hooks (useServices), never through module singletons.
  */
 import type { Cycle, Division, SiteMembership } from '../../core/divisions/division.js';
-import type { ShownReminder } from '../../core/review/reminders.js';
+import type { ReminderKind, ShownReminder } from '../../core/review/reminders.js';
+import type { RemindResult } from '../../core/review/reminders.js';
 import type { Guidance } from '../../core/guidance/guidance.js';
 import type { Report } from '../../core/model/schema.js';
 import type { FollowUpAdmin, FollowUpStore, RowSet } from '../../core/ports.js';
@@ -29,6 +30,8 @@ export interface AppConfig {
   localSignIn: boolean;
   /** Sign-in with MSAL (#13): the app registration and authority; null = the local sign-in only. */
   auth?: AuthSettings | null;
+  /** The Teams team whose division channels get reminders (#12); null or absent: reminders are recorded only. */
+  teamId?: string | null;
 }
 
 /** The signed-in user's view of one site: who they are there and the ministry's divisions. */
@@ -61,6 +64,8 @@ export interface FollowUpData {
   store(site: SiteInfo): Promise<FollowUpStore>;
   /** The latest reminders sent to a division for a year (#12), newest first; optional: hosts without the list. */
   reminders?(site: SiteInfo, fiscalYear: number, divisionCode: string): Promise<ShownReminder[]>;
+  /** The secretariat's reminders (#12): planned (`dryRun`) or sent to the divisions of its 府省等; optional like reminders. */
+  remind?(site: SiteInfo, query: { fiscalYear: number; kind: ReminderKind; dryRun: boolean }): Promise<RemindResult>;
   /** The secretariat's side of the same store (#11: rows added or deleted in the sheet). @throws PermissionError for anyone else */
   admin(site: SiteInfo): Promise<FollowUpAdmin>;
   /**

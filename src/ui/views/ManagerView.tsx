@@ -22,6 +22,7 @@ import { fiscalYearLabel } from '../components/ScopePicker/index.js';
 import { SignedInUser } from '../components/SignedInUser/index.js';
 import { DivisionOverview } from './manager/DivisionOverview.js';
 import { DivisionRows } from './manager/DivisionRows.js';
+import { RemindButton } from './manager/RemindButton.js';
 import { answerRows, divisionLines } from './manager/overview-model.js';
 import { SignInView } from './SignInView.js';
 import { useReviewRows, type ReviewRows } from './use-review.js';
@@ -123,6 +124,7 @@ function ManagerBody({ site, initialYear, reportActions }: { site: SiteInfo; ini
           </Field>
           <Text>{deadline.status === 'loading' ? t('app.loading') : deadlineValue ? t('manager.deadline', { date: fiscalYearDate(deadlineValue, lang) }) : t('manager.noDeadline')}</Text>
           <Link href={`tab.html${tabLink}${langParam ? `&lang=${langParam}` : ''}`}>{t('manager.toTab')}</Link>
+          {fiscalYear !== null ? <RemindButton site={site} fiscalYear={fiscalYear} /> : null}
         </div>
         {/* The report button (reports part of #12) goes here: it gets the site, 府省等 and year shown. */}
         <div className={s.slot} data-testid="manager-report-slot" role="group" aria-label={t('manager.reports')}>
