@@ -1,7 +1,7 @@
 /** Webpack entry of the Teams tab and the browser app (`tab.html`, and `/` under `npm start`) (#10). */
+import { lazy, Suspense } from 'react';
+
 import { parseScopeParams, toScopeSearch } from '../ui/app/scope-url.js';
-import { ManagerView } from '../ui/views/ManagerView.js';
-import { ManagerReportActions } from '../ui/views/manager/ManagerReportActions.js';
 import { TabView } from '../ui/views/TabView.js';
 import { boot } from './browser/boot.js';
 
@@ -14,6 +14,20 @@ function replaceScope(scope: { site: string; orgCode: string; fiscalYear: number
   if (next !== window.location.search) window.history.replaceState(null, '', next);
 }
 
-// `?view=manager`: the manager view (#12), its own personal tab in the Teams manifest; else the division's tab.
+// `?view=manager`: the manager view (#12), its own personal tab in the Teams manifest, loaded only there (its code
+// stays out of the division tab's initial JavaScript); else the division's tab.
 const isManager = new URLSearchParams(window.location.search).get('view') === 'manager';
-void boot('content', () => (isManager ? <ManagerView initial={parseScopeParams(window.location.search)} reportActions={(c) => <ManagerReportActions {...c} />} /> : <TabView initial={parseScopeParams(window.location.search)} onScopeChange={replaceScope} />));
+const ManagerPage = lazy(() =>
+  Promise.all([import(/* webpackChunkName: "manager" */ '../ui/views/ManagerView.js'), import(/* webpackChunkName: "manager" */ '../ui/views/manager/ManagerReportActions.js')]).then(([{ ManagerView }, { ManagerReportActions }]) => ({
+    default: () => <ManagerView initial={parseScopeParams(window.location.search)} reportActions={(c) => <ManagerReportActions {...c} />} />,
+  })),
+);
+void boot('content', () =>
+  isManager ? (
+    <Suspense fallback={null}>
+      <ManagerPage />
+    </Suspense>
+  ) : (
+    <TabView initial={parseScopeParams(window.location.search)} onScopeChange={replaceScope} />
+  ),
+);
