@@ -12,6 +12,7 @@ import { membershipFromGroups } from '../../../src/core/divisions/division.js';
 import { DEMO_DIRECTORY, resetDatabase } from '../../../src/emulator/index.js';
 import { DEMO_ROLE_GROUPS, type Embedded } from '../../../src/entries/embedded.js';
 import { createGraphClient, staticTokenProvider } from '../../../src/graph/create-graph-client.js';
+import { LOCAL_TEAM_ID } from '../../../src/emulator/http/teams.js';
 import { GraphFollowUpStore } from '../../../src/graph/graph-follow-up-store.js';
 import { listCycles, readDivisions, readMyGroups } from '../../../src/graph/site-directory.js';
 import { startEmbeddedApp } from '../../support/embedded-harness.js';
@@ -56,7 +57,7 @@ describe('the embedded default (npm start)', () => {
       expect(home.text).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
       const config = JSON.parse((await s.get('/app-config.json')).text) as Record<string, unknown>;
       const { auth, ...rest } = config as { auth: { authorityMetadata: string } } & Record<string, unknown>;
-      expect(rest).toEqual({ graphBaseUrl: '/v1.0', defaultSite: `${s.embedded.graph.url}/sites/followup`, defaultOrgCode: 'soumu', roles: DEMO_ROLE_GROUPS, localSignIn: true });
+      expect(rest).toEqual({ graphBaseUrl: '/v1.0', defaultSite: `${s.embedded.graph.url}/sites/followup`, defaultOrgCode: 'soumu', roles: DEMO_ROLE_GROUPS, localSignIn: true, teamId: LOCAL_TEAM_ID });
       // MSAL against the local identity provider (#13): the demo registration and the metadata, so no discovery request.
       expect(auth).toMatchObject({ clientId: s.embedded.graph.oidc.clientId, authority: `${s.embedded.graph.url}/${DEMO_DIRECTORY.tenantId}`, knownAuthorities: [new URL(s.embedded.graph.url).host] });
       expect(JSON.parse(auth.authorityMetadata).issuer).toBe(`${s.embedded.graph.url}/${DEMO_DIRECTORY.tenantId}/v2.0`);
