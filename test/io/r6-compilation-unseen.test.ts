@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ImportResult, type Report } from '../../src/core/model/schema.js';
 import { importDocument, toSourceDoc } from '../../src/io/import.js';
 import { measureR6RoundTrip } from '../../src/io/layouts/r6-compilation-roundtrip.js';
+import { buildCompilations, lastMarkerRuleRight, MARKER_PLACES, scoreAttribution } from '../fixtures/compilation/compilations.js';
 import { buildCorpus, onlyReport, scoreReport } from '../fixtures/compilation/corpus.js';
 import { A_WIDTH, B_WIDTH, F_WIDTH, layoutDocument, type PrintedRow, type Section, truthOf, wrap, wrapCell } from '../fixtures/compilation/layout.js';
 import { perturb } from '../fixtures/compilation/perturb.js';
@@ -231,6 +232,46 @@ describe('complete files import cleanly; truncation needs positive evidence (#9)
       expect(o.errorCodes, d.id).toEqual([]);
       expect(o.truncationCodes, d.id).toEqual([]);
     }
+  });
+});
+
+describe('several unseen 府省等 in one file: each row under its own 府省等, wherever the marker is printed (#12)', () => {
+  it('markers before the header, at the foot of the page before, after the rows, after the 重点項目: 100 % of the rows', () => {
+    const docs = buildCompilations(OWN_SECTIONS, 24);
+    let rows = 0;
+    let lastMarker = 0;
+    for (const d of docs) {
+      const o = scoreAttribution(d, importDocument(toSourceDoc('unseen.txt', d.text)));
+      expect(o.rows.filter((r) => !r.right).map((r) => `${r.organization} → ${String(r.got)}`), d.id).toEqual([]);
+      expect(o.markerIssues, d.id).toEqual([]);
+      expect(o.reports, d.id).toBe(d.sections.length);
+      rows += o.rows.length;
+      lastMarker += lastMarkerRuleRight(d).right;
+    }
+    // Every place occurs, and cutting the file at marker lines would put many rows under another 府省等.
+    expect(new Set(docs.flatMap((d) => d.places))).toEqual(new Set(MARKER_PLACES));
+    expect(rows).toBeGreaterThan(300);
+    expect(lastMarker).toBeLessThan(rows * 0.8);
+  });
+
+  it('a marker after a section’s last 重点項目 ends that section, also when the next 府省等 prints its own after its rows', () => {
+    const first = { ...own('防衛省'), layout: { markerPlace: 'end' as const } };
+    const second = { ...own('会計検査院'), layout: { markerAfterRows: true } };
+    const result = importSections([first, second]);
+    expect(result.reports.map((r) => [r.organizationCode, r.rows.length])).toEqual([
+      ['mod', first.rows.length],
+      ['jbaudit', second.rows.length],
+    ]);
+    expect(result.reports[0]?.issues.find((i) => i.code === 'MARKER_AFTER_ROWS')?.severity).toBe('info');
+    expect(result.reports.flatMap((r) => r.issues.filter((i) => i.severity !== 'info' && /MARKER/.test(i.code)))).toEqual([]);
+  });
+
+  it('a marker between two sections neither of which prints another opens the section after it (the norm); the other is named', () => {
+    const first = { ...own('防衛省'), layout: { markerPlace: 'end' as const } };
+    const text = layoutDocument([first, own('会計検査院')]).replace('【府省等名：会計検査院】', '');
+    const result = importDocument(toSourceDoc('unseen.txt', text));
+    expect(result.reports.map((r) => r.organizationCode)).toEqual([null, 'mod']);
+    expect(result.reports[0]?.issues.find((i) => i.code === 'MARKER_MISSING')?.severity).toBe('error');
   });
 });
 

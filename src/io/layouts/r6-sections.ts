@@ -149,7 +149,9 @@ export function parseR6Structure(doc: SourceDoc): R6Structure {
   const stray: PdfLine[] = [];
   const sections: Section[] = [];
   let current: Section | null = null;
-  let pendingMarker: { name: string; line: number; text: string } | null = null;
+  let pendingMarker: PrintedMarker | null = null;
+  /** The marker printed right before each section's header, if any (assigned once every section is known). */
+  const leading = new Map<Section, PrintedMarker | null>();
   let inCover = false;
   let coverSeen = false;
   let block: PdfLine[] = [];
@@ -171,6 +173,13 @@ export function parseR6Structure(doc: SourceDoc): R6Structure {
     }
     return undefined;
   };
+  /** The line is a header, or a marker printed right before one. */
+  const opensSection = (k: number): boolean => {
+    const t = lines[k]?.text ?? '';
+    if (HEADER.test(t)) return true;
+    const next = MARKER.test(t) ? nextContent(k + 1) : undefined;
+    return next !== undefined && HEADER.test(next.text);
+  };
   const newSection = (headerLine: number | null, firstLine: number): Section => ({
     headerLine,
     marker: null,
@@ -191,7 +200,8 @@ export function parseR6Structure(doc: SourceDoc): R6Structure {
       flush();
       continue;
     }
-    if (current) current.lastLine = line.no;
+    // A marker or header that opens the next section is not part of the current one (see below).
+    if (current && !opensSection(k)) current.lastLine = line.no;
     if (t === R6_COVER_HEADING) {
       // The cover precedes the first section; in a concatenated file it recurs and must not become an Ａ row.
       flush();
@@ -226,7 +236,7 @@ export function parseR6Structure(doc: SourceDoc): R6Structure {
       inCover = false;
       coverSeen = coverSeen || coverLines.length > 0;
       current = newSection(line.no, pendingMarker?.line ?? line.no);
-      if (pendingMarker) current.marker = { ...pendingMarker, afterRows: false };
+      leading.set(current, pendingMarker);
       pendingMarker = null;
       sections.push(current);
       furniture = true;
@@ -261,8 +271,36 @@ export function parseR6Structure(doc: SourceDoc): R6Structure {
     block.push(line);
   }
   flush();
+  assignLeadingMarkers(sections, leading);
   for (const s of sections) splitGluedFocus(s);
   return { coverLines, sections, stray };
+}
+
+type PrintedMarker = { name: string; line: number; text: string };
+
+/**
+ * A marker printed right before a header (nothing but blank lines and page numbers between) stands between two
+ * sections: usually it opens the section that follows (domain.md §6.2 item 1), but a 府省等 may print its marker at
+ * the end of its own section, after its rows and 重点項目, right before the next 府省等's header. Each 府省等 prints
+ * one marker, so: when the section that follows has a marker of its own (printed after its header) and the section
+ * before has none, the marker ends the section before. Resolved from the last section back, so a run of sections that
+ * all print their marker at the end is read as such.
+ */
+function assignLeadingMarkers(sections: Section[], leading: ReadonlyMap<Section, PrintedMarker | null>): void {
+  for (let j = sections.length - 1; j >= 0; j--) {
+    const section = sections[j];
+    const m = section ? leading.get(section) : null;
+    if (!section || !m) continue;
+    const before = sections[j - 1];
+    if (section.marker && before && !before.marker) {
+      before.marker = { ...m, afterRows: true };
+      before.lastLine = Math.max(before.lastLine, m.line);
+      section.firstLine = section.headerLine ?? section.firstLine;
+      continue;
+    }
+    if (section.marker) section.extraMarkers.unshift({ name: section.marker.name, line: section.marker.line });
+    section.marker = { ...m, afterRows: false };
+  }
 }
 
 /**
