@@ -20,6 +20,10 @@
  * Besides accuracy, recall and the reliability table, the bench prints the warnings' cost: right pairings that carry
  * a warning all the same. `--without k1,k2` leaves perturbation kinds out (to compare with a corpus before they existed).
  *
+ * Section attribution (#12): documents of several 府省等 in one file (compilations.ts), each printing its marker before
+ * its header, at the foot of the page before, after its rows or after its 重点項目: rows under their own 府省等, per
+ * marker place, beside what cutting the file at marker lines would give. Nothing is fitted on them.
+ *
  * Prints the figures and writes bench-results/importer.json. `--before <dir>` also scores another checkout's importer
  * (e.g. the commit before #9, extracted with `git archive`) on the same corpus with its own parameters.
  */
@@ -31,7 +35,10 @@ import { importDocument, toSourceDoc } from '../../src/io/import.js';
 import { DEFAULT_PAIRING_PARAMS, PAIRING_GRID, type PairingEvidence, type PairingParams, type PairingWeights, pairingEvidence } from '../../src/io/pdf-text/focus-pairing.js';
 import { assembleSection, pairSection, parseR6 } from '../../src/io/layouts/r6-compilation.js';
 import { parseR6Structure } from '../../src/io/layouts/r6-sections.js';
+import { buildCompilations, lastMarkerRuleRight, MARKER_PLACES, scoreAttribution } from '../../test/fixtures/compilation/compilations.js';
 import { buildCorpus, type CorpusDoc, type DocOutcome, onlyReport, REVIEW_THRESHOLD, scoreReport, summarize, type Summary } from '../../test/fixtures/compilation/corpus.js';
+import { OWN_SECTIONS } from '../../test/fixtures/compilation/own-sections.js';
+import { realSections } from '../../test/fixtures/compilation/perturb.js';
 import { truthOf } from '../../test/fixtures/compilation/layout.js';
 
 const GRID = PAIRING_GRID;
@@ -301,6 +308,40 @@ function breakdown(outcomes: readonly DocOutcome[], docs: readonly CorpusDoc[]) 
   };
 }
 
+/** Documents of several 府省等 (compilations.ts): how many rows each importer puts under their own 府省等. */
+const ATTRIBUTION_DOCS = 80;
+
+function attribution(importDoc: (text: string) => ImportResult) {
+  const docs = buildCompilations([...OWN_SECTIONS, ...realSections()], ATTRIBUTION_DOCS);
+  const perPlace = Object.fromEntries(MARKER_PLACES.map((p) => [p, { rows: 0, right: 0 }]));
+  let rows = 0;
+  let right = 0;
+  let missing = 0;
+  let markerIssues = 0;
+  let lastMarker = 0;
+  for (const d of docs) {
+    const o = scoreAttribution(d, importDoc(d.text));
+    for (const r of o.rows) {
+      const p = perPlace[r.place] as { rows: number; right: number };
+      p.rows++;
+      if (r.right) p.right++;
+    }
+    rows += o.rows.length;
+    right += o.rows.filter((r) => r.right).length;
+    missing += o.rows.filter((r) => !r.found).length;
+    markerIssues += o.markerIssues.length;
+    lastMarker += lastMarkerRuleRight(d).right;
+  }
+  return { documents: docs.length, rows, right, missing, markerIssues, perPlace, lastMarkerRule: lastMarker };
+}
+
+function printAttribution(label: string, a: ReturnType<typeof attribution>): void {
+  console.log(`\n${label}: ${a.documents} documents of 3–6 府省等, ${a.rows} rows`);
+  console.log(`  rows under their own 府省等   ${a.right}/${a.rows} (${pct(a.right / Math.max(1, a.rows))}); rows not found ${a.missing}; MARKER_MISSING/EXTRA_MARKER ${a.markerIssues}`);
+  console.log(`  per marker place (rows of sections printing it there): ${MARKER_PLACES.map((p) => `${p} ${a.perPlace[p]?.right ?? 0}/${a.perPlace[p]?.rows ?? 0}`).join(', ')}`);
+  console.log(`  (cutting the file at marker lines would put ${a.lastMarkerRule}/${a.rows} rows under their own 府省等)`);
+}
+
 export async function runImporterBench(options: { before?: string; without?: readonly string[] } = {}): Promise<unknown> {
   const started = performance.now();
   // `--without k1,k2` leaves perturbation kinds out (e.g. to compare with a run on the corpus before they existed).
@@ -348,6 +389,8 @@ export async function runImporterBench(options: { before?: string; without?: rea
   console.log(`  fit on all units: ${JSON.stringify(allFit.params)} (training accuracy ${pct(allFit.trainingAccuracy)})`);
   console.log(`  shipped defaults: ${JSON.stringify(DEFAULT_PAIRING_PARAMS)}`);
   printSummary('In-sample, shipped defaults (for reference, not a generalisation figure)', shipped.all);
+  const attributed = attribution((text) => importDocument(toSourceDoc('compilation.txt', text)));
+  printAttribution('Section attribution (several 府省等 in one file, the marker before / at the foot of the page before / after the rows / after the 重点項目)', attributed);
 
   let before: unknown = null;
   if (options.before) {
@@ -363,8 +406,10 @@ export async function runImporterBench(options: { before?: string; without?: rea
       const conf = st.sections.map((s, k) => layout.assembleSection(s, k < st.sections.length - 1).pairs.map((p) => p.confidence));
       return { result, confidenceOf: (_r, i) => conf[0]?.[i] ?? null };
     };
-    before = breakdown(evaluate(docs, old, () => DEFAULT_PAIRING_PARAMS), docs);
+    const beforeAttribution = attribution((text) => mod.importDocument(mod.toSourceDoc('compilation.txt', text)));
+    before = { ...breakdown(evaluate(docs, old, () => DEFAULT_PAIRING_PARAMS), docs), attribution: beforeAttribution };
     printSummary(`Before (${options.before}, its own fixed parameters)`, (before as ReturnType<typeof breakdown>).all);
+    printAttribution(`Before (${options.before}): section attribution`, beforeAttribution);
   }
 
   const out = {
@@ -377,6 +422,7 @@ export async function runImporterBench(options: { before?: string; without?: rea
     fitOnAll: allFit,
     shippedDefaults: DEFAULT_PAIRING_PARAMS,
     inSampleShipped: shipped,
+    attribution: attributed,
     before,
     seconds: Math.round((performance.now() - started) / 100) / 10,
   };
