@@ -266,6 +266,19 @@ describe('several unseen 府省等 in one file: each row under its own 府省等
     expect(result.reports.flatMap((r) => r.issues.filter((i) => i.severity !== 'info' && /MARKER/.test(i.code)))).toEqual([]);
   });
 
+  it('a section that prints its marker again on a later page keeps the one before its header, even after a section with none', () => {
+    // 厚生労働省's marker repeated at the top of each later page; the section before lost its own.
+    const text = layoutDocument([own('防衛省'), own('厚生労働省')])
+      .replace('【府省等名：防衛省】', '')
+      .replace(/\n (?=\S)(?![【Ａ])/g, (m, at: number, all: string) => (all.indexOf('【府省等名：厚生労働省】') < at ? `\n【府省等名：厚生労働省】\n\n ` : m));
+    const result = importDocument(toSourceDoc('unseen.txt', text));
+    expect(result.reports.map((r) => r.organizationCode)).toEqual([null, 'mhlw']);
+    expect(result.reports[0]?.issues.find((i) => i.code === 'MARKER_MISSING')?.severity).toBe('error');
+    const extra = result.reports[1]?.issues.filter((i) => i.code === 'EXTRA_MARKER').map((i) => i.value) ?? [];
+    expect(extra.length).toBeGreaterThan(0);
+    expect(new Set(extra)).toEqual(new Set(['厚生労働省']));
+  });
+
   it('a marker between two sections neither of which prints another opens the section after it (the norm); the other is named', () => {
     const first = { ...own('防衛省'), layout: { markerPlace: 'end' as const } };
     const text = layoutDocument([first, own('会計検査院')]).replace('【府省等名：会計検査院】', '');

@@ -278,12 +278,14 @@ export function parseR6Structure(doc: SourceDoc): R6Structure {
 
 type PrintedMarker = { name: string; line: number; text: string };
 
+const squashName = (name: string): string => name.replace(/[\s\u3000]/g, '');
+
 /**
  * A marker printed right before a header (nothing but blank lines and page numbers between) stands between two
  * sections: usually it opens the section that follows (domain.md §6.2 item 1), but a 府省等 may print its marker at
  * the end of its own section, after its rows and 重点項目, right before the next 府省等's header. Each 府省等 prints
- * one marker, so: when the section that follows has a marker of its own (printed after its header) and the section
- * before has none, the marker ends the section before. Resolved from the last section back, so a run of sections that
+ * one marker, so: when the section that follows has a marker of its own (printed after its header, under another
+ * name) and the section before has none, the marker ends the section before. Resolved from the last section back, so a run of sections that
  * all print their marker at the end is read as such.
  */
 function assignLeadingMarkers(sections: Section[], leading: ReadonlyMap<Section, PrintedMarker | null>): void {
@@ -292,7 +294,8 @@ function assignLeadingMarkers(sections: Section[], leading: ReadonlyMap<Section,
     const m = section ? leading.get(section) : null;
     if (!section || !m) continue;
     const before = sections[j - 1];
-    if (section.marker && before && !before.marker) {
+    // The same name printed again inside the section (a marker repeated on a later page) is no marker of its own.
+    if (section.marker && before && !before.marker && squashName(section.marker.name) !== squashName(m.name)) {
       before.marker = { ...m, afterRows: true };
       before.lastLine = Math.max(before.lastLine, m.line);
       section.firstLine = section.headerLine ?? section.firstLine;
