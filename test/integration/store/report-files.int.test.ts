@@ -1,7 +1,7 @@
 // Official report files from the lists (#12): each sample follow-up table imported, its report made from the stored
 // rows as an .xlsx workbook, read back with exceljs (and converted by LibreOffice) and compared cell by cell with the
 // source document (whitespace normalised only); the 002 compilation checked line by line per 府省等; an edit over Graph
-// shows up in the workbook.
+// shows up in the workbook, and one in the compilation under its 府省等.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -162,38 +162,52 @@ describe('report workbooks from the lists', () => {
 const FURNITURE = /^(?:Ａ\s*Ｂ|重点項目|取組時期・内容・成果、取組における改善点・課題、|それらを踏まえた次のアクション|ＷＬＢ取組指針若しくは|各府省取組計画の該当箇所|国家公務員の女性活躍とワークライフバランス推進のための取組指針に|基づく取組計画等のフォローアップ（令和[０-９\d]+年度）（重点項目）|[-－]?\s*[0-9０-９]+\s*[-－]?)$/;
 const squash = (s: string): string => s.replace(/\s+/g, '').replace(/\uFFFD+$/, '');
 
+/** The hand-made truth of 002 (domain.md §6.1): each 府省等's printed lines and its rows' printed cells. */
+const TRUTH_002 = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'fixtures', 'compilation', 'real-002.json'), 'utf8')) as {
+  marker: string;
+  lines: [number, number];
+  rows: { a: string[]; b: string[]; f: string[] }[];
+  noRowsReason: string | null;
+}[];
+
+/** The compilation workbook made from the lists (every 府省等 of 002's year): its table rows, 府省等 carried down a merge. */
+async function compilationTable(): Promise<{ org: string; cells: string[] }[]> {
+  const source = imported.get(COMPILATION)!;
+  const year = source.reports[0]!.fiscalYear!;
+  const { store } = await h.open();
+  // Every 府省等 of the year: 002's sections; the ministries' own tables of other years are not read.
+  const reports = (await readListReports(store.context, { fiscalYear: year })).map((r) => r.report);
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load((await workbookOf(reports, { compilation: true })) as unknown as ArrayBuffer);
+  const ws = wb.worksheets[0]!;
+  expect(ws.name).toBe('重点項目（府省等）');
+  const table: { org: string; cells: string[] }[] = [];
+  let org: string | null = null;
+  // Below the title, the blank line and the column header row.
+  for (let r = 1 + META_ROWS + 3; r <= ws.rowCount; r++) {
+    const row = ws.getRow(r);
+    const first = row.getCell(1);
+    if (first.value && !(first.isMerged && first.master.address !== first.address)) org = String(first.value);
+    if (org !== null) table.push({ org, cells: [2, 3, 4].map((c) => cellText(row.getCell(c))) });
+  }
+  return table;
+}
+
 describe('the cross-ministry 重点項目 compilation from the lists', () => {
   it('holds every printed table line of 002 under the 府省等 that printed it', async () => {
     const source = imported.get(COMPILATION)!;
-    const year = source.reports[0]!.fiscalYear!;
-    const { store } = await h.open();
-    // Every 府省等 of the year: 002's sections; the ministries' own tables of other years are not read.
-    const reports = (await readListReports(store.context, { fiscalYear: year })).map((r) => r.report);
-    const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load((await workbookOf(reports, { compilation: true })) as unknown as ArrayBuffer);
-    const ws = wb.worksheets[0]!;
-    expect(ws.name).toBe('重点項目（府省等）');
     const blobs = new Map<string, string>();
-    let org: string | null = null;
-    // Below the title, the blank line and the column header row.
-    for (let r = 1 + META_ROWS + 3; r <= ws.rowCount; r++) {
-      const row = ws.getRow(r);
-      const first = row.getCell(1);
-      if (first.value && !(first.isMerged && first.master.address !== first.address)) org = String(first.value);
-      const texts = [2, 3, 4].map((c) => cellText(row.getCell(c))).join('');
-      if (org !== null) blobs.set(org, (blobs.get(org) ?? '') + squash(texts));
-    }
+    for (const { org, cells } of await compilationTable()) blobs.set(org, (blobs.get(org) ?? '') + squash(cells.join('')));
     let lines = 0;
     let found = 0;
     let anywhere = 0;
     const elsewhere = new Map<string, number>();
     const misses: string[] = [];
-    // Which 府省等 printed each line: the hand-made truth of 002 (domain.md §6.1), not a cut at the marker lines — a
-    // marker may follow its rows (個人情報保護委員会 line 609, カジノ管理委員会 line 863; §6.2 item 1).
-    const truth = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'fixtures', 'compilation', 'real-002.json'), 'utf8')) as { marker: string; lines: [number, number] }[];
+    // Which 府省等 printed each line: the truth's line ranges, not a cut at the marker lines — a marker may follow its
+    // rows (個人情報保護委員会 line 609, カジノ管理委員会 line 863; domain.md §6.2 item 1).
     readFileSync(join(SAMPLES, COMPILATION), 'utf8').split(/\r?\n/).forEach((raw, i) => {
       const text = raw.trim();
-      const section = truth.find((t) => t.lines[0] <= i + 1 && i + 1 <= t.lines[1])?.marker ?? null;
+      const section = TRUTH_002.find((t) => t.lines[0] <= i + 1 && i + 1 <= t.lines[1])?.marker ?? null;
       if (section === null || text === '' || FURNITURE.test(text) || /^【\s*府省等名\s*[：:]/.test(text)) return;
       lines += 1;
       if ((blobs.get(section) ?? '').includes(squash(text))) {
@@ -213,10 +227,49 @@ describe('the cross-ministry 重点項目 compilation from the lists', () => {
         `${found}/${lines} (${pct(found)}) in the rows of the 府省等 whose section printed them; elsewhere: ${JSON.stringify(Object.fromEntries(elsewhere))}\n`,
     );
     expect(blobs.size).toBe(new Set(source.reports.map((r) => r.organization)).size);
-    expect(blobs.size).toBe(truth.length);
+    expect(blobs.size).toBe(TRUTH_002.length);
     expect(misses).toEqual([]);
     expect(Object.fromEntries(elsewhere)).toEqual({});
     expect(lines).toBe(715);
     expect(found).toBe(lines);
+  });
+
+  it('reproduces every printed cell of 002, row by row under its 府省等: 重点項目, Ａ and Ｂ (whitespace normalised)', async () => {
+    const table = await compilationTable();
+    let cells = 0;
+    const differ: string[] = [];
+    for (const t of TRUTH_002) {
+      const mine = table.filter((x) => x.org === t.marker);
+      if (t.rows.length === 0) {
+        // こども家庭庁: the note under 重点項目 stands in the row of a 府省等 without rows.
+        cells += 1;
+        if (!(mine.length === 1 && squash(mine[0]!.cells[0]!) === squash(t.noRowsReason ?? ''))) differ.push(`${t.marker}: no-rows note`);
+        continue;
+      }
+      expect(mine.length, t.marker).toBe(t.rows.length);
+      for (const row of t.rows) {
+        const got = mine.find((x) => squash(x.cells[1]!) === squash(row.a.join('')));
+        [row.f, row.a, row.b].forEach((want, k) => {
+          cells += 1;
+          if (!got || squash(got.cells[k]!) !== squash(want.join(''))) differ.push(`${t.marker} ${['重点項目', 'Ａ', 'Ｂ'][k]!}: ${want.join('').slice(0, 24)}`);
+        });
+      }
+    }
+    process.stdout.write(`\n${COMPILATION} → compilation workbook, cell by cell against the truth: ${cells - differ.length}/${cells} cells\n`);
+    expect(differ).toEqual([]);
+    expect(cells).toBe(133);
+  });
+
+  it('carries an edit made over Graph into the compilation, in its 府省等 (a row whose marker is printed after it)', async () => {
+    const report = imported.get(COMPILATION)!.reports.find((r) => r.organization === '個人情報保護委員会')!;
+    const row = report.rows[0]!;
+    const { store } = await h.open();
+    const [listReport] = (await readListReports(store.context, { fiscalYear: report.fiscalYear!, orgCode: report.organizationCode! })).filter((r) => r.report.key === report.key);
+    const stored = listReport!.stored.find((s) => s.row.key === row.key)!;
+    const edit = '【継続】令和７年度から、局内の照会対応を共有フォルダの様式に一本化した。';
+    await h.connect().client.api(`${store.context.rowsPath}/${stored.itemId}/fields`).patch({ Narrative: edit, NarrativeEntriesJson: null });
+    const table = await compilationTable();
+    expect(table.filter((x) => x.cells[1] === edit).map((x) => [x.org, x.cells[0]])).toEqual([['個人情報保護委員会', row.focusItem]]);
+    expect(table.some((x) => squash(x.cells[1]!).startsWith(squash(row.narrative!.slice(0, 30))))).toBe(false);
   });
 });
