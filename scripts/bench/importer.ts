@@ -308,6 +308,59 @@ function breakdown(outcomes: readonly DocOutcome[], docs: readonly CorpusDoc[]) 
   };
 }
 
+/**
+ * The warnings' cost by cause (#12): for every pairing of the held-out documents (each 府省等 with the parameters
+ * fitted without it), which rule puts it to review — a low margin (`margin`), the Ａ or Ｂ evidence alone pointing
+ * elsewhere (`source`), a value other than the one printed at the row's position (`order`), a row whose shape was in
+ * doubt (`shape`) — counted apart for right and wrong pairings. A rule that alone catches no wrong pairing could go;
+ * one that alone catches some can go only if what separates those from the right ones is a general fact.
+ */
+function warningCauses(docs: readonly CorpusDoc[], paramsOf: (doc: CorpusDoc) => PairingParams) {
+  const right: Record<string, number> = {};
+  const wrong: Record<string, number> = {};
+  /** Uncapped confidence of the wrong pairings only one rule catches, per rule. */
+  const aloneWrong: Record<string, number[]> = {};
+  for (const doc of docs) {
+    const params = paramsOf(doc);
+    const section = parseR6Structure(toSourceDoc('doc.txt', doc.text)).sections[0];
+    if (!section) continue;
+    const a = assembleSection(section, true, params);
+    const truth = truthOf(doc.section);
+    const unit = 1 + params.referenceWeight + params.quoteBonus;
+    a.drafts.forEach((d, i) => {
+      const t = truth.find((x) => fold(a.docs[i]?.a).startsWith(fold(x.aStart)));
+      const p = a.pairs[i];
+      const c = a.assigned[i] ?? -1;
+      if (!t || !p || c < 0) return;
+      const raw = Math.round(p.stability * (1 - Math.exp(-p.margin / unit / params.confidenceScale)) * 100) / 100;
+      const causes = [
+        raw < REVIEW_THRESHOLD ? 'margin' : '',
+        p.conflict !== null && p.conflict.amount > params.conflictTolerance ? 'source' : '',
+        params.orderConflict && p.departs ? 'order' : '',
+        d.reshaped !== null || p.stability === 0 ? 'shape' : '',
+      ].filter((x) => x !== '');
+      const key = causes.length === 0 ? 'none (not warned)' : causes.join('+');
+      const ok = fold(a.focusValues[c]?.name) === fold(t.focus);
+      const bucket = ok ? right : wrong;
+      bucket[key] = (bucket[key] ?? 0) + 1;
+      if (!ok && causes.length === 1) (aloneWrong[key] ??= []).push(raw);
+    });
+  }
+  return { right, wrong, aloneWrong };
+}
+
+function printWarningCauses(w: ReturnType<typeof warningCauses>): void {
+  const line = (b: Record<string, number>): string =>
+    Object.entries(b)
+      .sort((x, y) => y[1] - x[1])
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ');
+  console.log("\nThe warnings' cost by cause (leave-one-out parameters; a pairing may have several causes)");
+  console.log(`  right pairings: ${line(w.right)}`);
+  console.log(`  wrong pairings: ${line(w.wrong)}`);
+  for (const [k, xs] of Object.entries(w.aloneWrong)) console.log(`  wrong pairings only "${k}" catches: ${xs.length}, uncapped confidence ${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}`);
+}
+
 /** Documents of several 府省等 (compilations.ts): how many rows each importer puts under their own 府省等. */
 const ATTRIBUTION_DOCS = 80;
 
@@ -363,6 +416,7 @@ export async function runImporterBench(options: { before?: string; without?: rea
   const paramsOfUnit = new Map(folds.map((f) => [f.unit, f.params]));
   const heldOut = evaluate(docs, currentImporter, (d) => paramsOfUnit.get(d.unit) ?? DEFAULT_PAIRING_PARAMS);
   const loo = breakdown(heldOut, docs);
+  const causes = warningCauses(docs, (d) => paramsOfUnit.get(d.unit) ?? DEFAULT_PAIRING_PARAMS);
 
   // The shipped defaults are what the same fit picks on every unit; also scored (not held out: in-sample).
   const allFit = fitParams(table, units, grid);
@@ -374,6 +428,7 @@ export async function runImporterBench(options: { before?: string; without?: rea
   printSummary('  … the 13 real 府省等 as printed in samples/002', loo.realAsInSamples);
   printSummary('  … perturbed copies of the real 府省等', loo.realPerturbed);
   printSummary('  … our own 府省等 (as printed and perturbed)', loo.own);
+  printWarningCauses(causes);
   console.log('\n  per perturbation (leave-one-out): accuracy / recall / confidently wrong / documents with errors / right but warned (of rows)');
   for (const [k, v] of Object.entries(loo.perPerturbation))
     console.log(
@@ -423,6 +478,7 @@ export async function runImporterBench(options: { before?: string; without?: rea
     shippedDefaults: DEFAULT_PAIRING_PARAMS,
     inSampleShipped: shipped,
     attribution: attributed,
+    warningCauses: causes,
     before,
     seconds: Math.round((performance.now() - started) / 100) / 10,
   };
