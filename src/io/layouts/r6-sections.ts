@@ -285,8 +285,9 @@ const squashName = (name: string): string => name.replace(/[\s\u3000]/g, '');
  * sections: usually it opens the section that follows (domain.md §6.2 item 1), but a 府省等 may print its marker at
  * the end of its own section, after its rows and 重点項目, right before the next 府省等's header. Each 府省等 prints
  * one marker, so: when the section that follows has a marker of its own (printed after its header, under another
- * name) and the section before has none, the marker ends the section before. Resolved from the last section back, so a run of sections that
- * all print their marker at the end is read as such.
+ * name) and the section before has none, the marker ends the section before. Resolved from the last section back,
+ * so a run of sections that all print their marker at the end is read as such. When neither section prints another
+ * marker, it opens the section after it (the norm) and the section before is reported without one (MARKER_MISSING).
  */
 function assignLeadingMarkers(sections: Section[], leading: ReadonlyMap<Section, PrintedMarker | null>): void {
   for (let j = sections.length - 1; j >= 0; j--) {
