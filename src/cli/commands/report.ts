@@ -6,8 +6,8 @@
  * 重点項目 compilation of them. Reads only, as the local site owner or GRAPH_TOKEN's user.
  * Exit 0 written, 1 no report in that layout or the read failed, 2 usage error.
  */
-import { writeFileSync } from 'node:fs';
-import { extname } from 'node:path';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, extname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { fiscalYearOf } from '../../core/era/era-date.js';
@@ -28,12 +28,30 @@ const FORMATS = ['tsv', 'html', 'xlsx', 'pdf'] as const;
 type ReportFormat = (typeof FORMATS)[number];
 const EXTENSIONS: Readonly<Record<string, ReportFormat>> = { '.tsv': 'tsv', '.txt': 'tsv', '.html': 'html', '.htm': 'html', '.xlsx': 'xlsx', '.pdf': 'pdf' };
 
-/** The format asked for, else the one --out's extension names, else tsv; null when --format names none. */
-export function formatOf(format: string | undefined, out: string | undefined): ReportFormat | null {
-  if (format !== undefined) return (FORMATS as readonly string[]).includes(format) ? (format as ReportFormat) : null;
-  return (out !== undefined ? EXTENSIONS[extname(out).toLowerCase()] : undefined) ?? 'tsv';
+/**
+ * The format asked for, else the one --out's extension names, else tsv (stdout). An error when --format names none,
+ * when --out has an extension we do not write (TSV inside report.docx would open as garbage), or when the two disagree.
+ */
+export function formatOf(format: string | undefined, out: string | undefined): ReportFormat | { error: string } {
+  const ext = out === undefined ? undefined : extname(out).toLowerCase();
+  const fromOut = ext === undefined ? undefined : EXTENSIONS[ext];
+  if (format !== undefined) {
+    if (!(FORMATS as readonly string[]).includes(format)) return { error: `--format must be one of ${FORMATS.join(', ')}, got "${format}".` };
+    if (fromOut !== undefined && fromOut !== format) return { error: `--format ${format} does not match --out ${out} (a .${fromOut} file): change one of them.` };
+    return format as ReportFormat;
+  }
+  if (out === undefined) return 'tsv';
+  if (fromOut === undefined) return { error: `--out ${out}: the file name must end in .xlsx, .html, .pdf or .tsv (the report's format).` };
+  return fromOut;
 }
 
+/** Why `out` cannot be written (its folder is missing or is not a folder), or null. Checked before any request. */
+function unwritableOut(out: string): string | null {
+  const dir = dirname(resolve(out));
+  if (!existsSync(dir)) return `--out ${out}: the folder ${dir} does not exist.`;
+  if (!statSync(dir).isDirectory()) return `--out ${out}: ${dir} is not a folder.`;
+  return null;
+}
 
 /** A 府省等 code from a code or a printed name (総務省, 財務省本省 …), or null. */
 export function orgCodeOf(arg: string): string | null {
@@ -73,7 +91,9 @@ export const reportCommand: Command = async (argv) => {
   if (!values.layout || !(LAYOUTS as readonly string[]).includes(values.layout)) return usage(`--layout must be one of ${LAYOUTS.join(', ')}.`);
   const layout = values.layout as Layout;
   const format = formatOf(values.format, values.out);
-  if (format === null) return usage(`--format must be one of ${FORMATS.join(', ')}, got "${values.format}".`);
+  if (typeof format === 'object') return usage(format.error);
+  const unwritable = values.out === undefined ? null : unwritableOut(values.out);
+  if (unwritable !== null) return usage(unwritable);
   if ((format === 'xlsx' || format === 'pdf') && !values.out) return usage(`--format ${format} writes a file: give it with --out (e.g. --out report.${format}).`);
   if ('error' in scope) return usage(scope.error);
   const { year, orgCode } = scope;
