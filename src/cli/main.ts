@@ -30,7 +30,11 @@ function readImport(files: string[], org: string | undefined): ImportResult {
 }
 
 const importCommand: Command = async (argv) => {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { org: { type: 'string' }, json: { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { org: { type: 'string' }, json: { type: 'boolean' }, store: { type: 'boolean' }, site: { type: 'string' } } });
+  if (values.site !== undefined && !values.store) {
+    process.stderr.write(`error: --site names where --store writes: add --store (or leave --site out to only check the files).\n${IMPORT_USAGE}`);
+    return 2;
+  }
   if (positionals.length === 0) {
     process.stderr.write(`error: give the document files to import.\n${IMPORT_USAGE}`);
     return 2;
@@ -44,6 +48,8 @@ const importCommand: Command = async (argv) => {
   process.stderr.write(summarize(result));
   const hasErrors = [...result.issues, ...result.reports.flatMap((r) => r.issues), ...result.plans.flatMap((p) => p.issues)].some((i) => i.severity === 'error');
   const nothing = result.reports.length === 0 && result.plans.length === 0;
+  if (values.store && !nothing && !hasErrors) return (await import('./commands/import-store.js')).storeImport(result, values.site);
+  if (values.store) process.stderr.write(`not stored: ${nothing ? 'nothing to store' : 'the errors above must be fixed first'}; nothing was written to the lists.\n`);
   return nothing ? 1 : hasErrors ? 3 : 0;
 };
 

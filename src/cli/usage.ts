@@ -5,14 +5,19 @@
 import { LAYOUTS } from '../core/model/schema.js';
 import { DEMO_DIRECTORY } from '../emulator/directory.js';
 
-export const IMPORT_USAGE = `usage: followup import <file>… [--org 府省等] [--json]
+export const IMPORT_USAGE = `usage: followup import <file>… [--org 府省等] [--json] [--store [--site <site>]]
   Imports follow-up documents (TSV with HTML cells, or PDF text) and checks every row.
   stdout: the ImportResult JSON with --json, else nothing; stderr: one line per report, totals per severity, then
   every error and warning (first 50) as [severity] file:line:col field (rowKey) CODE: 日本語 / English.
   --org 名称  the 府省等 when the document does not print it (e.g. --org 財務省)
   --json     print the ImportResult JSON (src/core/model/schema.ts) on stdout
+  --store    also write the reports and their rows into the lists, as the secretariat (resumable, never duplicated);
+             only when no file has an error: otherwise nothing is written
+  --site     where --store writes (default: the local demo site of npm start on PORT; GRAPH_BASE_URL/GRAPH_TOKEN for a tenant)
   e.g. followup import samples/000_af6c26688b7c18a9.txt --json > model.json
-exit: 0 no error (warnings allowed), 3 an error issue in some report, plan or file, 1 nothing imported, 2 usage error
+       followup import ministry.txt --org 国土交通省 --store
+exit: 0 no error (warnings allowed; stored with --store), 3 an error issue in some report, plan or file (nothing
+      stored), 1 nothing imported or a report could not be stored, 2 usage error
 `;
 
 export const RENDER_USAGE = `usage: followup render <file> --layout <${LAYOUTS.join('|')}> [--format tsv|html] [--org 名称]
