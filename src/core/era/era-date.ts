@@ -41,6 +41,8 @@ type Unit = 'fy' | 'fyEnd' | 'year' | 'yearEnd' | 'month' | 'monthEnd' | 'day';
 
 interface DateFields {
   era: EraDef | null;
+  /** The era had ended by this date (平成32年度, 平成31年5月): written before the change of era, counted on. */
+  overrun?: true;
   year: number;
   month: number | null;
   day: number | null;
@@ -145,12 +147,18 @@ function matchAt(re: RegExp, s: string, i: number): RegExpExecArray | null {
 
 const eraByName = (name: string): EraDef | undefined => ERAS.find((e) => e.name === name || e.letter === name);
 
-function eraYearToWestern(era: EraDef, yearText: string): { year: number } | { error: PeriodError } {
+/**
+ * How many years past its last an ended era is still counted on: documents written before 2019-05-01 name targets in
+ * 平成32年度 and later (the 2015–2020 plans' 平成32年度末, 平成37年), which mean 2020, 2025… (eraOverrun tells).
+ */
+const MAX_OVERRUN_YEARS = 30;
+
+function eraYearToWestern(era: EraDef, yearText: string): { year: number; overrun?: true } | { error: PeriodError } {
   const n = yearText === '元' ? 1 : Number(yearText);
   if (n === 0) {
     return { error: periodError('year-zero', `${era.name}0年は存在しません（元年が1年目です）`, `${era.name} year 0 does not exist (the first year is 元年)`) };
   }
-  if (era.maxYear !== null && n > era.maxYear) {
+  if (era.maxYear !== null && n > era.maxYear + MAX_OVERRUN_YEARS) {
     return {
       error: periodError(
         'era-year-out-of-range',
@@ -159,7 +167,7 @@ function eraYearToWestern(era: EraDef, yearText: string): { year: number } | { e
       ),
     };
   }
-  return { year: era.offset + n };
+  return era.maxYear !== null && n > era.maxYear ? { year: era.offset + n, overrun: true } : { year: era.offset + n };
 }
 
 /** Reads the part after 年 (度 / 度末 / 末 / M月 / M月末 / M月D日); with nothing there the unit is a calendar year. */
@@ -190,12 +198,13 @@ function readDate(s: string, i: number, inherit?: DateFields): ReadOutcome | nul
       if ('error' in y) return { ok: false, error: y.error, end };
       const month = Number(abbrev[3]);
       const day = abbrev[4] === undefined ? null : Number(abbrev[4]);
-      return validate({ era, year: y.year, month, day, unit: day === null ? 'month' : 'day' }, end);
+      return validate({ era, year: y.year, month, day, unit: day === null ? 'month' : 'day', ...(y.overrun ? { overrun: true as const } : {}) }, end);
     }
   }
 
   let era: EraDef | null = null;
   let year: number | null = null;
+  let overrun = false;
   let j = i;
   const eraYear = matchAt(RE_ERA_YEAR, s, i);
   const western = eraYear ? null : matchAt(RE_WESTERN_YEAR, s, i);
@@ -206,6 +215,7 @@ function readDate(s: string, i: number, inherit?: DateFields): ReadOutcome | nul
     j = i + eraYear[0].length;
     if ('error' in y) return { ok: false, error: y.error, end: readAfterYear(s, j).end };
     year = y.year;
+    overrun = y.overrun === true;
   } else if (western) {
     year = Number(western[1]);
     j = i + western[0].length;
@@ -224,6 +234,7 @@ function readDate(s: string, i: number, inherit?: DateFields): ReadOutcome | nul
       j = i + bare[0].length;
       if ('error' in y) return { ok: false, error: y.error, end: j };
       year = y.year;
+      overrun = y.overrun === true;
     } else {
       const monthOnly = matchAt(RE_MONTH_ONLY, s, i);
       if (monthOnly) {
@@ -246,7 +257,7 @@ function readDate(s: string, i: number, inherit?: DateFields): ReadOutcome | nul
     return null;
   }
   const after = readAfterYear(s, j);
-  return validate({ era, year, month: after.month, day: after.day, unit: after.unit }, after.end);
+  return validate({ era, year, month: after.month, day: after.day, unit: after.unit, ...(overrun ? { overrun: true as const } : {}) }, after.end);
 }
 
 function validate(f: DateFields, end: number): ReadOutcome {
@@ -281,17 +292,8 @@ function validate(f: DateFields, end: number): ReadOutcome {
         end,
       };
     }
-    if (f.era.end !== null && span.start > f.era.end) {
-      return {
-        ok: false,
-        error: periodError(
-          'after-era-end',
-          `${f.era.name}は${f.era.end}に終わったため、この日付は存在しません`,
-          `${f.era.name} ended on ${f.era.end}; this date is after it`,
-        ),
-        end,
-      };
-    }
+    // 平成31年5月1日 never existed either, but a document written before the change may name it: counted on (overrun).
+    if (f.era.end !== null && span.start > f.era.end) return { ok: true, fields: { ...f, overrun: true }, end };
   }
   return { ok: true, fields: f, end };
 }
@@ -335,6 +337,8 @@ const RELATIONS: readonly [string, PeriodRelation][] = [
 
 interface Found {
   span: Span;
+  /** An ended era counted on, on either side (平成32年度). */
+  overrun?: true;
   /** Precision each end of a range was printed with (`令和6年4月～令和7年3月` → month, month). */
   ends?: [EndPrecision, EndPrecision];
   relation: PeriodRelation | undefined;
@@ -354,6 +358,7 @@ function readPeriodAt(s: string, i: number, lenient = false): { ok: true; found:
   let span = spanOf(left.fields);
   let ends: [EndPrecision, EndPrecision] | undefined;
   let j = left.end;
+  let rightOverrun = false;
   if (s[j] === '～') {
     const right = readDate(s, j + 1, left.fields);
     let error: PeriodError | null = right && !right.ok ? right.error : null;
@@ -364,13 +369,15 @@ function readPeriodAt(s: string, i: number, lenient = false): { ok: true; found:
       } else {
         ends = [span.precision as EndPrecision, rightSpan.precision as EndPrecision];
         span = { start: span.start, end: rightSpan.end, precision: 'range' };
+        rightOverrun = right.fields.overrun === true;
         j = right.end;
       }
     }
     if (error && !lenient) return { ok: false, error };
   }
   const after = readRelation(s, j);
-  return { ok: true, found: { span, relation: after.relation, from: i, to: after.end, ...(ends ? { ends } : {}) } };
+  const overrun = left.fields.overrun === true || rightOverrun;
+  return { ok: true, found: { span, relation: after.relation, from: i, to: after.end, ...(ends ? { ends } : {}), ...(overrun ? { overrun: true as const } : {}) } };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -401,6 +408,21 @@ export function parsePeriod(text: string): Result<Period, PeriodError> {
   const period: Period = { raw, start: r.found.span.start, end: r.found.span.end, precision: r.found.span.precision };
   if (r.found.relation) period.relation = r.found.relation;
   return ok(period);
+}
+
+/**
+ * The note for a date counted on past the end of its era (平成32年度末, 平成31年5月1日: written before 2019-05-01):
+ * parsePeriod reads it as the day it counts to; this says so, for a warning that asks a person to check. null otherwise.
+ * @example eraOverrunNote('平成32年度末')?.message → '「平成32年度末」は改元前の表記です。令和2年度末（2021年3月31日）として読みました。'
+ */
+export function eraOverrunNote(text: string): PeriodError | null {
+  const raw = text.trim();
+  const r = readPeriodAt(normalizeForDates(raw).s, 0);
+  if (r === null || !r.ok || r.found.overrun !== true) return null;
+  const { start, end, precision } = r.found.span;
+  const shown = formatPeriod({ start, end, precision });
+  const western = start === end ? start : `${start} – ${end}`;
+  return periodError('era-overrun', `「${raw}」は改元前の表記です。${shown}（${western}）として読みました。`, `"${raw}" counts on an era that had ended; read as ${shown} (${western}).`);
 }
 
 const RE_RELATIVE_MONTH = /(同年|翌年|同)(\d{1,2})月(?:(末)|(\d{1,2})日)?/y;

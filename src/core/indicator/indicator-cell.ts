@@ -2,7 +2,7 @@
  * The value-string grammar of 数値 cells (domain.md §4.2) → IndicatorValue[] and back. Problems never throw and never
  * drop text: they become ImportIssues and the offending text is kept as a value with valuePercent null.
  */
-import { formatPeriod, parsePeriod } from '../era/index.js';
+import { eraOverrunNote, formatPeriod, parsePeriod } from '../era/index.js';
 import type { ImportIssue, IndicatorValue, Period, Qualifier, SourceRef, ValueKind } from '../model/schema.js';
 import { decodeEntities, tokenizeHtml } from '../text/index.js';
 import { canonicalCategory } from './catalogue.js';
@@ -229,6 +229,8 @@ export function parseIndicatorCell(raw: string, where: CellLocation): { values: 
         const r = parsePeriod(asOf);
         if (r.ok) period = r.value;
         else issue('error', 'INVALID_DATE', asOf, `${part}の時点が不正です（${r.error.message}）`, `invalid ${kind} date (${r.error.messageEn})`);
+        const note = r.ok ? eraOverrunNote(asOf) : null;
+        if (note) issue('warning', 'ERA_OVERRUN', asOf, `${part}の時点：${note.message}`, `${kind} date: ${note.messageEn}`);
       }
       values.push({
         category,

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { daysInMonth, findPeriods, fiscalYearOf, formatPeriod, parsePeriod } from '../../../src/core/era/index.js';
+import { daysInMonth, eraOverrunNote, findPeriods, fiscalYearOf, formatPeriod, parsePeriod } from '../../../src/core/era/index.js';
 import type { Period, PeriodPrecision } from '../../../src/core/model/schema.js';
 
 function parsed(text: string): Period {
@@ -99,12 +99,10 @@ describe('parsePeriod', () => {
     ['令和5年0月', 'month-out-of-range'],
     ['令和5年2月30日', 'day-out-of-range'],
     ['令和5年2月29日', 'day-out-of-range'],
-    ['平成32年', 'era-year-out-of-range'],
-    ['昭和65年', 'era-year-out-of-range'],
+    ['平成62年', 'era-year-out-of-range'],
+    ['昭和95年', 'era-year-out-of-range'],
     ['令和元年4月1日', 'before-era-start'],
     ['令和元年4月', 'before-era-start'],
-    ['平成31年5月1日', 'after-era-end'],
-    ['昭和64年1月8日', 'after-era-end'],
     ['R6.13.1', 'month-out-of-range'],
     ['令和5年9月～令和5年7月', 'range-reversed'],
     ['明治3年', 'unknown-era'],
@@ -117,6 +115,27 @@ describe('parsePeriod', () => {
       expect(errorCode(text)).toBe(code);
     });
   }
+
+  // Documents written before 2019-05-01 count 平成 on (the 2015–2020 plans' targets 「平成32年度末」): read as the day
+  // they count to, with a note for a warning; 令和元年4月 (before 令和 began) stays an error.
+  const overrun: [string, string, string, string][] = [
+    ['平成32年度末', '2021-03-31', '2021-03-31', '令和2年度末'],
+    ['平成31年5月1日', '2019-05-01', '2019-05-01', '令和元年5月1日'],
+    ['H32.3.31', '2020-03-31', '2020-03-31', '令和2年3月31日'],
+    ['平成30年度～32年度', '2018-04-01', '2021-03-31', '平成30年度～令和2年度'],
+    ['昭和64年1月8日', '1989-01-08', '1989-01-08', '平成元年1月8日'],
+  ];
+  for (const [text, start, end, shown] of overrun) {
+    it(`reads ${text} (written before the change of era) as ${shown}, with a note`, () => {
+      expect([parsed(text).start, parsed(text).end]).toEqual([start, end]);
+      expect(eraOverrunNote(text)?.message).toBe(`「${text}」は改元前の表記です。${shown}（${start === end ? start : `${start} – ${end}`}）として読みました。`);
+      expect(eraOverrunNote(text)?.messageEn).toContain(`read as ${shown}`);
+    });
+  }
+
+  it('has no note for a date inside its era', () => {
+    for (const text of ['平成31年4月30日', '令和2年度末', '平成30年7月～令和元年6月', '令和元年度']) expect(eraOverrunNote(text)).toBeNull();
+  });
 
   it('accepts 令和元年度 (FY2019) although 令和 began in May', () => {
     expect(parsed('令和元年度').start).toBe('2019-04-01');

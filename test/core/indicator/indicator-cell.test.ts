@@ -300,9 +300,15 @@ describe('parseIndicatorCell on bad input', () => {
     check(issues[0], 'INVALID_DATE', '令和0年13月');
   });
 
-  it('keeps 2月30日 and 平成32年 too', () => {
+  it('keeps 2月30日 too', () => {
     expect(parseIndicatorCell('目標設定時：8.4%（令和2年2月30日）', where).issues.map((i) => i.code)).toEqual(['INVALID_DATE']);
-    expect(parseIndicatorCell('目標設定時：8.4%（平成32年）', where).issues.map((i) => i.code)).toEqual(['INVALID_DATE']);
+  });
+
+  it('reads 平成32年度末 (a target written before the change of era) as 令和2年度末, with a warning to check', () => {
+    const { values, issues } = parseIndicatorCell('目標：7%（平成32年度末）', where);
+    expect(values[0]).toMatchObject({ valuePercent: 7, asOfRaw: '平成32年度末', asOfStart: '2021-03-31', asOfEnd: '2021-03-31' });
+    expect(issues.map((i) => [i.severity, i.code])).toEqual([['warning', 'ERA_OVERRUN']]);
+    expect(issues[0]?.message).toContain('令和2年度末（2021-03-31）として読みました');
   });
 
   it('keeps garbage as a note value with an unparsed-part error', () => {
