@@ -1,60 +1,24 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { AxeBuilder } from '@axe-core/playwright';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 
 import type { StoredRow } from '../../src/core/ports.js';
-import type { Embedded } from '../../src/entries/embedded.js';
-import { startE2eApp, type E2eApp } from '../support/embedded-harness.js';
+import { axeSerious, type OpenedPage, SHOTS, useE2eApp } from '../support/e2e-app.js';
 
 // Editing in the tab (#10), in a real Chromium against the real local service (its own database: these tests write):
 // two users of two divisions at once, keyboard only, 実施未定 without a reason as a field error, the IME's Enter,
 // a crafted request against another division's row, a conflict resolved in the chooser, the history, a paste from
 // Excel with refused cells, a draft surviving a reload, sign-out clearing drafts after asking, axe on each view.
-let app: E2eApp | undefined;
-let embedded: Embedded;
-let browser: Browser;
-let base: string;
-const SHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
+const e2e = useE2eApp('e2e-grid-');
 const SCOPE = { orgCode: 'soumu', fiscalYear: 2023 };
 
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  app = await startE2eApp('e2e-grid-', { build: true });
-  ({ embedded, browser } = app);
-  base = embedded.graph.url;
-});
-
-afterAll(async () => {
-  await app?.close();
-});
-
-interface Opened {
-  page: Page;
-  problems: string[];
-  close(): Promise<void>;
-}
-
-async function signedIn(name: string): Promise<Opened> {
-  const context = await browser.newContext({ ignoreHTTPSErrors: true, locale: 'ja-JP', viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    // A refused request shows in the console as a failed resource load: that is the point of the crafted request.
-    if (m.type() === 'error' && !/status of 403/.test(m.text())) problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(e.message));
-  await signIn(page, name);
-  return { page, problems, close: () => context.close() };
-}
-
-async function signIn(page: Page, name: string): Promise<void> {
-  await page.goto(`${base}/_local/signin?returnTo=${encodeURIComponent('/')}`);
-  await page.getByRole('button', { name }).click();
-  await page.getByTestId('signed-in-user').waitFor();
-  await overview(page).waitFor();
+/** Signed in at the tab's overview. */
+async function signedIn(name: string): Promise<OpenedPage> {
+  // A refused request shows in the console as a failed resource load: that is the point of the crafted request.
+  const opened = await e2e.signedIn(name, '/', { expectedConsoleErrors: /status of 403/ });
+  await overview(opened.page).waitFor();
+  return opened;
 }
 
 const overview = (page: Page): Locator => page.getByRole('grid', { name: /取組計画の全体像/ });
@@ -66,13 +30,8 @@ const active = (page: Page): Promise<string> => page.evaluate(() => {
   return `${e?.getAttribute('role') ?? e?.tagName ?? ''}|${e?.dataset.column ?? ''}|${e?.closest('[role=row]')?.querySelector('[role=rowheader]')?.textContent ?? ''}`;
 });
 
-async function axeSerious(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).analyze();
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
 async function stored(divisionCode: string, title: RegExp): Promise<StoredRow> {
-  const set = await embedded.store.open({ ...SCOPE, divisionCode });
+  const set = await e2e.embedded.store.open({ ...SCOPE, divisionCode });
   const row = set.rows.find((r) => title.test(r.row.title));
   if (!row) throw new Error(`no stored row ${title} in ${divisionCode}`);
   return row;
@@ -144,7 +103,7 @@ describe('editing rows in the tab', () => {
     expect(await reason.getAttribute('aria-invalid')).toBe('true');
 
     // 山本 (自治行政局), at the same time, edits his own row with the mouse and saves.
-    const other = (await embedded.store.open({ ...SCOPE, divisionCode: 'div-jichi' })).rows.find((r) => r.row.kind === 'initiative' && r.row.status !== null);
+    const other = (await e2e.embedded.store.open({ ...SCOPE, divisionCode: 'div-jichi' })).rows.find((r) => r.row.kind === 'initiative' && r.row.status !== null);
     if (!other) throw new Error('自治行政局 has no 取組 row with a status');
     const y = yamamoto.page;
     const yCell = overview(y).getByRole('row').filter({ has: y.getByRole('rowheader', { name: other.row.title }) }).locator('[data-column="narrative"]');
@@ -156,14 +115,14 @@ describe('editing rows in the tab', () => {
     expect((await stored('div-jichi', new RegExp(other.row.title.replace(/[()（）［］[\]]/g, '.')))).row.narrative).toBe('【継続】自治行政局の取組を更新した');
 
     // A crafted request from 鈴木's page, with his own token, against 山本's row: refused by the service, nothing changed.
-    const rowsListId = (embedded.store as unknown as { rowsListId: string }).rowsListId;
+    const rowsListId = (e2e.embedded.store as unknown as { rowsListId: string }).rowsListId;
     const crafted = await page.evaluate(
       async ({ url }) => {
         const token = sessionStorage.getItem('followup.localToken') ?? '';
         const res = await fetch(url, { method: 'PATCH', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ Narrative: '鈴木が書き換えた' }) });
         return res.status;
       },
-      { url: `${base}/v1.0/sites/${embedded.site.id}/lists/${rowsListId}/items/${other.itemId}/fields` },
+      { url: `${e2e.base}/v1.0/sites/${e2e.embedded.site.id}/lists/${rowsListId}/items/${other.itemId}/fields` },
     );
     expect(crafted).toBe(403);
     expect((await stored('div-jichi', new RegExp(other.row.title.replace(/[()（）［］[\]]/g, '.')))).row.narrative).toBe('【継続】自治行政局の取組を更新した');
@@ -239,7 +198,7 @@ describe('editing rows in the tab', () => {
   it('pastes a block from Excel (refused cells listed, none applied), keeps the draft over a reload, clears it at sign-out after asking', async () => {
     const opened = await signedIn('鈴木 一郎');
     const { page } = opened;
-    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: e2e.base });
     await cellOf(page, WORK, 'status').click();
     // As Excel copies: tab-separated, an unknown 実施状況 first, a reason, then content with a line break (quoted).
     await page.evaluate((text) => navigator.clipboard.writeText(text), 'たぶん\t予算の確保を調整中のため\t"【拡充】貼り付けた内容\n二行目"\r\n');

@@ -1,42 +1,21 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { AxeBuilder } from '@axe-core/playwright';
 import ExcelJS from 'exceljs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { startE2eApp, type E2eApp } from '../support/embedded-harness.js';
+import { type OpenedPage, SHOTS, useE2eApp } from '../support/e2e-app.js';
 
 // The report button (#12) in a real browser against the local service: the secretariat makes the ministry's workbook
 // and printable page from the lists in the browser (no server of ours does the work), in the three themes.
-let app: E2eApp | undefined;
-let browser: Browser;
-let base: string;
-const SHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
+const e2e = useE2eApp('e2e-report-');
 
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  app = await startE2eApp('e2e-report-', { build: true });
-  browser = app.browser;
-  base = app.embedded.graph.url;
-});
-afterAll(async () => {
-  await app?.close();
-});
-
-async function signedIn(options: { colorScheme?: 'light' | 'dark'; forcedColors?: 'active' | 'none' } = {}): Promise<{ page: Page; problems: string[]; close(): Promise<void> }> {
-  const context = await browser.newContext({ ignoreHTTPSErrors: true, locale: 'ja-JP', viewport: { width: 1280, height: 900 }, acceptDownloads: true, ...options });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(m.text());
-  });
-  await page.goto(`${base}/_local/signin?returnTo=${encodeURIComponent('/')}`);
-  await page.getByRole('button', { name: '佐藤 花子' }).click();
-  await page.getByRole('region', { name: '報告書（公式様式）' }).waitFor();
-  return { page, problems, close: () => context.close() };
+/** 佐藤 花子 (the secretariat) at the tab, with its report region shown. */
+async function signedIn(options: { colorScheme?: 'light' | 'dark'; forcedColors?: 'active' | 'none' } = {}): Promise<OpenedPage> {
+  const opened = await e2e.signedIn('佐藤 花子', '/', { acceptDownloads: true, ...options });
+  await opened.page.getByRole('region', { name: '報告書（公式様式）' }).waitFor();
+  return opened;
 }
 
 describe('the report button', () => {

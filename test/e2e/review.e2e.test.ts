@@ -1,71 +1,28 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { AxeBuilder } from '@axe-core/playwright';
-import type { Browser, BrowserContextOptions, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 
 import { secretariatActor } from '../../src/core/permissions/rules.js';
-import type { Embedded } from '../../src/entries/embedded.js';
 import { CycleAdmin } from '../../src/graph/cycle.js';
 import { openReviewService } from '../../src/graph/review.js';
-import { startE2eApp, type E2eApp } from '../support/embedded-harness.js';
+import { axeSerious, SHOTS, useE2eApp } from '../support/e2e-app.js';
 
 // The review cycle in the browser (#12), against the real local service (its own database: these tests write):
 // 提出 refused with the rows and fields to fix; then the whole flow with the keyboard only — the division submits,
 // the reviewer returns one row with a comment on a field, the division sees the comment on that field, fixes it and
 // submits again, the reviewer sees what changed since the review and approves in bulk; axe on every new view and
 // screenshots of them in light, dark and high contrast (test-results/screenshots/review-*.png).
-let app: E2eApp | undefined;
-let embedded: Embedded;
-let browser: Browser;
-let base: string;
-const SHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
+const e2e = useE2eApp('e2e-review-');
 const SCOPE = { orgCode: 'soumu', fiscalYear: 2023 } as const;
 const MANAGER = '/tab.html?view=manager&fy=2023';
 const WORK = /仕事と生活の両立支援/;
 // Each wait covers a page load and the review's reads: generous, for two cores shared by a whole test run.
 const POLL = { timeout: 30_000 };
 
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  app = await startE2eApp('e2e-review-', { build: true });
-  ({ embedded, browser } = app);
-  base = embedded.graph.url;
-});
-
-afterAll(async () => {
-  await app?.close();
-});
-
-interface Opened {
-  page: Page;
-  problems: string[];
-  close(): Promise<void>;
-}
-
-async function signedIn(name: string, path = '/', options: BrowserContextOptions = {}): Promise<Opened> {
-  const context = await browser.newContext({ ignoreHTTPSErrors: true, locale: 'ja-JP', viewport: { width: 1280, height: 900 }, ...options });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(e.message));
-  await page.goto(`${base}/_local/signin?returnTo=${encodeURIComponent(path)}`);
-  await page.getByRole('button', { name }).click();
-  await page.getByTestId('signed-in-user').waitFor();
-  return { page, problems, close: () => context.close() };
-}
-
-async function axeSerious(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).analyze();
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.length}× e.g. ${v.nodes[0]?.target.join(' ')})`);
-}
-
 /** The review of the ministry's rows as the engine reads them (the secretariat's view). */
 async function states(): Promise<Map<string, { state: string; title: string; comment: string | null; field: string | null; by: string | null }>> {
-  const service = await openReviewService({ connection: embedded.connection, site: { id: embedded.site.id }, actor: secretariatActor('大臣官房秘書課') });
+  const service = await openReviewService({ connection: e2e.embedded.connection, site: { id: e2e.embedded.site.id }, actor: secretariatActor('大臣官房秘書課') });
   const rows = await service.overview({ ...SCOPE, divisionCode: 'div-somu' });
   return new Map(rows.map((r) => [r.row.rowKey, { state: r.state, title: r.row.row.title, comment: r.review.comment, field: r.review.commentField, by: r.review.decidedBy }]));
 }
@@ -91,7 +48,7 @@ const notice = (page: Page, id: 'review-notice' | 'manager-notice'): Promise<str
 
 describe('the review cycle in the tab and the manager view', () => {
   it('refuses 提出 while a row does not validate: lists the row and the field, submits nothing', async () => {
-    const { page, problems, close } = await signedIn('鈴木 一郎');
+    const { page, problems, close } = await e2e.signedIn('鈴木 一郎');
     const submit = page.getByRole('button', { name: /^提出（5行）/ });
     await submit.waitFor();
     expect(await rowOf(page, WORK).getByRole('rowheader').textContent()).toContain('未確認');
@@ -105,7 +62,7 @@ describe('the review cycle in the tab and the manager view', () => {
   });
 
   it('runs the whole cycle with the keyboard only: submit, return with a comment on a field, fix, resubmit, approve', async () => {
-    const suzuki = await signedIn('鈴木 一郎');
+    const suzuki = await e2e.signedIn('鈴木 一郎');
     const d = suzuki.page;
     await overviewGrid(d).waitFor();
     // 実施状況 of the 取組 row: Tab into the overview grid, arrows to the cell, Enter, ↓ to 実施, Enter; Ctrl+S saves.
@@ -126,7 +83,7 @@ describe('the review cycle in the tab and the manager view', () => {
     expect([...(await states()).values()].every((s) => s.state === '提出済')).toBe(true);
 
     // The reviewer: the overview, 大臣官房総務課 opened, the 取組 row returned with a comment on 取組時期・内容.
-    const takahashi = await signedIn('高橋 健一', MANAGER);
+    const takahashi = await e2e.signedIn('高橋 健一', MANAGER);
     const m = takahashi.page;
     const overview = m.getByTestId('division-overview');
     await overview.waitFor();
@@ -222,10 +179,10 @@ describe('the review cycle in the tab and the manager view', () => {
 
   it('shows the manager view (deadline, overdue) and a division compared with last year in light, dark and high contrast, axe-clean', async () => {
     // The secretariat sets a deadline that has passed: every division but 大臣官房総務課 (all approved) is overdue.
-    const cycles = await CycleAdmin.open({ connection: embedded.connection, site: { id: embedded.site.id }, actor: secretariatActor('大臣官房秘書課') });
+    const cycles = await CycleAdmin.open({ connection: e2e.embedded.connection, site: { id: e2e.embedded.site.id }, actor: secretariatActor('大臣官房秘書課') });
     await cycles.setDeadline('soumu', 2023, '令和6年6月28日');
     for (const mode of ['light', 'dark', 'contrast'] as const) {
-      const { page, problems, close } = await signedIn('高橋 健一', MANAGER, { colorScheme: mode === 'light' ? 'light' : 'dark', forcedColors: mode === 'contrast' ? 'active' : 'none' });
+      const { page, problems, close } = await e2e.signedIn('高橋 健一', MANAGER, { colorScheme: mode === 'light' ? 'light' : 'dark', forcedColors: mode === 'contrast' ? 'active' : 'none' });
       await page.getByTestId('division-overview').waitFor();
       await expect.poll(() => page.getByText('提出期限: 令和6年6月28日').count(), POLL).toBe(1);
       const overdue = async (division: string): Promise<string> => (await page.getByTestId('division-overview').locator(`[data-division="${division}"] td`).nth(6).textContent()) ?? '';
@@ -249,7 +206,7 @@ describe('the review cycle in the tab and the manager view', () => {
     }
   });
   it('the secretariat reminds the divisions from the manager view (plan first, then sent once), and the division sees it in its tab', async () => {
-    const sato = await signedIn('佐藤 花子', MANAGER);
+    const sato = await e2e.signedIn('佐藤 花子', MANAGER);
     const { page } = sato;
     await page.getByTestId('division-overview').waitFor(POLL);
     await page.getByRole('button', { name: '督促・通知を送信' }).click();
@@ -272,7 +229,7 @@ describe('the review cycle in the tab and the manager view', () => {
     await dialog.getByText(/0 部局・課室に送信しました/).waitFor(POLL);
     expect(await recipients.textContent()).toContain('本日送信済み');
     // 田中 (大臣官房企画課) sees the reminder in the tab.
-    const tanaka = await signedIn('田中 誠', '/?fy=2023&division=div-kikaku');
+    const tanaka = await e2e.signedIn('田中 誠', '/?fy=2023&division=div-kikaku');
     const notice = tanaka.page.getByTestId('reminder-notice');
     await notice.waitFor(POLL);
     expect(await notice.getAttribute('aria-label')).toBe('取りまとめ担当からのお知らせ');

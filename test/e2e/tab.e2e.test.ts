@@ -1,71 +1,24 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { AxeBuilder } from '@axe-core/playwright';
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 
-import type { Embedded } from '../../src/entries/embedded.js';
-import { startE2eApp, type E2eApp } from '../support/embedded-harness.js';
+import { axeSerious, SHOTS, useE2eApp } from '../support/e2e-app.js';
 
 // The app `npm start` serves (#10), in a real browser (system Chromium, else the npm one) against the real local service: the local
 // sign-in, who is signed in and what they may do, the scope's rows read through Graph from the browser, the three
 // themes (screenshots in test-results/screenshots/), an axe-core scan, the configuration page.
-let app: E2eApp | undefined;
-let embedded: Embedded;
-let browser: Browser;
-let base: string;
-const SHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  app = await startE2eApp('e2e-tab-', { build: true });
-  ({ embedded, browser } = app);
-  base = embedded.graph.url;
-});
-
-afterAll(async () => {
-  await app?.close();
-});
-
-interface Opened {
-  page: Page;
-  problems: string[];
-  close(): Promise<void>;
-}
-
-/** A fresh browser context (its own sessionStorage); console errors and page errors are collected as problems. */
-async function open(options: BrowserContextOptions = {}): Promise<Opened> {
-  const context = await browser.newContext({ ignoreHTTPSErrors: true, locale: 'ja-JP', viewport: { width: 1280, height: 900 }, ...options });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(e.message));
-  return { page, problems, close: () => context.close() };
-}
-
-/** Signs in on the local sign-in page as the demo user with this display name, returning to `path`. */
-async function signIn(page: Page, name: string, path = '/'): Promise<void> {
-  await page.goto(`${base}/_local/signin?returnTo=${encodeURIComponent(path)}`);
-  await page.getByRole('button', { name }).click();
-  await page.getByTestId('signed-in-user').waitFor();
-}
+const e2e = useE2eApp('e2e-tab-');
+const { open, signIn } = e2e;
 
 /** Row headers as printed: without the review state each one also carries (確認状況: 未確認, #12). */
 const titlesOf = (texts: readonly string[]): string[] => texts.map((t) => t.replace(/\s*確認状況: .*$/u, ''));
 const rowHeaders = async (page: Page, caption: string): Promise<string[]> => titlesOf(await page.getByRole('grid', { name: new RegExp(caption) }).getByRole('rowheader').allTextContents());
 
-async function axeSerious(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).analyze();
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.length}× e.g. ${v.nodes[0]?.target.join(' ')})`);
-}
-
 describe('the tab in a plain browser (npm start)', () => {
   it('asks to sign in, signs in as 鈴木 一郎, shows who he is and his division’s rows', async () => {
     const { page, problems, close } = await open();
-    const response = await page.goto(`${base}/`);
+    const response = await page.goto(`${e2e.base}/`);
     // A CSP without 'unsafe-inline' for scripts; the run-time styles carry the page's nonce.
     const csp = response?.headers()['content-security-policy'] ?? '';
     expect(csp).toContain("script-src 'self';");
@@ -216,7 +169,7 @@ describe('the tab in a plain browser (npm start)', () => {
 
   it('passes axe on the sign-in prompt', async () => {
     const { page, close } = await open();
-    await page.goto(`${base}/tab.html`);
+    await page.goto(`${e2e.base}/tab.html`);
     await page.getByRole('button', { name: 'サインイン' }).waitFor();
     expect(await axeSerious(page)).toEqual([]);
     await close();
@@ -235,7 +188,7 @@ describe('the configuration page (config.html)', () => {
     await page.getByRole('button', { name: 'この範囲で開く' }).click();
     await page.waitForURL(/\/tab\.html\?/);
     const q = new URL(page.url()).searchParams;
-    expect([q.get('site'), q.get('org'), q.get('fy'), q.get('division')]).toEqual([`${base}/sites/followup`, 'soumu', '2023', 'div-somu']);
+    expect([q.get('site'), q.get('org'), q.get('fy'), q.get('division')]).toEqual([`${e2e.base}/sites/followup`, 'soumu', '2023', 'div-somu']);
     await page.getByRole('grid').first().waitFor();
     expect(problems).toEqual([]);
     await close();
@@ -245,7 +198,7 @@ describe('the configuration page (config.html)', () => {
 describe('the printable report view', () => {
   it('prints a report with the division names of the Divisions list', async () => {
     const { page, close } = await open();
-    await page.goto(`${base}/reports/${encodeURIComponent('soumu/2023/L-R5-OVERVIEW')}`);
+    await page.goto(`${e2e.base}/reports/${encodeURIComponent('soumu/2023/L-R5-OVERVIEW')}`);
     expect(await page.locator('caption').textContent()).toBe('行数: 15');
     const divisions = await page.locator('tbody tr td:nth-child(4)').allTextContents();
     expect(new Set(divisions)).toEqual(new Set(['大臣官房総務課', '大臣官房企画課', '行政管理局', '自治行政局', '情報流通行政局']));

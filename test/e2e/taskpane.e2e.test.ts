@@ -1,73 +1,42 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { AxeBuilder } from '@axe-core/playwright';
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import { layoutOfKey } from '../../src/core/layouts/columns.js';
 import type { StoredRow } from '../../src/core/ports.js';
-import type { Embedded } from '../../src/entries/embedded.js';
 import { pngSize } from '../../scripts/package-teams-app.js';
 import { manifestUrls } from '../../scripts/addin-manifest.js';
-import { startE2eApp, type E2eApp } from '../support/embedded-harness.js';
+import { axeSerious, type OpenedPage, type OpenOptions, SHOTS, useE2eApp } from '../support/e2e-app.js';
 import type { FakeWorkbook } from '../support/fake-excel.js';
 import { fakeOfficeScript } from '../support/fake-office-script.js';
 
 // The Excel task pane (#11) in a real Chromium against the real local service, with office.js replaced by a fake
 // Excel (test/support/fake-excel.ts) served at the Office CDN's URL: sign in, load a division into the workbook,
 // edit, see problems as they are made, sync, decide conflicts; axe; light and dark screenshots; the plain browser.
-let app: E2eApp | undefined;
-let embedded: Embedded;
-let browser: Browser;
-let base: string;
+const e2e = useE2eApp('e2e-taskpane-');
 let officeJs: string;
-const SHOTS = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
 const HOST_INFO = '_host_Info=Excel$Web$16.00$ja-JP$$$$0';
 
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
+beforeAll(() => {
   officeJs = fakeOfficeScript();
-  app = await startE2eApp('e2e-taskpane-', { build: true });
-  ({ embedded, browser } = app);
-  base = embedded.graph.url;
 });
-
-afterAll(async () => {
-  await app?.close();
-});
-
-interface Opened {
-  page: Page;
-  problems: string[];
-  officeRequests: string[];
-  close(): Promise<void>;
-}
 
 /** A task pane about 380 px wide, with the Office CDN answered by the fake (or by nothing: `office: false`). */
-async function open(options: BrowserContextOptions & { office?: boolean } = {}): Promise<Opened> {
+async function open(options: OpenOptions & { office?: boolean } = {}): Promise<OpenedPage & { officeRequests: string[] }> {
   const { office = true, ...contextOptions } = options;
-  const context = await browser.newContext({ ignoreHTTPSErrors: true, locale: 'ja-JP', viewport: { width: 380, height: 900 }, ...contextOptions });
+  const opened = await e2e.open({ viewport: { width: 380, height: 900 }, ...contextOptions });
   const officeRequests: string[] = [];
-  await context.route('https://appsforoffice.microsoft.com/**', async (route) => {
+  await opened.context.route('https://appsforoffice.microsoft.com/**', async (route) => {
     officeRequests.push(route.request().url());
     if (office) await route.fulfill({ status: 200, contentType: 'text/javascript; charset=utf-8', body: officeJs });
     else await route.abort('internetdisconnected');
   });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(e.message));
-  return { page, problems, officeRequests, close: () => context.close() };
+  return { ...opened, officeRequests };
 }
 
-async function signInToPane(page: Page, name: string): Promise<void> {
-  await page.goto(`${base}/_local/signin?returnTo=${encodeURIComponent(`/taskpane.html?${HOST_INFO}`)}`);
-  await page.getByRole('button', { name }).click();
-  await page.getByTestId('signed-in-user').waitFor();
-}
+const signInToPane = (page: Page, name: string): Promise<void> => e2e.signIn(page, name, `/taskpane.html?${HOST_INFO}`);
 
 type Fake = FakeWorkbook;
 /** Runs `fn` on the page's fake Excel. */
@@ -95,32 +64,27 @@ const cellOf = (page: Page, table: string, rowKey: string, column: number): Prom
     { table, rowKey, column },
   );
 
-const somu = async (): Promise<StoredRow[]> => (await embedded.store.open({ fiscalYear: 2023, orgCode: 'soumu', divisionCode: 'div-somu' })).rows;
-
-async function axeSerious(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).analyze();
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.length}× e.g. ${v.nodes[0]?.target.join(' ')} ${v.nodes[0]?.html.slice(0, 300) ?? ''})`);
-}
+const somu = async (): Promise<StoredRow[]> => (await e2e.embedded.store.open({ fiscalYear: 2023, orgCode: 'soumu', divisionCode: 'div-somu' })).rows;
 
 describe('the Excel task pane with a fake Excel', () => {
   it('serves every URL of the manifest over https: the pane with its CSP, and the icons at their sizes', async () => {
     const { urls, images } = manifestUrls(readFileSync(join(import.meta.dirname, '..', '..', 'manifest', 'manifest.xml'), 'utf8'));
-    const probe = await browser.newPage({ ignoreHTTPSErrors: true });
+    const probe = await e2e.browser.newPage({ ignoreHTTPSErrors: true });
     const served = [];
     for (const url of urls.filter((u) => u.startsWith('https://localhost:3000/'))) {
-      const r = await probe.request.get(url.replace('https://localhost:3000', base));
+      const r = await probe.request.get(url.replace('https://localhost:3000', e2e.base));
       served.push({ url, status: r.status(), type: r.headers()['content-type']?.split(';')[0] });
     }
     expect(served.map((s) => s.status)).toEqual(served.map(() => 200));
     expect(served.find((s) => s.url.endsWith('/taskpane.html'))?.type).toBe('text/html');
     await probe.close();
-    const page = await browser.newPage({ ignoreHTTPSErrors: true });
-    const pane = await page.request.get(`${base}/taskpane.html`);
+    const page = await e2e.browser.newPage({ ignoreHTTPSErrors: true });
+    const pane = await page.request.get(`${e2e.base}/taskpane.html`);
     const csp = pane.headers()['content-security-policy'] ?? '';
     expect(csp).toContain("script-src 'self' https://appsforoffice.microsoft.com;");
     expect(csp).toMatch(/frame-ancestors [^;]*https:\/\/\*\.officeapps\.live\.com|frame-ancestors [^;]*https:\/\/\*\.office\.com/);
     for (const { url, size } of images) {
-      const png = await (await page.request.get(url.replace('https://localhost:3000', base))).body();
+      const png = await (await page.request.get(url.replace('https://localhost:3000', e2e.base))).body();
       expect({ url, ...pngSize(png) }).toMatchObject({ url, width: size, height: size });
     }
     await page.close();
@@ -128,7 +92,7 @@ describe('the Excel task pane with a fake Excel', () => {
 
   it('in a plain browser says what it is, and never asks for office.js', async () => {
     const { page, problems, officeRequests, close } = await open({ office: false });
-    await page.goto(`${base}/taskpane.html`);
+    await page.goto(`${e2e.base}/taskpane.html`);
     await page.getByText('このページは Excel のアドイン').waitFor();
     expect(officeRequests).toEqual([]);
     expect(problems).toEqual([]);
@@ -173,7 +137,7 @@ describe('the Excel task pane with a fake Excel', () => {
 
     // A colleague changes the same field in the tab while the person edits it in the sheet: a conflict.
     const current = after.find((r) => r.rowKey === focus.rowKey) as StoredRow;
-    await embedded.store.saveChanges([{ base: current, mine: { ...current, row: { ...current.row, narrative: '【継続】 タブで同僚が記入' } } }]);
+    await e2e.embedded.store.saveChanges([{ base: current, mine: { ...current, row: { ...current.row, narrative: '【継続】 タブで同僚が記入' } } }]);
     await onFake(page, (f, a) => f.type(a.narrative.sheet, a.narrative.address, '【継続】 シートで本人が記入'), { narrative });
     await page.getByRole('button', { name: '同期' }).click();
     const card = page.getByRole('listitem').filter({ hasText: 'モチベーションの向上' }).filter({ hasText: 'シートの値（自分）' });
@@ -203,7 +167,7 @@ describe('the Excel task pane with a fake Excel', () => {
     await page.getByRole('button', { name: 'ブックに読み込む' }).click();
     await page.getByText(/行を \d+ 個の表に読み込みました/).waitFor();
     // A row of 自治行政局 (no other test here reads that division) deleted, a row typed below its table.
-    const jichi = (await embedded.store.open({ fiscalYear: 2023, orgCode: 'soumu', divisionCode: 'div-jichi' })).rows.find((r) => layoutOfKey(r.reportKey) === 'L-R5-OVERVIEW' && r.row.kind === 'initiative') as StoredRow;
+    const jichi = (await e2e.embedded.store.open({ fiscalYear: 2023, orgCode: 'soumu', divisionCode: 'div-jichi' })).rows.find((r) => layoutOfKey(r.reportKey) === 'L-R5-OVERVIEW' && r.row.kind === 'initiative') as StoredRow;
     await onFake(
       page,
       (f, key) => {
@@ -233,7 +197,7 @@ describe('the Excel task pane with a fake Excel', () => {
     expect(await added.textContent()).toContain('作業ウィンドウで追加した取組');
     await added.getByRole('button', { name: 'リストに作成' }).click();
     await page.getByText(/1 行をリストに作成しました/).waitFor();
-    const list = (await embedded.store.open({ fiscalYear: 2023, orgCode: 'soumu' })).rows;
+    const list = (await e2e.embedded.store.open({ fiscalYear: 2023, orgCode: 'soumu' })).rows;
     expect(list.some((r) => r.rowKey === jichi.rowKey)).toBe(false);
     expect(list.find((r) => r.row.title === '作業ウィンドウで追加した取組')?.row).toMatchObject({ status: 'implemented', narrative: '【新規】 追加の取組', division: null });
     // The focus is back on the page (the sync button), not on <body>: axe is clean with no dialog open.
@@ -245,7 +209,7 @@ describe('the Excel task pane with a fake Excel', () => {
   it('signs in through the Office dialog (MSAL against the local identity provider), tokens in memory only', async () => {
     const { page, problems, close } = await open();
     const context = page.context();
-    await page.goto(`${base}/taskpane.html?${HOST_INFO}`);
+    await page.goto(`${e2e.base}/taskpane.html?${HOST_INFO}`);
     const prompt = page.getByTestId('signin-prompt');
     // First sign-in: the dialog shows the identity provider's page; the person picks a user; the dialog closes.
     const [dialog] = await Promise.all([context.waitForEvent('page'), prompt.getByRole('button', { name: 'サインイン' }).click()]);
