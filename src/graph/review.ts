@@ -52,6 +52,11 @@ export interface ReviewServiceOptions {
   groups?: PermissionGroups;
   /** The acting user's e-mail (to tell the user's own submissions); optional. */
   now?: () => Date;
+  /**
+   * The context of a store already open on the same site as the same user (its site and Rows list): the service
+   * uses it instead of looking the Rows list up again (one request fewer to open the tab).
+   */
+  context?: StoreContext;
 }
 
 interface ItemWithAuthor extends GraphItem {
@@ -93,7 +98,7 @@ export interface DecisionResult {
 const REVIEW_SELECT = 'id,eTag,createdDateTime,createdBy,lastModifiedDateTime';
 
 export async function openReviewService(options: ReviewServiceOptions): Promise<ReviewService> {
-  const ctx = await openContext({ connection: options.connection, site: options.site, actor: options.actor, refreshMode: 'modified' });
+  const ctx = options.context ?? (await openContext({ connection: options.connection, site: options.site, actor: options.actor, refreshMode: 'modified' }));
   const [review, submissions] = await Promise.all([resolveListId(ctx.client, ctx.site, LIST_NAMES.Review), resolveListId(ctx.client, ctx.site, LIST_NAMES.Submissions)]);
   return new ReviewService(ctx, `/sites/${ctx.site.id}/lists/${review}/items`, `/sites/${ctx.site.id}/lists/${submissions}/items`, options.groups ?? DEFAULT_PERMISSION_GROUPS, options.now ?? (() => new Date()));
 }

@@ -57,15 +57,17 @@ export function createGraphData(config: AppConfig, tokens: TokenProvider, displa
     return p;
   };
   const reviews = new Map<SiteInfo, Promise<ReviewData>>();
-  // The review cycle (#12): one ReviewService per site (its two list ids looked up once), the deadline beside it.
+  // The review cycle (#12): one ReviewService per site (its two list ids looked up once), the deadline beside it. It
+  // works on the store's context: the site and the Rows list are looked up once for both.
   const reviewOf = (site: SiteInfo): Promise<ReviewData> => {
     let p = reviews.get(site);
     if (!p) {
-      p = resolved(site.siteUrl).then(async (s) => {
-        const service = await openReviewService({ connection, site: s, actor: actorOf(site.membership) });
+      p = storeOf(site).then(async (store) => {
+        const { context } = store;
+        const service = await openReviewService({ connection, site: context.site, actor: context.actor, context });
         return {
           overview: (scope) => service.overview(scope),
-          deadline: async (orgCode, fiscalYear) => readCycleDeadline((await storeOf(site)).context, orgCode, fiscalYear),
+          deadline: (orgCode, fiscalYear) => readCycleDeadline(context, orgCode, fiscalYear),
           submit: (keys) => service.submit(keys),
           processSubmissions: (scope) => service.processSubmissions(scope),
           returnRows: (items) => service.returnRows(items),
