@@ -10,6 +10,7 @@ import { indexPreviousYear, type PreviousYearIndex } from '../../data/previous-y
 import { RefreshScheduler, type RateLimitInfo } from '../../data/refresh-scheduler.js';
 import { createRowCache, draftKeyOf, type RowCache } from '../../data/row-cache.js';
 import type { CacheSnapshot, DraftStore } from '../../data/types.js';
+import type { FollowUpData, SiteInfo } from './services.js';
 
 export interface RowCacheArgs {
   store: FollowUpStore | null;
@@ -18,6 +19,26 @@ export interface RowCacheArgs {
   /** Opaque user id for the drafts' key (never a UPN). */
   userId: string;
   drafts: DraftStore;
+}
+
+/**
+ * The site's follow-up store as the signed-in user (the data layer opens one per site), with why it could not be
+ * opened; both null until it answers.
+ */
+export function useSiteStore(data: Pick<FollowUpData, 'store'>, site: SiteInfo): { store: FollowUpStore | null; error: unknown } {
+  const [store, setStore] = useState<FollowUpStore | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    let live = true;
+    data.store(site).then(
+      (st) => live && setStore(st),
+      (e: unknown) => live && setError(e),
+    );
+    return () => {
+      live = false;
+    };
+  }, [data, site]);
+  return { store, error };
 }
 
 const scopeId = (s: RowScope | null): string => (s ? `${s.orgCode}|${s.fiscalYear}|${s.divisionCode ?? '*'}` : '');

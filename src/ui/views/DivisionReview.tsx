@@ -3,7 +3,7 @@
  * rows, with the reason, so a save is never the first to say no), a returned row's comment on the field it names,
  * and 提出: unsaved edits are saved first, rows that do not validate are listed with their field and nothing is sent.
  */
-import { Button, makeStyles, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle, Spinner, tokens } from '@fluentui/react-components';
+import { Button, Spinner } from '@fluentui/react-components';
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 
 import { FIELD_NAMES } from '../../core/edit/fields.js';
@@ -16,15 +16,11 @@ import type { CacheSnapshot, EditDenial, RowView } from '../../data/types.js';
 import { ErrorMessage } from '../app/AppErrorBoundary.js';
 import type { SiteInfo } from '../app/services.js';
 import type { GridReview } from '../components/FollowUpGrid/FollowUpGrid.js';
+import { NoticeBar, type Notice } from '../components/NoticeBar/index.js';
 import type { Translate } from '../i18n/i18n.js';
 import { lockOf, submitProblems } from './review-model.js';
 import { useReviewRows } from './use-review.js';
 
-const useStyles = makeStyles({
-  list: { margin: 0, paddingInlineStart: tokens.spacingHorizontalXL },
-});
-
-type Notice = { intent: 'success' | 'warning' | 'error'; title: string; items?: string[] };
 
 const rowTitle = (v: Pick<RowView, 'stored'>): string => v.stored.row.focusItem ?? v.stored.row.title;
 
@@ -47,7 +43,6 @@ export interface DivisionReview {
 }
 
 export function useDivisionReview({ site, scope, actor, cache, snapshot, lang, t }: DivisionReviewArgs): DivisionReview {
-  const s = useStyles();
   const review = useReviewRows(site, scope, { refreshOnFocus: true });
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<Notice | null>(null);
@@ -131,25 +126,7 @@ export function useDivisionReview({ site, scope, actor, cache, snapshot, lang, t
   const shown = (
     <>
       {review.error ? <ErrorMessage t={t} error={review.error} onRetry={() => void review.reload()} /> : null}
-      {notice ? (
-        <MessageBar intent={notice.intent} layout="multiline" data-testid="review-notice">
-          <MessageBarBody>
-            <MessageBarTitle>{notice.title}</MessageBarTitle>
-            {notice.items ? (
-              <ul className={s.list}>
-                {notice.items.map((i, n) => (
-                  <li key={n}>{i}</li>
-                ))}
-              </ul>
-            ) : null}
-          </MessageBarBody>
-          <MessageBarActions>
-            <Button appearance="transparent" onClick={() => setNotice(null)}>
-              {t('dialog.close')}
-            </Button>
-          </MessageBarActions>
-        </MessageBar>
-      ) : null}
+      {notice ? <NoticeBar notice={notice} testId="review-notice" t={t} onClose={() => setNotice(null)} /> : null}
     </>
   );
   return { reviewOf: review.rows ? reviewOf : undefined, action, notice: shown };

@@ -8,7 +8,7 @@ import { Field, Link, makeStyles, MessageBar, MessageBarBody, MessageBarTitle, S
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 
 import { latestCycle } from '../../core/divisions/division.js';
-import type { FollowUpStore, RowScope } from '../../core/ports.js';
+import type { RowScope } from '../../core/ports.js';
 import { ErrorMessage } from '../app/AppErrorBoundary.js';
 import { AppShell } from '../app/AppShell.js';
 import { toScopeSearch, type ScopeParams } from '../app/scope-url.js';
@@ -16,7 +16,7 @@ import { useI18n, useServices } from '../app/ServicesProvider.js';
 import type { ReviewRow, RowRefusal } from '../app/review-port.js';
 import type { SiteInfo } from '../app/services.js';
 import { useAsync } from '../app/use-async.js';
-import { usePreviousYear } from '../app/use-row-cache.js';
+import { usePreviousYear, useSiteStore } from '../app/use-row-cache.js';
 import { useSite } from '../app/use-site.js';
 import { fiscalYearLabel } from '../components/ScopePicker/index.js';
 import { SignedInUser } from '../components/SignedInUser/index.js';
@@ -88,18 +88,9 @@ function ManagerBody({ site, initialYear, reportActions }: { site: SiteInfo; ini
   const deadline = useAsync(review.port && fiscalYear !== null ? () => (review.port as NonNullable<typeof review.port>).deadline(orgCode, fiscalYear) : null, [review.port, orgCode, fiscalYear]);
   const deadlineValue = deadline.status === 'done' ? deadline.value : null;
   const [opened, setOpened] = useState<string | null | undefined>(undefined);
-  const [store, setStore] = useState<FollowUpStore | null>(null);
-  useEffect(() => {
-    let live = true;
-    // The store answers the versions (what changed since the last review) and last year's rows; not needed to paint.
-    data.store(site).then(
-      (st) => live && setStore(st),
-      () => undefined,
-    );
-    return () => {
-      live = false;
-    };
-  }, [data, site]);
+  // The store answers the versions (what changed since the last review) and last year's rows; not needed to paint
+  // (without it the division's rows show no changes and no last year).
+  const { store } = useSiteStore(data, site);
   const lastYear = usePreviousYear(store, scope, opened !== undefined);
   const nameOf = useCallback((code: string | null): string => (code === null ? t('division.unassigned') : (site.divisions.find((d) => d.code === code)?.name ?? code)), [site.divisions, t]);
   const rows = useMemo(() => (review.rows ? answerRows(review.rows.values()) : null), [review.rows]);

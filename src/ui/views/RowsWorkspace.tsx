@@ -4,24 +4,25 @@
  * and the row history. Data: one RowCache per scope over the follow-up store, refreshed in the background; last
  * year's rows and the writing guidance beside the fields. Loaded as its own chunk after sign-in.
  */
-import { Button, makeStyles, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle, Spinner, Text, tokens } from '@fluentui/react-components';
+import { Button, makeStyles, MessageBar, MessageBarBody, MessageBarTitle, Spinner, Text, tokens } from '@fluentui/react-components';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 
 import { actorOf } from '../../core/divisions/division.js';
 import type { EditableField } from '../../core/edit/fields.js';
 import { guidanceFor, type Guidance } from '../../core/guidance/guidance.js';
-import type { FollowUpStore, RowScope, StoredRow } from '../../core/ports.js';
+import type { RowScope, StoredRow } from '../../core/ports.js';
 import type { SaveSummary, RowView } from '../../data/types.js';
 import { ErrorMessage } from '../app/AppErrorBoundary.js';
 import { useI18n, useServices } from '../app/ServicesProvider.js';
 import type { SiteInfo } from '../app/services.js';
 import { useDialogMount } from '../app/use-dialog-mount.js';
-import { useBackgroundRefresh, useCacheSnapshot, usePreviousYear, useRowCache } from '../app/use-row-cache.js';
+import { useBackgroundRefresh, useCacheSnapshot, usePreviousYear, useRowCache, useSiteStore } from '../app/use-row-cache.js';
 import { ConflictDialog } from '../components/FollowUpGrid/ConflictDialog.js';
 import { FieldPanel } from '../components/FollowUpGrid/FieldPanel.js';
 import { FollowUpGrid, type PasteOutcome } from '../components/FollowUpGrid/FollowUpGrid.js';
 import { buildTables, fieldAt, type GridColumn } from '../components/FollowUpGrid/grid-model.js';
 import { HistoryDialog, formatWhen } from '../components/FollowUpGrid/HistoryDialog.js';
+import { NoticeBar, type Notice as BarNotice } from '../components/NoticeBar/index.js';
 import type { MessageKey } from '../i18n/i18n.js';
 import { useDivisionReview } from './DivisionReview.js';
 
@@ -59,21 +60,16 @@ export interface RowsWorkspaceProps {
   divisionCode: string | null;
 }
 
-type Notice = { intent: 'success' | 'warning' | 'error' | 'info'; title: string; body?: string; items?: string[]; retry?: boolean };
+type Notice = BarNotice & { retry?: boolean };
 
 export default function RowsWorkspace({ site, fiscalYear, divisionCode }: RowsWorkspaceProps) {
   const { host, data, drafts } = useServices();
   const { lang, t } = useI18n();
   const s = useStyles();
-  const [store, setStore] = useState<FollowUpStore | null>(null);
-  const [storeError, setStoreError] = useState<unknown>(null);
+  const { store, error: storeError } = useSiteStore(data, site);
   const [guidance, setGuidance] = useState<readonly Guidance[]>([]);
   useEffect(() => {
     let live = true;
-    data.store(site).then(
-      (st) => live && setStore(st),
-      (e: unknown) => live && setStoreError(e),
-    );
     // Guidance is a help beside the fields: without it the grid still works (the list may not exist yet).
     data.guidance(site).then(
       (g) => live && setGuidance(g),
@@ -196,27 +192,7 @@ export default function RowsWorkspace({ site, fiscalYear, divisionCode }: RowsWo
           </Button>
         ) : null}
       </div>
-      {notice ? (
-        <MessageBar intent={notice.intent} layout="multiline" data-testid="save-notice">
-          <MessageBarBody>
-            <MessageBarTitle>{notice.title}</MessageBarTitle>
-            {notice.body}
-            {notice.items ? (
-              <ul className={s.list}>
-                {notice.items.map((i, n) => (
-                  <li key={n}>{i}</li>
-                ))}
-              </ul>
-            ) : null}
-          </MessageBarBody>
-          <MessageBarActions>
-            {notice.retry ? <Button onClick={() => void save()}>{t('save.retry')}</Button> : null}
-            <Button appearance="transparent" onClick={() => setNotice(null)}>
-              {t('dialog.close')}
-            </Button>
-          </MessageBarActions>
-        </MessageBar>
-      ) : null}
+      {notice ? <NoticeBar notice={notice} testId="save-notice" t={t} onClose={() => setNotice(null)} actions={notice.retry ? <Button onClick={() => void save()}>{t('save.retry')}</Button> : null} /> : null}
       {review.notice}
       {snapshot.draftWarning ? (
         <MessageBar intent="warning">

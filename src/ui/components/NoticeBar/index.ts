@@ -1,0 +1,1 @@
+export { NoticeBar, type Notice, type NoticeBarProps } from './NoticeBar.js';
