@@ -12,7 +12,7 @@
  * saves. Prints RU per open tab per minute at both budget sizes; writes bench-results/deadline.json; never asserts.
  * Run alone: `node --import tsx scripts/bench/deadline.ts [tabs] [minutes]`.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -30,6 +30,7 @@ import { DEMO_DIRECTORY } from '../../src/emulator/directory.js';
 import { startEmbedded } from '../../src/entries/embedded.js';
 import { createGraphClient, staticTokenProvider, type GraphConnection } from '../../src/graph/create-graph-client.js';
 import { openGraphFollowUpStore, type GraphFollowUpStore } from '../../src/graph/graph-follow-up-store.js';
+import { writeFigures } from './measure.js';
 
 export interface DeadlineRun {
   scenario: 'mixed' | 'all-visible';
@@ -66,9 +67,7 @@ export async function runDeadlineBench(tabs = 2_000, minutes = 6): Promise<Deadl
       `${r.scenario.padEnd(12)} ${String(r.budgetRuPerMinute).padStart(14)} ${r.refreshRuPerMinute.toFixed(0).padStart(16)} ${r.refreshRuPerTabPerMinute.toFixed(3).padStart(12)} ${`${(r.shareOfLargestBudget * 100).toFixed(1)} %`.padStart(16)} ${String(r.throttled429).padStart(6)}   ${r.savesDone}/${r.savesFailed}\n`,
     );
   }
-  mkdirSync('bench-results', { recursive: true });
-  writeFileSync('bench-results/deadline.json', `${JSON.stringify(runs, null, 2)}\n`);
-  process.stdout.write('written: bench-results/deadline.json\n');
+  writeFigures('deadline', runs);
   return runs;
 }
 

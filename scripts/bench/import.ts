@@ -7,6 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { importBytes } from '../../src/io/import.js';
 import { measureRoundTrip } from '../../src/io/round-trip.js';
+import { median } from './measure.js';
 
 const SAMPLES_DIR = fileURLToPath(new URL('../../samples/', import.meta.url));
 const WARM_UP_RUNS = 5;
@@ -18,12 +19,6 @@ export interface BenchFigure {
   name: string;
   value: number;
   unit: string;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
 const round = (n: number, digits: number): number => Math.round(n * 10 ** digits) / 10 ** digits;

@@ -7,9 +7,6 @@
  * rows (paging aside). Writes bench-results/manager.json; never asserts. Run alone:
  * `node --import tsx scripts/bench/manager.ts`.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import type { Page } from 'playwright-core';
@@ -19,8 +16,8 @@ import { secretariatActor } from '../../src/core/permissions/rules.js';
 import { createGraphClient } from '../../src/graph/create-graph-client.js';
 import { assignByRule } from '../../src/graph/import-documents.js';
 import { openReviewService } from '../../src/graph/review.js';
-import { launchChromium } from '../../test/support/browser.js';
-import { startEmbeddedApp } from '../../test/support/embedded-harness.js';
+import { recordGraphRequests, signedInPage, withBrowserApp } from './browser-app.js';
+import { measureRuns, writeFigures } from './measure.js';
 import { generatedReport } from './tab.js';
 
 const ORG = 'soumu';
@@ -43,46 +40,28 @@ export interface ManagerFigures {
   generated: OpenFigure;
 }
 
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-
-async function measure(page: Page, base: string, fy: number, rows: number): Promise<OpenFigure> {
-  const requests: string[] = [];
-  const onRequest = (r: { url(): string; method(): string }): void => {
-    const u = new URL(r.url());
-    if (u.pathname.startsWith('/v1.0/') || u.pathname.includes('/_api/')) requests.push(`${r.method()} ${u.pathname}${u.search}`);
-  };
-  const open = async (): Promise<number> => {
-    const t0 = Date.now();
+async function measureOverview(page: Page, base: string, fy: number, rows: number): Promise<OpenFigure> {
+  const open = async (): Promise<void> => {
     await page.goto(`${base}/tab.html?view=manager&fy=${fy}`);
     await page.locator('[data-testid="division-overview"] [data-division]').first().waitFor({ timeout: 120_000 });
-    return Date.now() - t0;
   };
-  const coldMs = await open();
-  await page.waitForLoadState('networkidle');
-  page.on('request', onRequest);
-  const first = await open();
-  const requestsUntilOverview = requests.length;
-  const paths = [...requests];
-  page.off('request', onRequest);
-  await page.waitForLoadState('networkidle');
-  const runs = [first];
-  for (let i = 0; i < 4; i++) {
-    runs.push(await open());
-    await page.waitForLoadState('networkidle');
-  }
+  // The requests of the first warm run: the cold one also loads the page's scripts.
+  let requests: string[] = [];
+  const { coldMs, runs, medianMs } = await measureRuns(open, {
+    around: (i) => {
+      if (i > 0) return;
+      const recorder = recordGraphRequests(page);
+      requests = recorder.paths;
+      return recorder.stop;
+    },
+    settle: () => page.waitForLoadState('networkidle'),
+  });
   const divisions = await page.locator('[data-testid="division-overview"] [data-division]').count();
-  return { fiscalYear: fy, rows, divisions, requestsUntilOverview, paths, coldMs, runs, medianMs: median(runs) };
+  return { fiscalYear: fy, rows, divisions, requestsUntilOverview: requests.length, paths: [...requests], coldMs, runs, medianMs };
 }
 
 export async function runManagerBench(): Promise<ManagerFigures> {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-manager-'));
-  const embedded = await startEmbeddedApp(dir, { build: true });
-  const { browser } = await launchChromium();
-  try {
+  return withBrowserApp('bench-manager-', async (embedded, browser) => {
     // A generated year over five divisions; one division submits 400 rows and the secretariat's client accepts them.
     // Imported unassigned, then assigned: assigning is what sets the item permissions the review's locks change.
     const report = generatedReport(GENERATED.fy, GENERATED.rows);
@@ -100,28 +79,19 @@ export async function runManagerBench(): Promise<ManagerFigures> {
     process.stdout.write(`seeded ${GENERATED.rows} rows in ${GENERATED.fy}; ${submitted.submitted.length} submitted and ${processed.accepted.length} accepted in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
 
     const base = embedded.graph.url;
-    const context = await browser.newContext({ ignoreHTTPSErrors: true, locale: 'ja-JP', viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    await page.goto(`${base}/_local/signin?returnTo=${encodeURIComponent('/tab.html?view=manager&fy=2023')}`);
-    await page.getByRole('button', { name: '高橋 健一' }).click();
+    const page = await signedInPage(browser, base, '高橋 健一', '/tab.html?view=manager&fy=2023');
     await page.getByTestId('division-overview').waitFor({ timeout: 60_000 });
-    const demo = await measure(page, base, 2023, 17);
-    const generated = await measure(page, base, GENERATED.fy, GENERATED.rows);
+    const demo = await measureOverview(page, base, 2023, 17);
+    const generated = await measureOverview(page, base, GENERATED.fy, GENERATED.rows);
     for (const f of [demo, generated]) {
       process.stdout.write(`manager overview, ${f.fiscalYear} (${f.rows} rows, ${f.divisions} divisions): ${f.requestsUntilOverview} Graph/REST requests until painted; median ${f.medianMs} ms of 5 [${f.runs.join(', ')}] (cold ${f.coldMs} ms)\n`);
       for (const p of f.paths) process.stdout.write(`  ${p.length > 150 ? `${p.slice(0, 150)}…` : p}\n`);
     }
     const figures: ManagerFigures = { demo, generated };
-    mkdirSync('bench-results', { recursive: true });
-    writeFileSync('bench-results/manager.json', `${JSON.stringify(figures, null, 2)}\n`);
-    process.stdout.write('written: bench-results/manager.json\n');
-    await context.close();
+    writeFigures('manager', figures);
+    await page.context().close();
     return figures;
-  } finally {
-    await browser.close();
-    await embedded.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await runManagerBench();

@@ -11,7 +11,7 @@
  * later batches); both follow the one policy of src/graph/retry.ts. The goal at 5% 429 is `requests ≤ 1.1 × minimum + wholeRequestRetries + ceil(subRequestRetries/20)`
  * ("within 10% of the minimum plus retries"); `withinGoal` records it.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -29,6 +29,7 @@ import { createGraphClient, staticTokenProvider, type GraphConnection, type Requ
 import { minimumBatches, openGraphFollowUpAdmin, type GraphFollowUpAdmin } from '../../src/graph/graph-follow-up-store.js';
 import { provisionSite } from '../../src/graph/provision.js';
 import { importBytes } from '../../src/io/import.js';
+import { measure, writeFigures } from './measure.js';
 
 export interface StoreFigure {
   name: string;
@@ -189,20 +190,13 @@ interface Ctx {
 /** Logical requests per figure (before the retry middleware), printed beside the network requests. */
 const logical = new Map<string, number>();
 
-async function measure(ctx: Ctx, name: string, minimumRequests: number, op: () => Promise<void>): Promise<StoreFigure> {
-  ctx.graph.resetStats();
-  ctx.connection.resetCounters();
+async function measureOp(ctx: Ctx, name: string, minimumRequests: number, op: () => Promise<void>): Promise<StoreFigure> {
   ctx.subRequests.reset();
-  const t0 = performance.now();
-  await op();
-  const ms = Math.round(performance.now() - t0);
-  const { attempts, sharePointRest } = ctx.connection.counters;
-  logical.set(name, ctx.connection.counters.logical + sharePointRest);
-  const requests = attempts + sharePointRest;
-  const wholeRequestRetries = attempts - ctx.connection.counters.logical;
+  const { requests, logical: logicalRequests, wholeRequestRetries, resourceUnits, ms } = await measure(ctx, op);
+  logical.set(name, logicalRequests);
   const subRequestRetries = ctx.subRequests.retries();
   const withinGoal = requests <= 1.1 * minimumRequests + wholeRequestRetries + Math.ceil(subRequestRetries / 20);
-  return { name, requests, minimumRequests, resourceUnits: ctx.graph.stats().resourceUnits, ms, wholeRequestRetries, subRequestRetries, withinGoal };
+  return { name, requests, minimumRequests, resourceUnits, ms, wholeRequestRetries, subRequestRetries, withinGoal };
 }
 
 /** Saves a new Outcome on `rows` and checks every row was saved; returns the item ids. */
@@ -249,14 +243,14 @@ export async function runStoreBench(): Promise<StoreFigure[]> {
     const rowsPath = `/sites/${store.site.id}/lists/${store.rowsListId}/items`;
 
     // Reads.
-    figures.push(await measure(ctx, 'open a division (50 rows)', 1, async () => void (await store.open({ fiscalYear: FY, orgCode: ORG, divisionCode: 'div-somu' }))));
-    figures.push(await measure(ctx, 'open a division (500 rows)', 1, async () => void (await store.open({ fiscalYear: FY, orgCode: ORG, divisionCode: 'div-kikaku' }))));
+    figures.push(await measureOp(ctx, 'open a division (50 rows)', 1, async () => void (await store.open({ fiscalYear: FY, orgCode: ORG, divisionCode: 'div-somu' }))));
+    figures.push(await measureOp(ctx, 'open a division (500 rows)', 1, async () => void (await store.open({ fiscalYear: FY, orgCode: ORG, divisionCode: 'div-kikaku' }))));
     const total = report.rows.length;
-    figures.push(await measure(ctx, `open a ministry (${total} rows)`, Math.ceil(total / 5000), async () => void (await store.open({ fiscalYear: FY, orgCode: ORG }))));
+    figures.push(await measureOp(ctx, `open a ministry (${total} rows)`, Math.ceil(total / 5000), async () => void (await store.open({ fiscalYear: FY, orgCode: ORG }))));
 
     // Writes at 0% faults.
     for (const n of [1, 20, 200, 1000]) {
-      figures.push(await measure(ctx, `save ${n} changed rows`, minimumBatches(n), () => saveOutcome(ctx, divisionRows(ctx, 'div-gyokan').slice(0, n), `save${n}`)));
+      figures.push(await measureOp(ctx, `save ${n} changed rows`, minimumBatches(n), () => saveOutcome(ctx, divisionRows(ctx, 'div-gyokan').slice(0, n), `save${n}`)));
     }
 
     // Import of the largest sample document, by rows and by bytes.
@@ -267,7 +261,7 @@ export async function runStoreBench(): Promise<StoreFigure[]> {
       [byBytes, `largest by bytes: ${kb(byBytes.bytes)}, ${byBytes.reports.length} reports, ${byBytes.rows} rows`],
     ] as const) {
       figures.push(
-        await measure(ctx, `import ${sample.file.slice(0, 3)} (${why})`, importMinimum(sample), async () => {
+        await measureOp(ctx, `import ${sample.file.slice(0, 3)} (${why})`, importMinimum(sample), async () => {
           // Every report of the document in one call (importDocuments does the same for `npm start`).
           for (const o of await store.importReports(sample.reports)) {
             if (!o.summary?.complete) throw new Error(`import of ${o.reportKey} incomplete: ${o.error?.message ?? 'not complete'}`);
@@ -281,7 +275,7 @@ export async function runStoreBench(): Promise<StoreFigure[]> {
     const somu = await store.open({ fiscalYear: FY, orgCode: ORG, divisionCode: 'div-somu' });
     let cursor = somu.cursor;
     figures.push(
-      await measure(ctx, 'refresh with nothing changed', 1, async () => {
+      await measureOp(ctx, 'refresh with nothing changed', 1, async () => {
         const r = await store.refresh(cursor);
         if (r.changed.length !== 0) throw new Error(`refresh returned ${r.changed.length} rows`);
         cursor = r.cursor;
@@ -291,7 +285,7 @@ export async function runStoreBench(): Promise<StoreFigure[]> {
     const remote = await other.saveChanges(somu.rows.slice(0, 10).map((r) => ({ base: r, mine: { ...r, row: { ...r.row, reasonNotPlanned: 'remote' } } })));
     if (remote.some((r) => r.outcome !== 'saved')) throw new Error('remote changes failed');
     figures.push(
-      await measure(ctx, 'refresh after 10 remote changes', 1, async () => {
+      await measureOp(ctx, 'refresh after 10 remote changes', 1, async () => {
         const r = await store.refresh(cursor);
         if (r.changed.length !== 10) throw new Error(`refresh returned ${r.changed.length} rows, expected 10`);
       }),
@@ -303,7 +297,7 @@ export async function runStoreBench(): Promise<StoreFigure[]> {
       const rows = divisionRows(ctx, 'div-gyokan').slice(0, n);
       const before = await versionCounts(admin, rowsPath, rows);
       graph.setFaults({ rate429: 0.05, retryAfterSeconds: 0, seed: 1000 + n });
-      const fig = await measure(ctx, `save ${n} changed rows, 5% 429`, minimumBatches(n), () => saveOutcome(ctx, rows, `storm${n}`));
+      const fig = await measureOp(ctx, `save ${n} changed rows, 5% 429`, minimumBatches(n), () => saveOutcome(ctx, rows, `storm${n}`));
       graph.setFaults({ rate429: 0 });
       const after = await versionCounts(admin, rowsPath, rows);
       const once = rows.every((r) => (after.get(r.itemId) ?? 0) === (before.get(r.itemId) ?? 0) + 1);
@@ -315,7 +309,7 @@ export async function runStoreBench(): Promise<StoreFigure[]> {
 
     // Wall time with 20 ms injected latency per HTTP request.
     graph.setFaults({ latencyMs: 20 });
-    figures.push(await measure(ctx, 'save 1000 changed rows, 20 ms latency', minimumBatches(1000), () => saveOutcome(ctx, divisionRows(ctx, 'div-gyokan'), 'latency')));
+    figures.push(await measureOp(ctx, 'save 1000 changed rows, 20 ms latency', minimumBatches(1000), () => saveOutcome(ctx, divisionRows(ctx, 'div-gyokan'), 'latency')));
     graph.setFaults({ latencyMs: 0 });
   } finally {
     await graph.close();
@@ -337,10 +331,7 @@ export async function runStoreBench(): Promise<StoreFigure[]> {
       `${f.name.padEnd(W)}${pad(f.requests, 9)}${pad(l, 8)}${pad(f.minimumRequests, 8)}${pad(pct(f.requests, f.minimumRequests), 6)}${pad(f.wholeRequestRetries, 6)}${pad(f.subRequestRetries, 5)}${pad(f.withinGoal ? 'yes' : 'NO', 5)}${pad(f.resourceUnits, 6)}${pad(f.ms, 7)}\n`,
     );
   }
-  const out = join(ROOT, 'bench-results');
-  mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'store.json'), `${JSON.stringify(figures, null, 2)}\n`);
-  process.stdout.write(`written: bench-results/store.json\n`);
+  writeFigures('store', figures);
   return figures;
 }
 

@@ -10,9 +10,6 @@
  * changed otherwise. Writes bench-results/tab.json; never asserts. Run alone: `node --import tsx scripts/bench/tab.ts`
  * (BENCH_TIMELINE=1 prints the requests of the last open with their times, BENCH_PROFILE=1 the page's CPU profile).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import type { Page } from 'playwright-core';
@@ -21,8 +18,8 @@ import { createRow } from '../../src/core/model/create-row.js';
 import type { Report, Row } from '../../src/core/model/schema.js';
 import type { Embedded } from '../../src/entries/embedded.js';
 import { assignByRule } from '../../src/graph/import-documents.js';
-import { launchChromium } from '../../test/support/browser.js';
-import { startEmbeddedApp } from '../../test/support/embedded-harness.js';
+import { recordGraphRequests, signedInPage, withBrowserApp } from './browser-app.js';
+import { measureRuns, median, p95, writeFigures } from './measure.js';
 
 const ORG = 'soumu';
 const DIVISION = 'div-somu';
@@ -35,12 +32,6 @@ export interface TabFigures {
   openRequests: { untilEditable: number; untilQuiet: number; paths: string[]; resourceUnits: number };
 }
 
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-const p95 = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))]!;
 const r1 = (v: number): number => Math.round(v * 10) / 10;
 
 /** A generated 取組 table of `n` rows (L-R7), 大項目 every 25 rows, owned by one division. */
@@ -142,59 +133,46 @@ async function keystrokes(page: Page, keys: readonly string[]): Promise<number[]
 }
 
 export async function runTabBench(): Promise<TabFigures> {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-tab-'));
-  const embedded = await startEmbeddedApp(dir, { build: true });
-  const { browser } = await launchChromium();
-  try {
+  return withBrowserApp('bench-tab-', async (embedded, browser) => {
     await seed(embedded);
     const base = embedded.graph.url;
-    const context = await browser.newContext({ ignoreHTTPSErrors: true, locale: 'ja-JP', viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    const graphRequests: string[] = [];
-    page.on('request', (r) => {
-      const u = new URL(r.url());
-      if (u.pathname.startsWith('/v1.0/') || u.pathname.startsWith('/_api/') || u.pathname.includes('/_api/')) graphRequests.push(`${r.method()} ${u.pathname}${u.search}`);
-    });
-
     // Requests to open the demo site's default scope (sign-in first: its page is not the tab).
-    await page.goto(`${base}/_local/signin?returnTo=${encodeURIComponent('/')}`);
-    await page.getByRole('button', { name: '鈴木 一郎' }).click();
+    const page = await signedInPage(browser, base, '鈴木 一郎');
     await page.locator(EDITABLE).first().waitFor({ timeout: 60_000 });
     await page.waitForLoadState('networkidle');
     embedded.graph.resetStats();
-    graphRequests.length = 0;
+    const graphRequests = recordGraphRequests(page);
     await page.goto(`${base}/`);
     await page.locator(EDITABLE).first().waitFor({ timeout: 60_000 });
-    const untilEditable = graphRequests.length;
+    const untilEditable = graphRequests.paths.length;
     await page.waitForLoadState('networkidle');
     await page.waitForTimeout(1_500);
-    const openRequests = { untilEditable, untilQuiet: graphRequests.length, paths: [...graphRequests], resourceUnits: embedded.graph.stats().resourceUnits };
+    graphRequests.stop();
+    const openRequests = { untilEditable, untilQuiet: graphRequests.paths.length, paths: [...graphRequests.paths], resourceUnits: embedded.graph.stats().resourceUnits };
     process.stdout.write(`open the tab (demo site, default scope): ${untilEditable} Graph requests until the first editable cell, ${openRequests.untilQuiet} until quiet (${openRequests.resourceUnits} RU)\n`);
     for (const p of openRequests.paths) process.stdout.write(`  ${p.length > 150 ? `${p.slice(0, 150)}…` : p}\n`);
 
     // page.goto → first editable cell, 500 rows; the first run is cold (nothing cached), then 5 measured runs.
     const url500 = `${base}/?org=${ORG}&fy=${SIZES.open.fy}&division=${DIVISION}`;
-    const open = async (): Promise<number> => {
-      const t0 = Date.now();
+    const open = async (): Promise<void> => {
       await page.goto(url500);
       await page.locator(EDITABLE).first().waitFor({ timeout: 60_000 });
-      return Date.now() - t0;
     };
-    const coldMs = await open();
-    const runs: number[] = [];
     let timeline: string[] = [];
-    for (let i = 0; i < 5; i++) {
-      let t0 = Date.now();
-      timeline = [];
-      const onRequest = (r: { url(): string }): void => void timeline.push(`+${Date.now() - t0} ms → ${new URL(r.url()).pathname.slice(0, 70)}`);
-      const onDone = (r: { url(): string }): void => void timeline.push(`+${Date.now() - t0} ms ← ${new URL(r.url()).pathname.slice(0, 70)}`);
-      page.on('request', onRequest);
-      page.on('requestfinished', onDone);
-      t0 = Date.now();
-      runs.push(await open());
-      page.off('request', onRequest);
-      page.off('requestfinished', onDone);
-    }
+    const { coldMs, runs, medianMs } = await measureRuns(open, {
+      around: () => {
+        const t0 = Date.now();
+        timeline = [];
+        const onRequest = (r: { url(): string }): void => void timeline.push(`+${Date.now() - t0} ms → ${new URL(r.url()).pathname.slice(0, 70)}`);
+        const onDone = (r: { url(): string }): void => void timeline.push(`+${Date.now() - t0} ms ← ${new URL(r.url()).pathname.slice(0, 70)}`);
+        page.on('request', onRequest);
+        page.on('requestfinished', onDone);
+        return () => {
+          page.off('request', onRequest);
+          page.off('requestfinished', onDone);
+        };
+      },
+    });
     if (process.env.BENCH_TIMELINE) process.stdout.write(`${timeline.join('\n')}\n`);
     if (process.env.BENCH_PROFILE) {
       const cdp = await page.context().newCDPSession(page);
@@ -212,7 +190,7 @@ export async function runTabBench(): Promise<TabFigures> {
       });
       for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) process.stdout.write(`  ${v.toFixed(1).padStart(7)} ms  ${k}\n`);
     }
-    const openFigure = { runs, medianMs: median(runs), coldMs, rows: SIZES.open.rows, goalMs: 1_500 };
+    const openFigure = { runs, medianMs, coldMs, rows: SIZES.open.rows, goalMs: 1_500 };
     process.stdout.write(`first editable cell, ${SIZES.open.rows} rows: median ${openFigure.medianMs} ms of 5 [${runs.join(', ')}] (cold ${coldMs} ms; goal < 1,500 ms)\n`);
 
     // 2,000 rows: type into an open editor, then move the active cell.
@@ -235,16 +213,10 @@ export async function runTabBench(): Promise<TabFigures> {
     process.stdout.write(`arrow keys with ${SIZES.typing.rows} rows: keydown → next frame median ${arrowKeys.medianMs} ms, p95 ${arrowKeys.p95Ms} ms over ${moved.length} keystrokes\n`);
 
     const figures: TabFigures = { openFirstEditableMs: openFigure, typing, arrowKeys, openRequests };
-    mkdirSync('bench-results', { recursive: true });
-    writeFileSync('bench-results/tab.json', `${JSON.stringify(figures, null, 2)}\n`);
-    process.stdout.write('written: bench-results/tab.json\n');
-    await context.close();
+    writeFigures('tab', figures);
+    await page.context().close();
     return figures;
-  } finally {
-    await browser.close();
-    await embedded.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await runTabBench();

@@ -11,7 +11,7 @@
  * `$batch` requests (one PATCH with If-Match per row, 20 per batch). A sync needs one read and the saves; the re-read
  * before writing is of the workbook (co-authoring), not of the list.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -29,6 +29,7 @@ import { createGraphClient, staticTokenProvider, type GraphConnection } from '..
 import { minimumBatches, openGraphFollowUpStore } from '../../src/graph/graph-follow-up-store.js';
 import { assignByRule } from '../../src/graph/import-documents.js';
 import { ExcelJsFollowUpWorkbook } from '../../src/io/xlsx/followup-workbook.js';
+import { measure, writeFigures } from './measure.js';
 
 export interface WorkbookSyncFigure {
   name: string;
@@ -127,13 +128,12 @@ export async function runWorkbookSyncBench(): Promise<WorkbookSyncFigure[]> {
     const ctx: SyncContext = { workbook, rows: store, actor: SUZUKI, userId: null };
     const scope: WorkbookScope = { site: siteUrl, orgCode: ORG, fiscalYear: FY, divisionCode: DIVISION };
 
-    const measure = async (name: string, minimumRequests: number, op: () => Promise<string>): Promise<void> => {
-      graph.resetStats();
-      connection.resetCounters();
-      const t0 = performance.now();
-      const outcome = await op();
-      const ms = Math.round(performance.now() - t0);
-      figures.push({ name, requests: connection.counters.attempts + connection.counters.sharePointRest, minimumRequests, resourceUnits: graph.stats().resourceUnits, ms, outcome });
+    const measureOp = async (name: string, minimumRequests: number, op: () => Promise<string>): Promise<void> => {
+      let outcome = '';
+      const { requests, resourceUnits, ms } = await measure({ graph, connection }, async () => {
+        outcome = await op();
+      });
+      figures.push({ name, requests, minimumRequests, resourceUnits, ms, outcome });
     };
     const sync = async (): Promise<string> => {
       const out = await syncWorkbook(ctx);
@@ -142,21 +142,21 @@ export async function runWorkbookSyncBench(): Promise<WorkbookSyncFigure[]> {
       return `sent ${r.sent.fields} fields of ${r.sent.rows} rows, ${r.cellsWritten} cells written, ${r.conflicts.length} conflicts, ${r.issues.length} problems`;
     };
 
-    await measure(`load ${ROWS} rows into the workbook`, 1, async () => {
+    await measureOp(`load ${ROWS} rows into the workbook`, 1, async () => {
       const out = await loadWorkbook(ctx, scope, { divisionName: '大臣官房総務課' });
       if (out.list.length !== ROWS) throw new Error(`loaded ${out.list.length} rows, expected ${ROWS} (${out.unreadable} unreadable)`);
       return `${out.list.length} rows in ${out.tables} table(s)`;
     });
-    await measure(`sync, nothing changed (${ROWS} rows)`, 1, sync);
+    await measureOp(`sync, nothing changed (${ROWS} rows)`, 1, sync);
     await editSheet(workbook, CHANGED, (i) => `【継続】取組 ${i + 1}: シートで更新`);
-    await measure(`sync ${CHANGED} rows changed in the sheet (${ROWS} rows)`, 1 + minimumBatches(CHANGED), sync);
+    await measureOp(`sync ${CHANGED} rows changed in the sheet (${ROWS} rows)`, 1 + minimumBatches(CHANGED), sync);
     // Both ways at once: 100 more rows changed in the sheet, another 100 by a colleague in the list.
     await editSheet(workbook, CHANGED, (i) => `【継続】取組 ${i + 1}: シートで再更新`);
     const theirs = (await colleague.open({ fiscalYear: FY, orgCode: ORG, divisionCode: DIVISION })).rows.sort((a, b) => a.row.sortOrder - b.row.sortOrder).slice(CHANGED, 2 * CHANGED);
     const saved = await colleague.saveChanges(theirs.map((r) => ({ base: r, mine: { ...r, row: { ...r.row, outcome: `リストで同僚が記入 ${r.row.sortOrder}` } } })));
     if (saved.some((s) => s.outcome !== 'saved')) throw new Error('the colleague’s changes were not saved');
-    await measure(`sync ${CHANGED} sheet + ${CHANGED} list changes (${ROWS} rows)`, 1 + minimumBatches(CHANGED), sync);
-    await measure(`re-sync, nothing changed (${ROWS} rows)`, 1, sync);
+    await measureOp(`sync ${CHANGED} sheet + ${CHANGED} list changes (${ROWS} rows)`, 1 + minimumBatches(CHANGED), sync);
+    await measureOp(`re-sync, nothing changed (${ROWS} rows)`, 1, sync);
   } finally {
     await embedded.close();
     await dispatcher.close();
@@ -168,8 +168,7 @@ export async function runWorkbookSyncBench(): Promise<WorkbookSyncFigure[]> {
   process.stdout.write('requests = HTTP requests sent; minimum = 1 read (≤ 5,000 rows) + ceil(changed rows / 20) $batch saves\n');
   process.stdout.write(`${'operation'.padEnd(48)}${pad('requests', 9)}${pad('minimum', 9)}${pad('RU', 7)}${pad('ms', 8)}  outcome\n`);
   for (const f of figures) process.stdout.write(`${f.name.padEnd(48)}${pad(f.requests, 9)}${pad(f.minimumRequests, 9)}${pad(f.resourceUnits, 7)}${pad(f.ms, 8)}  ${f.outcome}\n`);
-  mkdirSync('bench-results', { recursive: true });
-  writeFileSync('bench-results/workbook-sync.json', `${JSON.stringify(figures, null, 2)}\n`);
+  writeFigures('workbook-sync', figures);
   return figures;
 }
 
