@@ -105,3 +105,27 @@ export async function openSiteSession(siteArgOrUndefined: string | undefined, us
     throw error;
   }
 }
+
+/**
+ * A site command from opening its session to closing it: a session that cannot be opened (a bad `--site`, no token)
+ * is a usage error (`usage`, exit 2); a failure of `run` is printed as `error: <failed(target)> failed — <why>` (exit 1).
+ */
+export async function withSiteSession(
+  options: { site: string | undefined; user?: string; usage: (message: string) => number; failed: (target: string) => string },
+  run: (session: SiteSession) => Promise<number>,
+): Promise<number> {
+  let session: SiteSession;
+  try {
+    session = await openSiteSession(options.site, options.user);
+  } catch (error) {
+    return options.usage(error instanceof Error ? error.message : String(error));
+  }
+  try {
+    return await run(session);
+  } catch (error) {
+    process.stderr.write(`error: ${options.failed(session.target)} failed — ${await session.describe(error)}\n`);
+    return 1;
+  } finally {
+    await session.close();
+  }
+}

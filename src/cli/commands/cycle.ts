@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { secretariatActor } from '../../core/permissions/rules.js';
 import { CycleAdmin } from '../../graph/cycle.js';
 import type { Command } from '../command.js';
-import { openSiteSession } from '../site-session.js';
+import { withSiteSession } from '../site-session.js';
 import { CYCLE_USAGE as USAGE } from '../usage.js';
 import { orgCodeOf, yearOf } from './report.js';
 
@@ -26,13 +26,7 @@ export const cycleCommand: Command = async (argv) => {
   const orgCode = values.org === undefined ? null : orgCodeOf(values.org);
   if (orgCode === null) return usage(`give the 府省等 with --org (a name such as 総務省 or a code such as soumu)${values.org ? `: "${values.org}" is not one` : ''}.`);
   if (action === 'deadline' && values.deadline === undefined) return usage('deadline needs --deadline <date>.');
-  let session: Awaited<ReturnType<typeof openSiteSession>>;
-  try {
-    session = await openSiteSession(values.site);
-  } catch (error) {
-    return usage(error instanceof Error ? error.message : String(error));
-  }
-  try {
+  return withSiteSession({ site: values.site, usage, failed: (target) => `cycle ${action} on ${target}` }, async (session) => {
     const cycles = await CycleAdmin.open({ connection: session.connection, site: session.site, actor: secretariatActor() });
     if (action === 'open') {
       const opened = await cycles.openCycle(orgCode, year, values.deadline);
@@ -45,10 +39,5 @@ export const cycleCommand: Command = async (argv) => {
       process.stdout.write(`closed ${orgCode} ${year}: ${closed.locked} rows read-only for their divisions, ${closed.reviewItems} review items read-only for reviewers\n`);
     }
     return 0;
-  } catch (error) {
-    process.stderr.write(`error: cycle ${action} on ${session.target} failed — ${await session.describe(error)}\n`);
-    return 1;
-  } finally {
-    await session.close();
-  }
+  });
 };

@@ -17,7 +17,7 @@ import { openGraphFollowUpStore } from '../../graph/graph-follow-up-store.js';
 import { readListReports } from '../../graph/list-reports.js';
 import { openReviewService } from '../../graph/review.js';
 import type { Command } from '../command.js';
-import { openSiteSession } from '../site-session.js';
+import { withSiteSession } from '../site-session.js';
 import { REPORT_USAGE as USAGE } from '../usage.js';
 import { yearAndOrg } from './report.js';
 
@@ -32,13 +32,7 @@ export const reportHistoryCommand: Command = async (argv) => {
   const { year, orgCode } = scope;
   const format = values.format ?? (values.out ? extname(values.out).toLowerCase().slice(1) : '');
   if (format !== 'xlsx' && format !== 'csv') return usage(`report history writes .xlsx or .csv: give --out history.xlsx or --out history.csv${values.format ? ` (got --format ${values.format})` : ''}.`);
-  let session: Awaited<ReturnType<typeof openSiteSession>>;
-  try {
-    session = await openSiteSession(values.site);
-  } catch (error) {
-    return usage(error instanceof Error ? error.message : String(error));
-  }
-  try {
+  return withSiteSession({ site: values.site, usage, failed: (target) => `the history from ${target}` }, async (session) => {
     const actor = secretariatActor();
     const store = await openGraphFollowUpStore({ connection: session.connection, site: session.site, actor, refreshMode: 'modified' });
     const orgs = orgCode !== undefined ? [orgCode] : [...new Set((await readListReports(store.context, { fiscalYear: year })).map((r) => r.report.organizationCode).filter((c): c is string => c !== null))];
@@ -46,7 +40,7 @@ export const reportHistoryCommand: Command = async (argv) => {
       process.stderr.write(`error: no report for ${year} on ${session.target}.\n`);
       return 1;
     }
-    const review = await openReviewService({ connection: session.connection, site: { id: store.context.site.id }, actor });
+    const review = await openReviewService({ connection: session.connection, site: { id: store.context.site.id }, actor, context: store.context });
     const { entries, rows } = await readChangeHistory(store.context, review, orgs.map((org) => ({ fiscalYear: year, orgCode: org })));
     const table = historyRows(entries);
     const title = `${eraFiscalYear(year)} ${orgCode ?? '全府省等'} 変更履歴`;
@@ -55,10 +49,5 @@ export const reportHistoryCommand: Command = async (argv) => {
     else process.stdout.write(bytes);
     process.stderr.write(`report history: ${table.length} changes of ${rows} rows (${orgs.join(', ')})${values.out ? ` → ${values.out}` : ''}; ${session.connection.counters.logical} Graph requests\n`);
     return 0;
-  } catch (error) {
-    process.stderr.write(`error: the history from ${session.target} failed — ${await session.describe(error)}\n`);
-    return 1;
-  } finally {
-    await session.close();
-  }
+  });
 };

@@ -21,7 +21,7 @@ import { reportHtml } from '../../core/report/html.js';
 import { reportWorkbook } from '../../data/report-workbook.js';
 import { secretariatActor } from '../../core/permissions/rules.js';
 import type { Command } from '../command.js';
-import { openSiteSession } from '../site-session.js';
+import { withSiteSession } from '../site-session.js';
 import { REPORT_USAGE as USAGE } from '../usage.js';
 
 const FORMATS = ['tsv', 'html', 'xlsx', 'pdf'] as const;
@@ -97,13 +97,7 @@ export const reportCommand: Command = async (argv) => {
   if ((format === 'xlsx' || format === 'pdf') && !values.out) return usage(`--format ${format} writes a file: give it with --out (e.g. --out report.${format}).`);
   if ('error' in scope) return usage(scope.error);
   const { year, orgCode } = scope;
-  let session: Awaited<ReturnType<typeof openSiteSession>>;
-  try {
-    session = await openSiteSession(values.site);
-  } catch (error) {
-    return usage(error instanceof Error ? error.message : String(error));
-  }
-  try {
+  return withSiteSession({ site: values.site, usage, failed: (target) => `the report from ${target}` }, async (session) => {
     const store = await openGraphFollowUpStore({ connection: session.connection, site: session.site, actor: secretariatActor(), refreshMode: 'modified' });
     const compilation = layout === 'L-R6-COMPILATION' && format !== 'tsv';
     const renderer = rendererFor(layout);
@@ -126,10 +120,5 @@ export const reportCommand: Command = async (argv) => {
     const rows = reports.reduce((n, r) => n + r.report.rows.length, 0);
     process.stderr.write(`report: ${reports.length} report(s), ${rows} rows from the lists (${reports.map((r) => r.report.key).join(', ')})${values.out ? ` → ${values.out}` : ''}; ${session.connection.counters.logical} Graph requests\n`);
     return 0;
-  } catch (error) {
-    process.stderr.write(`error: the report from ${session.target} failed — ${await session.describe(error)}\n`);
-    return 1;
-  } finally {
-    await session.close();
-  }
+  });
 };
