@@ -100,6 +100,19 @@ export const GUIDANCE_FIELD_CHOICES = ['status', 'reasonNotPlanned', 'narrative'
 
 const col = (c: Omit<ColumnSchema, 'since'> & { since?: number }): ColumnSchema => ({ since: 1, ...c });
 
+/**
+ * Columns several lists share: the same name, type, index and range in each; what they say, who writes them and when
+ * they came differ by list (given at each use, with any other difference).
+ */
+const SHARED = {
+  FiscalYear: { name: 'FiscalYear', displayName: '年度', kind: 'number', indexed: true, required: true, minimum: 1989, maximum: 2100 },
+  OrgCode: { name: 'OrgCode', displayName: '府省等コード', kind: 'text', indexed: true, required: true },
+  ReportKey: { name: 'ReportKey', displayName: '調査票キー', kind: 'text', indexed: true, required: true },
+  DivisionCode: { name: 'DivisionCode', displayName: '担当部局・課室コード', kind: 'text', indexed: true },
+} as const satisfies Record<string, Omit<ColumnSchema, 'description' | 'group' | 'since'>>;
+
+const shared = (column: keyof typeof SHARED, c: Pick<ColumnSchema, 'description' | 'group'> & Partial<ColumnSchema>): ColumnSchema => col({ ...SHARED[column], ...c });
+
 const TITLE_ROW = col({
   name: 'Title',
   displayName: 'タイトル',
@@ -116,10 +129,10 @@ export const ROWS_LIST: ListSchema = {
   columns: [
     TITLE_ROW,
     col({ name: 'RowKey', displayName: '行キー', kind: 'text', description: 'Client-generated key, unique in the list: ReportKey + "/" + Row.key (hashed when over 255 characters). A retried create can never duplicate a row.', group: FieldGroup.Immutable, indexed: true, required: true, unique: true }),
-    col({ name: 'ReportKey', displayName: '調査票キー', kind: 'text', description: 'Key of the report (FollowUpReports.ReportKey) the row belongs to; resumable imports query by it.', group: FieldGroup.Immutable, indexed: true, required: true }),
-    col({ name: 'FiscalYear', displayName: '年度', kind: 'number', description: 'Western year of the cycle label (令和6年度 → 2024).', group: FieldGroup.Structure, indexed: true, required: true, minimum: 1989, maximum: 2100 }),
-    col({ name: 'OrgCode', displayName: '府省等コード', kind: 'text', description: '府省等 code (src/core/model/organization.ts), e.g. `soumu`.', group: FieldGroup.Structure, indexed: true, required: true }),
-    col({ name: 'DivisionCode', displayName: '担当部局・課室コード', kind: 'text', description: 'Division that owns the row; empty until the secretariat assigns it (which also sets item permissions).', group: FieldGroup.Structure, indexed: true }),
+    shared('ReportKey', { description: 'Key of the report (FollowUpReports.ReportKey) the row belongs to; resumable imports query by it.', group: FieldGroup.Immutable }),
+    shared('FiscalYear', { description: 'Western year of the cycle label (令和6年度 → 2024).', group: FieldGroup.Structure }),
+    shared('OrgCode', { description: '府省等 code (src/core/model/organization.ts), e.g. `soumu`.', group: FieldGroup.Structure }),
+    shared('DivisionCode', { description: 'Division that owns the row; empty until the secretariat assigns it (which also sets item permissions).', group: FieldGroup.Structure }),
     col({ name: 'RowKind', displayName: '行の種類', kind: 'choice', description: 'Row kind: 取組 initiative, 重点項目 focus, 数値 indicator, 調査 survey, 見出し heading.', group: FieldGroup.Structure, required: true, choices: ROW_KIND_CHOICES }),
     col({ name: 'SortOrder', displayName: '表示順', kind: 'number', description: 'Printed order within the report.', group: FieldGroup.Structure, minimum: 0 }),
     col({ name: 'Level', displayName: '階層', kind: 'number', description: 'Hierarchy level 0–4 (大項目 … split line).', group: FieldGroup.Structure, minimum: 0, maximum: 4 }),
@@ -150,8 +163,8 @@ export const REPORTS_LIST: ListSchema = {
   columns: [
     col({ name: 'Title', displayName: 'タイトル', kind: 'text', description: 'Report title as printed.', group: FieldGroup.Structure, builtIn: true }),
     col({ name: 'ReportKey', displayName: '調査票キー', kind: 'text', description: 'Report key (Report.key), unique; a retried import finds its report by it.', group: FieldGroup.Immutable, indexed: true, required: true, unique: true }),
-    col({ name: 'FiscalYear', displayName: '年度', kind: 'number', description: 'Western year of the cycle label.', group: FieldGroup.Structure, indexed: true, required: true, minimum: 1989, maximum: 2100 }),
-    col({ name: 'OrgCode', displayName: '府省等コード', kind: 'text', description: '府省等 code.', group: FieldGroup.Structure, indexed: true, required: true }),
+    shared('FiscalYear', { description: 'Western year of the cycle label.', group: FieldGroup.Structure }),
+    shared('OrgCode', { description: '府省等 code.', group: FieldGroup.Structure }),
     col({ name: 'Organization', displayName: '府省等', kind: 'text', description: '府省等 name as printed or given.', group: FieldGroup.Structure }),
     col({ name: 'OrganizationSource', displayName: '府省等の出典', kind: 'choice', description: 'Where the 府省等 came from: printed / option / inferred / unknown.', group: FieldGroup.Structure, choices: ORGANIZATION_SOURCE_CHOICES }),
     col({ name: 'Layout', displayName: '様式', kind: 'choice', description: 'Layout id.', group: FieldGroup.Structure, required: true, choices: LAYOUT_CHOICES }),
@@ -198,7 +211,7 @@ export const DIVISIONS_LIST: ListSchema = {
   columns: [
     col({ name: 'Title', displayName: '部局・課室名', kind: 'text', description: 'Division name as the ministry writes it (大臣官房総務課).', group: FieldGroup.Structure, builtIn: true, since: 3 }),
     col({ name: 'DivisionKey', displayName: '部局・課室キー', kind: 'text', description: 'OrgCode + "/" + DivisionCode, unique: a repeated seed or import finds the division by it.', group: FieldGroup.Immutable, indexed: true, required: true, unique: true, since: 3 }),
-    col({ name: 'OrgCode', displayName: '府省等コード', kind: 'text', description: '府省等 code the division belongs to (`soumu`).', group: FieldGroup.Structure, indexed: true, required: true, since: 3 }),
+    shared('OrgCode', { description: '府省等 code the division belongs to (`soumu`).', group: FieldGroup.Structure, since: 3 }),
     col({ name: 'DivisionCode', displayName: '部局・課室コード', kind: 'text', description: 'Code stored in FollowUpRows.DivisionCode (`div-somu`).', group: FieldGroup.Structure, indexed: true, required: true, since: 3 }),
     col({ name: 'GroupName', displayName: 'SharePoint グループ', kind: 'text', description: 'SharePoint site group whose members edit the division\'s rows (item permissions are granted to it).', group: FieldGroup.Structure, since: 3 }),
     col({ name: 'ChannelId', displayName: 'Teams チャネル ID', kind: 'text', description: 'Teams channel id (`19:…@thread.tacv2`) where the division works; the tab\'s configuration page picks the division from it.', group: FieldGroup.Structure, indexed: true, since: 3 }),
@@ -220,7 +233,7 @@ export const LEDGER_LIST: ListSchema = {
   columns: [
     col({ name: 'Title', displayName: 'タイトル', kind: 'text', description: 'The LedgerKey again (SharePoint shows Title in its views).', group: FieldGroup.Immutable, builtIn: true, since: 4 }),
     col({ name: 'LedgerKey', displayName: '台帳キー', kind: 'text', description: 'ReportKey + "#" + chunk number (hashed when over 255 characters), unique: a replayed create answers 409.', group: FieldGroup.Immutable, indexed: true, required: true, unique: true, since: 4 }),
-    col({ name: 'ReportKey', displayName: '調査票キー', kind: 'text', description: 'The report whose rows this item records; the audit and assignment find the items of a report by it.', group: FieldGroup.Immutable, indexed: true, required: true, since: 4 }),
+    shared('ReportKey', { description: 'The report whose rows this item records; the audit and assignment find the items of a report by it.', group: FieldGroup.Immutable, since: 4 }),
     col({ name: 'EntriesJson', displayName: '記録', kind: 'note', description: 'JSON object: report-local row key → { d: DivisionCode or null, s: SHA-256 of SourceRaw }. Written by the import, DivisionCode updated by each assignment.', group: FieldGroup.Structure, since: 4 }),
   ],
 };
@@ -237,10 +250,10 @@ export const REVIEW_LIST: ListSchema = {
   columns: [
     col({ name: 'Title', displayName: 'タイトル', kind: 'text', description: 'The RowKey again (SharePoint shows Title in its views).', group: FieldGroup.Immutable, builtIn: true, since: 6 }),
     col({ name: 'RowKey', displayName: '行キー', kind: 'text', description: 'FollowUpRows.RowKey of the row reviewed, unique: a replayed create answers 409.', group: FieldGroup.Immutable, indexed: true, required: true, unique: true, since: 6 }),
-    col({ name: 'ReportKey', displayName: '調査票キー', kind: 'text', description: 'FollowUpReports.ReportKey of the row.', group: FieldGroup.Immutable, indexed: true, required: true, since: 6 }),
-    col({ name: 'FiscalYear', displayName: '年度', kind: 'number', description: 'Western year of the cycle (copied from the row).', group: FieldGroup.Structure, indexed: true, required: true, minimum: 1989, maximum: 2100, since: 6 }),
-    col({ name: 'OrgCode', displayName: '府省等コード', kind: 'text', description: '府省等 code (copied from the row).', group: FieldGroup.Structure, indexed: true, required: true, since: 6 }),
-    col({ name: 'DivisionCode', displayName: '担当部局・課室コード', kind: 'text', description: 'Division that owned the row at its last transition (for views by division).', group: FieldGroup.Structure, indexed: true, since: 6 }),
+    shared('ReportKey', { description: 'FollowUpReports.ReportKey of the row.', group: FieldGroup.Immutable, since: 6 }),
+    shared('FiscalYear', { description: 'Western year of the cycle (copied from the row).', group: FieldGroup.Structure, since: 6 }),
+    shared('OrgCode', { description: '府省等 code (copied from the row).', group: FieldGroup.Structure, since: 6 }),
+    shared('DivisionCode', { description: 'Division that owned the row at its last transition (for views by division).', group: FieldGroup.Structure, since: 6 }),
     col({ name: 'State', displayName: '確認状況', kind: 'choice', description: 'Review state: 未確認 / 提出済 / 差戻し / 承認済.', group: FieldGroup.Review, indexed: true, required: true, choices: REVIEW_STATE_CHOICES, since: 6 }),
     col({ name: 'Comment', displayName: '確認コメント', kind: 'note', description: "Reviewer's comment of the last return or approval.", group: FieldGroup.Review, since: 6 }),
     col({ name: 'CommentField', displayName: 'コメント対象の項目', kind: 'text', description: 'FollowUpRows column the comment is about (e.g. `ReasonNotPlanned`), empty for the whole row.', group: FieldGroup.Review, since: 6 }),
@@ -266,10 +279,10 @@ export const SUBMISSIONS_LIST: ListSchema = {
   columns: [
     col({ name: 'Title', displayName: 'タイトル', kind: 'text', description: 'The RowKey again (SharePoint shows Title in its views).', group: FieldGroup.Immutable, builtIn: true, since: 6 }),
     col({ name: 'RowKey', displayName: '行キー', kind: 'text', description: 'FollowUpRows.RowKey of the row submitted.', group: FieldGroup.Immutable, indexed: true, required: true, since: 6 }),
-    col({ name: 'ReportKey', displayName: '調査票キー', kind: 'text', description: 'FollowUpReports.ReportKey of the row.', group: FieldGroup.Immutable, indexed: true, required: true, since: 6 }),
-    col({ name: 'FiscalYear', displayName: '年度', kind: 'number', description: 'Western year of the cycle.', group: FieldGroup.Immutable, indexed: true, required: true, minimum: 1989, maximum: 2100, since: 6 }),
-    col({ name: 'OrgCode', displayName: '府省等コード', kind: 'text', description: '府省等 code.', group: FieldGroup.Immutable, indexed: true, required: true, since: 6 }),
-    col({ name: 'DivisionCode', displayName: '担当部局・課室コード', kind: 'text', description: 'Division submitting (the submitter must be a member of its group, checked when a reviewer processes it).', group: FieldGroup.Immutable, indexed: true, since: 6 }),
+    shared('ReportKey', { description: 'FollowUpReports.ReportKey of the row.', group: FieldGroup.Immutable, since: 6 }),
+    shared('FiscalYear', { description: 'Western year of the cycle.', group: FieldGroup.Immutable, since: 6 }),
+    shared('OrgCode', { description: '府省等 code.', group: FieldGroup.Immutable, since: 6 }),
+    shared('DivisionCode', { description: 'Division submitting (the submitter must be a member of its group, checked when a reviewer processes it).', group: FieldGroup.Immutable, since: 6 }),
     col({ name: 'AnswersJson', displayName: '記入内容', kind: 'note', description: "Canonical JSON of the row's answer columns (Status, ReasonNotPlanned, Narrative, NarrativeEntriesJson, Outcome, IndicatorValuesJson, SurveyAnswersJson) as submitted.", group: FieldGroup.Immutable, since: 6 }),
   ],
 };
@@ -309,9 +322,9 @@ export const REMINDERS_LIST: ListSchema = {
   columns: [
     col({ name: 'Title', displayName: '件名', kind: 'text', description: 'Subject of the reminder as sent.', group: FieldGroup.Immutable, builtIn: true, since: 7 }),
     col({ name: 'ReminderKey', displayName: 'リマインドキー', kind: 'text', description: 'OrgCode/FiscalYear/DivisionCode/Kind/date in Japan, unique: a second reminder the same day answers 409 and is not sent.', group: FieldGroup.Immutable, indexed: true, required: true, unique: true, since: 7 }),
-    col({ name: 'FiscalYear', displayName: '年度', kind: 'number', description: 'Western year of the cycle.', group: FieldGroup.Immutable, indexed: true, required: true, minimum: 1989, maximum: 2100, since: 7 }),
-    col({ name: 'OrgCode', displayName: '府省等コード', kind: 'text', description: '府省等 code.', group: FieldGroup.Immutable, indexed: true, required: true, since: 7 }),
-    col({ name: 'DivisionCode', displayName: '担当部局・課室コード', kind: 'text', description: 'Division reminded (the tab shows its reminders to its members).', group: FieldGroup.Immutable, indexed: true, required: true, since: 7 }),
+    shared('FiscalYear', { description: 'Western year of the cycle.', group: FieldGroup.Immutable, since: 7 }),
+    shared('OrgCode', { description: '府省等 code.', group: FieldGroup.Immutable, since: 7 }),
+    shared('DivisionCode', { description: 'Division reminded (the tab shows its reminders to its members).', group: FieldGroup.Immutable, required: true, since: 7 }),
     col({ name: 'Kind', displayName: '種類', kind: 'choice', description: 'before-deadline (rows not submitted) or returned (rows returned by a reviewer).', group: FieldGroup.Immutable, required: true, choices: REMINDER_KIND_CHOICES, since: 7 }),
     col({ name: 'Message', displayName: '本文', kind: 'note', description: 'The message as sent (plain text).', group: FieldGroup.Immutable, since: 7 }),
     col({ name: 'RowCount', displayName: '行数', kind: 'number', description: 'Rows the reminder is about.', group: FieldGroup.Immutable, minimum: 0, since: 7 }),
