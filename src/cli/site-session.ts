@@ -106,26 +106,47 @@ export async function openSiteSession(siteArgOrUndefined: string | undefined, us
   }
 }
 
+interface Closing {
+  /** `site … through …`, for messages. */
+  target: string;
+  describe(error: unknown): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** What a site command says when it cannot start (`usage`, exit 2) and what failed when it could (`failed(target)`). */
+export interface SiteCommandMessages {
+  site: string | undefined;
+  usage: (message: string) => number;
+  failed: (target: string) => string;
+}
+
 /**
- * A site command from opening its session to closing it: a session that cannot be opened (a bad `--site`, no token)
- * is a usage error (`usage`, exit 2); a failure of `run` is printed as `error: <failed(target)> failed — <why>` (exit 1).
+ * A site command from opening its connection to closing it: one that cannot be opened (a bad `--site`, no token) is a
+ * usage error (`usage`, exit 2); a failure of `run` is printed as `error: <failed(target)> failed — <why>` (exit 1).
  */
-export async function withSiteSession(
-  options: { site: string | undefined; user?: string; usage: (message: string) => number; failed: (target: string) => string },
-  run: (session: SiteSession) => Promise<number>,
-): Promise<number> {
-  let session: SiteSession;
+async function withClosing<S extends Closing>(open: () => S | Promise<S>, messages: SiteCommandMessages, run: (session: S) => Promise<number>): Promise<number> {
+  let session: S;
   try {
-    session = await openSiteSession(options.site, options.user);
+    session = await open();
   } catch (error) {
-    return options.usage(error instanceof Error ? error.message : String(error));
+    return messages.usage(error instanceof Error ? error.message : String(error));
   }
   try {
     return await run(session);
   } catch (error) {
-    process.stderr.write(`error: ${options.failed(session.target)} failed — ${await session.describe(error)}\n`);
+    process.stderr.write(`error: ${messages.failed(session.target)} failed — ${await session.describe(error)}\n`);
     return 1;
   } finally {
     await session.close();
   }
+}
+
+/** `run` with a session as `user` (openSiteSession), for `report`, `cycle`: see withClosing. */
+export function withSiteSession(options: SiteCommandMessages & { user?: string }, run: (session: SiteSession) => Promise<number>): Promise<number> {
+  return withClosing(() => openSiteSession(options.site, options.user), options, run);
+}
+
+/** `run` with the site's GraphTarget (each command keeps its own token rule), for `provision`, `audit`: see withClosing. */
+export function withGraphTarget(options: SiteCommandMessages, run: (to: GraphTarget) => Promise<number>): Promise<number> {
+  return withClosing(() => graphTarget(options.site), options, run);
 }

@@ -13,7 +13,7 @@ import { DEMO_DIRECTORY, findUser } from '../../emulator/directory.js';
 import { openGraphFollowUpAdmin } from '../../graph/graph-follow-up-store.js';
 import type { Command } from '../command.js';
 import { localToken } from '../local-service.js';
-import { graphTarget, type GraphTarget } from '../site-session.js';
+import { withGraphTarget } from '../site-session.js';
 import { AUDIT_USAGE as USAGE } from '../usage.js';
 
 /** The human summary: one block per finding, then the missing rows and the cost. */
@@ -31,14 +31,11 @@ export function formatAudit(report: AuditReport): string {
 export const auditCommand: Command = async (argv) => {
   // Unknown options (parseArgs) and a bad PORT (UsageError) throw: main prints them with the usage, exit 2.
   const { values } = parseArgs({ args: argv, options: { site: { type: 'string' }, json: { type: 'boolean' } } });
-  let to: GraphTarget;
-  try {
-    to = graphTarget(values.site);
-  } catch (error) {
-    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+  const usage = (message: string): number => {
+    process.stderr.write(`error: ${message}\n${USAGE}`);
     return 2;
-  }
-  try {
+  };
+  return withGraphTarget({ site: values.site, usage, failed: (target) => `the audit of ${target}` }, async (to) => {
     let token = process.env.GRAPH_TOKEN;
     const owner = findUser(DEMO_DIRECTORY, DEMO_DIRECTORY.defaultUser);
     if (!token && to.local && owner) token = (await localToken(owner, new URL(to.baseUrl).origin)).token;
@@ -55,10 +52,5 @@ export const auditCommand: Command = async (argv) => {
     process.stdout.write(values.json ? `${JSON.stringify(total, null, 2)}\n` : formatAudit(total));
     process.stderr.write(`audit: ${report.requests} requests for the audit itself, ${opened} to open the store, ${connection.counters.logical - opened - report.requests} to find the ledger\n`);
     return report.findings.length > 0 || report.missing.length > 0 ? 3 : 0;
-  } catch (error) {
-    process.stderr.write(`error: the audit of ${to.target} failed — ${await to.describe(error)}\n`);
-    return 1;
-  } finally {
-    await to.close();
-  }
+  });
 };

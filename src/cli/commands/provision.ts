@@ -9,7 +9,7 @@ import { DEMO_DIRECTORY, findUser } from '../../emulator/directory.js';
 import { provisionSite } from '../../graph/provision.js';
 import type { Command } from '../command.js';
 import { localToken } from '../local-service.js';
-import { graphTarget, type GraphTarget } from '../site-session.js';
+import { withGraphTarget } from '../site-session.js';
 import { PROVISION_USAGE as USAGE } from '../usage.js';
 
 /** The owner of the local demo site (who provisions it). */
@@ -22,14 +22,11 @@ function siteOwner(): NonNullable<ReturnType<typeof findUser>> {
 export const provisionCommand: Command = async (argv) => {
   // Unknown options (parseArgs) and a bad PORT (UsageError) throw: main prints them with the usage, exit 2.
   const { values } = parseArgs({ args: argv, options: { site: { type: 'string' }, 'dry-run': { type: 'boolean' } } });
-  let to: GraphTarget;
-  try {
-    to = graphTarget(values.site);
-  } catch (error) {
-    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+  const usage = (message: string): number => {
+    process.stderr.write(`error: ${message}\n${USAGE}`);
     return 2;
-  }
-  try {
+  };
+  return withGraphTarget({ site: values.site, usage, failed: (target) => `provisioning ${target}` }, async (to) => {
     let token = process.env.GRAPH_TOKEN;
     // The token must be valid where the requests go: the service behind the Graph URL.
     if (!token && to.local) token = (await localToken(siteOwner(), new URL(to.baseUrl).origin)).token;
@@ -43,10 +40,5 @@ export const provisionCommand: Command = async (argv) => {
     if (report.applied.length === 0) process.stdout.write('up to date: nothing to create or upgrade\n');
     else for (const line of report.applied) process.stdout.write(`${values['dry-run'] ? 'would ' : ''}${line}\n`);
     return 0;
-  } catch (error) {
-    process.stderr.write(`error: provisioning ${to.target} failed — ${await to.describe(error)}\n`);
-    return 1;
-  } finally {
-    await to.close();
-  }
+  });
 };
