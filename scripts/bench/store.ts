@@ -19,7 +19,6 @@ import { pathToFileURL } from 'node:url';
 import type { FetchOptions } from '@microsoft/microsoft-graph-client';
 import { Agent } from 'undici';
 
-import { createRow } from '../../src/core/model/create-row.js';
 import type { Report, Row } from '../../src/core/model/schema.js';
 import { secretariatActor } from '../../src/core/permissions/rules.js';
 import type { StoredRow } from '../../src/core/ports.js';
@@ -30,6 +29,7 @@ import { minimumBatches, openGraphFollowUpAdmin, type GraphFollowUpAdmin } from 
 import { provisionSite } from '../../src/graph/provision.js';
 import { importBytes } from '../../src/io/import.js';
 import { measure, writeFigures } from './measure.js';
+import { syntheticReport as reportOf, syntheticRow } from './synthetic.js';
 
 export interface StoreFigure {
   name: string;
@@ -81,48 +81,11 @@ function syntheticReport(): Report {
   let i = 0;
   for (const [division, n] of DIVISION_ROWS) {
     for (let k = 0; k < n; k++, i++) {
-      rows.push(
-        createRow({
-          key: `L-R7/${division}/${k + 1}`,
-          kind: 'initiative',
-          sortOrder: i,
-          majorItem: '働き方改革',
-          majorItemRaw: '働き方改革',
-          markerRaw: `${k + 1}.`,
-          markerNorm: String(k + 1),
-          title: `取組 ${i + 1}（${division}）`,
-          status: 'implemented',
-          statusRaw: '実施',
-          narrative: `【継続】取組 ${i + 1} として、テレワーク実施要領を周知し、管理職向け研修を実施した。`,
-          narrativeRaw: `<p>【継続】取組 ${i + 1} として、テレワーク実施要領を周知し、管理職向け研修を実施した。</p>`,
-          tags: ['継続'],
-          entries: [{ tag: '継続', text: `取組 ${i + 1} として、テレワーク実施要領を周知し、管理職向け研修を実施した。` }],
-          division,
-          source: { file: 'bench-synthetic.txt', line: i + 3 },
-          cells: [{ text: `取組 ${i + 1}`, line: i + 3, col: 0, role: 'title' }],
-        }),
-      );
+      const text = `取組 ${i + 1} として、テレワーク実施要領を周知し、管理職向け研修を実施した。`;
+      rows.push(syntheticRow(i, { key: `L-R7/${division}/${k + 1}`, title: `取組 ${i + 1}（${division}）`, cellText: `取組 ${i + 1}`, majorItem: '働き方改革', marker: k + 1, implemented: true, text, html: true, division, file: 'bench-synthetic.txt' }));
     }
   }
-  return {
-    key: `${ORG}/${FY}/bench`,
-    organization: '総務省',
-    organizationCode: ORG,
-    organizationSource: 'option',
-    fiscalYear: FY,
-    cycleLabel: '令和6年度',
-    implementationYear: null,
-    layout: 'L-R7',
-    title: 'ベンチマーク用フォローアップ',
-    titleRaw: ['ベンチマーク用フォローアップ'],
-    coverNote: null,
-    noRowsReason: null,
-    focusItems: [],
-    rows,
-    issues: [],
-    reviewState: 'unreviewed',
-    source: { file: 'bench-synthetic.txt', line: 1 },
-  };
+  return reportOf({ key: `${ORG}/${FY}/bench`, fiscalYear: FY, cycleLabel: '令和6年度', title: 'ベンチマーク用フォローアップ', file: 'bench-synthetic.txt', rows });
 }
 
 /** A sample document's storable reports (fiscal year and 府省等 known), imported with the real importer. */

@@ -14,12 +14,12 @@ import { pathToFileURL } from 'node:url';
 
 import type { Page } from 'playwright-core';
 
-import { createRow } from '../../src/core/model/create-row.js';
 import type { Report, Row } from '../../src/core/model/schema.js';
 import type { Embedded } from '../../src/entries/embedded.js';
 import { assignByRule } from '../../src/graph/import-documents.js';
 import { recordGraphRequests, signedInPage, withBrowserApp } from './browser-app.js';
 import { measureRuns, median, p95, writeFigures } from './measure.js';
+import { syntheticReport, syntheticRow } from './synthetic.js';
 
 const ORG = 'soumu';
 const DIVISION = 'div-somu';
@@ -40,47 +40,10 @@ export function generatedReport(fy: number, n: number): Report {
   for (let i = 0; i < n; i++) {
     const major = `大項目 ${Math.floor(i / 25) + 1}`;
     const text = `取組 ${i + 1} として、令和${fy - 2018}年4月からテレワーク実施要領を周知し、管理職向け研修を実施した。`;
-    rows.push(
-      createRow({
-        key: `L-R7/gen/${i + 1}`,
-        kind: 'initiative',
-        sortOrder: i,
-        majorItem: major,
-        majorItemRaw: major,
-        markerRaw: `${(i % 25) + 1}.`,
-        markerNorm: String((i % 25) + 1),
-        title: `生成した取組 ${i + 1}`,
-        status: i % 7 === 0 ? null : 'implemented',
-        statusRaw: i % 7 === 0 ? null : '実施',
-        narrative: `【継続】${text}`,
-        narrativeRaw: `<p>【継続】${text}</p>`,
-        tags: ['継続'],
-        entries: [{ tag: '継続', text }],
-        division: DIVISION,
-        source: { file: 'bench-generated.txt', line: i + 3 },
-        cells: [{ text: `生成した取組 ${i + 1}`, line: i + 3, col: 0, role: 'title' }],
-      }),
-    );
+    const title = `生成した取組 ${i + 1}`;
+    rows.push(syntheticRow(i, { key: `L-R7/gen/${i + 1}`, title, cellText: title, majorItem: major, marker: (i % 25) + 1, implemented: i % 7 !== 0, text, html: true, division: DIVISION, file: 'bench-generated.txt' }));
   }
-  return {
-    key: `${ORG}/${fy}/L-R7/bench-generated`,
-    organization: '総務省',
-    organizationCode: ORG,
-    organizationSource: 'option',
-    fiscalYear: fy,
-    cycleLabel: `令和${fy - 2018}年度`,
-    implementationYear: null,
-    layout: 'L-R7',
-    title: '生成したフォローアップ（ベンチマーク）',
-    titleRaw: ['生成したフォローアップ（ベンチマーク）'],
-    coverNote: null,
-    noRowsReason: null,
-    focusItems: [],
-    rows,
-    issues: [],
-    reviewState: 'unreviewed',
-    source: { file: 'bench-generated.txt', line: 1 },
-  };
+  return syntheticReport({ key: `${ORG}/${fy}/L-R7/bench-generated`, fiscalYear: fy, cycleLabel: `令和${fy - 2018}年度`, title: '生成したフォローアップ（ベンチマーク）', file: 'bench-generated.txt', rows });
 }
 
 async function seed(embedded: Embedded): Promise<void> {

@@ -19,7 +19,6 @@ import { pathToFileURL } from 'node:url';
 import type { FetchOptions } from '@microsoft/microsoft-graph-client';
 import { Agent } from 'undici';
 
-import { createRow } from '../../src/core/model/create-row.js';
 import type { Report, Row } from '../../src/core/model/schema.js';
 import type { Actor } from '../../src/core/permissions/rules.js';
 import { columnOfField } from '../../src/core/sync/workbook-format.js';
@@ -30,6 +29,7 @@ import { minimumBatches, openGraphFollowUpStore } from '../../src/graph/graph-fo
 import { assignByRule } from '../../src/graph/import-documents.js';
 import { ExcelJsFollowUpWorkbook } from '../../src/io/xlsx/followup-workbook.js';
 import { measure, writeFigures } from './measure.js';
+import { syntheticReport as reportOf, syntheticRow } from './synthetic.js';
 
 export interface WorkbookSyncFigure {
   name: string;
@@ -51,48 +51,11 @@ const SUZUKI: Actor = { displayName: '鈴木 一郎', isSecretariat: false, revi
 function syntheticReport(): Report {
   const rows: Row[] = [];
   for (let i = 0; i < ROWS; i++) {
-    rows.push(
-      createRow({
-        key: `L-R7/bench/${i + 1}`,
-        kind: 'initiative',
-        sortOrder: i,
-        majorItem: '働き方改革',
-        majorItemRaw: '働き方改革',
-        markerRaw: `${i + 1}.`,
-        markerNorm: String(i + 1),
-        title: `取組 ${i + 1}`,
-        status: 'implemented',
-        statusRaw: '実施',
-        narrative: `【継続】取組 ${i + 1} として、テレワーク実施要領を周知した。`,
-        narrativeRaw: `【継続】取組 ${i + 1} として、テレワーク実施要領を周知した。`,
-        tags: ['継続'],
-        entries: [{ tag: '継続', text: `取組 ${i + 1} として、テレワーク実施要領を周知した。` }],
-        // Unassigned at import: the secretariat's assignment gives the division's group its item permissions.
-        division: null,
-        source: { file: 'bench-workbook.txt', line: i + 3 },
-        cells: [{ text: `取組 ${i + 1}`, line: i + 3, col: 0, role: 'title' }],
-      }),
-    );
+    const text = `取組 ${i + 1} として、テレワーク実施要領を周知した。`;
+    // Unassigned at import: the secretariat's assignment gives the division's group its item permissions.
+    rows.push(syntheticRow(i, { key: `L-R7/bench/${i + 1}`, title: `取組 ${i + 1}`, cellText: `取組 ${i + 1}`, majorItem: '働き方改革', marker: i + 1, implemented: true, text, html: false, division: null, file: 'bench-workbook.txt' }));
   }
-  return {
-    key: `${ORG}/${FY}/L-R7`,
-    organization: '総務省',
-    organizationCode: ORG,
-    organizationSource: 'option',
-    fiscalYear: FY,
-    cycleLabel: '令和6年度',
-    implementationYear: null,
-    layout: 'L-R7',
-    title: 'ベンチマーク用フォローアップ',
-    titleRaw: ['ベンチマーク用フォローアップ'],
-    coverNote: null,
-    noRowsReason: null,
-    focusItems: [],
-    rows,
-    issues: [],
-    reviewState: 'unreviewed',
-    source: { file: 'bench-workbook.txt', line: 1 },
-  };
+  return reportOf({ key: `${ORG}/${FY}/L-R7`, fiscalYear: FY, cycleLabel: '令和6年度', title: 'ベンチマーク用フォローアップ', file: 'bench-workbook.txt', rows });
 }
 
 /** Types `text(i)` into the 実施状況の内容 cell of the first `n` data rows (as the person would, then saves the file). */
