@@ -38,9 +38,9 @@ import type { BatchStep } from './batch.js';
 import type { GraphConnection } from './create-graph-client.js';
 import { openContext } from './graph-follow-up-store.js';
 import { getAll, odataString, toPage, withQuery } from './paging.js';
-import { EDIT_WITHOUT_DELETE } from './permission-levels.js';
+import { EDIT_WITHOUT_DELETE, REVIEW_ROWS } from './permission-levels.js';
 import { etagOf, toStoredRow, type GraphItem } from './row-items.js';
-import { SharePointRest } from './sharepoint-rest.js';
+import { ROLE_NAMES, SharePointRest } from './sharepoint-rest.js';
 import type { SiteRef } from './site.js';
 import { batch, resolveListId, stepError, type StoreContext } from './store-context.js';
 import type { Actor } from '../core/permissions/rules.js';
@@ -99,6 +99,26 @@ export async function openReviewService(options: ReviewServiceOptions): Promise<
 }
 
 const problemOf = (code: ReviewProblem['code'], ja: string, en: string): ReviewProblem => ({ code, ja, en });
+
+/** A decision this client may not carry out for one row (not a fault of the row: nothing is recorded). */
+class ReviewRefusal extends Error {
+  constructor(readonly problem: ReviewProblem) {
+    super(problem.en);
+  }
+}
+
+/** SharePoint's (and the local service's) 400 for a role change on an object that inherits its permissions. */
+function inheritsPermissions(error: unknown): boolean {
+  const e = error as { status?: number; message?: string; graphCode?: string };
+  return e.status === 400 && /inherit/i.test(`${e.graphCode ?? ''} ${e.message ?? ''}`);
+}
+
+const needsSecretariat = (rowKey: string): ReviewProblem =>
+  problemOf(
+    'needs-secretariat',
+    `行 ${rowKey} は項目の権限が未設定（リストから継承）のため、確認者は施錠できません。取りまとめ担当が受け付けるか、行を割り当て直してください。提出は保留のままです。`,
+    `Row ${rowKey} still inherits its permissions, so a reviewer cannot lock it. The secretariat accepts it (or assigns the row again); the submission stays pending.`,
+  );
 
 export class ReviewService {
   private readonly sp: SharePointRest;
@@ -244,12 +264,43 @@ export class ReviewService {
     return p;
   }
 
+  /**
+   * Locks (removes the division's editing level from the item) or unlocks (gives it back). A row whose item still
+   * inherits its permissions (DivisionCode set on import or by hand, never through assignment) answers 400 "inherits
+   * permissions" to both, in SharePoint as in the local service: the item then gets its own permissions first
+   * (`breakroleinheritance(copyRoleAssignments=true)`, so everyone keeps what they had), and the lock takes away
+   * every role the division's group holds on it but Read, whatever it inherited (Edit on a team site's web, say); the
+   * reviewers get "Review rows" so they can return it later. Only an actor with ManagePermissions on the list can do
+   * this (the secretariat); a reviewer's attempt answers 403, reported as `needs-secretariat`.
+   * Requests: 1 (the usual case); on an inheriting item +1 break, +1 role look-up, +1 per role removed, +2 adds.
+   */
   private async setLock(row: StoredRow, locked: boolean): Promise<void> {
     const division = row.row.division;
     if (division === null) return;
     const [group, level] = await Promise.all([this.sp.groupId(this.groups.divisionGroup(division)), this.sp.roleId(EDIT_WITHOUT_DELETE.name)]);
-    if (locked) await this.sp.removeRoleAssignment(LIST_NAMES.Rows, row.itemId, group, level);
-    else await this.sp.addRoleAssignment(LIST_NAMES.Rows, row.itemId, group, level);
+    const change = (): Promise<void> => (locked ? this.sp.removeRoleAssignment(LIST_NAMES.Rows, row.itemId, group, level) : this.sp.addRoleAssignment(LIST_NAMES.Rows, row.itemId, group, level));
+    try {
+      await change();
+      return;
+    } catch (error) {
+      // Without ManagePermissions on an inheriting item (a reviewer: the list gives them Read), the answer is 403.
+      if (error instanceof PermissionError && !(await this.sp.hasUniqueRoleAssignments(LIST_NAMES.Rows, row.itemId))) throw new ReviewRefusal(needsSecretariat(row.rowKey));
+      if (!inheritsPermissions(error)) throw error;
+    }
+    await this.sp.breakInheritance(LIST_NAMES.Rows, row.itemId, true, false).catch((error: unknown) => {
+      if (error instanceof PermissionError) throw new ReviewRefusal(needsSecretariat(row.rowKey));
+      throw error;
+    });
+    if (this.groups.reviewerRole === 'review') {
+      const review = await this.sp.roleId(REVIEW_ROWS.name).catch(() => undefined);
+      if (review !== undefined) await this.sp.addRoleAssignment(LIST_NAMES.Rows, row.itemId, await this.sp.groupId(this.groups.reviewers), review);
+    }
+    if (!locked) return change();
+    const read = await this.sp.roleId(ROLE_NAMES.Read);
+    for (const role of await this.sp.principalRoleIds(LIST_NAMES.Rows, row.itemId, group)) {
+      if (role !== read) await this.sp.removeRoleAssignment(LIST_NAMES.Rows, row.itemId, group, role);
+    }
+    await this.sp.addRoleAssignment(LIST_NAMES.Rows, row.itemId, group, read);
   }
 
   private async readRow(itemId: string): Promise<GraphItem> {
@@ -295,7 +346,14 @@ export class ReviewService {
         let decision = acceptSubmission(r.review, s, context, by, this.now().toISOString());
         if (decision.ok) {
           // Lock first, then look again: an edit that slipped in before the lock refuses the submission.
-          await this.setLock(r.row, true);
+          try {
+            await this.setLock(r.row, true);
+          } catch (error) {
+            if (!(error instanceof ReviewRefusal)) throw error;
+            // Nothing was written: the submission stays pending for a client that may lock the row.
+            result.refused.push({ rowKey: r.row.rowKey, problem: error.problem });
+            break;
+          }
           const fresh = await this.readRow(r.row.itemId);
           const parsed = toStoredRow(fresh);
           if (!parsed.ok) throw new ValidationError(parsed.issues);
