@@ -175,7 +175,8 @@ export function createHttpHandler(store: LocalGraphStore, origin: () => string, 
     const clientRequestId = headers['client-request-id'];
     const reply = (r: ApiResponse): void => send(res, r, requestId, clientRequestId);
     const fail = (e: GraphHttpError): void => reply({ status: e.status, headers: e.headers, body: { error: { code: e.code, message: e.message } } });
-    const fault = faults.roll(true);
+    const stream = headers.authorization ?? '';
+    const fault = faults.roll(true, stream);
     if (fault === 'drop') {
       // Dropped before handling: nothing was written (documented choice; SharePoint may also commit then drop).
       req.socket.destroy();
@@ -220,7 +221,7 @@ export function createHttpHandler(store: LocalGraphStore, origin: () => string, 
         const subPath = q === -1 ? s.url : s.url.slice(0, q);
         const query = new URLSearchParams(q === -1 ? '' : s.url.slice(q + 1));
         if (subPath === '/$batch') return Promise.resolve({ status: 400, headers: {}, body: { error: { code: 'invalidRequest', message: 'A $batch cannot contain another $batch.' } } });
-        const f = faults.roll(false);
+        const f = faults.roll(false, stream);
         if (f === 429 || f === 503) return Promise.resolve(injected(f));
         const charged = charge(caller, graphCost(s.method, subPath, query));
         if ('refused' in charged) {
@@ -244,7 +245,7 @@ export function createHttpHandler(store: LocalGraphStore, origin: () => string, 
 
   const serveSp = async (req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<void> => {
     const headers = lowerHeaders(req);
-    const fault = faults.roll(true);
+    const fault = faults.roll(true, headers.authorization ?? '');
     if (fault === 'drop') {
       req.socket.destroy();
       return;
