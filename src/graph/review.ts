@@ -38,9 +38,9 @@ import type { BatchStep } from './batch.js';
 import type { GraphConnection } from './create-graph-client.js';
 import { openContext } from './graph-follow-up-store.js';
 import { getAll, odataString, toPage, withQuery } from './paging.js';
-import { EDIT_WITHOUT_DELETE, REVIEW_ROWS } from './permission-levels.js';
 import { etagOf, toStoredRow, type GraphItem } from './row-items.js';
-import { ROLE_NAMES, SharePointRest } from './sharepoint-rest.js';
+import { RowInheritsError, setRowLock } from './row-lock.js';
+import { SharePointRest } from './sharepoint-rest.js';
 import type { SiteRef } from './site.js';
 import { batch, resolveListId, stepError, type StoreContext } from './store-context.js';
 import type { Actor } from '../core/permissions/rules.js';
@@ -105,12 +105,6 @@ class ReviewRefusal extends Error {
   constructor(readonly problem: ReviewProblem) {
     super(problem.en);
   }
-}
-
-/** SharePoint's (and the local service's) 400 for a role change on an object that inherits its permissions. */
-function inheritsPermissions(error: unknown): boolean {
-  const e = error as { status?: number; message?: string; graphCode?: string };
-  return e.status === 400 && /inherit/i.test(`${e.graphCode ?? ''} ${e.message ?? ''}`);
 }
 
 const needsSecretariat = (rowKey: string): ReviewProblem =>
@@ -264,43 +258,14 @@ export class ReviewService {
     return p;
   }
 
-  /**
-   * Locks (removes the division's editing level from the item) or unlocks (gives it back). A row whose item still
-   * inherits its permissions (DivisionCode set on import or by hand, never through assignment) answers 400 "inherits
-   * permissions" to both, in SharePoint as in the local service: the item then gets its own permissions first
-   * (`breakroleinheritance(copyRoleAssignments=true)`, so everyone keeps what they had), and the lock takes away
-   * every role the division's group holds on it but Read, whatever it inherited (Edit on a team site's web, say); the
-   * reviewers get "Review rows" so they can return it later. Only an actor with ManagePermissions on the list can do
-   * this (the secretariat); a reviewer's attempt answers 403, reported as `needs-secretariat`.
-   * Requests: 1 (the usual case); on an inheriting item +1 break, +1 role look-up, +1 per role removed, +2 adds.
-   */
+  /** Locks or unlocks the row for its division (./row-lock.ts); a row this actor cannot lock is a `needs-secretariat` refusal. */
   private async setLock(row: StoredRow, locked: boolean): Promise<void> {
-    const division = row.row.division;
-    if (division === null) return;
-    const [group, level] = await Promise.all([this.sp.groupId(this.groups.divisionGroup(division)), this.sp.roleId(EDIT_WITHOUT_DELETE.name)]);
-    const change = (): Promise<void> => (locked ? this.sp.removeRoleAssignment(LIST_NAMES.Rows, row.itemId, group, level) : this.sp.addRoleAssignment(LIST_NAMES.Rows, row.itemId, group, level));
+    if (row.row.division === null) return;
     try {
-      await change();
-      return;
+      await setRowLock(this.sp, this.groups, row.itemId, row.row.division, locked);
     } catch (error) {
-      // Without ManagePermissions on an inheriting item (a reviewer: the list gives them Read), the answer is 403.
-      if (error instanceof PermissionError && !(await this.sp.hasUniqueRoleAssignments(LIST_NAMES.Rows, row.itemId))) throw new ReviewRefusal(needsSecretariat(row.rowKey));
-      if (!inheritsPermissions(error)) throw error;
+      throw error instanceof RowInheritsError ? new ReviewRefusal(needsSecretariat(row.rowKey)) : error;
     }
-    await this.sp.breakInheritance(LIST_NAMES.Rows, row.itemId, true, false).catch((error: unknown) => {
-      if (error instanceof PermissionError) throw new ReviewRefusal(needsSecretariat(row.rowKey));
-      throw error;
-    });
-    if (this.groups.reviewerRole === 'review') {
-      const review = await this.sp.roleId(REVIEW_ROWS.name).catch(() => undefined);
-      if (review !== undefined) await this.sp.addRoleAssignment(LIST_NAMES.Rows, row.itemId, await this.sp.groupId(this.groups.reviewers), review);
-    }
-    if (!locked) return change();
-    const read = await this.sp.roleId(ROLE_NAMES.Read);
-    for (const role of await this.sp.principalRoleIds(LIST_NAMES.Rows, row.itemId, group)) {
-      if (role !== read) await this.sp.removeRoleAssignment(LIST_NAMES.Rows, row.itemId, group, role);
-    }
-    await this.sp.addRoleAssignment(LIST_NAMES.Rows, row.itemId, group, read);
   }
 
   private async readRow(itemId: string): Promise<GraphItem> {

@@ -6,6 +6,7 @@ import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { StoredRow } from '../../../src/core/ports.js';
+import { CycleAdmin } from '../../../src/graph/cycle.js';
 import { DEFAULT_PERMISSION_GROUPS, type PermissionGroups } from '../../../src/graph/graph-follow-up-store.js';
 import { provisionSite } from '../../../src/graph/provision.js';
 import { openReviewService, type ReviewService } from '../../../src/graph/review.js';
@@ -103,5 +104,15 @@ describe('locking a row that inherits its permissions', () => {
     expect((await (await service('takahashi')).approveRows([{ rowKey: target.rowKey }])).done).toEqual([target.rowKey]);
     expect(await status(() => as('suzuki').api(`${rowsPath}/${target.itemId}/fields`).patch({ Narrative: '承認後' }))).toBe(403);
     expect((await item(target.itemId)).fields.Narrative).toBe('【継続】確認して直した。');
+  });
+
+  it('closing the cycle locks the rows that still inherit too (no 400): the division PATCH answers 403', async () => {
+    const cycles = await CycleAdmin.open({ connection: h.connect(), site: h.siteUrl, actor: ACTORS.sato!, groups: GROUPS });
+    expect(await status(() => as('suzuki').api(`${rowsPath}/${rows[2]!.itemId}/fields`).patch({ Narrative: '締切前' }))).toBe(200);
+    expect(await cycles.closeCycle('soumu', 2024)).toMatchObject({ locked: 3, listsClosed: true });
+    const before = await item(rows[2]!.itemId);
+    expect(await status(() => as('suzuki').api(`${rowsPath}/${rows[2]!.itemId}/fields`).patch({ Narrative: '締切後' }))).toBe(403);
+    expect((await item(rows[2]!.itemId)).eTag).toBe(before.eTag);
+    expect(before.fields.Narrative).toBe('締切前');
   });
 });
