@@ -126,3 +126,71 @@ describe('followup remind', () => {
     expect(burst.every((m) => /^\d+$/.test(m.id))).toBe(true);
   });
 });
+
+describe('channel messages page by page (#12)', () => {
+  const messagesUrl = (channel: string): string => `/teams/${LOCAL_TEAM_ID}/channels/${encodeURIComponent(channel)}/messages`;
+
+  it('the local service pages as Graph does: 20 by default, $top up to 50, @odata.nextLink with $skiptoken, newest first', async () => {
+    const client = h.connect().client;
+    const channel = localChannelId('div-gyokan');
+    for (let i = 0; i < 45; i++) await client.api(messagesUrl(channel)).post({ body: { content: `m${i}` } });
+    const first = (await client.api(messagesUrl(channel)).get()) as { value: { body: { content: string } }[]; '@odata.count': number; '@odata.nextLink'?: string };
+    expect(first.value.map((m) => m.body.content)).toEqual(Array.from({ length: 20 }, (_, i) => `m${44 - i}`));
+    expect(first['@odata.count']).toBe(20);
+    expect(first['@odata.nextLink']).toMatch(/\/messages\?\$top=20&\$skiptoken=[\w-]+$/);
+    // Posts made between pages do not shift what the next page holds.
+    await client.api(messagesUrl(channel)).post({ body: { content: 'late' } });
+    const seen: string[] = first.value.map((m) => m.body.content);
+    let next = first['@odata.nextLink'];
+    let pages = 1;
+    while (next) {
+      const page = (await client.api(next).get()) as { value: { body: { content: string } }[]; '@odata.nextLink'?: string };
+      seen.push(...page.value.map((m) => m.body.content));
+      next = page['@odata.nextLink'];
+      pages++;
+    }
+    expect(pages).toBe(3);
+    expect(seen).toEqual(Array.from({ length: 45 }, (_, i) => `m${44 - i}`));
+    const big = (await client.api(`${messagesUrl(channel)}?$top=50`).get()) as { value: unknown[]; '@odata.nextLink'?: string };
+    expect(big.value).toHaveLength(46);
+    expect(big['@odata.nextLink']).toBeUndefined();
+    const status = (url: string): Promise<number | undefined> => client.api(url).get().then(() => 200, (e: { statusCode?: number }) => e.statusCode);
+    expect(await status(`${messagesUrl(channel)}?$top=51`)).toBe(400);
+    expect(await status(`${messagesUrl(channel)}?$top=0`)).toBe(400);
+    expect(await status(`${messagesUrl(channel)}?$skiptoken=forged`)).toBe(400);
+  });
+
+  it('a reminder whose POST answer was lost is found in a busy channel (past the first page) and not posted twice', async () => {
+    const channel = localChannelId('div-somu');
+    const chatter = h.connect('suzuki').client;
+    const gets: string[] = [];
+    const connection = h.connect(undefined, {
+      onRequest: (r) => {
+        if (r.method === 'GET' && r.url.includes('/messages')) gets.push(r.url);
+      },
+      wrapFetch: (real) => async (url, init) => {
+        const answer = await real(url, init);
+        if (init?.method === 'POST' && String(url).includes('/messages')) {
+          // Posted, then 60 others write in the channel before the answer is lost on the way back.
+          for (let i = 0; i < 60; i++) await chatter.api(messagesUrl(channel)).post({ body: { content: `雑談 ${i}` } });
+          throw new TypeError('fetch failed: socket hang up');
+        }
+        return answer;
+      },
+    });
+    const day = new Date('2024-06-23T01:00:00Z');
+    const sent = await sendReminders(connection, h.siteUrl, { ...SCOPE, kind: 'before-deadline', teamId: LOCAL_TEAM_ID, now: day });
+    const somu = sent.outcomes.find((o) => o.reminder.divisionCode === 'div-somu')!;
+    expect(somu.delivery).toBe('teams');
+    const all = (await h.connect().client.api(`${messagesUrl(channel)}?$top=50`).get()) as { value: { id: string; subject: string | null }[]; '@odata.nextLink'?: string };
+    const rest = (await h.connect().client.api(all['@odata.nextLink']!).get()) as { value: { id: string; subject: string | null }[] };
+    const mine = [...all.value, ...rest.value].filter((m) => m.subject === somu.reminder.subject);
+    expect(mine.map((m) => m.id)).toEqual([(somu as { messageId: string }).messageId]);
+    // 61 messages newer than the claim: the reader followed one nextLink (2 GETs of 50) and stopped at the match.
+    expect(gets).toHaveLength(2);
+    expect(gets[1]).toContain('$skiptoken=');
+    // The record says delivered, so a second run the same day posts nothing.
+    const again = await sendReminders(h.connect(), h.siteUrl, { ...SCOPE, kind: 'before-deadline', teamId: LOCAL_TEAM_ID, now: day });
+    expect(again.outcomes.map((o) => o.delivery)).toEqual(['already', 'already']);
+  });
+});
