@@ -33,7 +33,7 @@ export interface RemindOptions {
   now?: Date;
 }
 
-export type { ReminderOutcome, RemindResult } from '../core/review/reminders.js';
+export type { ReminderOutcome, ReminderWarning, RemindResult } from '../core/review/reminders.js';
 
 const scopeFilter = (orgCode: string, year: number): string => `fields/OrgCode eq ${odataString(orgCode)} and fields/FiscalYear eq ${year}`;
 
@@ -91,7 +91,7 @@ export async function sendReminders(connection: GraphConnection, siteRef: string
     const itemId = String(created.id);
     if (o.teamId === null || reminder.channelId === null || teamsRefused) {
       result.outcomes.push({ reminder, delivery: 'recorded' });
-      if (reminder.channelId === null) result.warnings.push(`${reminder.divisionName} (${reminder.divisionCode}) has no Teams channel in FollowUpDivisions: recorded only (the tab shows it)`);
+      if (reminder.channelId === null) result.warnings.push({ key: 'reminders.warning.noChannel', params: { name: reminder.divisionName, code: reminder.divisionCode } });
       continue;
     }
     try {
@@ -104,7 +104,7 @@ export async function sendReminders(connection: GraphConnection, siteRef: string
       if (app instanceof PermissionError) {
         // No ChannelMessage.Send (least privilege): the record stands, the rest are recorded only.
         teamsRefused = true;
-        result.warnings.push(`Teams refused the channel message (${app.message}): the tenant does not grant ChannelMessage.Send; reminders are recorded only (docs/deploy.md "Reminders")`);
+        result.warnings.push({ key: 'reminders.warning.teamsRefused', params: { detail: app.message } });
         result.outcomes.push({ reminder, delivery: 'recorded' });
         continue;
       }

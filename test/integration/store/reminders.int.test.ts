@@ -13,6 +13,7 @@ import { DEFAULT_PERMISSION_GROUPS, type PermissionGroups } from '../../../src/g
 import { provisionSite } from '../../../src/graph/provision.js';
 import { latestReminders, sendReminders } from '../../../src/graph/reminders.js';
 import { openReviewService } from '../../../src/graph/review.js';
+import { warningLines } from '../../../src/cli/commands/remind.js';
 import { localChannelId, LOCAL_TEAM_ID } from '../../../src/emulator/http/teams.js';
 import { makeReport } from '../../core/lists/make-row.js';
 import type { Harness } from '../../emulator/harness.js';
@@ -68,7 +69,9 @@ describe('followup remind', () => {
   it('posts to the division\'s channel (chatMessage through Graph), records every reminder, and a second run the same day sends nothing', async () => {
     const sent = await sendReminders(h.connect(), h.siteUrl, { ...SCOPE, kind: 'before-deadline', teamId: LOCAL_TEAM_ID, now: NOW });
     expect(sent.outcomes.map((o) => [o.reminder.divisionCode, o.delivery])).toEqual([['div-kikaku', 'recorded'], ['div-somu', 'teams']]);
-    expect(sent.warnings).toEqual(['大臣官房企画課 (div-kikaku) has no Teams channel in FollowUpDivisions: recorded only (the tab shows it)']);
+    expect(sent.warnings).toEqual([{ key: 'reminders.warning.noChannel', params: { name: '大臣官房企画課', code: 'div-kikaku' } }]);
+    // `followup remind` says it in Japanese first, then in English.
+    expect(warningLines(sent.warnings[0]!)).toBe('警告: 大臣官房企画課（div-kikaku）の Teams チャネルが部局・課室の一覧（FollowUpDivisions）にありません。記録のみです（タブに表示されます）。\n  warning: 大臣官房企画課 (div-kikaku) has no Teams channel in FollowUpDivisions: recorded only (the tab shows it).\n');
     const messages = (await channelMessages('suzuki', localChannelId('div-somu'))).value;
     expect(messages).toHaveLength(1);
     expect(messages[0]).toMatchObject({ subject: sent.outcomes[1]!.reminder.subject, body: { contentType: 'text', content: sent.outcomes[1]!.reminder.text }, from: { user: { displayName: '佐藤 花子' } }, channelIdentity: { teamId: LOCAL_TEAM_ID, channelId: localChannelId('div-somu') } });
@@ -102,7 +105,11 @@ describe('followup remind', () => {
       const connection = createGraphClient({ baseUrl: h.graph.graphUrl, tokenProvider: staticTokenProvider(token), fetchOptions: { dispatcher: agent } as unknown as FetchOptions, retry: { policy: FAST_RETRY } });
       const sent = await sendReminders(connection, h.siteUrl, { ...SCOPE, kind: 'before-deadline', teamId: LOCAL_TEAM_ID, now: new Date('2024-06-25T01:00:00Z') });
       expect(sent.outcomes.map((o) => [o.reminder.divisionCode, o.delivery])).toEqual([['div-kikaku', 'recorded'], ['div-somu', 'recorded']]);
-      expect(sent.warnings.some((w) => w.startsWith('Teams refused the channel message') && w.includes('ChannelMessage.Send'))).toBe(true);
+      const refused = sent.warnings.find((w) => w.key === 'reminders.warning.teamsRefused');
+      expect(refused?.params.detail).toMatch(/403/);
+      const lines = warningLines(refused!).split('\n');
+      expect(lines[0]).toMatch(/^警告: Teams がチャネルへの投稿を拒否しました（.*403.*）。テナントが ChannelMessage\.Send を許可していないため/);
+      expect(lines[1]).toMatch(/^ {2}warning: Teams refused the channel message \(.*\): the tenant does not grant ChannelMessage\.Send/);
       expect((await channelMessages('sato', localChannelId('div-somu'))).value).toHaveLength(3);
       const shown = await latestReminders(h.connect('suzuki').client, { id: siteId, webUrl: h.siteUrl } as never, 'soumu', 2024, 'div-somu', 10);
       expect(shown).toHaveLength(4);
