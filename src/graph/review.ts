@@ -13,7 +13,7 @@
  */
 import { ConflictError, NotFoundError, PermissionError, ValidationError } from '../core/errors.js';
 import { LIST_NAMES } from '../core/lists/schema.js';
-import type { RowScope, StoredRow } from '../core/ports.js';
+import type { ReadOptions, RowScope, StoredRow } from '../core/ports.js';
 import {
   acceptSubmission,
   answersOf,
@@ -34,7 +34,7 @@ import {
   type Submission,
 } from '../core/review/review.js';
 import { DEFAULT_PERMISSION_GROUPS, type PermissionGroups } from './assign-rows.js';
-import type { BatchStep } from './batch.js';
+import type { BatchStep, StepResponse } from './batch.js';
 import type { GraphConnection } from './create-graph-client.js';
 import { openContext } from './graph-follow-up-store.js';
 import { getAll, odataString, toPage, withQuery } from './paging.js';
@@ -42,7 +42,7 @@ import { etagOf, toStoredRow, type GraphItem } from './row-items.js';
 import { RowInheritsError, setRowLock } from './row-lock.js';
 import { SharePointRest } from './sharepoint-rest.js';
 import type { SiteRef } from './site.js';
-import { batch, resolveListId, stepError, type StoreContext } from './store-context.js';
+import { batch, readBatchOptions, resolveListId, stepError, type StoreContext } from './store-context.js';
 import type { Actor } from '../core/permissions/rules.js';
 
 export interface ReviewServiceOptions {
@@ -98,6 +98,10 @@ export async function openReviewService(options: ReviewServiceOptions): Promise<
   return new ReviewService(ctx, `/sites/${ctx.site.id}/lists/${review}/items`, `/sites/${ctx.site.id}/lists/${submissions}/items`, options.groups ?? DEFAULT_PERMISSION_GROUPS, options.now ?? (() => new Date()));
 }
 
+const yearOrgFilter = (scope: RowScope): string => `fields/OrgCode eq ${odataString(scope.orgCode)} and fields/FiscalYear eq ${scope.fiscalYear}`;
+const scopeKey = (scope: RowScope): string => `${scope.orgCode}|${scope.fiscalYear}|${scope.divisionCode ?? '*'}`;
+const stampOf = (items: readonly GraphItem[]): string => items.map((i) => `${String(i.id)}:${String(i.eTag ?? '')}`).sort().join(',');
+
 const problemOf = (code: ReviewProblem['code'], ja: string, en: string): ReviewProblem => ({ code, ja, en });
 
 /** A decision this client may not carry out for one row (not a fault of the row: nothing is recorded). */
@@ -117,6 +121,8 @@ const needsSecretariat = (rowKey: string): ReviewProblem =>
 export class ReviewService {
   private readonly sp: SharePointRest;
   private readonly memberCache = new Map<string, Promise<Set<string>>>();
+  /** Per scope: the review items' ids and eTags as the last overview read them (what `reviewsChanged` compares). */
+  private readonly stamps = new Map<string, string>();
 
   constructor(
     private readonly ctx: StoreContext,
@@ -134,14 +140,36 @@ export class ReviewService {
 
   /** Every row of a scope with its review: 3 reads (+1 per further 5,000 items of each list). */
   async overview(scope: RowScope): Promise<RowReview[]> {
-    const yearOrg = `fields/OrgCode eq ${odataString(scope.orgCode)} and fields/FiscalYear eq ${scope.fiscalYear}`;
+    const yearOrg = yearOrgFilter(scope);
     const rowFilter = scope.divisionCode !== undefined ? `fields/DivisionCode eq ${odataString(scope.divisionCode)} and ${yearOrg}` : yearOrg;
     const [rows, reviews, submissions] = await Promise.all([
       getAll<GraphItem>(this.ctx.client, withQuery(this.ctx.rowsPath, { $filter: rowFilter, $expand: 'fields', $select: 'id,eTag,lastModifiedDateTime', $top: 5000 }), 'GET rows'),
       getAll<ItemWithAuthor>(this.ctx.client, withQuery(this.reviewPath, { $filter: yearOrg, $expand: 'fields', $select: REVIEW_SELECT, $top: 5000 }), 'GET FollowUpReview items'),
       getAll<ItemWithAuthor>(this.ctx.client, withQuery(this.submissionsPath, { $filter: yearOrg, $expand: 'fields', $select: REVIEW_SELECT, $top: 5000 }), 'GET FollowUpSubmissions items'),
     ]);
+    this.stamps.set(scopeKey(scope), stampOf(reviews.items));
     return this.combine(rows.items, reviews.items, submissions.items);
+  }
+
+  /**
+   * Whether the scope's review items changed since this service's last `overview` of it (a reviewer accepted, returned
+   * or approved a row): 1 request — the items' ids and eTags only, in one `$batch` (+1 per further 5,000 items) —
+   * so a view's background refresh can look every tick and read the overview (3 reads) only when something changed.
+   * `background`: sent once, a 429/503 rejects at once (ThrottledError) for the scheduler to back off.
+   */
+  async reviewsChanged(scope: RowScope, options: ReadOptions = {}): Promise<boolean> {
+    const known = this.stamps.get(scopeKey(scope));
+    const items: GraphItem[] = [];
+    let url: string | undefined = withQuery(this.reviewPath, { $filter: yearOrgFilter(scope), $select: 'id,eTag', $top: 5000 });
+    while (url !== undefined) {
+      const answer: StepResponse | undefined = (await batch(this.ctx, [[{ id: 'stamp', method: 'GET', url }]], readBatchOptions(this.ctx, options))).get('stamp');
+      if (answer?.status !== 200) throw stepError(answer, 'GET FollowUpReview eTags');
+      const page: { value: GraphItem[]; nextLink?: string } = toPage<GraphItem>(answer.body);
+      items.push(...page.value);
+      // A $batch step takes a path relative to the version root.
+      url = page.nextLink?.replace(/^https?:\/\/[^/]+\/v1\.0/, '');
+    }
+    return stampOf(items) !== known;
   }
 
   /** The rows with these keys and their reviews (one `$batch` of look-ups per 6 rows). */

@@ -44,9 +44,11 @@ interface Opened {
   close(): Promise<void>;
 }
 
-async function signedIn(name: string, path = '/', options: BrowserContextOptions = {}): Promise<Opened> {
+async function signedIn(name: string, path = '/', options: BrowserContextOptions = {}, clock = false): Promise<Opened> {
   const context = await browser.newContext({ ignoreHTTPSErrors: true, locale: 'ja-JP', viewport: { width: 1280, height: 900 }, ...options });
   const page = await context.newPage();
+  // A controllable clock (time flows as usual until the test runs it forward): the background refresh timer.
+  if (clock) await page.clock.install();
   const problems: string[] = [];
   page.on('console', (m) => {
     if (m.type() === 'error') problems.push(m.text());
@@ -105,9 +107,25 @@ describe('the review cycle in the tab and the manager view', () => {
   });
 
   it('runs the whole cycle with the keyboard only: submit, return with a comment on a field, fix, resubmit, approve', async () => {
-    const suzuki = await signedIn('鈴木 一郎');
+    const suzuki = await signedIn('鈴木 一郎', '/', {}, true);
     const d = suzuki.page;
     await overviewGrid(d).waitFor();
+    // Requests of the tab's background refresh while nothing changes: per tick the rows' delta and the review
+    // states' look (1 $batch), no overview.
+    const sent: string[] = [];
+    d.on('request', (r) => {
+      if (r.url().includes('/v1.0/')) sent.push(`${r.method()} ${new URL(r.url()).pathname.replace(/.*\/v1\.0/, '')}`);
+    });
+    // Each refresh sets the next timer once its answers are in: run the clock past one interval at a time.
+    for (let tick = 1; tick <= 3; tick++) {
+      await d.clock.runFor(5 * 60_000);
+      await expect.poll(() => sent.filter((r) => r === 'POST /$batch').length, POLL).toBeGreaterThanOrEqual(tick);
+    }
+    // Up to the third look (a fourth refresh may already have started): exactly the delta and the $batch, thrice.
+    const third = sent.map((r, i) => (r === 'POST /$batch' ? i : -1)).filter((i) => i >= 0)[2] as number;
+    const idle = sent.slice(0, third + 1).map((r) => (r.endsWith('/items/delta') ? 'delta' : r));
+    expect(idle).toEqual(['delta', 'POST /$batch', 'delta', 'POST /$batch', 'delta', 'POST /$batch']);
+    console.log(`review e2e: ${idle.length} requests in 3 background refreshes with nothing changed (${idle.length / 3} per refresh)`);
     // 実施状況 of the 取組 row: Tab into the overview grid, arrows to the cell, Enter, ↓ to 実施, Enter; Ctrl+S saves.
     for (let i = 0; i < 30 && !(await d.evaluate(() => document.activeElement?.closest('[role=grid]')?.getAttribute('aria-labelledby')?.includes('OVERVIEW') ?? false)); i++) await d.keyboard.press('Tab');
     await d.keyboard.press('ArrowDown');
@@ -155,7 +173,14 @@ describe('the review cycle in the tab and the manager view', () => {
     const returned = [...(await states()).values()].find((s) => WORK.test(s.title));
     expect(returned).toMatchObject({ state: '差戻し', comment: '成果の数値（利用者数）を追記してください。', field: 'Narrative', by: '高橋 健一' });
 
+    // The division's open tab shows it on its background refresh timer: no reload, no focus change.
+    sent.length = 0;
+    await d.clock.runFor(5 * 60_000);
+    await expect.poll(() => rowOf(d, WORK).getByRole('rowheader').textContent(), POLL).toContain('差戻し');
+    const afterReturn = sent.map((r) => (r.endsWith('/items/delta') ? 'delta' : r.replace(/\/sites\/[^/]+\/lists\/[^/]+\//, '…/')));
+    console.log(`review e2e: the refresh that saw the return: ${afterReturn.join(', ')}`);
     // The division sees the comment on 取組時期・内容 of that row; the other rows are read-only, and say why.
+    // (Reloaded as before, so the keyboard path below starts from the page's first tab stop.)
     await d.reload();
     await expect.poll(() => rowOf(d, WORK).getByRole('rowheader').textContent(), POLL).toContain('差戻し');
     const narrative = cellOf(d, WORK, 'narrative');

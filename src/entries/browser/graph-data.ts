@@ -65,6 +65,7 @@ export function createGraphData(config: AppConfig, tokens: TokenProvider, displa
         const service = await openReviewService({ connection, site: s, actor: actorOf(site.membership) });
         return {
           overview: (scope) => service.overview(scope),
+          reviewsChanged: (scope, options) => service.reviewsChanged(scope, options),
           deadline: async (orgCode, fiscalYear) => readCycleDeadline((await storeOf(site)).context, orgCode, fiscalYear),
           submit: (keys) => service.submit(keys),
           processSubmissions: (scope) => service.processSubmissions(scope),

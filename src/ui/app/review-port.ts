@@ -33,6 +33,12 @@ export interface ReviewDecision {
 export interface ReviewData {
   /** Every row of the scope with its review (the whole ministry when the scope has no division). */
   overview(scope: RowScope): Promise<ReviewRow[]>;
+  /**
+   * Whether the scope's review states changed since the last `overview` of it (1 request, ids and eTags only): the
+   * tab's background refresh asks every tick and reads the overview only on a change. `background`: sent once, a
+   * 429/503 rejects at once. Absent: the view reads the overview on focus only.
+   */
+  reviewsChanged?(scope: RowScope, options?: { signal?: AbortSignal; background?: boolean }): Promise<boolean>;
   /** The cycle's deadline (ISO date) of the ministry's year, null when none is set or the reports are unreadable. */
   deadline(orgCode: string, fiscalYear: number): Promise<string | null>;
   /** A division member submits rows (each refused with its reason when it cannot be). */
