@@ -11,7 +11,7 @@
  * the write, and what they allow (a submission of someone else's row, an edit between submission and lock) is
  * refused or flagged by the next reviewer's client (docs/lists.md, "Review cycle").
  */
-import { ConflictError, NotFoundError, PermissionError, ValidationError } from '../core/errors.js';
+import { AppError, ConflictError, NotFoundError, PermissionError, ValidationError } from '../core/errors.js';
 import { LIST_NAMES } from '../core/lists/schema.js';
 import type { ReadOptions, RowScope, StoredRow } from '../core/ports.js';
 import {
@@ -39,6 +39,7 @@ import type { GraphConnection } from './create-graph-client.js';
 import { openContext } from './graph-follow-up-store.js';
 import { getAll, odataString, toPage, withQuery } from './paging.js';
 import { etagOf, toStoredRow, type GraphItem } from './row-items.js';
+import { isTransient, toAppError } from './to-app-error.js';
 import { RowInheritsError, setRowLock } from './row-lock.js';
 import { SharePointRest } from './sharepoint-rest.js';
 import type { SiteRef } from './site.js';
@@ -87,8 +88,14 @@ export interface ProcessResult {
 
 export interface DecisionResult {
   done: string[];
+  /** Rows the engine refused (wrong state, no comment…): nothing written. */
   refused: RowRefusal[];
+  /** Rows the service failed on (code `failed`, retryable or not): what had been written for the row was undone. */
+  failed: RowRefusal[];
 }
+
+/** Called after each row of a bulk decision: how many of how many are through, and which row. */
+export type DecisionProgress = (done: number, total: number, rowKey: string) => void;
 
 const REVIEW_SELECT = 'id,eTag,createdDateTime,createdBy,lastModifiedDateTime';
 
@@ -354,7 +361,13 @@ export class ReviewService {
           if (!decision.ok) await this.setLock(r.row, false);
         }
         if (decision.ok) {
-          await this.saveReview(r, decision.value);
+          try {
+            await this.saveReview(r, decision.value);
+          } catch (error) {
+            // Not recorded: unlock again, so the row is as it was (the submission stays pending).
+            await this.setLock(r.row, false);
+            throw error;
+          }
           result.accepted.push(r.row.rowKey);
         } else {
           if (decision.error.problem.code !== 'already-processed') await this.saveReview(r, decision.error.record);
@@ -365,45 +378,84 @@ export class ReviewService {
     return result;
   }
 
-  /** Returns rows with a comment (on a field or the whole row): 差戻し, and the division may edit again. */
-  async returnRows(items: readonly { rowKey: string; comment: string; field?: string }[]): Promise<DecisionResult> {
-    return this.decide(items.map((i) => i.rowKey), async (r) => {
-      const item = items.find((i) => i.rowKey === r.row.rowKey) as { comment: string; field?: string };
-      const next = returnRow(r.review, item.comment, item.field ?? null, this.ctx.actor.displayName, this.now().toISOString());
-      if (!next.ok) return next.error;
-      // Unlock first: if recording fails, the division can edit a row still marked 提出済, which approval detects.
-      await this.setLock(r.row, false);
-      await this.saveReview(r, next.value);
-      return null;
-    });
+  /**
+   * Returns rows with a comment (on a field or the whole row): 差戻し, and the division may edit again. Per row: unlock,
+   * then record; if recording fails the row is locked again (nothing half-written) and listed in `failed`.
+   */
+  async returnRows(items: readonly { rowKey: string; comment: string; field?: string }[], onProgress?: DecisionProgress): Promise<DecisionResult> {
+    return this.decide(
+      items.map((i) => i.rowKey),
+      async (r) => {
+        const item = items.find((i) => i.rowKey === r.row.rowKey) as { comment: string; field?: string };
+        const next = returnRow(r.review, item.comment, item.field ?? null, this.ctx.actor.displayName, this.now().toISOString());
+        if (!next.ok) return next.error;
+        await this.setLock(r.row, false);
+        try {
+          await this.saveReview(r, next.value);
+        } catch (error) {
+          // Undo the unlock: the row stays 提出済 and locked, as before the attempt.
+          await this.setLock(r.row, true);
+          throw error;
+        }
+        return null;
+      },
+      onProgress,
+    );
   }
 
   /** Approves rows that still hold what was submitted: 承認済 (the row stays read-only for the division). */
-  async approveRows(items: readonly { rowKey: string; comment?: string }[]): Promise<DecisionResult> {
-    return this.decide(items.map((i) => i.rowKey), async (r) => {
-      const comment = items.find((i) => i.rowKey === r.row.rowKey)?.comment;
-      const fresh = await this.readRow(r.row.itemId);
-      const next = approveRow(r.review, answersOf(fresh.fields ?? {}), this.ctx.actor.displayName, this.now().toISOString(), comment);
-      if (!next.ok) return next.error;
-      await this.saveReview(r, next.value);
-      return null;
-    });
+  async approveRows(items: readonly { rowKey: string; comment?: string }[], onProgress?: DecisionProgress): Promise<DecisionResult> {
+    return this.decide(
+      items.map((i) => i.rowKey),
+      async (r) => {
+        const comment = items.find((i) => i.rowKey === r.row.rowKey)?.comment;
+        const fresh = await this.readRow(r.row.itemId);
+        const next = approveRow(r.review, answersOf(fresh.fields ?? {}), this.ctx.actor.displayName, this.now().toISOString(), comment);
+        if (!next.ok) return next.error;
+        await this.saveReview(r, next.value);
+        return null;
+      },
+      onProgress,
+    );
   }
 
-  private async decide(rowKeys: readonly string[], act: (r: RowReview) => Promise<ReviewProblem | null>): Promise<DecisionResult> {
+  /**
+   * Decides rows one at a time and keeps going past a row that fails: each row ends done, refused (by the engine) or
+   * failed (by the service, its own writes undone). Throws only when nothing could start (a row is unknown, the
+   * actor is not a reviewer, or the look-up failed).
+   */
+  private async decide(rowKeys: readonly string[], act: (r: RowReview) => Promise<ReviewProblem | null>, onProgress?: DecisionProgress): Promise<DecisionResult> {
     const { found, missing } = await this.rowsByKey(rowKeys);
     if (missing.length > 0) throw new NotFoundError(`No row with the key ${missing.join(', ')}.`);
     for (const r of found) this.requireReviewer(r.row.orgCode);
-    // Submissions still pending are accepted first, so a row submitted a moment ago can be decided at once.
-    await this.process(found.filter((r) => r.pending.length > 0));
-    const out: DecisionResult = { done: [], refused: [] };
+    const out: DecisionResult = { done: [], refused: [], failed: [] };
+    let n = 0;
     for (const r of found) {
-      const p = await act(r);
-      if (p) out.refused.push({ rowKey: r.row.rowKey, problem: p });
-      else out.done.push(r.row.rowKey);
+      const key = r.row.rowKey;
+      try {
+        // A submission still pending is accepted first, so a row submitted a moment ago can be decided at once.
+        const accepted = r.pending.length > 0 ? await this.process([r]) : null;
+        const notAccepted = accepted?.refused.find((x) => x.problem.code === 'needs-secretariat');
+        const p = notAccepted ? notAccepted.problem : await act(r);
+        if (p) out.refused.push({ rowKey: key, problem: p });
+        else out.done.push(key);
+      } catch (error) {
+        out.failed.push({ rowKey: key, problem: failureOf(key, error) });
+      }
+      onProgress?.(++n, found.length, key);
     }
     return out;
   }
+}
+
+/** A row the service failed on, in Japanese and English: what happened, that nothing was kept, what to do. */
+function failureOf(rowKey: string, error: unknown): ReviewProblem {
+  const app = error instanceof AppError ? error : toAppError(error, `decide ${rowKey}`);
+  const detail = app.message;
+  if (app instanceof ConflictError) return problemOf('failed', `行 ${rowKey}: 処理中にほかの人が確認状況を変更しました。一覧を読み直してから、もう一度操作してください（この行には何も書き込んでいません）。`, `Row ${rowKey}: someone changed its review meanwhile. Read the list again and retry (nothing was written for this row).`);
+  if (app instanceof PermissionError) return problemOf('failed', `行 ${rowKey}: 権限がないため処理できませんでした（この行には何も書き込んでいません）。${detail}`, `Row ${rowKey}: not permitted (nothing was written for this row). ${detail}`);
+  if (isTransient(app)) return problemOf('failed', `行 ${rowKey}: サービスが混み合っているか接続できないため処理できませんでした。この行には何も書き込んでいません。しばらくしてから再試行してください。`, `Row ${rowKey}: the service is busy or unreachable; nothing was written for this row. Retry in a moment.`);
+  return problemOf('failed', `行 ${rowKey}: 処理できませんでした（この行には何も書き込んでいません）。${detail}`, `Row ${rowKey}: the action failed (nothing was written for this row). ${detail}`);
 }
 
 function toSubmission(item: ItemWithAuthor): Submission {

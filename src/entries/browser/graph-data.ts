@@ -69,8 +69,8 @@ export function createGraphData(config: AppConfig, tokens: TokenProvider, displa
           deadline: async (orgCode, fiscalYear) => readCycleDeadline((await storeOf(site)).context, orgCode, fiscalYear),
           submit: (keys) => service.submit(keys),
           processSubmissions: (scope) => service.processSubmissions(scope),
-          returnRows: (items) => service.returnRows(items),
-          approveRows: (items) => service.approveRows(items),
+          returnRows: (items, onProgress) => service.returnRows(items, onProgress),
+          approveRows: (items, onProgress) => service.approveRows(items, onProgress),
         };
       });
       p.catch(() => reviews.delete(site));
