@@ -448,14 +448,14 @@ export class ReviewService {
   }
 }
 
-/** A row the service failed on, in Japanese and English: what happened, that nothing was kept, what to do. */
+/** Why the service failed on a row (the row is named beside it), in Japanese and English: what happened, that nothing was kept, what to do. */
 function failureOf(rowKey: string, error: unknown): ReviewProblem {
   const app = error instanceof AppError ? error : toAppError(error, `decide ${rowKey}`);
   const detail = app.message;
-  if (app instanceof ConflictError) return problemOf('failed', `行 ${rowKey}: 処理中にほかの人が確認状況を変更しました。一覧を読み直してから、もう一度操作してください（この行には何も書き込んでいません）。`, `Row ${rowKey}: someone changed its review meanwhile. Read the list again and retry (nothing was written for this row).`);
-  if (app instanceof PermissionError) return problemOf('failed', `行 ${rowKey}: 権限がないため処理できませんでした（この行には何も書き込んでいません）。${detail}`, `Row ${rowKey}: not permitted (nothing was written for this row). ${detail}`);
-  if (isTransient(app)) return problemOf('failed', `行 ${rowKey}: サービスが混み合っているか接続できないため処理できませんでした。この行には何も書き込んでいません。しばらくしてから再試行してください。`, `Row ${rowKey}: the service is busy or unreachable; nothing was written for this row. Retry in a moment.`);
-  return problemOf('failed', `行 ${rowKey}: 処理できませんでした（この行には何も書き込んでいません）。${detail}`, `Row ${rowKey}: the action failed (nothing was written for this row). ${detail}`);
+  if (app instanceof ConflictError) return problemOf('failed', `処理中にほかの人が確認状況を変更しました。一覧を読み直してから、もう一度操作してください（この行には何も書き込んでいません）。`, `Someone changed the row's review meanwhile. Read the list again and retry (nothing was written for this row).`);
+  if (app instanceof PermissionError) return problemOf('failed', `権限がないため処理できませんでした（この行には何も書き込んでいません）。${detail}`, `Not permitted (nothing was written for this row). ${detail}`);
+  if (isTransient(app)) return problemOf('failed', `サービスが混み合っているか接続できないため処理できませんでした。この行には何も書き込んでいません。しばらくしてから再試行してください。`, `The service is busy or unreachable; nothing was written for this row. Retry in a moment.`);
+  return problemOf('failed', `処理できませんでした（この行には何も書き込んでいません）。${detail}`, `The action failed (nothing was written for this row). ${detail}`);
 }
 
 function toSubmission(item: ItemWithAuthor): Submission {

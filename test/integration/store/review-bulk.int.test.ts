@@ -68,7 +68,7 @@ describe('bulk decisions', () => {
     expect(result.done).toEqual([a.rowKey, c.rowKey]);
     expect(result.refused).toEqual([]);
     expect(result.failed.map((f) => [f.rowKey, f.problem.code])).toEqual([[b.rowKey, 'failed']]);
-    expect(result.failed[0]!.problem.ja).toBe(`行 ${b.rowKey}: サービスが混み合っているか接続できないため処理できませんでした。この行には何も書き込んでいません。しばらくしてから再試行してください。`);
+    expect(result.failed[0]!.problem.ja).toBe(`サービスが混み合っているか接続できないため処理できませんでした。この行には何も書き込んでいません。しばらくしてから再試行してください。`);
     expect(result.failed[0]!.problem.en).toContain('nothing was written for this row');
     // Nothing half-written: the failed row is still 提出済 and locked for the division (the unlock was undone).
     expect(await stateOf(b.rowKey)).toBe('提出済');
