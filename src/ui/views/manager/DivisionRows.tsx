@@ -36,19 +36,23 @@ const useStyles = makeStyles({
 
 const titleOf = (r: ReviewRow): string => r.row.row.focusItem ?? r.row.row.title;
 
-/** Rows with why: the Japanese reason, then the English one (the product's order), whatever the UI language. */
-function ProblemList({ items, titleOf: nameOf, className, muted }: { items: readonly RowRefusal[]; titleOf: (key: string) => string; className: string; muted: string }) {
+/** Rows with why, under a heading (nothing when there are none): the Japanese reason, then the English one (the product's order), whatever the UI language. */
+function ProblemList({ testId, heading, items, titleOf: nameOf, classes }: { testId: string; heading: string; items: readonly RowRefusal[]; titleOf: (key: string) => string; classes: { title: string; list: string; muted: string } }) {
+  if (items.length === 0) return null;
   return (
-    <ul className={className}>
-      {items.map((r) => (
-        <li key={r.rowKey} data-rowkey={r.rowKey}>
-          {nameOf(r.rowKey)}：{r.problem.ja}
-          <div className={muted} lang="en">
-            {r.problem.en}
-          </div>
-        </li>
-      ))}
-    </ul>
+    <div data-testid={testId}>
+      <div className={classes.title}>{heading}</div>
+      <ul className={classes.list}>
+        {items.map((r) => (
+          <li key={r.rowKey} data-rowkey={r.rowKey}>
+            {nameOf(r.rowKey)}：{r.problem.ja}
+            <div className={classes.muted} lang="en">
+              {r.problem.en}
+            </div>
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
 
@@ -173,18 +177,8 @@ export function DivisionRows({ name, rows, port, store, lastYear, deadline, canD
               outcome.error
             ) : (
               <>
-                {outcome.result.failed.length > 0 ? (
-                  <div data-testid="decision-failed">
-                    <div className={s.title}>{t('manager.result.failed', { count: outcome.result.failed.length })}</div>
-                    <ProblemList items={outcome.result.failed} titleOf={titleByKey} className={s.list} muted={s.muted} />
-                  </div>
-                ) : null}
-                {outcome.result.refused.length > 0 ? (
-                  <div data-testid="decision-refused">
-                    <div className={s.title}>{t('manager.result.refused', { count: outcome.result.refused.length })}</div>
-                    <ProblemList items={outcome.result.refused} titleOf={titleByKey} className={s.list} muted={s.muted} />
-                  </div>
-                ) : null}
+                <ProblemList testId="decision-failed" heading={t('manager.result.failed', { count: outcome.result.failed.length })} items={outcome.result.failed} titleOf={titleByKey} classes={s} />
+                <ProblemList testId="decision-refused" heading={t('manager.result.refused', { count: outcome.result.refused.length })} items={outcome.result.refused} titleOf={titleByKey} classes={s} />
               </>
             )}
           </MessageBarBody>
