@@ -275,6 +275,40 @@ describe('the review cycle in the tab and the manager view', () => {
       await close();
     }
   });
+  it('the secretariat reminds the divisions from the manager view (plan first, then sent once), and the division sees it in its tab', async () => {
+    const sato = await signedIn('佐藤 花子', MANAGER);
+    const { page } = sato;
+    await page.getByTestId('division-overview').waitFor(POLL);
+    await page.getByRole('button', { name: '督促・通知を送信' }).click();
+    const dialog = page.getByRole('dialog', { name: '部局・課室への督促・通知' });
+    // The plan: divisions with rows not submitted or returned, nothing sent yet.
+    await dialog.getByText(/次の \d+ 部局・課室に送信します（まだ送信していません）/).waitFor(POLL);
+    const recipients = dialog.getByRole('list', { name: '送信先' });
+    expect(await recipients.textContent()).toContain('大臣官房企画課：対象 2 行（送信予定）');
+    expect(await axeSerious(page)).toEqual([]);
+    await dialog.getByRole('button', { name: /^送信（\d+ 部局・課室）$/ }).click();
+    await dialog.getByText(/部局・課室に送信しました/).waitFor(POLL);
+    expect(await recipients.textContent()).toContain('大臣官房企画課：対象 2 行（Teams のチャネルに投稿）');
+    await page.screenshot({ path: join(SHOTS, 'review-manager-remind.png'), fullPage: true });
+    await dialog.getByRole('button', { name: '閉じる' }).click();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent), POLL).toBe('督促・通知を送信');
+    expect(await axeSerious(page)).toEqual([]);
+    // Pressed again the same day: nothing is sent twice (each division's claim for the day answers 409, by design).
+    await page.getByRole('button', { name: '督促・通知を送信' }).click();
+    await dialog.getByRole('button', { name: /^送信/ }).click();
+    await dialog.getByText(/0 部局・課室に送信しました/).waitFor(POLL);
+    expect(await recipients.textContent()).toContain('本日送信済み');
+    // 田中 (大臣官房企画課) sees the reminder in the tab.
+    const tanaka = await signedIn('田中 誠', '/?fy=2023&division=div-kikaku');
+    const notice = tanaka.page.getByTestId('reminder-notice');
+    await notice.waitFor(POLL);
+    expect(await notice.getAttribute('aria-label')).toBe('取りまとめ担当からのお知らせ');
+    expect(await notice.textContent()).toContain('提出期限のお知らせ');
+    expect(sato.problems.filter((p) => !p.includes('409 (Conflict)'))).toEqual([]);
+    expect(tanaka.problems).toEqual([]);
+    await Promise.all([sato.close(), tanaka.close()]);
+  });
+
   it('approves a division\'s rows in bulk with progress (n / N, polite) and goes on past a row that fails, listing it in ja and en', async () => {
     // 田中 (大臣官房企画課) submits the division's rows through the engine, as its tab does.
     const agent = new Agent({ connect: { ca: embedded.graph.ca } });
@@ -356,39 +390,5 @@ describe('the review cycle in the tab and the manager view', () => {
     } finally {
       await agent.close();
     }
-  });
-
-  it('the secretariat reminds the divisions from the manager view (plan first, then sent once), and the division sees it in its tab', async () => {
-    const sato = await signedIn('佐藤 花子', MANAGER);
-    const { page } = sato;
-    await page.getByTestId('division-overview').waitFor(POLL);
-    await page.getByRole('button', { name: '督促・通知を送信' }).click();
-    const dialog = page.getByRole('dialog', { name: '部局・課室への督促・通知' });
-    // The plan: divisions with rows not submitted or returned, nothing sent yet.
-    await dialog.getByText(/次の \d+ 部局・課室に送信します（まだ送信していません）/).waitFor(POLL);
-    const recipients = dialog.getByRole('list', { name: '送信先' });
-    expect(await recipients.textContent()).toContain('大臣官房企画課：対象 2 行（送信予定）');
-    expect(await axeSerious(page)).toEqual([]);
-    await dialog.getByRole('button', { name: /^送信（\d+ 部局・課室）$/ }).click();
-    await dialog.getByText(/部局・課室に送信しました/).waitFor(POLL);
-    expect(await recipients.textContent()).toContain('大臣官房企画課：対象 2 行（Teams のチャネルに投稿）');
-    await page.screenshot({ path: join(SHOTS, 'review-manager-remind.png'), fullPage: true });
-    await dialog.getByRole('button', { name: '閉じる' }).click();
-    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent), POLL).toBe('督促・通知を送信');
-    expect(await axeSerious(page)).toEqual([]);
-    // Pressed again the same day: nothing is sent twice (each division's claim for the day answers 409, by design).
-    await page.getByRole('button', { name: '督促・通知を送信' }).click();
-    await dialog.getByRole('button', { name: /^送信/ }).click();
-    await dialog.getByText(/0 部局・課室に送信しました/).waitFor(POLL);
-    expect(await recipients.textContent()).toContain('本日送信済み');
-    // 田中 (大臣官房企画課) sees the reminder in the tab.
-    const tanaka = await signedIn('田中 誠', '/?fy=2023&division=div-kikaku');
-    const notice = tanaka.page.getByTestId('reminder-notice');
-    await notice.waitFor(POLL);
-    expect(await notice.getAttribute('aria-label')).toBe('取りまとめ担当からのお知らせ');
-    expect(await notice.textContent()).toContain('提出期限のお知らせ');
-    expect(sato.problems.filter((p) => !p.includes('409 (Conflict)'))).toEqual([]);
-    expect(tanaka.problems).toEqual([]);
-    await Promise.all([sato.close(), tanaka.close()]);
   });
 });
