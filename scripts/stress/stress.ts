@@ -22,6 +22,7 @@ import { pickOwnedFields, toRowFields, withoutPrintedForms, type FieldValue, typ
 import { ROWS_LIST } from '../../src/core/lists/schema.js';
 import { createRow } from '../../src/core/model/create-row.js';
 import type { Report, Row, RowKind } from '../../src/core/model/schema.js';
+import { AppError } from '../../src/core/errors.js';
 import { secretariatActor, type Actor } from '../../src/core/permissions/rules.js';
 import type { RefreshCursor, SaveResult, StoredRow } from '../../src/core/ports.js';
 import { diffFields } from '../../src/core/sync/merge.js';
@@ -32,6 +33,7 @@ import { openGraphFollowUpAdmin, openGraphFollowUpStore, type GraphFollowUpStore
 import { collectPages, getAll, toPage, withQuery } from '../../src/graph/paging.js';
 import { provisionSite } from '../../src/graph/provision.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../src/graph/retry.js';
+import { isTransient } from '../../src/graph/to-app-error.js';
 import { checkHistories, type CheckResult, type EditLogEntry, type ItemHistory } from './checker.js';
 
 export interface StressFaults {
@@ -82,6 +84,12 @@ export interface StressRow {
   failedSaves: number;
   /** Why saves failed (error code and status), informational. */
   failedReasons: Record<string, number>;
+  /**
+   * Reads (open, refresh) that exhausted their retries and surfaced as a retryable error (throttled or network), the
+   * way the tab shows them (error.throttled / error.network with a retry button); the editor opens again next time.
+   * Anything else thrown is an exception.
+   */
+  failedReads: number;
   unattributed: number;
   ms: number;
   examples: string[];
@@ -276,6 +284,7 @@ export async function runStressScenario(o: StressOptions): Promise<StressRow> {
     let saveCounter = 0;
     let exceptions = 0;
     let failedSaves = 0;
+    let failedReads = 0;
     const failedReasons: Record<string, number> = {};
     let crossAttempts = 0;
     let crossSuccesses = 0;
@@ -321,8 +330,14 @@ export async function runStressScenario(o: StressOptions): Promise<StressRow> {
             }
           }
         } catch (error) {
-          exceptions++;
-          if (examples.length < 5) examples.push(`exception in ${e.id}: ${error instanceof Error ? error.message : String(error)}`);
+          if (error instanceof AppError && isTransient(error)) {
+            failedReads++;
+            const reason = `read ${error.code}${error.status !== undefined ? ` ${error.status}` : ''}`;
+            failedReasons[reason] = (failedReasons[reason] ?? 0) + 1;
+          } else {
+            exceptions++;
+            if (examples.length < 5) examples.push(`exception in ${e.id}: ${error instanceof Error ? `${error.constructor.name}: ${error.message}` : String(error)}`);
+          }
           e.store = undefined;
         }
       }
@@ -349,6 +364,7 @@ export async function runStressScenario(o: StressOptions): Promise<StressRow> {
       crossDivisionAttempts: crossAttempts,
       failedSaves,
       failedReasons,
+      failedReads,
       unattributed: checked.unattributed,
       ms,
       examples: [...examples, ...checked.examples],
@@ -422,8 +438,8 @@ export const stressFailures = (row: StressRow): string[] =>
 
 /** The table `npm run stress` and the benchmark print. */
 export function formatStressTable(rows: readonly StressRow[]): string {
-  const head = ['scenario', 'editors', 'saves', 'acknowledged', 'lost', 'twice', 'clashes not surfaced', 'cross-division', 'exceptions', 'requests', 'conflicts surfaced', 'failed saves', 's'];
-  const body = rows.map((r) => [r.scenario, r.editors, r.saves, r.editsAcknowledged, r.lost, r.appliedTwice, r.clashesNotSurfaced, `${r.crossDivisionSuccesses}/${r.crossDivisionAttempts}`, r.exceptions, r.requests, r.conflictsSurfaced, r.failedSaves, (r.ms / 1000).toFixed(1)].map(String));
+  const head = ['scenario', 'editors', 'saves', 'acknowledged', 'lost', 'twice', 'clashes not surfaced', 'cross-division', 'exceptions', 'requests', 'conflicts surfaced', 'failed saves', 'failed reads', 's'];
+  const body = rows.map((r) => [r.scenario, r.editors, r.saves, r.editsAcknowledged, r.lost, r.appliedTwice, r.clashesNotSurfaced, `${r.crossDivisionSuccesses}/${r.crossDivisionAttempts}`, r.exceptions, r.requests, r.conflictsSurfaced, r.failedSaves, r.failedReads, (r.ms / 1000).toFixed(1)].map(String));
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] ?? '').length)));
   const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
   return `${[line(head), ...body.map(line)].join('\n')}\n`;

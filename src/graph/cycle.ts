@@ -14,8 +14,9 @@ import type { GraphConnection } from './create-graph-client.js';
 import { openGraphFollowUpAdmin, type GraphFollowUpAdmin } from './graph-follow-up-store.js';
 import { readListReports, type ListReport } from './list-reports.js';
 import { getAll, odataString, withQuery } from './paging.js';
-import { EDIT_WITHOUT_DELETE, REVIEW_ROWS } from './permission-levels.js';
+import { ADD_WITHOUT_EDIT, EDIT_WITHOUT_DELETE, REVIEW_ROWS } from './permission-levels.js';
 import type { GraphItem } from './row-items.js';
+import { setRowLock } from './row-lock.js';
 import { ROLE_NAMES, SharePointRest } from './sharepoint-rest.js';
 import type { SiteRef } from './site.js';
 import { batch, resolveListId, stepError } from './store-context.js';
@@ -79,7 +80,34 @@ export class CycleAdmin {
       for (const [division, keys] of byDivision) assigned += (await this.admin.assignRows(keys, division)).assigned.length;
     }
     if (deadline !== undefined) await this.setDeadline(orgCode, toYear, deadline);
+    // A cycle is open again: reviewers add review items, divisions add submissions (closing the last took both away).
+    await this.setReviewListsOpen(true);
     return { reports: out, assigned };
+  }
+
+  /**
+   * The list-level roles that let reviewers add FollowUpReview items and divisions (the reader groups) add
+   * FollowUpSubmissions items — the only adds the review lists allow, and they are per list, not per year. While any
+   * cycle of the site is open they hold "Edit without delete" and "Add without edit"; once every cycle is closed,
+   * Read (so nobody but the secretariat can add an item, even for a made-up RowKey). Items with their own permissions
+   * (a closed year's review items) are not affected. Add before remove, so a failure never leaves a group with
+   * nothing; a re-run repeats them harmlessly. 2 SharePoint REST calls per group (reviewers + each reader group).
+   */
+  private async setReviewListsOpen(open: boolean): Promise<void> {
+    const sp = new SharePointRest(this.connection, { webUrl: this.admin.site.webUrl });
+    const [read, edit, add, reviewers] = await Promise.all([sp.roleId(ROLE_NAMES.Read), sp.roleId(EDIT_WITHOUT_DELETE.name), sp.roleId(ADD_WITHOUT_EDIT.name), sp.groupId(this.groups.reviewers)]);
+    const swap = async (list: string, group: number, writing: number): Promise<void> => {
+      await sp.addRoleAssignment(list, undefined, group, open ? writing : read);
+      await sp.removeRoleAssignment(list, undefined, group, open ? read : writing);
+    };
+    await swap(LIST_NAMES.Review, reviewers, edit);
+    for (const name of this.groups.readers) await swap(LIST_NAMES.Submissions, await sp.groupId(name), add);
+  }
+
+  /** Whether any report of the site (every 府省等 and year) belongs to a cycle still open. 1 GET per 5,000 reports. */
+  private async anyCycleOpen(): Promise<boolean> {
+    const all = await getAll<GraphItem>(this.connection.client, withQuery(this.reportsPath, { $expand: 'fields($select=CycleState)', $select: 'id', $top: 5000 }), 'GET the cycle state of every report');
+    return all.items.some((i) => i.fields?.CycleState !== 'closed');
   }
 
   /**
@@ -156,17 +184,20 @@ export class CycleAdmin {
    *   reviewer can no longer unlock a row or grant themselves Edit): 3 SharePoint REST calls per assigned row;
    * - every row's FollowUpReview item (created 未確認 where missing, so a reviewer cannot add one for a real row:
    *   RowKey is unique) gets its own permissions with the reviewers at Read: 3 calls per row;
-   * - then the reports are marked closed.
+   * - then the reports are marked closed, and when no cycle of the site is open any more, the reviewers' add on
+   *   FollowUpReview and the divisions' add on FollowUpSubmissions become Read (`setReviewListsOpen`): 1 GET + 12
+   *   calls with the default groups. While another year is open they stay (that year needs them).
    * A re-run repeats the calls harmlessly (breaking an item that has its own permissions changes nothing, a removal
    * of what is not there is ignored, an add of what is there kept).
    */
-  async closeCycle(orgCode: string, fiscalYear: number): Promise<{ locked: number; reviewItems: number }> {
+  async closeCycle(orgCode: string, fiscalYear: number): Promise<{ locked: number; reviewItems: number; listsClosed: boolean }> {
     const rows = (await this.admin.open({ orgCode, fiscalYear })).rows.filter((r) => r.row.division !== null);
     const sp = new SharePointRest(this.connection, { webUrl: this.admin.site.webUrl });
     const [level, read, reviewers] = await Promise.all([sp.roleId(EDIT_WITHOUT_DELETE.name), sp.roleId(ROLE_NAMES.Read), sp.groupId(this.groups.reviewers)]);
     const review = this.groups.reviewerRole === 'review' ? await sp.roleId(REVIEW_ROWS.name) : this.groups.reviewerRole === 'edit' ? level : undefined;
     for (const r of rows) {
-      await sp.removeRoleAssignment(LIST_NAMES.Rows, r.itemId, await sp.groupId(this.groups.divisionGroup(r.row.division as string)), level);
+      // A row that still inherits its permissions gets its own first (./row-lock.ts).
+      await setRowLock(sp, this.groups, r.itemId, r.row.division as string, true);
       if (review !== undefined) {
         await sp.addRoleAssignment(LIST_NAMES.Rows, r.itemId, reviewers, read);
         await sp.removeRoleAssignment(LIST_NAMES.Rows, r.itemId, reviewers, review);
@@ -179,7 +210,9 @@ export class CycleAdmin {
       await sp.removeRoleAssignment(LIST_NAMES.Review, i.itemId, reviewers, level);
     }
     await this.patchReports(orgCode, fiscalYear, { CycleState: 'closed' });
-    return { locked: rows.length, reviewItems: items.length };
+    const listsClosed = !(await this.anyCycleOpen());
+    if (listsClosed) await this.setReviewListsOpen(false);
+    return { locked: rows.length, reviewItems: items.length, listsClosed };
   }
 
   private async patchReports(orgCode: string, fiscalYear: number, fields: Record<string, string>): Promise<void> {

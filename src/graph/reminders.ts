@@ -33,7 +33,7 @@ export interface RemindOptions {
   now?: Date;
 }
 
-export type { ReminderOutcome, RemindResult } from '../core/review/reminders.js';
+export type { ReminderOutcome, ReminderWarning, RemindResult } from '../core/review/reminders.js';
 
 const scopeFilter = (orgCode: string, year: number): string => `fields/OrgCode eq ${odataString(orgCode)} and fields/FiscalYear eq ${year}`;
 
@@ -78,7 +78,7 @@ export async function sendReminders(connection: GraphConnection, siteRef: string
   const listPath = `/sites/${site.id}/lists/${await resolveListId(client, site, LIST_NAMES.Reminders)}/items`;
   let teamsRefused = false;
   for (const reminder of plan) {
-    let created: { id?: unknown };
+    let created: { id?: unknown; createdDateTime?: unknown };
     try {
       created = (await client.api(listPath).post({ fields: { Title: reminder.subject.slice(0, 255), ReminderKey: reminder.key, FiscalYear: reminder.fiscalYear, OrgCode: reminder.orgCode, DivisionCode: reminder.divisionCode, Kind: reminder.kind, Message: reminder.text, RowCount: reminder.rows.length, Delivery: 'recorded' } })) as { id?: unknown };
     } catch (error) {
@@ -91,7 +91,7 @@ export async function sendReminders(connection: GraphConnection, siteRef: string
     const itemId = String(created.id);
     if (o.teamId === null || reminder.channelId === null || teamsRefused) {
       result.outcomes.push({ reminder, delivery: 'recorded' });
-      if (reminder.channelId === null) result.warnings.push(`${reminder.divisionName} (${reminder.divisionCode}) has no Teams channel in FollowUpDivisions: recorded only (the tab shows it)`);
+      if (reminder.channelId === null) result.warnings.push({ key: 'reminders.warning.noChannel', params: { name: reminder.divisionName, code: reminder.divisionCode } });
       continue;
     }
     try {
@@ -104,16 +104,58 @@ export async function sendReminders(connection: GraphConnection, siteRef: string
       if (app instanceof PermissionError) {
         // No ChannelMessage.Send (least privilege): the record stands, the rest are recorded only.
         teamsRefused = true;
-        result.warnings.push(`Teams refused the channel message (${app.message}): the tenant does not grant ChannelMessage.Send; reminders are recorded only (docs/deploy.md "Reminders")`);
+        result.warnings.push({ key: 'reminders.warning.teamsRefused', params: { detail: app.message } });
         result.outcomes.push({ reminder, delivery: 'recorded' });
         continue;
       }
-      // Anything else: take the claim back, so the next run sends this reminder.
+      // A POST whose answer was lost (network, a 5xx) may still have posted: look for it in the channel first, so
+      // neither this run nor the next posts it twice.
+      const since = new Date(Date.parse(String(created.createdDateTime ?? now.toISOString())) - CLOCK_SKEW_MS).toISOString();
+      const posted = await findPostedMessage(client, o.teamId, reminder.channelId, since, reminder.subject.slice(0, 255), reminder.text).catch(() => null);
+      if (posted !== null) {
+        await client.api(`${listPath}/${itemId}/fields`).patch({ Delivery: 'teams', MessageId: posted });
+        result.outcomes.push({ reminder, delivery: 'teams', messageId: posted });
+        continue;
+      }
+      // Not posted: take the claim back, so the next run sends this reminder.
       await client.api(`${listPath}/${itemId}`).delete().catch(() => undefined);
       throw app;
     }
   }
   return result;
+}
+
+/** How far the service's clock may be from the one that stamped the claim. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+/** Text as Teams may give it back (a text message can return as HTML): tags dropped, whitespace collapsed. */
+const plain = (s: string): string => s.replace(/<[^>]*>/g, ' ').replace(/&nbsp;/g, ' ').replace(/\s+/g, ' ').trim();
+
+interface ChannelMessagePage {
+  value?: { id?: unknown; createdDateTime?: unknown; subject?: unknown; body?: { content?: unknown } }[];
+  '@odata.nextLink'?: unknown;
+}
+
+/**
+ * The id of a message with this subject and text posted to the channel since `since` (ISO), or null. Channel
+ * messages come newest first, at most 50 a page (`$top=50`), with `@odata.nextLink` for the rest (no $filter or
+ * $orderby on this API): pages are followed until one reaches messages older than `since`, so a busy channel, where
+ * others posted after the reminder, is searched as far as needed and no further. 1 GET per 50 messages since then.
+ * Needs ChannelMessage.Read.All (or Group.Read.All); without it the caller gets the 403.
+ */
+export async function findPostedMessage(client: Client, teamId: string, channelId: string, since: string, subject: string, text: string): Promise<string | null> {
+  let url: string | undefined = `/teams/${encodeURIComponent(teamId)}/channels/${encodeURIComponent(channelId)}/messages?$top=50`;
+  while (url !== undefined) {
+    const page = (await client.api(url).get()) as ChannelMessagePage;
+    let older = false;
+    for (const m of page.value ?? []) {
+      if (String(m.createdDateTime ?? '') < since) older = true;
+      else if (m.subject === subject && plain(String(m.body?.content ?? '')) === plain(text)) return String(m.id);
+    }
+    const next = page['@odata.nextLink'];
+    url = older || typeof next !== 'string' ? undefined : next;
+  }
+  return null;
 }
 
 /** The 府省等 and years to remind: those given, else every 府省等 with reports of the year (default the latest). */

@@ -11,9 +11,9 @@
  * the write, and what they allow (a submission of someone else's row, an edit between submission and lock) is
  * refused or flagged by the next reviewer's client (docs/lists.md, "Review cycle").
  */
-import { ConflictError, NotFoundError, PermissionError, ValidationError } from '../core/errors.js';
+import { AppError, ConflictError, NotFoundError, PermissionError, ValidationError } from '../core/errors.js';
 import { LIST_NAMES } from '../core/lists/schema.js';
-import type { RowScope, StoredRow } from '../core/ports.js';
+import type { ReadOptions, RowScope, StoredRow } from '../core/ports.js';
 import {
   acceptSubmission,
   answersOf,
@@ -34,15 +34,16 @@ import {
   type Submission,
 } from '../core/review/review.js';
 import { DEFAULT_PERMISSION_GROUPS, type PermissionGroups } from './assign-rows.js';
-import type { BatchStep } from './batch.js';
+import type { BatchStep, StepResponse } from './batch.js';
 import type { GraphConnection } from './create-graph-client.js';
 import { openContext } from './graph-follow-up-store.js';
 import { getAll, odataString, toPage, withQuery } from './paging.js';
-import { EDIT_WITHOUT_DELETE } from './permission-levels.js';
 import { etagOf, toStoredRow, type GraphItem } from './row-items.js';
+import { isTransient, toAppError } from './to-app-error.js';
+import { RowInheritsError, setRowLock } from './row-lock.js';
 import { SharePointRest } from './sharepoint-rest.js';
 import type { SiteRef } from './site.js';
-import { batch, resolveListId, stepError, type StoreContext } from './store-context.js';
+import { batch, readBatchOptions, resolveListId, stepError, type StoreContext } from './store-context.js';
 import type { Actor } from '../core/permissions/rules.js';
 
 export interface ReviewServiceOptions {
@@ -92,8 +93,14 @@ export interface ProcessResult {
 
 export interface DecisionResult {
   done: string[];
+  /** Rows the engine refused (wrong state, no comment…): nothing written. */
   refused: RowRefusal[];
+  /** Rows the service failed on (code `failed`, retryable or not): what had been written for the row was undone. */
+  failed: RowRefusal[];
 }
+
+/** Called after each row of a bulk decision: how many of how many are through, and which row. */
+export type DecisionProgress = (done: number, total: number, rowKey: string) => void;
 
 const REVIEW_SELECT = 'id,eTag,createdDateTime,createdBy,lastModifiedDateTime';
 
@@ -103,11 +110,31 @@ export async function openReviewService(options: ReviewServiceOptions): Promise<
   return new ReviewService(ctx, `/sites/${ctx.site.id}/lists/${review}/items`, `/sites/${ctx.site.id}/lists/${submissions}/items`, options.groups ?? DEFAULT_PERMISSION_GROUPS, options.now ?? (() => new Date()));
 }
 
+const yearOrgFilter = (scope: RowScope): string => `fields/OrgCode eq ${odataString(scope.orgCode)} and fields/FiscalYear eq ${scope.fiscalYear}`;
+const scopeKey = (scope: RowScope): string => `${scope.orgCode}|${scope.fiscalYear}|${scope.divisionCode ?? '*'}`;
+const stampOf = (items: readonly GraphItem[]): string => items.map((i) => `${String(i.id)}:${String(i.eTag ?? '')}`).sort().join(',');
+
 const problemOf = (code: ReviewProblem['code'], ja: string, en: string): ReviewProblem => ({ code, ja, en });
+
+/** A decision this client may not carry out for one row (not a fault of the row: nothing is recorded). */
+class ReviewRefusal extends Error {
+  constructor(readonly problem: ReviewProblem) {
+    super(problem.en);
+  }
+}
+
+const needsSecretariat = (rowKey: string): ReviewProblem =>
+  problemOf(
+    'needs-secretariat',
+    `行 ${rowKey} は項目の権限が未設定（リストから継承）のため、確認者は施錠できません。取りまとめ担当が受け付けるか、行を割り当て直してください。提出は保留のままです。`,
+    `Row ${rowKey} still inherits its permissions, so a reviewer cannot lock it. The secretariat accepts it (or assigns the row again); the submission stays pending.`,
+  );
 
 export class ReviewService {
   private readonly sp: SharePointRest;
   private readonly memberCache = new Map<string, Promise<Set<string>>>();
+  /** Per scope: the review items' ids and eTags as the last overview read them (what `reviewsChanged` compares). */
+  private readonly stamps = new Map<string, string>();
 
   constructor(
     private readonly ctx: StoreContext,
@@ -125,14 +152,36 @@ export class ReviewService {
 
   /** Every row of a scope with its review: 3 reads (+1 per further 5,000 items of each list). */
   async overview(scope: RowScope): Promise<RowReview[]> {
-    const yearOrg = `fields/OrgCode eq ${odataString(scope.orgCode)} and fields/FiscalYear eq ${scope.fiscalYear}`;
+    const yearOrg = yearOrgFilter(scope);
     const rowFilter = scope.divisionCode !== undefined ? `fields/DivisionCode eq ${odataString(scope.divisionCode)} and ${yearOrg}` : yearOrg;
     const [rows, reviews, submissions] = await Promise.all([
       getAll<GraphItem>(this.ctx.client, withQuery(this.ctx.rowsPath, { $filter: rowFilter, $expand: 'fields', $select: 'id,eTag,lastModifiedDateTime', $top: 5000 }), 'GET rows'),
       getAll<ItemWithAuthor>(this.ctx.client, withQuery(this.reviewPath, { $filter: yearOrg, $expand: 'fields', $select: REVIEW_SELECT, $top: 5000 }), 'GET FollowUpReview items'),
       getAll<ItemWithAuthor>(this.ctx.client, withQuery(this.submissionsPath, { $filter: yearOrg, $expand: 'fields', $select: REVIEW_SELECT, $top: 5000 }), 'GET FollowUpSubmissions items'),
     ]);
+    this.stamps.set(scopeKey(scope), stampOf(reviews.items));
     return this.combine(rows.items, reviews.items, submissions.items);
+  }
+
+  /**
+   * Whether the scope's review items changed since this service's last `overview` of it (a reviewer accepted, returned
+   * or approved a row): 1 request — the items' ids and eTags only, in one `$batch` (+1 per further 5,000 items) —
+   * so a view's background refresh can look every tick and read the overview (3 reads) only when something changed.
+   * `background`: sent once, a 429/503 rejects at once (ThrottledError) for the scheduler to back off.
+   */
+  async reviewsChanged(scope: RowScope, options: ReadOptions = {}): Promise<boolean> {
+    const known = this.stamps.get(scopeKey(scope));
+    const items: GraphItem[] = [];
+    let url: string | undefined = withQuery(this.reviewPath, { $filter: yearOrgFilter(scope), $select: 'id,eTag', $top: 5000 });
+    while (url !== undefined) {
+      const answer: StepResponse | undefined = (await batch(this.ctx, [[{ id: 'stamp', method: 'GET', url }]], readBatchOptions(this.ctx, options))).get('stamp');
+      if (answer?.status !== 200) throw stepError(answer, 'GET FollowUpReview eTags');
+      const page: { value: GraphItem[]; nextLink?: string } = toPage<GraphItem>(answer.body);
+      items.push(...page.value);
+      // A $batch step takes a path relative to the version root.
+      url = page.nextLink?.replace(/^https?:\/\/[^/]+\/v1\.0/, '');
+    }
+    return stampOf(items) !== known;
   }
 
   /** The rows with these keys and their reviews (one `$batch` of look-ups per 6 rows). */
@@ -249,12 +298,14 @@ export class ReviewService {
     return p;
   }
 
+  /** Locks or unlocks the row for its division (./row-lock.ts); a row this actor cannot lock is a `needs-secretariat` refusal. */
   private async setLock(row: StoredRow, locked: boolean): Promise<void> {
-    const division = row.row.division;
-    if (division === null) return;
-    const [group, level] = await Promise.all([this.sp.groupId(this.groups.divisionGroup(division)), this.sp.roleId(EDIT_WITHOUT_DELETE.name)]);
-    if (locked) await this.sp.removeRoleAssignment(LIST_NAMES.Rows, row.itemId, group, level);
-    else await this.sp.addRoleAssignment(LIST_NAMES.Rows, row.itemId, group, level);
+    if (row.row.division === null) return;
+    try {
+      await setRowLock(this.sp, this.groups, row.itemId, row.row.division, locked);
+    } catch (error) {
+      throw error instanceof RowInheritsError ? new ReviewRefusal(needsSecretariat(row.rowKey)) : error;
+    }
   }
 
   private async readRow(itemId: string): Promise<GraphItem> {
@@ -300,7 +351,14 @@ export class ReviewService {
         let decision = acceptSubmission(r.review, s, context, by, this.now().toISOString());
         if (decision.ok) {
           // Lock first, then look again: an edit that slipped in before the lock refuses the submission.
-          await this.setLock(r.row, true);
+          try {
+            await this.setLock(r.row, true);
+          } catch (error) {
+            if (!(error instanceof ReviewRefusal)) throw error;
+            // Nothing was written: the submission stays pending for a client that may lock the row.
+            result.refused.push({ rowKey: r.row.rowKey, problem: error.problem });
+            break;
+          }
           const fresh = await this.readRow(r.row.itemId);
           const parsed = toStoredRow(fresh);
           if (!parsed.ok) throw new ValidationError(parsed.issues);
@@ -308,7 +366,13 @@ export class ReviewService {
           if (!decision.ok) await this.setLock(r.row, false);
         }
         if (decision.ok) {
-          await this.saveReview(r, decision.value);
+          try {
+            await this.saveReview(r, decision.value);
+          } catch (error) {
+            // Not recorded: unlock again, so the row is as it was (the submission stays pending).
+            await this.setLock(r.row, false);
+            throw error;
+          }
           result.accepted.push(r.row.rowKey);
         } else {
           if (decision.error.problem.code !== 'already-processed') await this.saveReview(r, decision.error.record);
@@ -319,45 +383,84 @@ export class ReviewService {
     return result;
   }
 
-  /** Returns rows with a comment (on a field or the whole row): 差戻し, and the division may edit again. */
-  async returnRows(items: readonly { rowKey: string; comment: string; field?: string }[]): Promise<DecisionResult> {
-    return this.decide(items.map((i) => i.rowKey), async (r) => {
-      const item = items.find((i) => i.rowKey === r.row.rowKey) as { comment: string; field?: string };
-      const next = returnRow(r.review, item.comment, item.field ?? null, this.ctx.actor.displayName, this.now().toISOString());
-      if (!next.ok) return next.error;
-      // Unlock first: if recording fails, the division can edit a row still marked 提出済, which approval detects.
-      await this.setLock(r.row, false);
-      await this.saveReview(r, next.value);
-      return null;
-    });
+  /**
+   * Returns rows with a comment (on a field or the whole row): 差戻し, and the division may edit again. Per row: unlock,
+   * then record; if recording fails the row is locked again (nothing half-written) and listed in `failed`.
+   */
+  async returnRows(items: readonly { rowKey: string; comment: string; field?: string }[], onProgress?: DecisionProgress): Promise<DecisionResult> {
+    return this.decide(
+      items.map((i) => i.rowKey),
+      async (r) => {
+        const item = items.find((i) => i.rowKey === r.row.rowKey) as { comment: string; field?: string };
+        const next = returnRow(r.review, item.comment, item.field ?? null, this.ctx.actor.displayName, this.now().toISOString());
+        if (!next.ok) return next.error;
+        await this.setLock(r.row, false);
+        try {
+          await this.saveReview(r, next.value);
+        } catch (error) {
+          // Undo the unlock: the row stays 提出済 and locked, as before the attempt.
+          await this.setLock(r.row, true);
+          throw error;
+        }
+        return null;
+      },
+      onProgress,
+    );
   }
 
   /** Approves rows that still hold what was submitted: 承認済 (the row stays read-only for the division). */
-  async approveRows(items: readonly { rowKey: string; comment?: string }[]): Promise<DecisionResult> {
-    return this.decide(items.map((i) => i.rowKey), async (r) => {
-      const comment = items.find((i) => i.rowKey === r.row.rowKey)?.comment;
-      const fresh = await this.readRow(r.row.itemId);
-      const next = approveRow(r.review, answersOf(fresh.fields ?? {}), this.ctx.actor.displayName, this.now().toISOString(), comment);
-      if (!next.ok) return next.error;
-      await this.saveReview(r, next.value);
-      return null;
-    });
+  async approveRows(items: readonly { rowKey: string; comment?: string }[], onProgress?: DecisionProgress): Promise<DecisionResult> {
+    return this.decide(
+      items.map((i) => i.rowKey),
+      async (r) => {
+        const comment = items.find((i) => i.rowKey === r.row.rowKey)?.comment;
+        const fresh = await this.readRow(r.row.itemId);
+        const next = approveRow(r.review, answersOf(fresh.fields ?? {}), this.ctx.actor.displayName, this.now().toISOString(), comment);
+        if (!next.ok) return next.error;
+        await this.saveReview(r, next.value);
+        return null;
+      },
+      onProgress,
+    );
   }
 
-  private async decide(rowKeys: readonly string[], act: (r: RowReview) => Promise<ReviewProblem | null>): Promise<DecisionResult> {
+  /**
+   * Decides rows one at a time and keeps going past a row that fails: each row ends done, refused (by the engine) or
+   * failed (by the service, its own writes undone). Throws only when nothing could start (a row is unknown, the
+   * actor is not a reviewer, or the look-up failed).
+   */
+  private async decide(rowKeys: readonly string[], act: (r: RowReview) => Promise<ReviewProblem | null>, onProgress?: DecisionProgress): Promise<DecisionResult> {
     const { found, missing } = await this.rowsByKey(rowKeys);
     if (missing.length > 0) throw new NotFoundError(`No row with the key ${missing.join(', ')}.`);
     for (const r of found) this.requireReviewer(r.row.orgCode);
-    // Submissions still pending are accepted first, so a row submitted a moment ago can be decided at once.
-    await this.process(found.filter((r) => r.pending.length > 0));
-    const out: DecisionResult = { done: [], refused: [] };
+    const out: DecisionResult = { done: [], refused: [], failed: [] };
+    let n = 0;
     for (const r of found) {
-      const p = await act(r);
-      if (p) out.refused.push({ rowKey: r.row.rowKey, problem: p });
-      else out.done.push(r.row.rowKey);
+      const key = r.row.rowKey;
+      try {
+        // A submission still pending is accepted first, so a row submitted a moment ago can be decided at once.
+        const accepted = r.pending.length > 0 ? await this.process([r]) : null;
+        const notAccepted = accepted?.refused.find((x) => x.problem.code === 'needs-secretariat');
+        const p = notAccepted ? notAccepted.problem : await act(r);
+        if (p) out.refused.push({ rowKey: key, problem: p });
+        else out.done.push(key);
+      } catch (error) {
+        out.failed.push({ rowKey: key, problem: failureOf(key, error) });
+      }
+      onProgress?.(++n, found.length, key);
     }
     return out;
   }
+}
+
+/** Why the service failed on a row (the row is named beside it), in Japanese and English: what happened, that nothing was kept, what to do. */
+function failureOf(rowKey: string, error: unknown): ReviewProblem {
+  const app = error instanceof AppError ? error : toAppError(error, `decide ${rowKey}`);
+  const detail = app.message;
+  if (app instanceof ConflictError) return problemOf('failed', `処理中にほかの人が確認状況を変更しました。一覧を読み直してから、もう一度操作してください（この行には何も書き込んでいません）。`, `Someone changed the row's review meanwhile. Read the list again and retry (nothing was written for this row).`);
+  if (app instanceof PermissionError) return problemOf('failed', `権限がないため処理できませんでした（この行には何も書き込んでいません）。${detail}`, `Not permitted (nothing was written for this row). ${detail}`);
+  if (isTransient(app)) return problemOf('failed', `サービスが混み合っているか接続できないため処理できませんでした。この行には何も書き込んでいません。しばらくしてから再試行してください。`, `The service is busy or unreachable; nothing was written for this row. Retry in a moment.`);
+  return problemOf('failed', `処理できませんでした（この行には何も書き込んでいません）。${detail}`, `The action failed (nothing was written for this row). ${detail}`);
 }
 
 function toSubmission(item: ItemWithAuthor): Submission {

@@ -26,6 +26,8 @@ export interface OpenedPage {
 export interface OpenOptions extends BrowserContextOptions {
   /** Console errors that are the point of the scenario (a refused request shows as a failed resource load). */
   expectedConsoleErrors?: RegExp;
+  /** Installs a controllable clock (time flows as usual until the test runs it forward): background refresh timers. */
+  clock?: boolean;
 }
 
 export interface E2eSession {
@@ -69,9 +71,10 @@ export function useE2eApp(prefix: string): E2eSession {
       return started().embedded.graph.url;
     },
     async open(options = {}) {
-      const { expectedConsoleErrors, ...contextOptions } = options;
+      const { expectedConsoleErrors, clock, ...contextOptions } = options;
       const context = await started().browser.newContext({ ignoreHTTPSErrors: true, locale: 'ja-JP', viewport: { width: 1280, height: 900 }, ...contextOptions });
       const page = await context.newPage();
+      if (clock) await page.clock.install();
       const problems: string[] = [];
       page.on('console', (m) => {
         if (m.type() === 'error' && !expectedConsoleErrors?.test(m.text())) problems.push(m.text());

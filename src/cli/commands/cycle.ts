@@ -36,7 +36,7 @@ export const cycleCommand: Command = async (argv) => {
       process.stdout.write(`deadline of ${orgCode} ${year}: ${await cycles.setDeadline(orgCode, year, values.deadline as string)}\n`);
     } else {
       const closed = await cycles.closeCycle(orgCode, year);
-      process.stdout.write(`closed ${orgCode} ${year}: ${closed.locked} rows read-only for their divisions, ${closed.reviewItems} review items read-only for reviewers\n`);
+      process.stdout.write(`closed ${orgCode} ${year}: ${closed.locked} rows read-only for their divisions, ${closed.reviewItems} review items read-only for reviewers${closed.listsClosed ? '; no cycle open: nobody but the secretariat adds review items or submissions' : '; another cycle is open: reviewers and divisions keep adding to the review lists'}\n`);
     }
     return 0;
   });

@@ -8,10 +8,16 @@ import { parseArgs } from 'node:util';
 
 import { LOCAL_TEAM_ID } from '../../emulator/http/teams.js';
 import { reminderScopes, sendReminders } from '../../graph/reminders.js';
+import type { ReminderWarning } from '../../core/review/reminders.js';
+import { createTranslator } from '../../ui/i18n/i18n.js';
 import type { Command } from '../command.js';
 import { graphTarget, openSiteSession } from '../site-session.js';
 import { REMIND_USAGE as USAGE } from '../usage.js';
 import { orgCodeOf, yearOf } from './report.js';
+
+const [ja, en] = [createTranslator('ja'), createTranslator('en')];
+/** A warning in Japanese, then in English (the message keys the manager view shows too). */
+export const warningLines = (w: ReminderWarning): string => `警告: ${ja(w.key, w.params)}\n  warning: ${en(w.key, w.params)}\n`;
 
 const DELIVERY_JA = { teams: 'Teams に投稿', recorded: '記録のみ', already: '本日送信済み', planned: '送信予定' } as const;
 
@@ -48,12 +54,12 @@ export const remindCommand: Command = async (argv) => {
       process.stderr.write(`error: no report${orgCode ? ` of ${orgCode}` : ''}${year !== undefined ? ` for ${year}` : ''} on ${session.target}\n`);
       return 1;
     }
-    if (teamId === null) process.stdout.write('warning: no Teams team (--team or FOLLOWUP_TEAM_ID): reminders are recorded only\n');
+    if (teamId === null) process.stdout.write(warningLines({ key: 'reminders.warning.noTeam', params: {} }));
     for (const scope of scopes) {
       const result = await sendReminders(session.connection, session.site, { ...scope, kind, teamId, dryRun: values['dry-run'] === true });
       process.stdout.write(`${scope.orgCode} ${scope.fiscalYear} ${kind}${result.deadline ? ` (deadline ${result.deadline})` : ''}: ${result.outcomes.length} divisions\n`);
       for (const o of result.outcomes) process.stdout.write(`  ${o.reminder.divisionCode} ${o.reminder.divisionName}: ${o.reminder.rows.length} rows — ${DELIVERY_JA[o.delivery]} (${o.delivery})\n`);
-      for (const w of result.warnings) process.stdout.write(`warning: ${w}\n`);
+      for (const w of result.warnings) process.stdout.write(warningLines(w));
     }
     return 0;
   } catch (error) {

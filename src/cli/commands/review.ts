@@ -2,7 +2,7 @@
  * `followup review status|submit|process|return|approve --org <府省等> --year <year> [--as <user>] …` (#12): the review
  * cycle from a terminal, as the acting user (a demo user of the local service with --as, or GRAPH_TOKEN's user). Who
  * the user is comes from their SharePoint groups (`currentuser/groups`), as in the tab. Exit 0 done (with nothing
- * refused), 3 some rows refused (listed), 1 failed, 2 usage error.
+ * refused), 3 some rows refused (listed), 1 failed (also when some rows of a bulk decision failed: listed), 2 usage error.
  */
 import { parseArgs } from 'node:util';
 
@@ -92,8 +92,13 @@ export const reviewCommand: Command = async (argv) => {
       refused = r.refused;
     } else {
       const r = action === 'return' ? await review.returnRows(rowKeys.map((rowKey) => ({ rowKey, comment: values.comment as string, ...(values.field ? { field: values.field } : {}) }))) : await review.approveRows(rowKeys.map((rowKey) => ({ rowKey, ...(values.comment ? { comment: values.comment } : {}) })));
-      process.stdout.write(`${action === 'return' ? 'returned' : 'approved'} ${r.done.length} row(s)\n`);
+      process.stdout.write(`${action === 'return' ? 'returned' : 'approved'} ${r.done.length} row(s)${r.failed.length ? `; ${r.failed.length} failed (nothing written for them)` : ''}\n`);
       refused = r.refused;
+      for (const f of r.failed) process.stderr.write(`failed ${f.rowKey}: ${f.problem.ja}\n  ${f.problem.en}\n`);
+      if (r.failed.length > 0) {
+        printRefused(refused);
+        return 1;
+      }
     }
     printRefused(refused);
     return refused.length > 0 ? 3 : 0;

@@ -104,8 +104,14 @@ export interface ReminderOutcome {
   messageId?: string;
 }
 
+/** A warning of a reminder run, as a message key of src/ui/i18n/reminders.{ja,en}.json and its parameters. */
+export interface ReminderWarning {
+  key: 'reminders.warning.noChannel' | 'reminders.warning.teamsRefused' | 'reminders.warning.noTeam';
+  params: Readonly<Record<string, string>>;
+}
+
 export interface RemindResult {
   deadline: string | null;
   outcomes: ReminderOutcome[];
-  warnings: string[];
+  warnings: ReminderWarning[];
 }

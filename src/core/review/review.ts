@@ -71,7 +71,11 @@ export interface ReviewProblem {
     | 'edited-after-submission'
     | 'wrong-state'
     | 'comment-required'
-    | 'already-processed';
+    | 'already-processed'
+    /** The row still inherits its permissions and the actor may not give it its own: the secretariat's client locks it. */
+    | 'needs-secretariat'
+    /** The service failed while this row was being decided; what had been written for it was undone. */
+    | 'failed';
   ja: string;
   en: string;
   /** The FollowUpRows column the problem is about, when it is about one (the tab shows it on that field). */

@@ -81,6 +81,8 @@ export type FaultOutcome = 'drop' | 429 | 503 | undefined;
 export class FaultInjector {
   private cfg: FaultConfig = NO_FAULTS;
   private rand: () => number = Math.random;
+  /** Seeded runs: one PRNG per caller (stream), so the faults a caller meets do not depend on other callers' timing. */
+  private readonly streams = new Map<string, () => number>();
 
   constructor(f: Partial<FaultConfig> = {}) {
     this.set(f);
@@ -89,6 +91,7 @@ export class FaultInjector {
   /** Replaces the configuration (a new seed restarts the PRNG sequence). */
   set(f: Partial<FaultConfig>): void {
     this.cfg = mergeFaults(this.cfg, f);
+    this.streams.clear();
     if (f.seed !== undefined) this.rand = mulberry32(f.seed);
     else if (this.cfg.seed === undefined) this.rand = Math.random;
   }
@@ -102,16 +105,34 @@ export class FaultInjector {
     return this.cfg.latencyMs;
   }
 
-  /** Decides the fault for one request; `allowDrop` is false for $batch sub-requests (they share one connection). */
-  roll(allowDrop: boolean): FaultOutcome {
+  /**
+   * Decides the fault for one request; `allowDrop` is false for $batch sub-requests (they share one connection).
+   * `stream` names the caller (its Authorization header): with a seed, each caller draws from its own sequence, so a
+   * seeded run gives a client's n-th request the same fault however concurrent callers interleave.
+   */
+  roll(allowDrop: boolean, stream?: string): FaultOutcome {
     const { dropRate, rate429, rate503 } = this.cfg;
     if (dropRate === 0 && rate429 === 0 && rate503 === 0) return undefined;
-    const r = this.rand();
+    const r = this.draw(stream);
     if (allowDrop && r < dropRate) return 'drop';
     const base = allowDrop ? dropRate : 0;
     if (r < base + rate429) return 429;
     if (r < base + rate429 + rate503) return 503;
     return undefined;
+  }
+
+  private draw(stream: string | undefined): number {
+    const seed = this.cfg.seed;
+    if (seed === undefined || stream === undefined) return this.rand();
+    let next = this.streams.get(stream);
+    if (!next) {
+      // FNV-1a of the stream name, mixed with the seed.
+      let h = 0x811c9dc5;
+      for (let i = 0; i < stream.length; i++) h = Math.imul(h ^ stream.charCodeAt(i), 0x01000193);
+      next = mulberry32((seed ^ h) >>> 0);
+      this.streams.set(stream, next);
+    }
+    return next();
   }
 }
 

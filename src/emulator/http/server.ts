@@ -54,6 +54,23 @@ const JSON_CT = 'application/json; charset=utf-8';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Who a request comes from, for seeded fault streams: the token's user (oid, else upn/sub, else app) read from the
+ * JWT payload without verifying it (faults are rolled before authentication), so a caller keeps its stream across
+ * token renewals and runs; the header itself when it is not a JWT.
+ */
+function faultStream(authorization: string | undefined): string {
+  const token = (authorization ?? '').replace(/^Bearer\s+/i, '');
+  try {
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+    const who = claims.oid ?? claims.upn ?? claims.sub ?? claims.appid ?? claims.azp;
+    if (typeof who === 'string') return who;
+  } catch {
+    // Not a JWT: the header stands for the caller.
+  }
+  return authorization ?? '';
+}
+
 function lowerHeaders(req: IncomingMessage): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(req.headers)) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
@@ -175,7 +192,8 @@ export function createHttpHandler(store: LocalGraphStore, origin: () => string, 
     const clientRequestId = headers['client-request-id'];
     const reply = (r: ApiResponse): void => send(res, r, requestId, clientRequestId);
     const fail = (e: GraphHttpError): void => reply({ status: e.status, headers: e.headers, body: { error: { code: e.code, message: e.message } } });
-    const fault = faults.roll(true);
+    const stream = faultStream(headers.authorization);
+    const fault = faults.roll(true, stream);
     if (fault === 'drop') {
       // Dropped before handling: nothing was written (documented choice; SharePoint may also commit then drop).
       req.socket.destroy();
@@ -220,7 +238,7 @@ export function createHttpHandler(store: LocalGraphStore, origin: () => string, 
         const subPath = q === -1 ? s.url : s.url.slice(0, q);
         const query = new URLSearchParams(q === -1 ? '' : s.url.slice(q + 1));
         if (subPath === '/$batch') return Promise.resolve({ status: 400, headers: {}, body: { error: { code: 'invalidRequest', message: 'A $batch cannot contain another $batch.' } } });
-        const f = faults.roll(false);
+        const f = faults.roll(false, stream);
         if (f === 429 || f === 503) return Promise.resolve(injected(f));
         const charged = charge(caller, graphCost(s.method, subPath, query));
         if ('refused' in charged) {
@@ -244,7 +262,7 @@ export function createHttpHandler(store: LocalGraphStore, origin: () => string, 
 
   const serveSp = async (req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<void> => {
     const headers = lowerHeaders(req);
-    const fault = faults.roll(true);
+    const fault = faults.roll(true, faultStream(headers.authorization));
     if (fault === 'drop') {
       req.socket.destroy();
       return;

@@ -20,6 +20,18 @@ const WRITABLE = new Set(['body', 'subject', 'importance', 'summary', 'mentions'
 
 interface MessageRow { id: string; team_id: string; channel_id: string; created: string; author: number; subject: string | null; content: string; content_type: string; importance: string }
 
+/** The position a `$skiptoken` of this service names (created, rowid of the last message of the page before). */
+function parseSkipToken(token: string | null): { created: string; rid: number } | undefined {
+  if (token === null) return undefined;
+  try {
+    const v = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(v) && typeof v[0] === 'string' && Number.isInteger(v[1])) return { created: v[0], rid: v[1] as number };
+  } catch {
+    // Falls through to the 400 below.
+  }
+  throw badRequest('Invalid $skiptoken: use the @odata.nextLink of the page before as it is.');
+}
+
 export class TeamsApi {
   constructor(
     private readonly store: LocalGraphStore,
@@ -57,10 +69,23 @@ export class TeamsApi {
     const url = `${this.origin()}/v1.0/teams('${teamId}')/channels('${encodeURIComponent(channelId)}')/messages`;
     if (req.method === 'GET') {
       this.requireScope(req, 'ChannelMessage.Read.All', ['Group.Read.All', 'Group.ReadWrite.All']);
-      const top = Number(req.query.get('$top') ?? 50);
-      if (!Number.isInteger(top) || top < 1 || top > 50) throw badRequest('$top must be an integer from 1 to 50.');
-      const rows = this.store.ctx.stmt('SELECT * FROM channel_messages WHERE team_id = ? AND channel_id = ? ORDER BY created DESC, rowid DESC LIMIT ?').all(teamId, channelId, top) as MessageRow[];
-      return { status: 200, headers: {}, body: { '@odata.context': `${this.origin()}/v1.0/$metadata#teams('${teamId}')/channels('${encodeURIComponent(channelId)}')/messages`, '@odata.count': rows.length, value: rows.map((r) => this.json(r)) } };
+      // Graph: $top is the page size (default 20, at most 50), newest first; further pages through
+      // `@odata.nextLink` with an opaque `$skiptoken` (here: where the page ended, so posts in between shift nothing).
+      const topText = req.query.get('$top');
+      const top = topText === null ? 20 : Number(topText);
+      if (!Number.isInteger(top) || top < 1) throw badRequest(`Invalid $top '${topText ?? ''}': expected a positive integer.`);
+      if (top > 50) throw badRequest("Limit of '50' for Top Query has been exceeded.");
+      for (const k of req.query.keys()) if (k !== '$top' && k !== '$skiptoken') throw badRequest(`Query option '${k}' is not supported on channel messages (only $top; further pages through @odata.nextLink).`);
+      const after = parseSkipToken(req.query.get('$skiptoken'));
+      const rows = (
+        after
+          ? this.store.ctx.stmt('SELECT rowid AS rid, * FROM channel_messages WHERE team_id = ? AND channel_id = ? AND (created < ? OR (created = ? AND rowid < ?)) ORDER BY created DESC, rowid DESC LIMIT ?').all(teamId, channelId, after.created, after.created, after.rid, top + 1)
+          : this.store.ctx.stmt('SELECT rowid AS rid, * FROM channel_messages WHERE team_id = ? AND channel_id = ? ORDER BY created DESC, rowid DESC LIMIT ?').all(teamId, channelId, top + 1)
+      ) as (MessageRow & { rid: number })[];
+      const page = rows.slice(0, top);
+      const last = page[page.length - 1];
+      const next = rows.length > top && last ? `${this.origin()}/v1.0/teams/${teamId}/channels/${encodeURIComponent(channelId)}/messages?$top=${top}&$skiptoken=${Buffer.from(JSON.stringify([last.created, last.rid])).toString('base64url')}` : undefined;
+      return { status: 200, headers: {}, body: { '@odata.context': `${this.origin()}/v1.0/$metadata#teams('${teamId}')/channels('${encodeURIComponent(channelId)}')/messages`, '@odata.count': page.length, ...(next ? { '@odata.nextLink': next } : {}), value: page.map((r) => this.json(r)) } };
     }
     if (req.method !== 'POST') throw new GraphHttpError(405, 'methodNotAllowed', `The HTTP method '${req.method}' is not allowed for this resource.`);
     this.requireScope(req, 'ChannelMessage.Send', ['Group.ReadWrite.All']);

@@ -67,11 +67,12 @@ export function createGraphData(config: AppConfig, tokens: TokenProvider, displa
         const service = await openReviewService({ connection, site: context.site, actor: context.actor, context });
         return {
           overview: (scope) => service.overview(scope),
+          reviewsChanged: (scope, options) => service.reviewsChanged(scope, options),
           deadline: (orgCode, fiscalYear) => readCycleDeadline(context, orgCode, fiscalYear),
           submit: (keys) => service.submit(keys),
           processSubmissions: (scope) => service.processSubmissions(scope),
-          returnRows: (items) => service.returnRows(items),
-          approveRows: (items) => service.approveRows(items),
+          returnRows: (items, onProgress) => service.returnRows(items, onProgress),
+          approveRows: (items, onProgress) => service.approveRows(items, onProgress),
         };
       });
       p.catch(() => reviews.delete(site));

@@ -11,6 +11,9 @@ export function errorMessageKey(error: unknown): MessageKey | null {
       return 'error.notFound';
     case 'throttled':
       return 'error.throttled';
+    case 'graph':
+      // No answer arrived (the retries of a read ran out on dropped connections): as retryable as a 429.
+      return (error as { graphCode?: string }).graphCode === 'networkError' ? 'error.network' : null;
     default:
       return error instanceof TypeError ? 'error.network' : null;
   }

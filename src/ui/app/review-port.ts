@@ -27,12 +27,24 @@ export interface RowRefusal {
 
 export interface ReviewDecision {
   done: string[];
+  /** Refused by the engine (nothing written). */
   refused: RowRefusal[];
+  /** The service failed on these rows; what had been written for each was undone. */
+  failed: RowRefusal[];
 }
+
+/** After each row of a bulk decision: rows through so far, of how many. */
+export type DecisionProgress = (done: number, total: number, rowKey: string) => void;
 
 export interface ReviewData {
   /** Every row of the scope with its review (the whole ministry when the scope has no division). */
   overview(scope: RowScope): Promise<ReviewRow[]>;
+  /**
+   * Whether the scope's review states changed since the last `overview` of it (1 request, ids and eTags only): the
+   * tab's background refresh asks every tick and reads the overview only on a change. `background`: sent once, a
+   * 429/503 rejects at once. Absent: the view reads the overview on focus only.
+   */
+  reviewsChanged?(scope: RowScope, options?: { signal?: AbortSignal; background?: boolean }): Promise<boolean>;
   /** The cycle's deadline (ISO date) of the ministry's year, null when none is set or the reports are unreadable. */
   deadline(orgCode: string, fiscalYear: number): Promise<string | null>;
   /** A division member submits rows (each refused with its reason when it cannot be). */
@@ -43,7 +55,7 @@ export interface ReviewData {
    */
   processSubmissions(scope: RowScope): Promise<{ accepted: string[]; refused: RowRefusal[] }>;
   /** A reviewer returns rows with a comment, on one field (its FollowUpRows column) or the whole row. */
-  returnRows(items: readonly { rowKey: string; comment: string; field?: string }[]): Promise<ReviewDecision>;
+  returnRows(items: readonly { rowKey: string; comment: string; field?: string }[], onProgress?: DecisionProgress): Promise<ReviewDecision>;
   /** A reviewer approves rows, with an optional comment. */
-  approveRows(items: readonly { rowKey: string; comment?: string }[]): Promise<ReviewDecision>;
+  approveRows(items: readonly { rowKey: string; comment?: string }[], onProgress?: DecisionProgress): Promise<ReviewDecision>;
 }

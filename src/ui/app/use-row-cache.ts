@@ -72,16 +72,19 @@ export function useCacheSnapshot(cache: RowCache | null): CacheSnapshot | null {
 /**
  * Others' changes appear without reloading (#10): a RefreshScheduler runs the cache's delta refresh on an adaptive
  * interval, at once when the page gets the focus or becomes visible again, never while hidden, slower under the
- * service's RateLimit headers or a 429.
+ * service's RateLimit headers or a 429. `also`: more of the view to refresh on the same timer, after the rows (a ref,
+ * so the scheduler is not rebuilt when it changes); it counts as changes found, and its 429 backs off the timer too.
  */
-export function useBackgroundRefresh(cache: RowCache | null, onRateLimit: (listener: (info: RateLimitInfo) => void) => () => void): void {
+export function useBackgroundRefresh(cache: RowCache | null, onRateLimit: (listener: (info: RateLimitInfo) => void) => () => void, also?: { readonly current: ((signal: AbortSignal) => Promise<number>) | null }): void {
   useEffect(() => {
     if (!cache) return undefined;
     let controller: AbortController | null = null;
     const s = new RefreshScheduler(async () => {
       controller = new AbortController();
       // Sent once: on a 429/503 the scheduler waits out Retry-After / RateLimit itself (no client retries on top).
-      return cache.refresh(controller.signal, { background: true });
+      const changed = await cache.refresh(controller.signal, { background: true });
+      // What else the view refreshes on the same timer (the division's review states), after the rows.
+      return changed + ((await also?.current?.(controller.signal)) ?? 0);
     });
     const visibility = (): void => s.setVisible(document.visibilityState === 'visible');
     const focus = (): void => s.focus();
@@ -97,7 +100,7 @@ export function useBackgroundRefresh(cache: RowCache | null, onRateLimit: (liste
       window.removeEventListener('focus', focus);
       stopRateLimit();
     };
-  }, [cache, onRateLimit]);
+  }, [cache, onRateLimit, also]);
 }
 
 /**

@@ -40,10 +40,13 @@ export interface DivisionReview {
   action: ReactNode;
   /** What the last submit did, or why it did nothing. */
   notice: ReactNode;
+  /** One background look for review changes (for the tab's RefreshScheduler). */
+  tick(signal: AbortSignal): Promise<number>;
 }
 
 export function useDivisionReview({ site, scope, actor, cache, snapshot, lang, t }: DivisionReviewArgs): DivisionReview {
-  const review = useReviewRows(site, scope, { refreshOnFocus: true });
+  // On the tab's background refresh timer (RowsWorkspace passes `tick` to useBackgroundRefresh), focus included.
+  const review = useReviewRows(site, scope);
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<Notice | null>(null);
 
@@ -129,5 +132,5 @@ export function useDivisionReview({ site, scope, actor, cache, snapshot, lang, t
       {notice ? <NoticeBar notice={notice} testId="review-notice" t={t} onClose={() => setNotice(null)} /> : null}
     </>
   );
-  return { reviewOf: review.rows ? reviewOf : undefined, action, notice: shown };
+  return { reviewOf: review.rows ? reviewOf : undefined, action, notice: shown, tick: review.tick };
 }

@@ -5,7 +5,7 @@
  * year's rows and the writing guidance beside the fields. Loaded as its own chunk after sign-in.
  */
 import { Button, makeStyles, MessageBar, MessageBarBody, MessageBarTitle, Spinner, Text, tokens } from '@fluentui/react-components';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 
 import { actorOf } from '../../core/divisions/division.js';
 import type { EditableField } from '../../core/edit/fields.js';
@@ -86,9 +86,14 @@ export default function RowsWorkspace({ site, fiscalYear, divisionCode }: RowsWo
   const userId = host.context().user?.id ?? site.membership.displayName;
   const cache = useRowCache({ store, scope, actor, userId, drafts });
   const snapshot = useCacheSnapshot(cache);
-  useBackgroundRefresh(cache, data.onRateLimit);
+  // The review states ride on the rows' refresh timer (1 more request a tick; the overview only when one changed).
+  const reviewTick = useRef<((signal: AbortSignal) => Promise<number>) | null>(null);
+  useBackgroundRefresh(cache, data.onRateLimit, reviewTick);
   const previous = usePreviousYear(store, scope, snapshot?.status === 'ready');
   const review = useDivisionReview({ site, scope, actor, cache, snapshot, lang, t });
+  useEffect(() => {
+    reviewTick.current = review.tick;
+  }, [review.tick]);
 
   const divisionHeader = t('col.division');
   const tables = useMemo(() => (snapshot ? buildTables(snapshot.rows, divisionHeader) : []), [snapshot, divisionHeader]);

@@ -1,6 +1,8 @@
 /**
  * The review state of a scope's rows (#12), read through the review port: one overview (3 Graph reads for the whole
- * scope), read again on demand (after an action) and when the page gets the focus back.
+ * scope), read again on demand (after an action), and either when the page gets the focus back (`refreshOnFocus`,
+ * the manager view) or on the view's background refresh timer (`tick`, the division's tab): 1 request a tick to
+ * see whether any review item changed, the overview only when one did.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 
@@ -15,6 +17,12 @@ export interface ReviewRows {
   rows: ReadonlyMap<string, ReviewRow> | null;
   error: unknown;
   reload(): Promise<void>;
+  /**
+   * One background look for review changes (a reviewer's accept, return or approval), for the view's
+   * RefreshScheduler: 1 request sent once (a 429/503 rejects for the scheduler to back off); the overview is read
+   * again only when something changed. Resolves to the number of changes seen (0 or 1).
+   */
+  tick(signal: AbortSignal): Promise<number>;
 }
 
 export function useReviewRows(site: SiteInfo | null, scope: RowScope | null, options: { refreshOnFocus?: boolean } = {}): ReviewRows {
@@ -72,5 +80,15 @@ export function useReviewRows(site: SiteInfo | null, scope: RowScope | null, opt
     return () => window.removeEventListener('focus', onFocus);
   }, [reload, options.refreshOnFocus]);
 
-  return { port, rows, error, reload };
+  const loaded = rows !== null;
+  const tick = useCallback(async (signal: AbortSignal): Promise<number> => {
+    if (!port || !scope || !loaded) return 0;
+    if (!port.reviewsChanged) return 0;
+    if (!(await port.reviewsChanged(scope, { signal, background: true })) || signal.aborted) return 0;
+    await read();
+    return 1;
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed by the scope's id.
+  }, [port, scopeId, loaded, read]);
+
+  return { port, rows, error, reload, tick };
 }

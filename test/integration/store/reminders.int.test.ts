@@ -13,6 +13,7 @@ import { DEFAULT_PERMISSION_GROUPS, type PermissionGroups } from '../../../src/g
 import { provisionSite } from '../../../src/graph/provision.js';
 import { latestReminders, sendReminders } from '../../../src/graph/reminders.js';
 import { openReviewService } from '../../../src/graph/review.js';
+import { warningLines } from '../../../src/cli/commands/remind.js';
 import { localChannelId, LOCAL_TEAM_ID } from '../../../src/emulator/http/teams.js';
 import { makeReport } from '../../core/lists/make-row.js';
 import type { Harness } from '../../emulator/harness.js';
@@ -68,7 +69,9 @@ describe('followup remind', () => {
   it('posts to the division\'s channel (chatMessage through Graph), records every reminder, and a second run the same day sends nothing', async () => {
     const sent = await sendReminders(h.connect(), h.siteUrl, { ...SCOPE, kind: 'before-deadline', teamId: LOCAL_TEAM_ID, now: NOW });
     expect(sent.outcomes.map((o) => [o.reminder.divisionCode, o.delivery])).toEqual([['div-kikaku', 'recorded'], ['div-somu', 'teams']]);
-    expect(sent.warnings).toEqual(['大臣官房企画課 (div-kikaku) has no Teams channel in FollowUpDivisions: recorded only (the tab shows it)']);
+    expect(sent.warnings).toEqual([{ key: 'reminders.warning.noChannel', params: { name: '大臣官房企画課', code: 'div-kikaku' } }]);
+    // `followup remind` says it in Japanese first, then in English.
+    expect(warningLines(sent.warnings[0]!)).toBe('警告: 大臣官房企画課（div-kikaku）の Teams チャネルが部局・課室の一覧（FollowUpDivisions）にありません。記録のみです（タブに表示されます）。\n  warning: 大臣官房企画課 (div-kikaku) has no Teams channel in FollowUpDivisions: recorded only (the tab shows it).\n');
     const messages = (await channelMessages('suzuki', localChannelId('div-somu'))).value;
     expect(messages).toHaveLength(1);
     expect(messages[0]).toMatchObject({ subject: sent.outcomes[1]!.reminder.subject, body: { contentType: 'text', content: sent.outcomes[1]!.reminder.text }, from: { user: { displayName: '佐藤 花子' } }, channelIdentity: { teamId: LOCAL_TEAM_ID, channelId: localChannelId('div-somu') } });
@@ -102,7 +105,11 @@ describe('followup remind', () => {
       const connection = createGraphClient({ baseUrl: h.graph.graphUrl, tokenProvider: staticTokenProvider(token), fetchOptions: { dispatcher: agent } as unknown as FetchOptions, retry: { policy: FAST_RETRY } });
       const sent = await sendReminders(connection, h.siteUrl, { ...SCOPE, kind: 'before-deadline', teamId: LOCAL_TEAM_ID, now: new Date('2024-06-25T01:00:00Z') });
       expect(sent.outcomes.map((o) => [o.reminder.divisionCode, o.delivery])).toEqual([['div-kikaku', 'recorded'], ['div-somu', 'recorded']]);
-      expect(sent.warnings.some((w) => w.startsWith('Teams refused the channel message') && w.includes('ChannelMessage.Send'))).toBe(true);
+      const refused = sent.warnings.find((w) => w.key === 'reminders.warning.teamsRefused');
+      expect(refused?.params.detail).toMatch(/403/);
+      const lines = warningLines(refused!).split('\n');
+      expect(lines[0]).toMatch(/^警告: Teams がチャネルへの投稿を拒否しました（.*403.*）。テナントが ChannelMessage\.Send を許可していないため/);
+      expect(lines[1]).toMatch(/^ {2}warning: Teams refused the channel message \(.*\): the tenant does not grant ChannelMessage\.Send/);
       expect((await channelMessages('sato', localChannelId('div-somu'))).value).toHaveLength(3);
       const shown = await latestReminders(h.connect('suzuki').client, { id: siteId, webUrl: h.siteUrl } as never, 'soumu', 2024, 'div-somu', 10);
       expect(shown).toHaveLength(4);
@@ -124,5 +131,73 @@ describe('followup remind', () => {
     const burst = await Promise.all(Array.from({ length: 200 }, (_, i) => client.api(`/teams/${LOCAL_TEAM_ID}/channels/${encodeURIComponent(localChannelId('div-joho'))}/messages`).post({ body: { content: `m${i}` } }) as Promise<{ id: string }>));
     expect(new Set(burst.map((m) => m.id)).size).toBe(200);
     expect(burst.every((m) => /^\d+$/.test(m.id))).toBe(true);
+  });
+});
+
+describe('channel messages page by page (#12)', () => {
+  const messagesUrl = (channel: string): string => `/teams/${LOCAL_TEAM_ID}/channels/${encodeURIComponent(channel)}/messages`;
+
+  it('the local service pages as Graph does: 20 by default, $top up to 50, @odata.nextLink with $skiptoken, newest first', async () => {
+    const client = h.connect().client;
+    const channel = localChannelId('div-gyokan');
+    for (let i = 0; i < 45; i++) await client.api(messagesUrl(channel)).post({ body: { content: `m${i}` } });
+    const first = (await client.api(messagesUrl(channel)).get()) as { value: { body: { content: string } }[]; '@odata.count': number; '@odata.nextLink'?: string };
+    expect(first.value.map((m) => m.body.content)).toEqual(Array.from({ length: 20 }, (_, i) => `m${44 - i}`));
+    expect(first['@odata.count']).toBe(20);
+    expect(first['@odata.nextLink']).toMatch(/\/messages\?\$top=20&\$skiptoken=[\w-]+$/);
+    // Posts made between pages do not shift what the next page holds.
+    await client.api(messagesUrl(channel)).post({ body: { content: 'late' } });
+    const seen: string[] = first.value.map((m) => m.body.content);
+    let next = first['@odata.nextLink'];
+    let pages = 1;
+    while (next) {
+      const page = (await client.api(next).get()) as { value: { body: { content: string } }[]; '@odata.nextLink'?: string };
+      seen.push(...page.value.map((m) => m.body.content));
+      next = page['@odata.nextLink'];
+      pages++;
+    }
+    expect(pages).toBe(3);
+    expect(seen).toEqual(Array.from({ length: 45 }, (_, i) => `m${44 - i}`));
+    const big = (await client.api(`${messagesUrl(channel)}?$top=50`).get()) as { value: unknown[]; '@odata.nextLink'?: string };
+    expect(big.value).toHaveLength(46);
+    expect(big['@odata.nextLink']).toBeUndefined();
+    const status = (url: string): Promise<number | undefined> => client.api(url).get().then(() => 200, (e: { statusCode?: number }) => e.statusCode);
+    expect(await status(`${messagesUrl(channel)}?$top=51`)).toBe(400);
+    expect(await status(`${messagesUrl(channel)}?$top=0`)).toBe(400);
+    expect(await status(`${messagesUrl(channel)}?$skiptoken=forged`)).toBe(400);
+  });
+
+  it('a reminder whose POST answer was lost is found in a busy channel (past the first page) and not posted twice', async () => {
+    const channel = localChannelId('div-somu');
+    const chatter = h.connect('suzuki').client;
+    const gets: string[] = [];
+    const connection = h.connect(undefined, {
+      onRequest: (r) => {
+        if (r.method === 'GET' && r.url.includes('/messages')) gets.push(r.url);
+      },
+      wrapFetch: (real) => async (url, init) => {
+        const answer = await real(url, init);
+        if (init?.method === 'POST' && String(url).includes('/messages')) {
+          // Posted, then 60 others write in the channel before the answer is lost on the way back.
+          for (let i = 0; i < 60; i++) await chatter.api(messagesUrl(channel)).post({ body: { content: `雑談 ${i}` } });
+          throw new TypeError('fetch failed: socket hang up');
+        }
+        return answer;
+      },
+    });
+    const day = new Date('2024-06-23T01:00:00Z');
+    const sent = await sendReminders(connection, h.siteUrl, { ...SCOPE, kind: 'before-deadline', teamId: LOCAL_TEAM_ID, now: day });
+    const somu = sent.outcomes.find((o) => o.reminder.divisionCode === 'div-somu')!;
+    expect(somu.delivery).toBe('teams');
+    const all = (await h.connect().client.api(`${messagesUrl(channel)}?$top=50`).get()) as { value: { id: string; subject: string | null }[]; '@odata.nextLink'?: string };
+    const rest = (await h.connect().client.api(all['@odata.nextLink']!).get()) as { value: { id: string; subject: string | null }[] };
+    const mine = [...all.value, ...rest.value].filter((m) => m.subject === somu.reminder.subject);
+    expect(mine.map((m) => m.id)).toEqual([(somu as { messageId: string }).messageId]);
+    // 61 messages newer than the claim: the reader followed one nextLink (2 GETs of 50) and stopped at the match.
+    expect(gets).toHaveLength(2);
+    expect(gets[1]).toContain('$skiptoken=');
+    // The record says delivered, so a second run the same day posts nothing.
+    const again = await sendReminders(h.connect(), h.siteUrl, { ...SCOPE, kind: 'before-deadline', teamId: LOCAL_TEAM_ID, now: day });
+    expect(again.outcomes.map((o) => o.delivery)).toEqual(['already', 'already']);
   });
 });

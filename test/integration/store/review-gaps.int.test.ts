@@ -110,15 +110,16 @@ describe('(b) a closed cycle is read-only for reviewers too', () => {
     const takahashi = as('takahashi');
     // Open: the reviewer may write the review item (the cycle's normal work).
     expect(await status(() => takahashi.api(`${reviewPath}/${review!.id}/fields`).patch({ Comment: 'open cycle' }))).toBe(200);
-    expect(await cycles.closeCycle('soumu', 2024)).toEqual({ locked: 3, reviewItems: 4 });
+    expect(await cycles.closeCycle('soumu', 2024)).toEqual({ locked: 3, reviewItems: 4, listsClosed: true });
     const before = await reviewItems();
     const count = (await as('sato').api(`${submissionsPath}?$top=100`).get()) as { value: unknown[] };
     expect(await status(() => takahashi.api(`${reviewPath}/${review!.id}/fields`).patch({ State: '承認済' }))).toBe(403);
     const batch = (await takahashi.api('/$batch').post({ requests: [{ id: '1', method: 'PATCH', url: `${reviewPath}/${review!.id}/fields`, headers: { 'Content-Type': 'application/json' }, body: { State: '差戻し', Comment: 'x' } }] })) as { responses: { status: number }[] };
     expect(batch.responses.map((r) => r.status)).toEqual([403]);
     expect(await status(() => takahashi.api(`${reviewPath}/${review!.id}`).delete())).toBe(403);
-    // A second review item for a real row is refused by the unique RowKey (every row has its item now).
-    expect(await status(() => takahashi.api(reviewPath).post({ fields: { Title: target.rowKey, RowKey: target.rowKey, ReportKey: target.reportKey, FiscalYear: 2024, OrgCode: 'soumu', State: '承認済' } }))).toBe(409);
+    // A second review item for a real row: no cycle is open, so the reviewers only read the list (403; the unique
+    // RowKey would answer 409 while another year is open).
+    expect(await status(() => takahashi.api(reviewPath).post({ fields: { Title: target.rowKey, RowKey: target.rowKey, ReportKey: target.reportKey, FiscalYear: 2024, OrgCode: 'soumu', State: '承認済' } }))).toBe(403);
     expect(await status(() => takahashi.api(submissionsPath).post({ fields: { Title: target.rowKey, RowKey: target.rowKey, ReportKey: target.reportKey, FiscalYear: 2024, OrgCode: 'soumu', AnswersJson: '{}' } }))).toBe(403);
     // Nor can a reviewer unlock a row any more (their "Review rows" became Read), or edit it.
     const groups = (await fetch(`${h.siteUrl}/_api/web/sitegroups/getbyname('div-kikaku')`, { headers: { Authorization: `Bearer ${h.graph.tokenFor('sato')}`, Accept: 'application/json;odata=nometadata' }, dispatcher } as RequestInit).then((r) => r.json())) as { Id: number };
@@ -127,11 +128,40 @@ describe('(b) a closed cycle is read-only for reviewers too', () => {
     expect(await status(() => takahashi.api(`${rowsPath}/${target.itemId}/fields`).patch({ Narrative: 'reviewer' }))).toBe(403);
     expect(await status(() => as('tanaka').api(`${rowsPath}/${target.itemId}/fields`).patch({ Narrative: 'division' }))).toBe(403);
     // Our client refuses as well (SharePoint's 403 surfaces), and nothing changed.
-    const returned = await (await service('takahashi')).returnRows([{ rowKey: target.rowKey, comment: 'after close' }]).catch((e: unknown) => e);
-    expect(returned).not.toEqual({ done: [target.rowKey], refused: [] });
+    const returned = await (await service('takahashi')).returnRows([{ rowKey: target.rowKey, comment: 'after close' }]);
+    expect(returned.done).toEqual([]);
+    expect([...returned.refused, ...returned.failed].map((f) => f.rowKey)).toEqual([target.rowKey]);
     expect((await reviewItems()).map((i) => [i.id, i.eTag])).toEqual(before.map((i) => [i.id, i.eTag]));
     expect(((await as('sato').api(`${submissionsPath}?$top=100`).get()) as { value: unknown[] }).value).toHaveLength(count.value.length);
     // The secretariat keeps full control.
     expect(await status(() => as('sato').api(`${reviewPath}/${review!.id}/fields`).patch({ Comment: 'secretariat' }))).toBe(200);
+  });
+
+  it('with no cycle open, a reviewer cannot add a review item even for a made-up RowKey, nor a division a submission', async () => {
+    const before = (await reviewItems()).length;
+    const submissions = ((await as('sato').api(`${submissionsPath}?$top=100`).get()) as { value: unknown[] }).value.length;
+    const madeUp = { Title: 'soumu/2024/L-R7/9-9', RowKey: 'soumu/2024/L-R7/9-9', ReportKey: 'soumu/2024/L-R7', FiscalYear: 2024, OrgCode: 'soumu', State: '承認済' };
+    expect(await status(() => as('takahashi').api(reviewPath).post({ fields: madeUp }))).toBe(403);
+    const batch = (await as('takahashi').api('/$batch').post({ requests: [{ id: '1', method: 'POST', url: reviewPath, headers: { 'Content-Type': 'application/json' }, body: { fields: { ...madeUp, RowKey: 'made-up-2', Title: 'made-up-2' } } }] })) as { responses: { status: number }[] };
+    expect(batch.responses.map((r) => r.status)).toEqual([403]);
+    expect(await status(() => as('tanaka').api(submissionsPath).post({ fields: { Title: rows[1]!.rowKey, RowKey: rows[1]!.rowKey, ReportKey: rows[1]!.reportKey, FiscalYear: 2024, OrgCode: 'soumu', DivisionCode: 'div-kikaku', AnswersJson: '{}' } }))).toBe(403);
+    expect(await reviewItems()).toHaveLength(before);
+    expect(((await as('sato').api(`${submissionsPath}?$top=100`).get()) as { value: unknown[] }).value).toHaveLength(submissions);
+    // Reviewers and divisions still read the lists.
+    expect(((await as('takahashi').api(`${reviewPath}?$top=100`).get()) as { value: unknown[] }).value).toHaveLength(before);
+  });
+
+  it('the next cycle gives the adds back: a division submits a 2025 row and a reviewer records its review', async () => {
+    const opened = await cycles.openCycle('soumu', 2025);
+    expect(opened.assigned).toBe(3);
+    const next = (await cycles.store.open({ fiscalYear: 2025, orgCode: 'soumu' })).rows.filter((r) => r.row.division === 'div-kikaku').sort((a, b) => a.row.sortOrder - b.row.sortOrder)[0]!;
+    await cycles.store.saveChanges([{ base: next, mine: { ...next, row: { ...next.row, status: 'implemented', narrative: '【継続】2025年度も実施した。' } } }]);
+    const tanaka = await openReviewService({ connection: h.connect('tanaka'), site: h.siteUrl, actor: ACTORS.tanaka!, groups: GROUPS });
+    expect((await tanaka.submit([next.rowKey])).submitted).toEqual([next.rowKey]);
+    expect((await (await service('takahashi')).processSubmissions({ fiscalYear: 2025, orgCode: 'soumu' })).accepted).toEqual([next.rowKey]);
+    expect((await reviewItems()).find((i) => i.fields.RowKey === next.rowKey)?.fields.State).toBe('提出済');
+    // Closing 2025 too takes them away again.
+    expect((await cycles.closeCycle('soumu', 2025)).listsClosed).toBe(true);
+    expect(await status(() => as('takahashi').api(reviewPath).post({ fields: { Title: 'x', RowKey: 'made-up-3', ReportKey: 'soumu/2025/L-R7', FiscalYear: 2025, OrgCode: 'soumu' } }))).toBe(403);
   });
 });

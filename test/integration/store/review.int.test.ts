@@ -171,7 +171,7 @@ describe('submit → return with a comment → fix → resubmit → approve', ()
 
     // Return with a comment on a field: the division may edit again and sees the comment.
     const returned = await reviewer.returnRows([{ rowKey: row.rowKey, comment: '実施時期を具体的に記入してください。', field: 'Narrative' }]);
-    expect(returned).toEqual({ done: [row.rowKey], refused: [] });
+    expect(returned).toEqual({ done: [row.rowKey], refused: [], failed: [] });
     const [seen] = (await division.rowsByKey([row.rowKey])).found;
     expect(seen?.review).toMatchObject({ state: '差戻し', comment: '実施時期を具体的に記入してください。', commentField: 'Narrative', decidedBy: '高橋 健一' });
     expect(await status(() => suzuki.api(`${rowsPath}/${row.itemId}/fields`).patch({ Narrative: '【継続】令和6年4月から全課でテレワークを実施した。' }))).toBe(200);
@@ -179,7 +179,7 @@ describe('submit → return with a comment → fix → resubmit → approve', ()
     // Resubmit, approve: 承認済 with who/when of every transition; the row stays read-only for the division.
     expect((await division.submit([row.rowKey])).submitted).toEqual([row.rowKey]);
     const approved = await reviewer.approveRows([{ rowKey: row.rowKey }]);
-    expect(approved).toEqual({ done: [row.rowKey], refused: [] });
+    expect(approved).toEqual({ done: [row.rowKey], refused: [], failed: [] });
     const final = (await reviewItem(row.rowKey))?.fields as Record<string, unknown>;
     expect(final.State).toBe('承認済');
     const history = JSON.parse(String(final.HistoryJson)) as { state: string; by: string; at: string }[];

@@ -3,15 +3,16 @@
  * since the last review and against last year (opened per row), and the rows selected for a bulk return or approval.
  * A plain table with checkboxes and buttons: every control is a tab stop with a name, read row by row.
  */
-import { Button, Checkbox, makeStyles, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, tokens } from '@fluentui/react-components';
-import { Fragment, useState } from 'react';
+import { Button, Checkbox, Field, makeStyles, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle, ProgressBar, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, tokens } from '@fluentui/react-components';
+import { Fragment, useEffect, useRef, useState } from 'react';
 
 import { FIELD_NAMES } from '../../../core/edit/fields.js';
 import type { FollowUpStore, StoredRow } from '../../../core/ports.js';
 import { answerFieldOfColumn } from '../../../core/review/compare.js';
 import { isOverdue } from '../../../core/review/cycle.js';
 import type { PreviousYearIndex } from '../../../data/previous-year.js';
-import type { ReviewData, ReviewDecision, ReviewRow } from '../../app/review-port.js';
+import type { ReviewData, ReviewDecision, ReviewRow, RowRefusal } from '../../app/review-port.js';
+import { useDialogMount } from '../../app/use-dialog-mount.js';
 import { formatWhen } from '../../components/FollowUpGrid/HistoryDialog.js';
 import { ReviewBadge } from '../../components/ReviewState/index.js';
 import type { Translate } from '../../i18n/i18n.js';
@@ -30,9 +31,30 @@ const useStyles = makeStyles({
   list: { margin: 0, paddingInlineStart: tokens.spacingHorizontalXL },
   detail: { backgroundColor: tokens.colorNeutralBackground2 },
   comment: { whiteSpace: 'pre-wrap' },
+  progress: { maxWidth: '32rem' },
 });
 
 const titleOf = (r: ReviewRow): string => r.row.row.focusItem ?? r.row.row.title;
+
+/** Rows with why, under a heading (nothing when there are none): the Japanese reason, then the English one (the product's order), whatever the UI language. */
+function ProblemList({ testId, heading, items, titleOf: nameOf, classes }: { testId: string; heading: string; items: readonly RowRefusal[]; titleOf: (key: string) => string; classes: { title: string; list: string; muted: string } }) {
+  if (items.length === 0) return null;
+  return (
+    <div data-testid={testId}>
+      <div className={classes.title}>{heading}</div>
+      <ul className={classes.list}>
+        {items.map((r) => (
+          <li key={r.rowKey} data-rowkey={r.rowKey}>
+            {nameOf(r.rowKey)}：{r.problem.ja}
+            <div className={classes.muted} lang="en">
+              {r.problem.en}
+            </div>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
 
 export interface DivisionRowsProps {
   name: string;
@@ -55,8 +77,20 @@ export function DivisionRows({ name, rows, port, store, lastYear, deadline, canD
   const s = useStyles();
   const [selected, setSelected] = useState<ReadonlySet<string>>(() => new Set());
   const [open, setOpen] = useState<ReadonlySet<string>>(() => new Set());
-  const [dialog, setDialog] = useState<DecisionMode | null>(null);
-  const [busy, setBusy] = useState<{ mode: DecisionMode; count: number } | null>(null);
+  const [dialog, setDialogState] = useState<DecisionMode | null>(null);
+  // The last mode shown, so the dialog keeps its title while it closes; mounted from its first opening on
+  // (useDialogMount: a Dialog unmounted while open left Tabster's focus guards tabbable, and the focus on <body>).
+  const [lastMode, setLastMode] = useState<DecisionMode>('approve');
+  const setDialog = (mode: DecisionMode | null): void => {
+    if (mode !== null) setLastMode(mode);
+    setDialogState(mode);
+  };
+  const dialogMount = useDialogMount(dialog !== null);
+  // When a decision ends, the focus goes to its result (the first action: retry the failed rows, or close), so a
+  // keyboard or screen-reader user lands on what happened rather than on the page's main region.
+  const resultAction = useRef<HTMLButtonElement | null>(null);
+  const focusResult = useRef(false);
+  const [busy, setBusy] = useState<{ mode: DecisionMode; done: number; total: number } | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const now = new Date();
 
@@ -72,22 +106,32 @@ export function DivisionRows({ name, rows, port, store, lastYear, deadline, canD
 
   const act = async (mode: DecisionMode, items: DecisionItem[]): Promise<void> => {
     setDialog(null);
-    setBusy({ mode, count: items.length });
+    setBusy({ mode, done: 0, total: items.length });
     setOutcome(null);
+    // n / N after each row (announced politely); the engine keeps going past a row that fails.
+    const progress = (done: number, total: number): void => setBusy({ mode, done, total });
     try {
       const result =
         mode === 'return'
-          ? await port.returnRows(items.map((i) => ({ rowKey: i.rowKey, comment: i.comment, ...(i.field ? { field: i.field } : {}) })))
-          : await port.approveRows(items.map((i) => ({ rowKey: i.rowKey, ...(i.comment ? { comment: i.comment } : {}) })));
+          ? await port.returnRows(items.map((i) => ({ rowKey: i.rowKey, comment: i.comment, ...(i.field ? { field: i.field } : {}) })), progress)
+          : await port.approveRows(items.map((i) => ({ rowKey: i.rowKey, ...(i.comment ? { comment: i.comment } : {}) })), progress);
+      focusResult.current = true;
       setOutcome({ mode, result });
-      setSelected(new Set());
+      // The rows that failed stay selected, so "try again" is one click.
+      setSelected(new Set(result.failed.map((f) => f.rowKey)));
     } catch (e) {
+      focusResult.current = true;
       setOutcome({ mode, error: e instanceof Error ? e.message : String(e) });
     } finally {
       setBusy(null);
       await onChanged();
     }
   };
+  useEffect(() => {
+    if (!focusResult.current || !outcome) return;
+    focusResult.current = false;
+    resultAction.current?.focus();
+  }, [outcome]);
   const titleByKey = (key: string): string => {
     const r = rows.find((x) => x.row.rowKey === key);
     return r ? titleOf(r) : key;
@@ -116,29 +160,35 @@ export function DivisionRows({ name, rows, port, store, lastYear, deadline, canD
           <MessageBarBody>{t('manager.readOnly')}</MessageBarBody>
         </MessageBar>
       )}
-      <div role="status" aria-live="polite">
-        {busy ? <Spinner size="tiny" label={t(busy.mode === 'return' ? 'manager.busy.return' : 'manager.busy.approve', { count: busy.count })} /> : null}
+      <div role="status" aria-live="polite" aria-atomic="true" data-testid="decision-progress">
+        {busy ? (
+          <Field className={s.progress} validationMessage={t(busy.mode === 'return' ? 'manager.progress.return' : 'manager.progress.approve', { done: busy.done, total: busy.total })} validationState="none">
+            <ProgressBar value={busy.done} max={busy.total} thickness="large" />
+          </Field>
+        ) : null}
       </div>
       {outcome ? (
-        <MessageBar intent={'error' in outcome ? 'error' : outcome.result.refused.length > 0 ? 'warning' : 'success'} layout="multiline" data-testid="manager-notice">
+        <MessageBar intent={'error' in outcome ? 'error' : outcome.result.refused.length + outcome.result.failed.length > 0 ? 'warning' : 'success'} layout="multiline" data-testid="manager-notice">
           <MessageBarBody>
             <MessageBarTitle>
-              {'error' in outcome ? t('manager.failed') : t(outcome.mode === 'return' ? 'manager.done.return' : 'manager.done.approve', { count: outcome.result.done.length })}
+              {'error' in outcome || outcome.result.done.length === 0 ? t('manager.failed') : t(outcome.mode === 'return' ? 'manager.done.return' : 'manager.done.approve', { count: outcome.result.done.length })}
             </MessageBarTitle>
             {'error' in outcome ? (
               outcome.error
-            ) : outcome.result.refused.length > 0 ? (
-              <ul className={s.list}>
-                {outcome.result.refused.map((r) => (
-                  <li key={r.rowKey}>
-                    {titleByKey(r.rowKey)}: {r.problem[lang]}
-                  </li>
-                ))}
-              </ul>
-            ) : null}
+            ) : (
+              <>
+                <ProblemList testId="decision-failed" heading={t('manager.result.failed', { count: outcome.result.failed.length })} items={outcome.result.failed} titleOf={titleByKey} classes={s} />
+                <ProblemList testId="decision-refused" heading={t('manager.result.refused', { count: outcome.result.refused.length })} items={outcome.result.refused} titleOf={titleByKey} classes={s} />
+              </>
+            )}
           </MessageBarBody>
           <MessageBarActions>
-            <Button appearance="transparent" onClick={() => setOutcome(null)}>
+            {'result' in outcome && outcome.result.failed.length > 0 && canDecide ? (
+              <Button ref={resultAction} onClick={() => setDialog(outcome.mode)}>
+                {t('manager.result.retry')}
+              </Button>
+            ) : null}
+            <Button ref={'result' in outcome && outcome.result.failed.length > 0 && canDecide ? undefined : resultAction} appearance="transparent" onClick={() => setOutcome(null)}>
               {t('dialog.close')}
             </Button>
           </MessageBarActions>
@@ -215,7 +265,7 @@ export function DivisionRows({ name, rows, port, store, lastYear, deadline, canD
           })}
         </TableBody>
       </Table>
-      {dialog ? <DecisionDialog mode={dialog} rows={chosen} open lang={lang} t={t} onCancel={() => setDialog(null)} onConfirm={(items) => void act(dialog, items)} /> : null}
+      {dialogMount.mounted ? <DecisionDialog mode={dialog ?? lastMode} rows={chosen} open={dialogMount.open} lang={lang} t={t} onCancel={() => setDialog(null)} onConfirm={(items) => void act(dialog ?? lastMode, items)} /> : null}
     </section>
   );
 }

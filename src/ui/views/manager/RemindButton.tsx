@@ -4,7 +4,7 @@
  * lists each division's delivery (posted to Teams, recorded only, already sent today). A second press the same day
  * sends nothing twice: the lists keep one reminder per division, kind and day.
  */
-import { Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Field, makeStyles, Radio, RadioGroup, Spinner, tokens } from '@fluentui/react-components';
+import { Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Field, makeStyles, MessageBar, MessageBarBody, Radio, RadioGroup, Spinner, tokens } from '@fluentui/react-components';
 import { useEffect, useState } from 'react';
 
 import type { ReminderKind, RemindResult } from '../../../core/review/reminders.js';
@@ -102,7 +102,9 @@ export function RemindButton({ site, fiscalYear }: { site: SiteInfo; fiscalYear:
                   </ul>
                 ) : null}
                 {warnings.map((w) => (
-                  <p key={w}>{w}</p>
+                  <MessageBar key={`${w.key} ${Object.values(w.params).join(' ')}`} intent="warning">
+                    <MessageBarBody>{t(w.key, w.params)}</MessageBarBody>
+                  </MessageBar>
                 ))}
                 {phase.step === 'failed' ? <ErrorMessage t={t} error={phase.error} /> : null}
               </DialogContent>
