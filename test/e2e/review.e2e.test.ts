@@ -25,7 +25,7 @@ const POLL = { timeout: 30_000 };
 /** The review of the ministry's rows as the engine reads them (the secretariat's view). */
 async function states(): Promise<Map<string, { state: string; title: string; comment: string | null; field: string | null; by: string | null }>> {
   const service = await openReviewService({ connection: e2e.embedded.connection, site: { id: e2e.embedded.site.id }, actor: secretariatActor('大臣官房秘書課') });
-  const rows = await service.overview({ ...SCOPE, divisionCode: 'div-somu' });
+  const { rows } = await service.overview({ ...SCOPE, divisionCode: 'div-somu' });
   return new Map(rows.map((r) => [r.row.rowKey, { state: r.state, title: r.row.row.title, comment: r.review.comment, field: r.review.commentField, by: r.review.decidedBy }]));
 }
 
@@ -270,7 +270,7 @@ describe('the review cycle in the tab and the manager view', () => {
     try {
       const connection = createGraphClient({ baseUrl: e2e.embedded.graph.graphUrl, tokenProvider: staticTokenProvider(e2e.embedded.graph.tokenFor('tanaka')), fetchOptions: { dispatcher: agent } as never });
       const tanaka = await openReviewService({ connection, site: { id: e2e.embedded.site.id }, actor: { displayName: '田中 誠', isSecretariat: false, reviewerOf: [], divisions: [{ orgCode: 'soumu', divisionCode: 'div-kikaku' }] } });
-      const mine = await tanaka.overview({ ...SCOPE, divisionCode: 'div-kikaku' });
+      const mine = (await tanaka.overview({ ...SCOPE, divisionCode: 'div-kikaku' })).rows;
       const submitted = (await tanaka.submit(mine.map((r) => r.row.rowKey))).submitted;
       expect(submitted.length).toBeGreaterThanOrEqual(2);
       const failing = submitted[0] as string;
@@ -309,7 +309,7 @@ describe('the review cycle in the tab and the manager view', () => {
       expect(await failed.locator(`li[data-rowkey="${failing}"]`).textContent()).toContain(`${failingTitle}：処理できませんでした（この行には何も書き込んでいません）。`);
       expect(await failed.locator(`li[data-rowkey="${failing}"] [lang="en"]`).textContent()).toContain('nothing was written for this row');
       // Nothing half-written: the failed row is still 提出済 (the others 承認済), and it stays selected for a retry.
-      const rowsNow = await (await openReviewService({ connection: e2e.embedded.connection, site: { id: e2e.embedded.site.id }, actor: secretariatActor('大臣官房秘書課') })).overview({ ...SCOPE, divisionCode: 'div-kikaku' });
+      const rowsNow = (await (await openReviewService({ connection: e2e.embedded.connection, site: { id: e2e.embedded.site.id }, actor: secretariatActor('大臣官房秘書課') })).overview({ ...SCOPE, divisionCode: 'div-kikaku' })).rows;
       expect(rowsNow.filter((r) => submitted.includes(r.row.rowKey)).map((r) => [r.row.rowKey, r.state])).toEqual(submitted.map((k) => [k, k === failing ? '提出済' : '承認済']));
       // The focus lands on the result's first action (retry), not on <body>.
       await expect.poll(() => page.evaluate(() => document.activeElement?.textContent ?? ''), POLL).toBe('処理できなかった行を選び直す');
