@@ -40,7 +40,7 @@ import type { BatchStep, StepResponse } from './batch.js';
 import type { GraphConnection } from './create-graph-client.js';
 import { openContext } from './graph-follow-up-store.js';
 import { getAll, odataString, toPage, withQuery } from './paging.js';
-import { etagOf, toStoredRow, type GraphItem } from './row-items.js';
+import { etagOf, toStoredRow, unreadableRow, type GraphItem } from './row-items.js';
 import { isTransient, toAppError } from './to-app-error.js';
 import { RowInheritsError, setRowLock } from './row-lock.js';
 import { SharePointRest } from './sharepoint-rest.js';
@@ -519,11 +519,4 @@ function toSubmission(item: ItemWithAuthor): Submission {
     authorName: item.createdBy?.user?.displayName ?? '',
     created: item.createdDateTime ?? String(f.Created ?? ''),
   };
-}
-
-/** What can still be told of an unreadable row item: its RowKey, title and division when those columns are readable. */
-function unreadableRow(item: GraphItem, issues: UnreadableRow['issues']): UnreadableRow {
-  const f = item.fields ?? {};
-  const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
-  return { itemId: String(item.id), rowKey: text(f.RowKey), title: text(f.Title), divisionCode: text(f.DivisionCode), issues };
 }

@@ -7,13 +7,12 @@
 import { parseArgs } from 'node:util';
 
 import { actorOf, membershipFromGroups } from '../../core/divisions/division.js';
-import { NotFoundError, PermissionError } from '../../core/errors.js';
 import { isOverdue } from '../../core/review/cycle.js';
 import { summarizeDivisions } from '../../core/review/review.js';
 import { RESTORE_HINT, unreadableFields, unreadableName } from '../../core/review/unreadable.js';
 import type { UnreadableRow } from '../../core/ports.js';
 import { DEMO_DIRECTORY } from '../../emulator/directory.js';
-import { readListReports } from '../../graph/list-reports.js';
+import { readCycleDeadline } from '../../graph/cycle-deadline.js';
 import { openReviewService, type RowRefusal } from '../../graph/review.js';
 import { resolveSite } from '../../graph/site.js';
 import { readDivisions, readMyGroups } from '../../graph/site-directory.js';
@@ -72,14 +71,9 @@ export const reviewCommand: Command = async (argv) => {
       const { rows, unreadable } = await review.overview(scope);
       const { openGraphFollowUpStore } = await import('../../graph/graph-follow-up-store.js');
       const store = await openGraphFollowUpStore({ connection: session.connection, site: { id: site.id }, actor, refreshMode: 'modified' });
-      // The deadline is on the report items; a user who cannot read FollowUpReports sees the states without it.
-      const deadline = await readListReports(store.context, { orgCode, fiscalYear: year }).then(
-        (reports) => reports.map((r) => r.deadline).find((d) => d !== null) ?? null,
-        (error: unknown) => {
-          if (error instanceof NotFoundError || error instanceof PermissionError) return null;
-          throw error;
-        },
-      );
+      // The deadline is on the report items (null for a user who cannot read them); not the rows, so an unreadable
+      // row does not hide it.
+      const deadline = await readCycleDeadline(store.context, orgCode, year);
       const now = new Date();
       if (values.json) {
         process.stdout.write(`${JSON.stringify(rows.map((r) => ({ rowKey: r.row.rowKey, division: r.row.row.division, title: r.row.row.title, state: r.state, awaitingLock: r.awaitingLock, comment: r.review.comment, commentField: r.review.commentField, changedSinceSubmission: r.changedSinceSubmission.map((c) => c.field), overdue: isOverdue(deadline, r.state, now) })), null, 2)}\n`);

@@ -21,6 +21,20 @@ export function unreadableFields(u: UnreadableRow): string[] {
   return u.issues.map((i) => `${i.field ?? '?'}: ${i.reason}`);
 }
 
+/**
+ * Why a report is refused while rows cannot be read (printing it without them would be wrong without saying so):
+ * Japanese, then English, each row with its columns and why, then what to do.
+ */
+export function unreadableReportMessage(rows: readonly UnreadableRow[]): string {
+  const lines = rows.flatMap((u) => [`  ${unreadableName(u).ja}${u.title ? ` ${u.title}` : ''}`, ...unreadableFields(u).map((f) => `    ${f}`)]);
+  return [
+    `読み取れない行が ${rows.length} 件あるため、報告書を作成できません（その行を除いて作成すると報告が不正確になります）。`,
+    ...lines,
+    RESTORE_HINT.ja,
+    `The report cannot be built: ${rows.length} row(s) cannot be read, and a report without them would be wrong. ${RESTORE_HINT.en}`,
+  ].join('\n');
+}
+
 /** The problem of one unreadable row (a decision or a submission refused on it). */
 export function unreadableProblem(u: UnreadableRow): ReviewProblem {
   const name = unreadableName(u);
