@@ -4,6 +4,7 @@ import type { Locator, Page, Route } from 'playwright-core';
 import { Agent } from 'undici';
 import { describe, expect, it } from 'vitest';
 
+import { LIST_NAMES } from '../../src/core/lists/schema.js';
 import { secretariatActor } from '../../src/core/permissions/rules.js';
 import { createGraphClient, staticTokenProvider } from '../../src/graph/create-graph-client.js';
 import { CycleAdmin } from '../../src/graph/cycle.js';
@@ -262,6 +263,38 @@ describe('the review cycle in the tab and the manager view', () => {
     expect(sato.problems.filter((p) => !p.includes('409 (Conflict)'))).toEqual([]);
     expect(tanaka.problems).toEqual([]);
     await Promise.all([sato.close(), tanaka.close()]);
+  });
+
+  it('an unreadable row: the manager view and the tab keep working, list it with its column and the restore hint', async () => {
+    const mine = (await e2e.embedded.store.open({ ...SCOPE, divisionCode: 'div-somu' })).rows.sort((a, b) => a.row.sortOrder - b.row.sortOrder);
+    const broken = mine[0]!;
+    const fields = `/sites/${e2e.embedded.site.id}/lists/${LIST_NAMES.Rows}/items/${broken.itemId}/fields`;
+    const before = ((await e2e.embedded.connection.client.api(fields).get()) as { IndicatorValuesJson?: string }).IndicatorValuesJson ?? '';
+    // A hand edit in SharePoint's list UI, say: the column no longer holds JSON.
+    await e2e.embedded.connection.client.api(fields).patch({ IndicatorValuesJson: '{not json' });
+    try {
+      for (const mode of ['light', 'dark', 'contrast'] as const) {
+        const m = await e2e.signedIn('高橋 健一', MANAGER, { colorScheme: mode === 'light' ? 'light' : 'dark', forcedColors: mode === 'contrast' ? 'active' : 'none' });
+        await m.page.getByTestId('division-overview').waitFor(POLL);
+        const listed = m.page.getByTestId('unreadable-rows');
+        expect(await listed.textContent()).toMatch(new RegExp(`^読み取れない行（1行）「${broken.row.title}」（行 ${broken.rowKey}、項目 ${broken.itemId}） — 大臣官房総務課列 IndicatorValuesJson の値を読み取れません: .+ほかの行はこのまま確認できます。.*バージョン履歴から以前のバージョンを復元してください`));
+        if (mode === 'light') expect(await axeSerious(m.page)).toEqual([]);
+        await m.page.screenshot({ path: join(SHOTS, `review-unreadable-manager-${mode}.png`), fullPage: true });
+        expect(m.problems).toEqual([]);
+        await m.close();
+      }
+      // The division's tab: its other rows keep their review states and the 提出 button; the broken row is named.
+      const suzuki = await e2e.signedIn('鈴木 一郎', '/?fy=2023&division=div-somu');
+      await suzuki.page.getByRole('button', { name: /^提出（\d+行）/ }).waitFor(POLL);
+      expect(await suzuki.page.getByTestId('unreadable-rows').textContent()).toContain(`「${broken.row.title}」（行 ${broken.rowKey}、項目 ${broken.itemId}）列 IndicatorValuesJson の値を読み取れません`);
+      expect(await suzuki.page.getByTestId('unreadable-rows').textContent()).toContain('ほかの行はこのまま記入・提出できます。');
+      expect(await axeSerious(suzuki.page)).toEqual([]);
+      await suzuki.page.screenshot({ path: join(SHOTS, 'review-unreadable-tab.png'), fullPage: true });
+      expect(suzuki.problems).toEqual([]);
+      await suzuki.close();
+    } finally {
+      await e2e.embedded.connection.client.api(fields).patch({ IndicatorValuesJson: before });
+    }
   });
 
   it('approves a division\'s rows in bulk with progress (n / N, polite) and goes on past a row that fails, listing it in ja and en', async () => {
