@@ -2,7 +2,7 @@
 // submissions, and two reviewers deciding the same row at once. Whatever the order, nothing fails over a harmless race
 // and the row's permissions match its recorded state: 提出済/承認済 read-only for the division, 差戻し editable again.
 import type { Client } from '@microsoft/microsoft-graph-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { LIST_NAMES } from '../../../src/core/lists/schema.js';
 import type { StoredRow } from '../../../src/core/ports.js';
@@ -31,7 +31,7 @@ beforeAll(async () => {
   h = await startStoreHarness();
   await provisionSite(h.connect(), h.siteUrl, { groups: GROUPS });
   const cycles = await CycleAdmin.open({ connection: h.connect(), site: h.siteUrl, actor: ACTORS.sato!, groups: GROUPS });
-  await cycles.store.importReport(makeReport({ rows: 8 }));
+  await cycles.store.importReport(makeReport({ rows: 10 }));
   const all = (await cycles.store.open(SCOPE)).rows.sort((a, b) => a.row.sortOrder - b.row.sortOrder);
   await cycles.store.assignRows(all.map((r) => r.rowKey), 'div-somu');
   rows = (await cycles.store.open(SCOPE)).rows.sort((a, b) => a.row.sortOrder - b.row.sortOrder);
@@ -71,7 +71,7 @@ describe('two reviewers decide the same row at once', () => {
       expect((await (await service('suzuki')).submit([row.rowKey])).submitted).toEqual([row.rowKey]);
       expect((await (await service('takahashi')).processSubmissions(SCOPE)).accepted).toEqual([row.rowKey]);
       const [a, b] = await Promise.all([service('takahashi'), service('ito')]);
-      // Started in turn approval first and return first, the second after 0–2 ticks, so the writes interleave differently.
+      // Started in turn approval first and return first, the second after 0–2 ticks, so the writes interleave as they come.
       const approve = (): Promise<unknown> => a.approveRows([{ rowKey: row.rowKey }]);
       const giveBack = (): Promise<unknown> => b.returnRows([{ rowKey: row.rowKey, comment: '理由を補ってください。' }]);
       const [first, second] = i % 2 === 0 ? [approve, giveBack] : [giveBack, approve];
@@ -88,7 +88,38 @@ describe('two reviewers decide the same row at once', () => {
       expect(['承認済', '差戻し']).toContain(state);
       expect(patch, `row ${row.rowKey} is ${state}`).toBe(state === '承認済' ? 403 : 200);
     }
-    // Both outcomes happen over the six orders (so both paths were checked).
-    expect(new Set(outcomes)).toEqual(new Set(['承認済:403', '差戻し:200']));
   }, 120_000);
+
+  // The same race interleaved on purpose: the loser has read the review (提出済) and writes only after the winner is
+  // through, so its If-Match answers 412 — both ways round.
+  for (const winner of ['approve', 'return'] as const) {
+    it(`the ${winner === 'approve' ? 'return' : 'approval'} loses to ${winner === 'approve' ? 'an approval' : 'a return'} recorded meanwhile: nothing of it is written, the lock matches`, async () => {
+      const row = rows[winner === 'approve' ? 8 : 9]!;
+      await (await service('suzuki')).submit([row.rowKey]);
+      expect((await (await service('takahashi')).processSubmissions(SCOPE)).accepted).toEqual([row.rowKey]);
+      const [a, b] = await Promise.all([service('takahashi'), service('ito')]);
+      const approve = (): ReturnType<ReviewService['approveRows']> => a.approveRows([{ rowKey: row.rowKey }]);
+      const giveBack = (): ReturnType<ReviewService['returnRows']> => b.returnRows([{ rowKey: row.rowKey, comment: '理由を補ってください。' }]);
+      const [loserService, first, second] = winner === 'approve' ? [b, approve, giveBack] : [a, giveBack, approve];
+      let winning: Promise<unknown> = Promise.resolve();
+      let meanwhile = 0;
+      const save = (loserService as unknown as { saveReview: (...args: unknown[]) => Promise<void> }).saveReview.bind(loserService);
+      vi.spyOn(loserService as unknown as { saveReview: (...args: unknown[]) => Promise<void> }, 'saveReview').mockImplementationOnce(async (...args) => {
+        winning = first();
+        await winning;
+        // Just before the loser writes: the division's raw PATCH (a return that unlocked first opened the row here).
+        meanwhile = await status(() => as('suzuki').api(`${rowsPath}/${row.itemId}/fields`).patch({ Outcome: 'edited during the race' }));
+        return save(...args);
+      });
+      const lost = await second();
+      const won = (await winning) as { done: string[] };
+      expect(won.done).toEqual([row.rowKey]);
+      expect(meanwhile).toBe(winner === 'approve' ? 403 : 200);
+      expect(lost.done).toEqual([]);
+      expect(lost.failed.map((f) => [f.rowKey, f.problem.en])).toEqual([[row.rowKey, "Someone changed the row's review meanwhile. Read the list again and retry (nothing was written for this row)."]]);
+      const state = await stateOf(row.rowKey);
+      expect(state).toBe(winner === 'approve' ? '承認済' : '差戻し');
+      expect(await status(() => as('suzuki').api(`${rowsPath}/${row.itemId}/fields`).patch({ Outcome: `edited after ${state}` }))).toBe(winner === 'approve' ? 403 : 200);
+    }, 60_000);
+  }
 });
