@@ -371,6 +371,8 @@ export class ReviewService {
         const members = division === null ? new Set<string>() : await this.members(division);
         const context = { row: r.row.row, reportKey: r.row.reportKey, currentAnswers: r.answers, divisionCode: division, authorIsMember: members.has(s.authorEmail.toLowerCase()) };
         let decision = acceptSubmission(r.review, s, context, by, this.now().toISOString());
+        // Whether this pass changed the lock (a refusal decided without locking leaves the permissions alone).
+        let locked = false;
         if (decision.ok) {
           // Lock first, then look again: an edit that slipped in before the lock refuses the submission.
           try {
@@ -381,6 +383,7 @@ export class ReviewService {
             result.refused.push({ rowKey: r.row.rowKey, problem: error.problem });
             break;
           }
+          locked = true;
           const fresh = await this.readRow(r.row.itemId);
           const parsed = toStoredRow(fresh);
           if (!parsed.ok) {
@@ -401,16 +404,16 @@ export class ReviewService {
         } catch (error) {
           if (error instanceof ConflictError) {
             // Someone else's client processed it: take what they recorded and make the lock say the same.
-            await this.settleLock(r);
+            await this.settleLock(r, locked);
             break;
           }
           // Not recorded: the lock goes back as it was (the submission stays pending).
-          await this.setLock(r.row, lockedIn(r.review.state));
+          if (locked) await this.setLock(r.row, lockedIn(r.review.state));
           throw error;
         }
         if (decision.ok) result.accepted.push(r.row.rowKey);
         else {
-          await this.setLock(r.row, lockedIn(record.state));
+          if (locked) await this.setLock(r.row, lockedIn(record.state));
           result.refused.push({ rowKey: r.row.rowKey, problem: decision.error.problem });
         }
       }
@@ -418,12 +421,15 @@ export class ReviewService {
     return result;
   }
 
-  /** Reads the row's review again (into `r`) and sets the lock to match it: after losing a race to another reviewer. */
-  private async settleLock(r: RowReview): Promise<void> {
+  /**
+   * After losing a race to another reviewer: reads the row's review again (into `r`) and, when this client changed the
+   * lock, sets it to match what the winner recorded.
+   */
+  private async settleLock(r: RowReview, touchedLock: boolean): Promise<void> {
     const { found } = await this.rowsByKey([r.row.rowKey]);
     const now = found[0];
     if (now) Object.assign(r, now);
-    await this.setLock(r.row, lockedIn(r.review.state));
+    if (touchedLock) await this.setLock(r.row, lockedIn(r.review.state));
   }
 
   /**
