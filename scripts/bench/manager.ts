@@ -71,7 +71,7 @@ export async function runManagerBench(): Promise<ManagerFigures> {
     const dispatcher = new Agent({ connect: { ca: embedded.graph.ca } });
     const suzukiConnection = createGraphClient({ baseUrl: embedded.graph.graphUrl, tokenProvider: { getToken: async () => embedded.graph.tokenFor('suzuki') }, fetchOptions: { dispatcher } as RequestInit });
     const suzuki = await openReviewService({ connection: suzukiConnection, site, actor: { displayName: '鈴木 一郎', isSecretariat: false, reviewerOf: [], divisions: [{ orgCode: ORG, divisionCode: 'div-somu' }] } });
-    const mine = (await suzuki.overview({ orgCode: ORG, fiscalYear: GENERATED.fy, divisionCode: 'div-somu' })).filter((r) => r.row.row.status !== null).slice(0, GENERATED.submitted);
+    const mine = (await suzuki.overview({ orgCode: ORG, fiscalYear: GENERATED.fy, divisionCode: 'div-somu' })).rows.filter((r) => r.row.row.status !== null).slice(0, GENERATED.submitted);
     const t0 = Date.now();
     const submitted = await suzuki.submit(mine.map((r) => r.row.rowKey));
     const secretariat = await openReviewService({ connection: embedded.connection, site, actor: secretariatActor('大臣官房秘書課') });

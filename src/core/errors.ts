@@ -45,6 +45,17 @@ export class ValidationError extends AppError {
   }
 }
 
+/** Rows that cannot be read (hand-edited beyond repair) where a read must have them all (a report): the message names each. */
+export class UnreadableRowsError extends ValidationError {
+  constructor(
+    issues: Issue[],
+    message: string,
+  ) {
+    super(issues);
+    this.message = message;
+  }
+}
+
 export class NotFoundError extends AppError {
   readonly code = 'not-found';
 }

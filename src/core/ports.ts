@@ -74,6 +74,13 @@ export interface UnreadableItem {
   issues: Issue[];
 }
 
+/** An unreadable FollowUpRows item with what can still be told of it (its RowKey, title and division when readable). */
+export interface UnreadableRow extends UnreadableItem {
+  rowKey: string | null;
+  title: string | null;
+  divisionCode: string | null;
+}
+
 export interface RowSet {
   rows: StoredRow[];
   cursor: RefreshCursor;

@@ -45,7 +45,7 @@ async function editEntries(ctx: StoreContext, r: RowReview): Promise<ChangeEntry
 
 /** The history of every row of `scopes`, unsorted (historyRows sorts). */
 export async function readChangeHistory(ctx: StoreContext, review: ReviewService, scopes: readonly RowScope[]): Promise<{ entries: ChangeEntry[]; rows: number }> {
-  const rows = (await Promise.all(scopes.map((s) => review.overview(s)))).flat();
+  const rows = (await Promise.all(scopes.map(async (s) => (await review.overview(s)).rows))).flat();
   const entries: ChangeEntry[] = rows.flatMap(reviewEntries);
   let next = 0;
   const worker = async (): Promise<void> => {

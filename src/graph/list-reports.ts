@@ -3,13 +3,14 @@
  * compilation) with their rows as stored — the latest edits — rebuilt as core Reports, so the official layouts are
  * rendered from the lists, never from the source files. Anyone who can read the lists can do it (2 reads + paging).
  */
-import { ValidationError } from '../core/errors.js';
+import { UnreadableRowsError, ValidationError } from '../core/errors.js';
 import { fromReportFields } from '../core/lists/row-fields.js';
 import { LIST_NAMES } from '../core/lists/schema.js';
 import type { Layout, Report } from '../core/model/schema.js';
 import type { StoredRow } from '../core/ports.js';
 import { getAll, odataString, withQuery } from './paging.js';
-import { toStoredRows, type GraphItem } from './row-items.js';
+import { toStoredRows, unreadableRow, type GraphItem } from './row-items.js';
+import { unreadableReportMessage } from '../core/review/unreadable.js';
 import { resolveListId, type StoreContext } from './store-context.js';
 
 export interface ListReport {
@@ -42,7 +43,10 @@ export async function readListReports(ctx: StoreContext, query: ReportQuery): Pr
     getAll<GraphItem>(ctx.client, withQuery(ctx.rowsPath, { $filter: filter, $expand: 'fields', $select: 'id,eTag,lastModifiedDateTime', $top: 5000 }), 'GET rows'),
   ]);
   const { rows: stored, unreadable } = toStoredRows(rows.items);
-  if (unreadable.length > 0) throw new ValidationError(unreadable.flatMap((u) => u.issues));
+  if (unreadable.length > 0) {
+    const named = unreadable.map((u) => unreadableRow(rows.items.find((i) => String(i.id) === u.itemId) ?? { id: u.itemId }, u.issues));
+    throw new UnreadableRowsError(unreadable.flatMap((u) => u.issues), unreadableReportMessage(named));
+  }
   const out: ListReport[] = [];
   for (const item of reports.items) {
     const f = item.fields ?? {};

@@ -11,9 +11,9 @@
  * the write, and what they allow (a submission of someone else's row, an edit between submission and lock) is
  * refused or flagged by the next reviewer's client (docs/lists.md, "Review cycle").
  */
-import { AppError, ConflictError, NotFoundError, PermissionError, ValidationError } from '../core/errors.js';
+import { AppError, ConflictError, NotFoundError, PermissionError } from '../core/errors.js';
 import { LIST_NAMES } from '../core/lists/schema.js';
-import type { ReadOptions, RowScope, StoredRow } from '../core/ports.js';
+import type { ReadOptions, RowScope, StoredRow, UnreadableRow } from '../core/ports.js';
 import {
   acceptSubmission,
   answersOf,
@@ -21,6 +21,7 @@ import {
   diffAnswers,
   displayedState,
   divisionMayEdit,
+  lockedIn,
   fromReviewFields,
   initialReview,
   pendingSubmissions,
@@ -33,12 +34,13 @@ import {
   type ReviewStateJa,
   type Submission,
 } from '../core/review/review.js';
+import { unreadableProblem } from '../core/review/unreadable.js';
 import { DEFAULT_PERMISSION_GROUPS, type PermissionGroups } from './assign-rows.js';
 import type { BatchStep, StepResponse } from './batch.js';
 import type { GraphConnection } from './create-graph-client.js';
 import { openContext } from './graph-follow-up-store.js';
 import { getAll, odataString, toPage, withQuery } from './paging.js';
-import { etagOf, toStoredRow, type GraphItem } from './row-items.js';
+import { etagOf, toStoredRow, unreadableRow, type GraphItem } from './row-items.js';
 import { isTransient, toAppError } from './to-app-error.js';
 import { RowInheritsError, setRowLock } from './row-lock.js';
 import { SharePointRest } from './sharepoint-rest.js';
@@ -79,6 +81,12 @@ export interface RowReview {
   pending: Submission[];
   /** Answer fields that differ from what was submitted (an edit after submission when the state is 提出済/承認済). */
   changedSinceSubmission: FieldChange[];
+}
+
+/** A scope's rows with their reviews, and the rows that cannot be read (listed apart, never dropped silently). */
+export interface ReviewOverview {
+  rows: RowReview[];
+  unreadable: UnreadableRow[];
 }
 
 export interface RowRefusal {
@@ -150,8 +158,11 @@ export class ReviewService {
     return this.ctx.rowsPath;
   }
 
-  /** Every row of a scope with its review: 3 reads (+1 per further 5,000 items of each list). */
-  async overview(scope: RowScope): Promise<RowReview[]> {
+  /**
+   * Every row of a scope with its review: 3 reads (+1 per further 5,000 items of each list). A row that cannot be read
+   * (a column hand-edited beyond repair) is listed in `unreadable` with why; every other row is there as usual.
+   */
+  async overview(scope: RowScope): Promise<ReviewOverview> {
     const yearOrg = yearOrgFilter(scope);
     const rowFilter = scope.divisionCode !== undefined ? `fields/DivisionCode eq ${odataString(scope.divisionCode)} and ${yearOrg}` : yearOrg;
     const [rows, reviews, submissions] = await Promise.all([
@@ -185,7 +196,7 @@ export class ReviewService {
   }
 
   /** The rows with these keys and their reviews (one `$batch` of look-ups per 6 rows). */
-  async rowsByKey(rowKeys: readonly string[]): Promise<{ found: RowReview[]; missing: string[] }> {
+  async rowsByKey(rowKeys: readonly string[]): Promise<{ found: RowReview[]; missing: string[]; unreadable: UnreadableRow[] }> {
     const keys = [...new Set(rowKeys)];
     const steps: BatchStep[][] = keys.map((k, i) => [
       { id: `row-${i}`, method: 'GET', url: withQuery(this.ctx.rowsPath, { $filter: `fields/RowKey eq ${odataString(k)}`, $expand: 'fields', $select: 'id,eTag,lastModifiedDateTime' }) },
@@ -209,16 +220,21 @@ export class ReviewService {
       reviews.push(...pick<ItemWithAuthor>(`rev-${i}`));
       subs.push(...pick<ItemWithAuthor>(`sub-${i}`));
     });
-    return { found: this.combine(rows, reviews, subs), missing };
+    const { rows: found, unreadable } = this.combine(rows, reviews, subs);
+    return { found, missing, unreadable };
   }
 
-  private combine(rows: readonly GraphItem[], reviews: readonly ItemWithAuthor[], submissions: readonly ItemWithAuthor[]): RowReview[] {
+  private combine(rows: readonly GraphItem[], reviews: readonly ItemWithAuthor[], submissions: readonly ItemWithAuthor[]): ReviewOverview {
     const reviewByKey = new Map(reviews.map((r) => [String(r.fields?.RowKey), r]));
     const subs = submissions.map(toSubmission);
     const out: RowReview[] = [];
+    const unreadable: UnreadableRow[] = [];
     for (const item of rows) {
       const parsed = toStoredRow(item);
-      if (!parsed.ok) throw new ValidationError(parsed.issues);
+      if (!parsed.ok) {
+        unreadable.push(unreadableRow(item, parsed.issues));
+        continue;
+      }
       const row = parsed.row;
       const reviewItem = reviewByKey.get(row.rowKey);
       const review = reviewItem ? fromReviewFields(reviewItem.fields ?? {}) : initialReview({ rowKey: row.rowKey, reportKey: row.reportKey, fiscalYear: row.fiscalYear, orgCode: row.orgCode, divisionCode: row.row.division });
@@ -236,7 +252,8 @@ export class ReviewService {
         changedSinceSubmission: review.submittedAnswers !== null && (review.state === '提出済' || review.state === '承認済') ? diffAnswers(review.submittedAnswers, answers) : [],
       });
     }
-    return out.sort((a, b) => a.row.reportKey.localeCompare(b.row.reportKey) || a.row.row.sortOrder - b.row.row.sortOrder);
+    out.sort((a, b) => a.row.reportKey.localeCompare(b.row.reportKey) || a.row.row.sortOrder - b.row.row.sortOrder);
+    return { rows: out, unreadable: unreadable.sort((a, b) => (a.rowKey ?? a.itemId).localeCompare(b.rowKey ?? b.itemId)) };
   }
 
   /**
@@ -244,8 +261,8 @@ export class ReviewService {
    * submission pending, and validate (実施未定 needs its reason). Sends one create per accepted row, 20 per `$batch`.
    */
   async submit(rowKeys: readonly string[]): Promise<{ submitted: string[]; refused: RowRefusal[]; missing: string[] }> {
-    const { found, missing } = await this.rowsByKey(rowKeys);
-    const refused: RowRefusal[] = [];
+    const { found, missing, unreadable } = await this.rowsByKey(rowKeys);
+    const refused: RowRefusal[] = unreadable.map((u) => ({ rowKey: u.rowKey ?? u.itemId, problem: unreadableProblem(u) }));
     const creates: { key: string; step: BatchStep }[] = [];
     const actor = this.ctx.actor;
     for (const r of found) {
@@ -337,9 +354,14 @@ export class ReviewService {
    */
   async processSubmissions(scope: RowScope): Promise<ProcessResult> {
     this.requireReviewer(scope.orgCode);
-    return this.process(await this.overview(scope));
+    return this.process((await this.overview(scope)).rows);
   }
 
+  /**
+   * Per submission: lock, read the row again, decide, record (If-Match), then set the lock as the record says. A 412 on
+   * the record means another reviewer's client processed the row meanwhile: this client reads its review again, sets
+   * the lock to match, and goes on with the next row (neither accepted nor refused here).
+   */
   private async process(rows: readonly RowReview[]): Promise<ProcessResult> {
     const result: ProcessResult = { accepted: [], refused: [] };
     const by = this.ctx.actor.displayName;
@@ -349,6 +371,8 @@ export class ReviewService {
         const members = division === null ? new Set<string>() : await this.members(division);
         const context = { row: r.row.row, reportKey: r.row.reportKey, currentAnswers: r.answers, divisionCode: division, authorIsMember: members.has(s.authorEmail.toLowerCase()) };
         let decision = acceptSubmission(r.review, s, context, by, this.now().toISOString());
+        // Whether this pass changed the lock (a refusal decided without locking leaves the permissions alone).
+        let locked = false;
         if (decision.ok) {
           // Lock first, then look again: an edit that slipped in before the lock refuses the submission.
           try {
@@ -359,23 +383,37 @@ export class ReviewService {
             result.refused.push({ rowKey: r.row.rowKey, problem: error.problem });
             break;
           }
+          locked = true;
           const fresh = await this.readRow(r.row.itemId);
           const parsed = toStoredRow(fresh);
-          if (!parsed.ok) throw new ValidationError(parsed.issues);
-          decision = acceptSubmission(r.review, s, { ...context, row: parsed.row.row, currentAnswers: answersOf(fresh.fields ?? {}) }, by, this.now().toISOString());
-          if (!decision.ok) await this.setLock(r.row, false);
-        }
-        if (decision.ok) {
-          try {
-            await this.saveReview(r, decision.value);
-          } catch (error) {
-            // Not recorded: unlock again, so the row is as it was (the submission stays pending).
-            await this.setLock(r.row, false);
-            throw error;
+          if (!parsed.ok) {
+            // Made unreadable since the overview: nothing is recorded, the lock goes back as the review says.
+            await this.setLock(r.row, lockedIn(r.review.state));
+            result.refused.push({ rowKey: r.row.rowKey, problem: unreadableProblem(unreadableRow(fresh, parsed.issues)) });
+            break;
           }
-          result.accepted.push(r.row.rowKey);
-        } else {
-          if (decision.error.problem.code !== 'already-processed') await this.saveReview(r, decision.error.record);
+          decision = acceptSubmission(r.review, s, { ...context, row: parsed.row.row, currentAnswers: answersOf(fresh.fields ?? {}) }, by, this.now().toISOString());
+        }
+        if (!decision.ok && decision.error.problem.code === 'already-processed') {
+          result.refused.push({ rowKey: r.row.rowKey, problem: decision.error.problem });
+          continue;
+        }
+        const record = decision.ok ? decision.value : decision.error.record;
+        try {
+          await this.saveReview(r, record);
+        } catch (error) {
+          if (error instanceof ConflictError) {
+            // Someone else's client processed it: take what they recorded and make the lock say the same.
+            await this.settleLock(r, locked);
+            break;
+          }
+          // Not recorded: the lock goes back as it was (the submission stays pending).
+          if (locked) await this.setLock(r.row, lockedIn(r.review.state));
+          throw error;
+        }
+        if (decision.ok) result.accepted.push(r.row.rowKey);
+        else {
+          if (locked) await this.setLock(r.row, lockedIn(record.state));
           result.refused.push({ rowKey: r.row.rowKey, problem: decision.error.problem });
         }
       }
@@ -384,8 +422,20 @@ export class ReviewService {
   }
 
   /**
-   * Returns rows with a comment (on a field or the whole row): 差戻し, and the division may edit again. Per row: unlock,
-   * then record; if recording fails the row is locked again (nothing half-written) and listed in `failed`.
+   * After losing a race to another reviewer: reads the row's review again (into `r`) and, when this client changed the
+   * lock, sets it to match what the winner recorded.
+   */
+  private async settleLock(r: RowReview, touchedLock: boolean): Promise<void> {
+    const { found } = await this.rowsByKey([r.row.rowKey]);
+    const now = found[0];
+    if (now) Object.assign(r, now);
+    if (touchedLock) await this.setLock(r.row, lockedIn(r.review.state));
+  }
+
+  /**
+   * Returns rows with a comment (on a field or the whole row): 差戻し, and the division may edit again. Per row: record
+   * (If-Match), then unlock — so a return that loses to another reviewer's approval never unlocks the row; if the
+   * unlock fails the record is put back (the row stays 提出済 and locked) and the row is listed in `failed`.
    */
   async returnRows(items: readonly { rowKey: string; comment: string; field?: string }[], onProgress?: DecisionProgress): Promise<DecisionResult> {
     return this.decide(
@@ -394,12 +444,13 @@ export class ReviewService {
         const item = items.find((i) => i.rowKey === r.row.rowKey) as { comment: string; field?: string };
         const next = returnRow(r.review, item.comment, item.field ?? null, this.ctx.actor.displayName, this.now().toISOString());
         if (!next.ok) return next.error;
-        await this.setLock(r.row, false);
+        const before = r.review;
+        await this.saveReview(r, next.value);
         try {
-          await this.saveReview(r, next.value);
+          await this.setLock(r.row, false);
         } catch (error) {
-          // Undo the unlock: the row stays 提出済 and locked, as before the attempt.
-          await this.setLock(r.row, true);
+          // Undo the record: the row stays as it was, 提出済 and locked.
+          await this.saveReview(r, before);
           throw error;
         }
         return null;
@@ -430,10 +481,10 @@ export class ReviewService {
    * actor is not a reviewer, or the look-up failed).
    */
   private async decide(rowKeys: readonly string[], act: (r: RowReview) => Promise<ReviewProblem | null>, onProgress?: DecisionProgress): Promise<DecisionResult> {
-    const { found, missing } = await this.rowsByKey(rowKeys);
+    const { found, missing, unreadable } = await this.rowsByKey(rowKeys);
     if (missing.length > 0) throw new NotFoundError(`No row with the key ${missing.join(', ')}.`);
     for (const r of found) this.requireReviewer(r.row.orgCode);
-    const out: DecisionResult = { done: [], refused: [], failed: [] };
+    const out: DecisionResult = { done: [], refused: unreadable.map((u) => ({ rowKey: u.rowKey ?? u.itemId, problem: unreadableProblem(u) })), failed: [] };
     let n = 0;
     for (const r of found) {
       const key = r.row.rowKey;

@@ -6,7 +6,7 @@
 import type { Issue } from '../core/errors.js';
 import { fromRowFields, pickOwnedFields, type RowRecord } from '../core/lists/row-fields.js';
 import { ROWS_LIST } from '../core/lists/schema.js';
-import type { RowScope, StoredRow, UnreadableItem } from '../core/ports.js';
+import type { RowScope, StoredRow, UnreadableItem, UnreadableRow } from '../core/ports.js';
 import { odataString } from './paging.js';
 
 /** A list item as Graph returns it (also a delta entry, or a version with its fields). */
@@ -57,6 +57,13 @@ export function toStoredRow(item: GraphItem): { ok: true; row: StoredRow } | { o
   const eTag = item.eTag ?? (typeof fields['@odata.etag'] === 'string' ? fields['@odata.etag'] : undefined);
   if (!eTag) return { ok: false, issues: [{ row: `item ${item.id}`, field: 'eTag', reason: 'the service returned no eTag' }] };
   return { ok: true, row: { ...r.record, itemId: String(item.id), eTag, lastModified: item.lastModifiedDateTime ?? (typeof fields.Modified === 'string' ? fields.Modified : EPOCH) } };
+}
+
+/** What can still be told of an unreadable row item: its RowKey, title and division when those columns are readable. */
+export function unreadableRow(item: GraphItem, issues: Issue[]): UnreadableRow {
+  const f = item.fields ?? {};
+  const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+  return { itemId: String(item.id), rowKey: text(f.RowKey), title: text(f.Title), divisionCode: text(f.DivisionCode), issues };
 }
 
 /** Maps items, keeping the unreadable ones apart (shown to the secretariat, never dropped silently). */

@@ -167,3 +167,31 @@ describe('npx followup report: files (#12)', () => {
     expect((await followup(['report', 'history', '--year', String(year()), '--out', join(dir, 'h.txt'), ...site])).code).toBe(2);
   });
 });
+
+describe('npx followup with an unreadable row (#12)', () => {
+  it('review status lists it with its column and the hint (exit 3); report refuses naming it, ja then en', async () => {
+    const year = importBytes('004_62afef42a3180ecf.txt', readFileSync(SAMPLE), { org: '総務省' }).reports[0]!.fiscalYear!;
+    const row = (await admin.open({ fiscalYear: year, orgCode: 'soumu' })).rows.sort((a, b) => a.row.sortOrder - b.row.sortOrder)[0]!;
+    const fields = `${admin.context.rowsPath}/${row.itemId}/fields`;
+    const before = ((await admin.context.client.api(fields).get()) as { SurveyAnswersJson?: string }).SurveyAnswersJson ?? '';
+    await admin.context.client.api(fields).patch({ SurveyAnswersJson: '[{"broken":' });
+    try {
+      const common = ['--org', '総務省', '--year', String(year), '--site', 'localhost:/sites/followup'];
+      const status = await followup(['review', 'status', ...common], 'takahashi');
+      expect(status.code).toBe(3);
+      expect(status.stdout).toContain(`読み取れない行 1 件 / 1 unreadable row(s):\n  行 ${row.rowKey}（項目 ${row.itemId}） ${row.row.title}`);
+      expect(status.stdout).toMatch(/\n {4}SurveyAnswersJson: .+\n {2}SharePoint でこの項目のバージョン履歴を開き、以前のバージョンを復元してください。\n {2}Restore the previous version/);
+      // Every other row is still counted.
+      expect(status.stdout).toMatch(/: \d+\/\d+ done — 未確認 \d+/);
+      const report = await followup(['report', ...common.slice(0, 4), '--layout', 'L-R7', '--site', 'localhost:/sites/followup']);
+      expect(report.code).toBe(1);
+      expect(report.stdout).toBe('');
+      expect(report.stderr).toContain('読み取れない行が 1 件あるため、報告書を作成できません');
+      expect(report.stderr).toContain(`行 ${row.rowKey}（項目 ${row.itemId}）`);
+      expect(report.stderr).toContain('SurveyAnswersJson: ');
+      expect(report.stderr).toContain("The report cannot be built: 1 row(s) cannot be read, and a report without them would be wrong. Restore the previous version from the item's version history in SharePoint.");
+    } finally {
+      await admin.context.client.api(fields).patch({ SurveyAnswersJson: before });
+    }
+  });
+});

@@ -4,6 +4,7 @@ import type { Locator, Page, Route } from 'playwright-core';
 import { Agent } from 'undici';
 import { describe, expect, it } from 'vitest';
 
+import { LIST_NAMES } from '../../src/core/lists/schema.js';
 import { secretariatActor } from '../../src/core/permissions/rules.js';
 import { createGraphClient, staticTokenProvider } from '../../src/graph/create-graph-client.js';
 import { CycleAdmin } from '../../src/graph/cycle.js';
@@ -25,7 +26,7 @@ const POLL = { timeout: 30_000 };
 /** The review of the ministry's rows as the engine reads them (the secretariat's view). */
 async function states(): Promise<Map<string, { state: string; title: string; comment: string | null; field: string | null; by: string | null }>> {
   const service = await openReviewService({ connection: e2e.embedded.connection, site: { id: e2e.embedded.site.id }, actor: secretariatActor('大臣官房秘書課') });
-  const rows = await service.overview({ ...SCOPE, divisionCode: 'div-somu' });
+  const { rows } = await service.overview({ ...SCOPE, divisionCode: 'div-somu' });
   return new Map(rows.map((r) => [r.row.rowKey, { state: r.state, title: r.row.row.title, comment: r.review.comment, field: r.review.commentField, by: r.review.decidedBy }]));
 }
 
@@ -264,13 +265,45 @@ describe('the review cycle in the tab and the manager view', () => {
     await Promise.all([sato.close(), tanaka.close()]);
   });
 
+  it('an unreadable row: the manager view and the tab keep working, list it with its column and the restore hint', async () => {
+    const mine = (await e2e.embedded.store.open({ ...SCOPE, divisionCode: 'div-somu' })).rows.sort((a, b) => a.row.sortOrder - b.row.sortOrder);
+    const broken = mine[0]!;
+    const fields = `/sites/${e2e.embedded.site.id}/lists/${LIST_NAMES.Rows}/items/${broken.itemId}/fields`;
+    const before = ((await e2e.embedded.connection.client.api(fields).get()) as { IndicatorValuesJson?: string }).IndicatorValuesJson ?? '';
+    // A hand edit in SharePoint's list UI, say: the column no longer holds JSON.
+    await e2e.embedded.connection.client.api(fields).patch({ IndicatorValuesJson: '{not json' });
+    try {
+      for (const mode of ['light', 'dark', 'contrast'] as const) {
+        const m = await e2e.signedIn('高橋 健一', MANAGER, { colorScheme: mode === 'light' ? 'light' : 'dark', forcedColors: mode === 'contrast' ? 'active' : 'none' });
+        await m.page.getByTestId('division-overview').waitFor(POLL);
+        const listed = m.page.getByTestId('unreadable-rows');
+        expect(await listed.textContent()).toMatch(new RegExp(`^読み取れない行（1行）「${broken.row.title}」（行 ${broken.rowKey}、項目 ${broken.itemId}） — 大臣官房総務課列 IndicatorValuesJson の値を読み取れません: .+ほかの行はこのまま確認できます。.*バージョン履歴から以前のバージョンを復元してください`));
+        if (mode === 'light') expect(await axeSerious(m.page)).toEqual([]);
+        await m.page.screenshot({ path: join(SHOTS, `review-unreadable-manager-${mode}.png`), fullPage: true });
+        expect(m.problems).toEqual([]);
+        await m.close();
+      }
+      // The division's tab: its other rows keep their review states and the 提出 button; the broken row is named.
+      const suzuki = await e2e.signedIn('鈴木 一郎', '/?fy=2023&division=div-somu');
+      await suzuki.page.getByRole('button', { name: /^提出（\d+行）/ }).waitFor(POLL);
+      expect(await suzuki.page.getByTestId('unreadable-rows').textContent()).toContain(`「${broken.row.title}」（行 ${broken.rowKey}、項目 ${broken.itemId}）列 IndicatorValuesJson の値を読み取れません`);
+      expect(await suzuki.page.getByTestId('unreadable-rows').textContent()).toContain('ほかの行はこのまま記入・提出できます。');
+      expect(await axeSerious(suzuki.page)).toEqual([]);
+      await suzuki.page.screenshot({ path: join(SHOTS, 'review-unreadable-tab.png'), fullPage: true });
+      expect(suzuki.problems).toEqual([]);
+      await suzuki.close();
+    } finally {
+      await e2e.embedded.connection.client.api(fields).patch({ IndicatorValuesJson: before });
+    }
+  });
+
   it('approves a division\'s rows in bulk with progress (n / N, polite) and goes on past a row that fails, listing it in ja and en', async () => {
     // 田中 (大臣官房企画課) submits the division's rows through the engine, as its tab does.
     const agent = new Agent({ connect: { ca: e2e.embedded.graph.ca } });
     try {
       const connection = createGraphClient({ baseUrl: e2e.embedded.graph.graphUrl, tokenProvider: staticTokenProvider(e2e.embedded.graph.tokenFor('tanaka')), fetchOptions: { dispatcher: agent } as never });
       const tanaka = await openReviewService({ connection, site: { id: e2e.embedded.site.id }, actor: { displayName: '田中 誠', isSecretariat: false, reviewerOf: [], divisions: [{ orgCode: 'soumu', divisionCode: 'div-kikaku' }] } });
-      const mine = await tanaka.overview({ ...SCOPE, divisionCode: 'div-kikaku' });
+      const mine = (await tanaka.overview({ ...SCOPE, divisionCode: 'div-kikaku' })).rows;
       const submitted = (await tanaka.submit(mine.map((r) => r.row.rowKey))).submitted;
       expect(submitted.length).toBeGreaterThanOrEqual(2);
       const failing = submitted[0] as string;
@@ -309,7 +342,7 @@ describe('the review cycle in the tab and the manager view', () => {
       expect(await failed.locator(`li[data-rowkey="${failing}"]`).textContent()).toContain(`${failingTitle}：処理できませんでした（この行には何も書き込んでいません）。`);
       expect(await failed.locator(`li[data-rowkey="${failing}"] [lang="en"]`).textContent()).toContain('nothing was written for this row');
       // Nothing half-written: the failed row is still 提出済 (the others 承認済), and it stays selected for a retry.
-      const rowsNow = await (await openReviewService({ connection: e2e.embedded.connection, site: { id: e2e.embedded.site.id }, actor: secretariatActor('大臣官房秘書課') })).overview({ ...SCOPE, divisionCode: 'div-kikaku' });
+      const rowsNow = (await (await openReviewService({ connection: e2e.embedded.connection, site: { id: e2e.embedded.site.id }, actor: secretariatActor('大臣官房秘書課') })).overview({ ...SCOPE, divisionCode: 'div-kikaku' })).rows;
       expect(rowsNow.filter((r) => submitted.includes(r.row.rowKey)).map((r) => [r.row.rowKey, r.state])).toEqual(submitted.map((k) => [k, k === failing ? '提出済' : '承認済']));
       // The focus lands on the result's first action (retry), not on <body>.
       await expect.poll(() => page.evaluate(() => document.activeElement?.textContent ?? ''), POLL).toBe('処理できなかった行を選び直す');

@@ -2,16 +2,17 @@
  * `followup review status|submit|process|return|approve --org <府省等> --year <year> [--as <user>] …` (#12): the review
  * cycle from a terminal, as the acting user (a demo user of the local service with --as, or GRAPH_TOKEN's user). Who
  * the user is comes from their SharePoint groups (`currentuser/groups`), as in the tab. Exit 0 done (with nothing
- * refused), 3 some rows refused (listed), 1 failed (also when some rows of a bulk decision failed: listed), 2 usage error.
+ * refused), 3 some rows refused or unreadable (listed), 1 failed (also when some rows of a bulk decision failed: listed), 2 usage error.
  */
 import { parseArgs } from 'node:util';
 
 import { actorOf, membershipFromGroups } from '../../core/divisions/division.js';
-import { NotFoundError, PermissionError } from '../../core/errors.js';
 import { isOverdue } from '../../core/review/cycle.js';
 import { summarizeDivisions } from '../../core/review/review.js';
+import { RESTORE_HINT, unreadableFields, unreadableName } from '../../core/review/unreadable.js';
+import type { UnreadableRow } from '../../core/ports.js';
 import { DEMO_DIRECTORY } from '../../emulator/directory.js';
-import { readListReports } from '../../graph/list-reports.js';
+import { readCycleDeadline } from '../../graph/cycle-deadline.js';
 import { openReviewService, type RowRefusal } from '../../graph/review.js';
 import { resolveSite } from '../../graph/site.js';
 import { readDivisions, readMyGroups } from '../../graph/site-directory.js';
@@ -25,6 +26,13 @@ const groupTitle = (kind: 'secretariat' | 'reviewers'): string => process.env[ki
 
 function printRefused(refused: readonly RowRefusal[]): void {
   for (const r of refused) process.stderr.write(`refused ${r.rowKey}: ${r.problem.ja}\n  ${r.problem.en}\n`);
+}
+
+/** Rows that cannot be read: each with its columns and why, then what to do (ja, then en). */
+function unreadableLines(unreadable: readonly UnreadableRow[]): string {
+  if (unreadable.length === 0) return '';
+  const rows = unreadable.map((u) => `  ${unreadableName(u).ja}${u.title ? ` ${u.title}` : ''}${u.divisionCode ? ` [${u.divisionCode}]` : ''}\n${unreadableFields(u).map((f) => `    ${f}\n`).join('')}`);
+  return `読み取れない行 ${unreadable.length} 件 / ${unreadable.length} unreadable row(s):\n${rows.join('')}  ${RESTORE_HINT.ja}\n  ${RESTORE_HINT.en}\n`;
 }
 
 export const reviewCommand: Command = async (argv) => {
@@ -60,20 +68,16 @@ export const reviewCommand: Command = async (argv) => {
     const scope = { orgCode, fiscalYear: year, ...(values.division ? { divisionCode: values.division } : {}) };
     let refused: RowRefusal[] = [];
     if (action === 'status') {
-      const rows = await review.overview(scope);
+      const { rows, unreadable } = await review.overview(scope);
       const { openGraphFollowUpStore } = await import('../../graph/graph-follow-up-store.js');
       const store = await openGraphFollowUpStore({ connection: session.connection, site: { id: site.id }, actor, refreshMode: 'modified' });
-      // The deadline is on the report items; a user who cannot read FollowUpReports sees the states without it.
-      const deadline = await readListReports(store.context, { orgCode, fiscalYear: year }).then(
-        (reports) => reports.map((r) => r.deadline).find((d) => d !== null) ?? null,
-        (error: unknown) => {
-          if (error instanceof NotFoundError || error instanceof PermissionError) return null;
-          throw error;
-        },
-      );
+      // The deadline is on the report items (null for a user who cannot read them); not the rows, so an unreadable
+      // row does not hide it.
+      const deadline = await readCycleDeadline(store.context, orgCode, year);
       const now = new Date();
       if (values.json) {
         process.stdout.write(`${JSON.stringify(rows.map((r) => ({ rowKey: r.row.rowKey, division: r.row.row.division, title: r.row.row.title, state: r.state, awaitingLock: r.awaitingLock, comment: r.review.comment, commentField: r.review.commentField, changedSinceSubmission: r.changedSinceSubmission.map((c) => c.field), overdue: isOverdue(deadline, r.state, now) })), null, 2)}\n`);
+        process.stderr.write(unreadableLines(unreadable));
       } else {
         const names = new Map(divisions.divisions.map((d) => [d.code, d.name]));
         process.stdout.write(`${orgCode} ${year}${deadline ? `, deadline ${deadline}` : ''}\n`);
@@ -81,7 +85,9 @@ export const reviewCommand: Command = async (argv) => {
           const name = s.divisionCode === null ? '(unassigned)' : `${names.get(s.divisionCode) ?? s.divisionCode} (${s.divisionCode})`;
           process.stdout.write(`${name}: ${s.done}/${s.total} done — 未確認 ${s.byState['未確認']}, 提出済 ${s.byState['提出済']}${s.awaitingLock ? ` (${s.awaitingLock} awaiting a reviewer)` : ''}, 差戻し ${s.byState['差戻し']}, 承認済 ${s.byState['承認済']}${s.editedAfterSubmission ? `, ${s.editedAfterSubmission} edited after submission` : ''}${s.overdue ? `, ${s.overdue} overdue` : ''}\n`);
         }
+        process.stdout.write(unreadableLines(unreadable));
       }
+      if (unreadable.length > 0) return 3;
     } else if (action === 'submit') {
       const r = await review.submit(rowKeys);
       process.stdout.write(`submitted ${r.submitted.length} row(s)${r.missing.length ? `; no such row: ${r.missing.join(', ')}` : ''}\n`);

@@ -75,7 +75,9 @@ export interface ReviewProblem {
     /** The row still inherits its permissions and the actor may not give it its own: the secretariat's client locks it. */
     | 'needs-secretariat'
     /** The service failed while this row was being decided; what had been written for it was undone. */
-    | 'failed';
+    | 'failed'
+    /** The row's item cannot be read (a column's value hand-edited beyond repair): nothing is decided on it. */
+    | 'unreadable';
   ja: string;
   en: string;
   /** The FollowUpRows column the problem is about, when it is about one (the tab shows it on that field). */

@@ -2,7 +2,7 @@
  * The review cycle as the pages use it (#12): src/graph/review.ts's ReviewService behind a port of core types (the UI
  * never imports src/graph). The engine decides and records every transition with who and when; the pages show it.
  */
-import type { RowScope, StoredRow } from '../../core/ports.js';
+import type { RowScope, StoredRow, UnreadableRow } from '../../core/ports.js';
 import type { FieldChange, ReviewProblem, ReviewRecord, ReviewStateJa } from '../../core/review/review.js';
 
 /** One row with its review, as the engine reads it (3 reads for a whole scope). */
@@ -37,8 +37,11 @@ export interface ReviewDecision {
 export type DecisionProgress = (done: number, total: number, rowKey: string) => void;
 
 export interface ReviewData {
-  /** Every row of the scope with its review (the whole ministry when the scope has no division). */
-  overview(scope: RowScope): Promise<ReviewRow[]>;
+  /**
+   * Every row of the scope with its review (the whole ministry when the scope has no division), and the rows that
+   * cannot be read (a column hand-edited beyond repair), listed apart with why.
+   */
+  overview(scope: RowScope): Promise<{ rows: ReviewRow[]; unreadable: UnreadableRow[] }>;
   /**
    * Whether the scope's review states changed since the last `overview` of it (1 request, ids and eTags only): the
    * tab's background refresh asks every tick and reads the overview only on a change. `background`: sent once, a

@@ -19,6 +19,7 @@ import type { GridReview } from '../components/FollowUpGrid/FollowUpGrid.js';
 import { NoticeBar, type Notice } from '../components/NoticeBar/index.js';
 import type { Translate } from '../i18n/i18n.js';
 import { lockOf, submitProblems } from './review-model.js';
+import { UnreadableRows } from './UnreadableRows.js';
 import { useReviewRows } from './use-review.js';
 
 
@@ -40,6 +41,8 @@ export interface DivisionReview {
   action: ReactNode;
   /** What the last submit did, or why it did nothing. */
   notice: ReactNode;
+  /** The review lists the scope's unreadable rows by name (the tab's own count of them is then not shown). */
+  listsUnreadable: boolean;
   /** One background look for review changes (for the tab's RefreshScheduler). */
   tick(signal: AbortSignal): Promise<number>;
 }
@@ -129,8 +132,9 @@ export function useDivisionReview({ site, scope, actor, cache, snapshot, lang, t
   const shown = (
     <>
       {review.error ? <ErrorMessage t={t} error={review.error} onRetry={() => void review.reload()} /> : null}
+      <UnreadableRows rows={review.unreadable} t={t} hint="tab" />
       {notice ? <NoticeBar notice={notice} testId="review-notice" t={t} onClose={() => setNotice(null)} /> : null}
     </>
   );
-  return { reviewOf: review.rows ? reviewOf : undefined, action, notice: shown, tick: review.tick };
+  return { reviewOf: review.rows ? reviewOf : undefined, action, notice: shown, listsUnreadable: review.unreadable.length > 0, tick: review.tick };
 }

@@ -25,6 +25,7 @@ import { DivisionRows } from './manager/DivisionRows.js';
 import { RemindButton } from './manager/RemindButton.js';
 import { answerRows, divisionLines } from './manager/overview-model.js';
 import { SignInView } from './SignInView.js';
+import { UnreadableRows } from './UnreadableRows.js';
 import { useReviewRows, type ReviewRows } from './use-review.js';
 
 const useStyles = makeStyles({
@@ -148,6 +149,7 @@ function ManagerBody({ site, initialYear, reportActions }: { site: SiteInfo; ini
       ) : null}
       {cycles.status === 'failed' ? <ErrorMessage t={t} error={cycles.error} /> : null}
       {review.error ? <ErrorMessage t={t} error={review.error} onRetry={() => void review.reload()} /> : null}
+      <UnreadableRows rows={review.unreadable} t={t} divisionName={nameOf} hint="manager" />
       {fiscalYear === null && cycles.status === 'done' ? <Text>{t('rows.empty')}</Text> : null}
       {opened === undefined ? (
         <section aria-labelledby="overview-heading">

@@ -209,7 +209,7 @@ export default function RowsWorkspace({ site, fiscalYear, divisionCode }: RowsWo
           <MessageBarBody>{t('refresh.failed', { detail: snapshot.refreshError.message })}</MessageBarBody>
         </MessageBar>
       ) : null}
-      {snapshot.unreadable.length > 0 ? (
+      {snapshot.unreadable.length > 0 && !review.listsUnreadable ? (
         <MessageBar intent="warning">
           <MessageBarBody>{t('rows.unreadable', { count: snapshot.unreadable.length })}</MessageBarBody>
         </MessageBar>

@@ -6,7 +6,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 
-import type { RowScope } from '../../core/ports.js';
+import type { RowScope, UnreadableRow } from '../../core/ports.js';
 import { useServices } from '../app/ServicesProvider.js';
 import type { ReviewData, ReviewRow } from '../app/review-port.js';
 import type { SiteInfo } from '../app/services.js';
@@ -15,6 +15,8 @@ export interface ReviewRows {
   port: ReviewData | null;
   /** Rows by RowKey; null until the first read answered. */
   rows: ReadonlyMap<string, ReviewRow> | null;
+  /** The scope's rows that cannot be read (a column hand-edited beyond repair), with why; the others are in `rows`. */
+  unreadable: readonly UnreadableRow[];
   error: unknown;
   reload(): Promise<void>;
   /**
@@ -29,6 +31,7 @@ export function useReviewRows(site: SiteInfo | null, scope: RowScope | null, opt
   const { data } = useServices();
   const [port, setPort] = useState<ReviewData | null>(null);
   const [rows, setRows] = useState<ReadonlyMap<string, ReviewRow> | null>(null);
+  const [unreadable, setUnreadable] = useState<readonly UnreadableRow[]>([]);
   const [error, setError] = useState<unknown>(null);
   const seq = useRef(0);
   const scopeId = scope ? `${scope.orgCode}|${scope.fiscalYear}|${scope.divisionCode ?? '*'}` : '';
@@ -50,9 +53,10 @@ export function useReviewRows(site: SiteInfo | null, scope: RowScope | null, opt
     if (!port || !scope) return Promise.resolve();
     const mine = ++seq.current;
     return port.overview(scope).then(
-      (list) => {
+      (read) => {
         if (mine !== seq.current) return;
-        setRows(new Map(list.map((r) => [r.row.rowKey, r])));
+        setRows(new Map(read.rows.map((r) => [r.row.rowKey, r])));
+        setUnreadable(read.unreadable);
         setError(null);
       },
       (e: unknown) => {
@@ -67,7 +71,11 @@ export function useReviewRows(site: SiteInfo | null, scope: RowScope | null, opt
     if (!port || !scope) return;
     const mine = ++seq.current;
     port.overview(scope).then(
-      (list) => mine === seq.current && setRows(new Map(list.map((r) => [r.row.rowKey, r]))),
+      (read) => {
+        if (mine !== seq.current) return;
+        setRows(new Map(read.rows.map((r) => [r.row.rowKey, r])));
+        setUnreadable(read.unreadable);
+      },
       (e: unknown) => mine === seq.current && setError(e),
     );
     // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed by the scope's id.
@@ -90,5 +98,5 @@ export function useReviewRows(site: SiteInfo | null, scope: RowScope | null, opt
     // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed by the scope's id.
   }, [port, scopeId, loaded, read]);
 
-  return { port, rows, error, reload, tick };
+  return { port, rows, unreadable, error, reload, tick };
 }

@@ -33,7 +33,7 @@ function failingReviewer(failKey: string): Promise<ReviewService> {
 }
 
 async function stateOf(rowKey: string): Promise<string> {
-  const overview = await (await openReviewService({ connection: h.connect(), site: h.siteUrl, actor: ACTORS.sato!, groups: GROUPS })).overview(SCOPE);
+  const overview = (await (await openReviewService({ connection: h.connect(), site: h.siteUrl, actor: ACTORS.sato!, groups: GROUPS })).overview(SCOPE)).rows;
   return overview.find((r) => r.row.rowKey === rowKey)?.state ?? '?';
 }
 

@@ -74,7 +74,7 @@ describe('locking a row that inherits its permissions', () => {
     expect(h.records.slice(seen).filter((r) => r.method === 'POST' && !r.url.endsWith('/$batch')).map((r) => r.status)).toEqual([403]);
     expect((await item(target.itemId)).eTag).toBe(before.eTag);
     expect((await sp('sato', 'GET', `web/lists/getbytitle('FollowUpRows')/items(${target.itemId})/hasuniqueroleassignments`)).body.value).toBe(false);
-    const overview = await (await service('takahashi')).overview(SCOPE);
+    const overview = (await (await service('takahashi')).overview(SCOPE)).rows;
     expect(overview.find((r) => r.row.rowKey === target.rowKey)).toMatchObject({ state: '提出済', awaitingLock: true });
   });
 
