@@ -5,32 +5,35 @@
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 
+import { parseFiscalYear } from '../core/era/index.js';
 import { LAYOUTS, type ImportResult, type Layout } from '../core/model/schema.js';
 import { decodeSource, importDecoded, mergeResults } from '../io/import.js';
 import { writeJson } from '../io/json-stream.js';
 import { writeStdoutSync } from './stdout-sync.js';
 import { readDocumentFile } from '../io/read-file.js';
+import type { ImportOptions } from '../io/types.js';
 import { renderReports } from '../io/render/index.js';
 import { UsageError, type Command, type CommandSpec } from './command.js';
 import { summarize } from './summary.js';
 import { AUDIT_USAGE, CYCLE_USAGE, REMIND_USAGE, DEV_TOKEN_USAGE, DOCTOR_USAGE, EXPORT_TEMPLATE_USAGE, IMPORT_USAGE, PROVISION_USAGE, RENDER_USAGE, REPORT_USAGE, REVIEW_USAGE, SYNC_XLSX_USAGE } from './usage.js';
 
-function readOne(path: string, org: string | undefined): ImportResult {
+function readOne(path: string, options: ImportOptions): ImportResult {
   // Devices, FIFOs, sockets and files over the size limit are refused before anything is read (#8 item 5).
   let read: ReturnType<typeof readDocumentFile> | null = readDocumentFile(path);
   if ('issue' in read) return { reports: [], plans: [], issues: [read.issue] };
   const decoded = decodeSource(basename(path), read.bytes);
   // The bytes are not needed once decoded: let them go before the import builds its model (#8 item 5, peak memory).
   read = null;
-  return importDecoded(decoded, org ? { org } : {});
+  return importDecoded(decoded, options);
 }
 
-function readImport(files: string[], org: string | undefined): ImportResult {
-  return mergeResults(files.map((f) => readOne(f, org)));
+function readImport(files: string[], org: string | undefined, year?: number): ImportResult {
+  const options: ImportOptions = { ...(org ? { org } : {}), ...(year !== undefined ? { year } : {}) };
+  return mergeResults(files.map((f) => readOne(f, options)));
 }
 
 const importCommand: Command = async (argv) => {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { org: { type: 'string' }, json: { type: 'boolean' }, store: { type: 'boolean' }, site: { type: 'string' } } });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { org: { type: 'string' }, year: { type: 'string' }, json: { type: 'boolean' }, store: { type: 'boolean' }, site: { type: 'string' } } });
   if (values.site !== undefined && !values.store) {
     process.stderr.write(`error: --site names where --store writes: add --store (or leave --site out to only check the files).\n${IMPORT_USAGE}`);
     return 2;
@@ -39,7 +42,12 @@ const importCommand: Command = async (argv) => {
     process.stderr.write(`error: give the document files to import.\n${IMPORT_USAGE}`);
     return 2;
   }
-  const result = readImport(positionals, values.org);
+  const year = values.year === undefined ? undefined : parseFiscalYear(values.year);
+  if (year === null) {
+    process.stderr.write(`error: --year ${values.year ?? ''} は年度として読めません（例: 2023, 令和5年度, R5）。 / --year ${values.year ?? ''} is not a fiscal year (e.g. 2023, 令和5年度, R5).\n${IMPORT_USAGE}`);
+    return 2;
+  }
+  const result = readImport(positionals, values.org, year);
   // Streamed: the JSON of a large document is several times its size and never needs to exist as one string.
   if (values.json) {
     writeJson(result, writeStdoutSync);

@@ -5,11 +5,12 @@
 import { LAYOUTS } from '../core/model/schema.js';
 import { DEMO_DIRECTORY } from '../emulator/directory.js';
 
-export const IMPORT_USAGE = `usage: followup import <file>… [--org 府省等] [--json] [--store [--site <site>]]
+export const IMPORT_USAGE = `usage: followup import <file>… [--org 府省等] [--year 年度] [--json] [--store [--site <site>]]
   Imports follow-up documents (TSV with HTML cells, or PDF text) and checks every row.
   stdout: the ImportResult JSON with --json, else nothing; stderr: one line per report, totals per severity, then
   every error and warning (first 50) as [severity] file:line:col field (rowKey) CODE: 日本語 / English.
   --org 名称  the 府省等 when the document does not print it (e.g. --org 財務省)
+  --year 年度 the fiscal year when the title prints none (e.g. --year 2023, --year 令和5年度, --year R5)
   --json     print the ImportResult JSON (src/core/model/schema.ts) on stdout
   --store    also write the reports and their rows into the lists, as the secretariat (resumable, never duplicated);
              only when no file has an error: otherwise nothing is written

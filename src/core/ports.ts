@@ -214,8 +214,12 @@ export interface AuditFinding {
   itemId: string;
   /** The RowKey the secretariat's record holds (null: the item is not in the record, e.g. created by hand). */
   expectedRowKey: string | null;
-  /** Fields whose value differs from the record (RowKey, ReportKey, DivisionCode, SourceRaw), or `missing`. */
-  fields: { field: string; expected: string | null; actual: string | null }[];
+  /**
+   * Fields whose value differs from the record (RowKey, ReportKey, DivisionCode, SourceRaw), or `missing`; and each
+   * secretariat field (Title, FiscalYear, SortOrder…) changed since the row was recorded, with `expected` = the value
+   * before the change and who/when changed it.
+   */
+  fields: { field: string; expected: string | null; actual: string | null; changedBy?: string; changedAt?: string }[];
   /** Who changed it and when: the version that introduced the current value (of the most recently changed field). */
   changedBy: string | null;
   changedAt: string | null;

@@ -2,6 +2,9 @@
  * The report book as an .xlsx workbook (#12), with exceljs. Browser-safe: the report button runs it in the tab
  * (exceljs is passed in, loaded with import() so it stays out of the tab's first download), the CLI in Node.
  *
+ * - A cell holds plain text, as a reader sees it: a rich cell (the lists' p/ul/li/b/br HTML, isHtmlCell) becomes its text, each
+ *   paragraph or list item on its own line of the wrapped cell, entities decoded (`&amp;` → `&`). No markup reaches
+ *   Excel; the printable HTML report keeps the sanitised markup instead (../core/report/html.ts).
  * - Every text is a string cell (never `{ formula }`), formatted as text (`@`), so `=SUM(A1)`, `+81…`, `-`, `@user`,
  *   a leading tab or CR, or `＝` are shown as typed and never become formulas — in Excel or in LibreOffice.
  * - Row 1 is the document's furniture: 作成日 (和暦) on the left, the classification label on the right; the label is
@@ -13,8 +16,9 @@
 import type ExcelJSModule from 'exceljs';
 import type { Borders, Fill, Worksheet } from 'exceljs';
 
-import type { ReportBook, ReportSheet } from '../core/report/book.js';
+import { isHtmlCell, type ReportBook, type ReportSheet, type SheetCell } from '../core/report/book.js';
 import { displayWidth } from '../core/text/display-width.js';
+import { htmlToText } from '../core/text/index.js';
 import type { IndicatorChart } from '../core/report/charts.js';
 
 export type ExcelJS = typeof ExcelJSModule;
@@ -28,6 +32,9 @@ const ROW_HEADER_FILL: Fill = { type: 'pattern', pattern: 'solid', fgColor: { ar
 const FONT = 'Yu Gothic';
 /** Rows before the model's first row: the 作成日 / label line. */
 export const META_ROWS = 1;
+
+/** The text a cell shows: rich text as plain text, line breaks for paragraphs. */
+const cellText = (cell: SheetCell): string => (isHtmlCell(cell) ? htmlToText(cell.text) : cell.text);
 
 /** `&` starts a code in Excel's header/footer language: a label such as `R&D` prints as typed. */
 const headerText = (text: string): string => text.replace(/&/g, '&&');
@@ -87,7 +94,7 @@ export function rowHeights(sheet: ReportSheet): (number | null)[] {
       const width = spanWidth.get(`${r}:${c}`) ?? sheet.columnWidths[c] ?? 8;
       // A full-width character takes about two width units; one unit of padding.
       const perLine = Math.max(1, width - 1);
-      const n = cell.text.split('\n').reduce((sum, line) => sum + Math.max(1, Math.ceil((displayWidth(line) * 2) / perLine)), 0);
+      const n = cellText(cell).split('\n').reduce((sum, line) => sum + Math.max(1, Math.ceil((displayWidth(line) * 2) / perLine)), 0);
       lines = Math.max(lines, n);
     });
     return lines <= 1 ? null : Math.min(MAX_ROW_HEIGHT, Math.ceil(lines * LINE_POINTS + 4));
@@ -107,7 +114,7 @@ function writeSheet(wb: ExcelJSModule.Workbook, book: ReportBook, sheet: ReportS
       if (cell === null) return;
       const target = ws.getCell(excelRow, c + 1);
       // A string value is written as a string cell: exceljs only writes a formula for { formula } values.
-      target.value = cell.text;
+      target.value = cellText(cell);
       target.numFmt = '@';
       target.font = { name: FONT, size: cell.style === 'title' ? 12 : 10, bold: cell.style === 'title' || cell.style === 'header' };
       target.alignment = { wrapText: true, vertical: cell.style === 'header' ? 'middle' : 'top', horizontal: cell.style === 'header' ? 'center' : 'left' };

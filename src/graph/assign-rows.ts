@@ -9,7 +9,7 @@ import { ConflictError, NotFoundError, PermissionError, ValidationError } from '
 import { toRowFields } from '../core/lists/row-fields.js';
 import { LIST_NAMES } from '../core/lists/schema.js';
 import type { AssignResult, StoredRow } from '../core/ports.js';
-import { recordDivisions, sha256Hex } from './ledger.js';
+import { ownedHash, recordDivisions, sha256Hex } from './ledger.js';
 import { odataString, toPage, withQuery } from './paging.js';
 import { EDIT_WITHOUT_DELETE, REVIEW_ROWS } from './permission-levels.js';
 import { ITEM_SELECT, ROW_EXPAND, toStoredRow, type GraphItem } from './row-items.js';
@@ -135,7 +135,7 @@ export async function assignRows(ctx: StoreContext, state: AssignState, rowKeys:
   await recordDivisions(
     ctx,
     await state.ledgerPath(),
-    await Promise.all(rows.map(async (r) => ({ reportKey: r.reportKey, rowKey: r.row.key, division: divisionCode, sourceHash: await sha256Hex(sourceRaws.get(r.itemId) ?? String(toRowFields(r).SourceRaw)) }))),
+    await Promise.all(rows.map(async (r) => ({ reportKey: r.reportKey, rowKey: r.row.key, division: divisionCode, sourceHash: await sha256Hex(sourceRaws.get(r.itemId) ?? String(toRowFields(r).SourceRaw)), ownedHash: await ownedHash(toRowFields(r)) }))),
   );
   const warning = await setItemPermissions(ctx, state, rows.map((r) => ({ itemId: r.itemId, previous: previous.get(r.itemId) ?? null })), divisionCode);
   return { divisionCode, assigned: rows.map((r) => r.rowKey), missing, ...(warning ? { warnings: [warning] } : {}) };

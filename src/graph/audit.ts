@@ -1,8 +1,10 @@
 /**
  * The audit (#8): SharePoint cannot protect single fields, so a division that may edit its rows could also change
- * what ties a row to its report and division. The audit compares every row's RowKey, ReportKey, DivisionCode and
- * SourceRaw with the ledger (./ledger.ts), which only the secretariat can write, and lists the differences with who
- * made them (from the item's versions). Reads only.
+ * what ties a row to its report and division, or the secretariat's other fields (Title, FiscalYear, SortOrder…). The
+ * audit compares every row's RowKey, ReportKey, DivisionCode and SourceRaw with the ledger (./ledger.ts), which only
+ * the secretariat can write, and the hash of its secretariat fields (SECRETARIAT_FIELDS) with the one recorded; it
+ * lists the differences with who made them (from the item's versions: for a secretariat field, the value before
+ * the change, the new one, who and when). Reads only.
  *
  * Requests: ceil(rows/5000) pages of the Rows list + ceil(ledger items/5000) pages of the ledger
  * + ceil(flagged rows/20) `$batch` requests of versions (to find who changed each one, and the original RowKey of a
@@ -10,7 +12,7 @@
  */
 import { toListRowKey } from '../core/lists/row-fields.js';
 import type { AuditFinding, AuditReport, ReadOptions } from '../core/ports.js';
-import { readWholeLedger, sha256Hex, type LedgerEntry } from './ledger.js';
+import { fieldText as text, ownedHash, readWholeLedger, SECRETARIAT_FIELDS, sha256Hex, type LedgerEntry } from './ledger.js';
 import { getAll, toPage, withQuery } from './paging.js';
 import type { GraphItem } from './row-items.js';
 import { asAbortSignal, batch, type StoreContext } from './store-context.js';
@@ -24,8 +26,6 @@ interface Expected {
   entry: LedgerEntry;
 }
 
-const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : null);
-
 /** What differs between an item's tie fields and the record (SourceRaw compared by hash; shown shortened). */
 async function differences(fields: Record<string, unknown>, want: Expected): Promise<AuditFinding['fields']> {
   const out: AuditFinding['fields'] = [];
@@ -34,13 +34,44 @@ async function differences(fields: Record<string, unknown>, want: Expected): Pro
   if (text(fields.DivisionCode) !== want.entry.d) out.push({ field: 'DivisionCode', expected: want.entry.d, actual: text(fields.DivisionCode) });
   const hash = await sha256Hex(text(fields.SourceRaw) ?? '');
   if (hash !== want.entry.s) out.push({ field: 'SourceRaw', expected: `sha256:${want.entry.s.slice(0, 16)}`, actual: `sha256:${hash.slice(0, 16)}` });
+  if (want.entry.o !== undefined) {
+    const owned = await ownedHash(fields);
+    // Replaced by the changed fields themselves once the versions are read (ownedChanges).
+    if (owned !== want.entry.o) out.push({ field: OWNED, expected: `sha256:${want.entry.o.slice(0, 16)}`, actual: `sha256:${owned.slice(0, 16)}` });
+  }
+  return out;
+}
+
+/** The placeholder of "some secretariat field differs from the record" until the versions say which. */
+const OWNED = '(secretariat fields)';
+
+type Version = GraphItem;
+const editor = (v: Version | undefined): string | null => v?.lastModifiedBy?.user?.displayName ?? v?.lastModifiedBy?.user?.id ?? null;
+
+/**
+ * The secretariat fields whose current value differs from the row as created (its oldest version), each with the
+ * value before the version that introduced the current one, that version's editor and time. Empty when the versions
+ * show no such field (e.g. versioning off): the caller keeps the placeholder.
+ */
+function ownedChanges(current: Record<string, unknown>, history: readonly Version[]): AuditFinding['fields'] {
+  const out: AuditFinding['fields'] = [];
+  if (history.length === 0) return out;
+  for (const field of SECRETARIAT_FIELDS) {
+    const now = text(current[field]);
+    if (text(history[0]?.fields?.[field]) === now) continue;
+    let i = history.length - 1;
+    while (i > 0 && text(history[i - 1]?.fields?.[field]) === now) i--;
+    const by = editor(history[i]);
+    const at = history[i]?.lastModifiedDateTime ?? null;
+    out.push({ field, expected: i > 0 ? text(history[i - 1]?.fields?.[field]) : null, actual: now, ...(by ? { changedBy: by } : {}), ...(at ? { changedAt: at } : {}) });
+  }
   return out;
 }
 
 export async function auditRows(ctx: StoreContext, ledgerPath: string, options: ReadOptions = {}): Promise<AuditReport> {
   const signal = asAbortSignal(options.signal);
   const before = ctx.connection.counters.logical;
-  const select = { $expand: `fields($select=${TIE_FIELDS.join(',')})`, $select: 'id,lastModifiedDateTime', $top: 5000 };
+  const select = { $expand: `fields($select=${[...TIE_FIELDS, ...SECRETARIAT_FIELDS].join(',')})`, $select: 'id,lastModifiedDateTime', $top: 5000 };
   const [{ items }, ledger] = await Promise.all([getAll<GraphItem>(ctx.client, withQuery(ctx.rowsPath, select), 'read every row for the audit', signal), readWholeLedger(ctx, ledgerPath, signal)]);
 
   const expected = new Map<string, Expected>();
@@ -80,15 +111,20 @@ export async function auditRows(ctx: StoreContext, ledgerPath: string, options: 
         fields = await differences(f.item.fields ?? {}, original);
       }
     }
+    if (fields.some((c) => c.field === OWNED)) {
+      const named = ownedChanges(f.item.fields ?? {}, history);
+      if (named.length > 0) fields = [...fields.filter((c) => c.field !== OWNED), ...named];
+    }
     // Who: the version that introduced the current value of a flagged field (the latest such, over the fields).
     let introducer: GraphItem | undefined;
     for (const { field } of fields) {
+      if (field === OWNED) continue;
       const actual = text(f.item.fields?.[field]);
       let since: GraphItem | undefined;
       for (let i = history.length - 1; i >= 0 && text(history[i]?.fields?.[field]) === actual; i--) since = history[i];
       if (since && (!introducer || Number.parseFloat(String(since.id)) > Number.parseFloat(String(introducer.id)))) introducer = since;
     }
-    const changedBy = introducer?.lastModifiedBy?.user?.displayName ?? introducer?.lastModifiedBy?.user?.id ?? null;
+    const changedBy = editor(introducer);
     const changedAt = introducer?.lastModifiedDateTime ?? null;
     findings.push({ itemId: String(f.item.id), expectedRowKey: want?.rowKey ?? null, fields, changedBy, changedAt });
   }

@@ -119,7 +119,7 @@ export async function importReports(ctx: StoreContext, lists: () => Promise<Admi
 
   // Ledger items are prepared first (hashing is asynchronous; the batch callbacks are not).
   const ledgers = new Map<ImportPlan, Record<string, string>[]>();
-  for (const p of plans) ledgers.set(p, ledgerCreates(p.report.key, await ledgerEntries(p.records, p.rowFields.map((f) => String(f.SourceRaw ?? '')))));
+  for (const p of plans) ledgers.set(p, ledgerCreates(p.report.key, await ledgerEntries(p.records, p.rowFields)));
 
   const owner = new Map<string, { plan: ImportPlan; kind: 'report' | 'row' | 'ledger' }>();
   /** The creates of a report not completed earlier: its report item (if missing) before its missing rows. */

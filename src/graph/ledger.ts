@@ -7,7 +7,7 @@
  */
 import { GraphAccessError } from '../core/errors.js';
 import { canonicalJson, toListRowKey, type RowRecord } from '../core/lists/row-fields.js';
-import { MAX_TEXT_LENGTH } from '../core/lists/schema.js';
+import { FieldGroup, MAX_TEXT_LENGTH, ROWS_LIST } from '../core/lists/schema.js';
 import type { StoredRow } from '../core/ports.js';
 import type { BatchStep } from './batch.js';
 import { collectPages, getAll, odataString, toPage, withQuery } from './paging.js';
@@ -20,7 +20,25 @@ export interface LedgerEntry {
   d: string | null;
   /** SHA-256 (hex) of the SourceRaw the import wrote. */
   s: string;
+  /**
+   * SHA-256 (hex) of the secretariat's other fields (SECRETARIAT_FIELDS) as written; absent in entries recorded
+   * before it existed (those rows' secretariat fields are not checked until the row is recorded again).
+   */
+  o?: string;
 }
+
+/**
+ * The FollowUpRows columns only the secretariat writes, besides DivisionCode (entry `d`): structure (Title,
+ * FiscalYear, OrgCode, RowKind, SortOrder, Level, ParentRowKey, MajorItem, markers, FocusItem, SplitKind,
+ * RowDetailJson) and the schema-5 review columns. Derived from the schema, so a new structure column is covered.
+ */
+export const SECRETARIAT_FIELDS: readonly string[] = ROWS_LIST.columns.filter((c) => (c.group === FieldGroup.Structure || c.group === FieldGroup.Review) && c.name !== 'DivisionCode').map((c) => c.name);
+
+/** A field's value as the audit compares it: text, a number as text, empty/absent as null. */
+export const fieldText = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : null);
+
+/** SHA-256 of a row's secretariat fields (as written or as read back from Graph: both give the same text). */
+export const ownedHash = (fields: Readonly<Record<string, unknown>>): Promise<string> => sha256Hex(canonicalJson(Object.fromEntries(SECRETARIAT_FIELDS.map((f) => [f, fieldText(fields[f])]))));
 
 /** One ledger item: a report's entries (or one chunk of them), by report-local row key. */
 export interface LedgerItem {
@@ -43,11 +61,12 @@ export async function sha256Hex(text: string): Promise<string> {
 /** The ledger key of chunk `n` of a report (unique; long report keys keep a prefix and a hash). */
 export const ledgerKey = (reportKey: string, n: number): string => (reportKey.length + String(n).length + 1 <= MAX_TEXT_LENGTH ? `${reportKey}#${n}` : toListRowKey(reportKey, `#${n}`));
 
-/** The ledger entries of a report's rows, as the import writes them. */
-export async function ledgerEntries(records: readonly RowRecord[], sourceRaws: readonly string[]): Promise<Record<string, LedgerEntry>> {
+/** The ledger entries of a report's rows, as the import writes them (`rowFields`: the fields it creates, in order). */
+export async function ledgerEntries(records: readonly RowRecord[], rowFields: readonly Readonly<Record<string, unknown>>[]): Promise<Record<string, LedgerEntry>> {
   const out: Record<string, LedgerEntry> = {};
-  const hashes = await Promise.all(sourceRaws.map(sha256Hex));
-  records.forEach((r, i) => (out[r.row.key] = { d: r.row.division, s: hashes[i] ?? '' }));
+  const hashes = await Promise.all(rowFields.map((f) => sha256Hex(String(f.SourceRaw ?? ''))));
+  const owned = await Promise.all(rowFields.map(ownedHash));
+  records.forEach((r, i) => (out[r.row.key] = { d: r.row.division, s: hashes[i] ?? '', o: owned[i] ?? '' }));
   return out;
 }
 
@@ -116,7 +135,7 @@ export async function readLedgerOf(ctx: StoreContext, ledgerPath: string, report
 }
 
 /** A row's new DivisionCode (with the SourceRaw hash for a row not recorded yet), or a row the secretariat deleted. */
-export type LedgerChange = { reportKey: string; rowKey: string; division: string | null; sourceHash: string } | { reportKey: string; rowKey: string; removed: true };
+export type LedgerChange = { reportKey: string; rowKey: string; division: string | null; sourceHash: string; ownedHash?: string } | { reportKey: string; rowKey: string; removed: true };
 
 /**
  * Records new DivisionCodes in the ledger after an assignment or a creation, and forgets rows the secretariat deleted
@@ -138,7 +157,7 @@ export async function recordDivisions(ctx: StoreContext, ledgerPath: string, cha
       for (const c of cs) {
         const holder = mine.find((i) => c.rowKey in i.entries);
         if (!holder) {
-          if (!('removed' in c)) orphans[c.rowKey] = { d: c.division, s: c.sourceHash };
+          if (!('removed' in c)) orphans[c.rowKey] = { d: c.division, s: c.sourceHash, ...(c.ownedHash ? { o: c.ownedHash } : {}) };
           continue;
         }
         const entries = updates.get(holder) ?? { ...holder.entries };
@@ -181,20 +200,20 @@ export async function recordDivisions(ctx: StoreContext, ledgerPath: string, cha
  */
 export async function recordAllRows(ctx: StoreContext, ledgerPath: string): Promise<{ rows: number; reports: number; stored: StoredRow[] }> {
   const { items } = await getAll<GraphItem>(ctx.client, withQuery(ctx.rowsPath, { $expand: ROW_EXPAND, $select: ITEM_SELECT, $top: 5000 }), 'read every row to record it in the ledger');
-  const byReport = new Map<string, { local: string; division: string | null; sourceRaw: string }[]>();
+  const byReport = new Map<string, { local: string; division: string | null; sourceRaw: string; owned: string }[]>();
   const stored: StoredRow[] = [];
   for (const item of items) {
     const parsed = toStoredRow(item);
     if (!parsed.ok) continue;
     stored.push(parsed.row);
     const r = parsed.row;
-    byReport.set(r.reportKey, [...(byReport.get(r.reportKey) ?? []), { local: r.row.key, division: r.row.division, sourceRaw: String(item.fields?.SourceRaw ?? '') }]);
+    byReport.set(r.reportKey, [...(byReport.get(r.reportKey) ?? []), { local: r.row.key, division: r.row.division, sourceRaw: String(item.fields?.SourceRaw ?? ''), owned: await ownedHash(item.fields ?? {}) }]);
   }
   const creates: Record<string, string>[] = [];
   for (const [reportKey, rows] of byReport) {
     const entries: Record<string, LedgerEntry> = {};
     const hashes = await Promise.all(rows.map((r) => sha256Hex(r.sourceRaw)));
-    rows.forEach((r, i) => (entries[r.local] = { d: r.division, s: hashes[i] ?? '' }));
+    rows.forEach((r, i) => (entries[r.local] = { d: r.division, s: hashes[i] ?? '', o: r.owned }));
     creates.push(...ledgerCreates(reportKey, entries));
   }
   const answers = await batch(

@@ -11,7 +11,7 @@ import type { CreateRowsResult, DeleteRowsResult, NewRow, RowToDelete, StoredRow
 import { setItemPermissions, type AssignState } from './assign-rows.js';
 import type { AdminLists } from './import-reports.js';
 import { dropNulls } from './import-reports.js';
-import { recordDivisions, sha256Hex } from './ledger.js';
+import { ownedHash, recordDivisions, sha256Hex } from './ledger.js';
 import { odataString, toPage, withQuery } from './paging.js';
 import { etagOf, toStoredRow, type GraphItem } from './row-items.js';
 import { batch, stepError, type StoreContext } from './store-context.js';
@@ -99,10 +99,11 @@ export async function createRows(ctx: StoreContext, lists: () => Promise<AdminLi
   // What was created is recorded and given its permissions even when another key was taken.
   if (created.length > 0) {
     const sourceRaw = new Map(records.map((r, i) => [r.rowKey, String(fields[i]?.SourceRaw ?? '')]));
+    const owned = new Map(await Promise.all(records.map(async (r, i) => [r.rowKey, await ownedHash(fields[i] ?? {})] as const)));
     await recordDivisions(
       ctx,
       ledgerPath,
-      await Promise.all(created.map(async (r) => ({ reportKey: r.reportKey, rowKey: r.row.key, division: r.row.division, sourceHash: await sha256Hex(sourceRaw.get(r.rowKey) ?? '') }))),
+      await Promise.all(created.map(async (r) => ({ reportKey: r.reportKey, rowKey: r.row.key, division: r.row.division, sourceHash: await sha256Hex(sourceRaw.get(r.rowKey) ?? ''), ownedHash: owned.get(r.rowKey) ?? '' }))),
     );
     const byDivision = new Map<string, StoredRow[]>();
     for (const r of created) if (r.row.division !== null) byDivision.set(r.row.division, [...(byDivision.get(r.row.division) ?? []), r]);

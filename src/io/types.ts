@@ -12,6 +12,8 @@ export interface SourceDoc {
 export interface ImportOptions {
   /** 府省等 name to use when the document does not print it (003, 004). */
   org?: string;
+  /** Western fiscal year to use when the document's title prints none (a title line missing or cut). */
+  year?: number;
 }
 
 export interface LayoutImporter {

@@ -73,3 +73,23 @@ describe('npx followup audit', () => {
     });
   });
 });
+
+describe('npx followup audit: the secretariat fields (Title, SortOrder, FiscalYear…)', () => {
+  it('names the row, each field, old → new, who and when after a division member PATCHes them over raw Graph', async () => {
+    const row = (await admin.open({ fiscalYear: 2024, orgCode: 'soumu' })).rows[1];
+    const itemUrl = `/sites/${admin.site.id}/lists/${admin.rowsListId}/items/${row?.itemId ?? ''}`;
+    const suzuki = createGraphClient({ baseUrl: graph.graphUrl, tokenProvider: staticTokenProvider(graph.tokenFor('suzuki')), fetchOptions: { dispatcher } as unknown as FetchOptions });
+    const before = (await suzuki.client.api(itemUrl).expand('fields').get()) as { fields: Record<string, unknown> };
+    // SharePoint has no field-level security: the division's own row accepts it (200).
+    await suzuki.client.api(`${itemUrl}/fields`).patch({ Title: '改ざんされた標題', SortOrder: 999, FiscalYear: 2030 });
+    const r = await followup(['audit', '--site', 'localhost:/sites/followup']);
+    expect(r.code).toBe(3);
+    const at = String.raw`\d{4}-\d\d-\d\dT[\d:.]+Z`;
+    const block = r.stdout.slice(r.stdout.indexOf(`item ${row?.itemId ?? ''} (${row?.rowKey ?? ''})`));
+    expect(block).toMatch(new RegExp(`^item ${row?.itemId ?? ''} \\(${(row?.rowKey ?? '').replace(/[/.]/g, '\\$&')}\\) — changed by 鈴木 一郎 at ${at}\n`));
+    expect(block).toMatch(new RegExp(`\n  Title: expected ${String(before.fields.Title)}, found 改ざんされた標題 — changed by 鈴木 一郎 at ${at}\n`));
+    expect(block).toMatch(new RegExp(`\n  FiscalYear: expected 2024, found 2030 — changed by 鈴木 一郎 at ${at}\n`));
+    expect(block).toMatch(new RegExp(`\n  SortOrder: expected ${String(before.fields.SortOrder)}, found 999 — changed by 鈴木 一郎 at ${at}\n`));
+    expect(r.stdout).toMatch(/^3 rows checked: 2 changed, 0 missing;/m);
+  });
+});

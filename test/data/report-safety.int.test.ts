@@ -110,3 +110,25 @@ describe('report files are inert', () => {
     expect(html).toContain(`content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"`);
   });
 });
+
+describe('report workbook cells hold the text a reader sees', () => {
+  it('turns the lists’ rich text into plain text with line breaks; the HTML report escapes it', async () => {
+    const report = importBytes('003.txt', readFileSync(SAMPLE), { org: '財務省' }).reports[0]!;
+    const first = report.rows.find((r) => r.kind === 'initiative')!;
+    // As a division types them in the tab (plain text; the writer makes the lists' HTML, escaped).
+    const rows = report.rows.map((r) => (r === first ? { ...r, narrative: '研修 & 面談（目標数<実績）', narrativeRaw: null, entries: [], outcome: '成果：参加者が増えた。\n課題：日程の調整。', outcomeRaw: null } : r));
+    const typed = buildReportBook([{ ...report, rows }], { today: '2026-12-06' });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await reportWorkbook(ExcelJS, typed, new Date('2026-12-06T00:00:00Z'))) as unknown as ArrayBuffer);
+    const texts: string[] = [];
+    wb.eachSheet((ws) => ws.eachRow((row) => row.eachCell((cell) => void (typeof cell.value === 'string' && texts.push(cell.value)))));
+    expect(texts).toContain('研修 & 面談（目標数<実績）');
+    expect(texts).toContain('成果：参加者が増えた。\n課題：日程の調整。');
+    // No markup or entity in any cell: not the typed text's, not the source's own (<p> of 数値, <b> in a 項目).
+    expect(texts.filter((t) => /<\/?(?:p|b|br|ul|li)\b|&(?:amp|lt|gt|quot|nbsp|#\d+);/i.test(t))).toEqual([]);
+    expect(texts.some((t) => t.includes('全国的な 制度'))).toBe(true);
+    const html = reportHtml(typed);
+    expect(html).toContain('研修 &amp; 面談（目標数&lt;実績）');
+    expect(html).toContain('<p>成果：参加者が増えた。</p><p>課題：日程の調整。</p>');
+  });
+});

@@ -213,6 +213,16 @@ describe('the review cycle in the tab and the manager view', () => {
       await expect.poll(() => page.getByText('提出期限: 令和6年6月28日').count(), POLL).toBe(1);
       const overdue = async (division: string): Promise<string> => (await page.getByTestId('division-overview').locator(`[data-division="${division}"] td`).nth(6).textContent()) ?? '';
       expect([await overdue('div-somu'), await overdue('div-kikaku'), await overdue('div-joho')]).toEqual(['0', '2 行', '4 行']);
+      // The number columns' headers end where their numbers end (right-aligned together), in every theme.
+      const ends = await page.getByTestId('division-overview').evaluate((table) => {
+        const right = (el: Element | null | undefined): number => {
+          const r = document.createRange();
+          if (el) r.selectNodeContents(el);
+          return Math.round(r.getBoundingClientRect().right);
+        };
+        return [2, 3, 4, 5, 6].map((c) => [right(table.querySelectorAll('thead th')[c]), right(table.querySelector('tbody tr[data-division="div-joho"]')?.querySelectorAll('td')[c])]);
+      });
+      for (const [head, num] of ends) expect(Math.abs(head! - num!), JSON.stringify(ends)).toBeLessThanOrEqual(2);
       // The header's report slot carries the report button (loaded on first paint of the slot).
       await page.getByTestId('manager-report-slot').getByRole('button', { name: '報告書を作成' }).waitFor(POLL);
       await page.screenshot({ path: join(SHOTS, `review-manager-${mode}.png`), fullPage: true });

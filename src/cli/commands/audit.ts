@@ -1,7 +1,8 @@
 /**
  * `followup audit [--site <site URL or host:/path>] [--json]` (#8): lists rows whose RowKey, ReportKey, DivisionCode
  * or printed source (SourceRaw) no longer match the secretariat's ledger — changes SharePoint cannot forbid to a
- * division that may edit its rows — with who made them, the rows recorded but gone, and the Graph requests it cost.
+ * division that may edit its rows — and every secretariat field (Title, FiscalYear, SortOrder…) changed since the row
+ * was recorded (old → new), with who made them, the rows recorded but gone, and the Graph requests it cost.
  * Reads only. Exit 0: nothing found; 3: findings or missing rows; 1: the audit failed; 2: usage error.
  * Finds the service, its certificate and a token as `followup provision` does (graphTarget, ../site-session.ts).
  */
@@ -21,7 +22,10 @@ export function formatAudit(report: AuditReport): string {
   const lines: string[] = [];
   for (const f of report.findings) {
     lines.push(`item ${f.itemId}${f.expectedRowKey ? ` (${f.expectedRowKey})` : ' (not in the ledger: made by hand?)'}${f.changedBy ? ` — changed by ${f.changedBy}${f.changedAt ? ` at ${f.changedAt}` : ''}` : ''}`);
-    for (const c of f.fields) lines.push(`  ${c.field}: expected ${c.expected ?? '(none)'}, found ${c.actual ?? '(empty)'}`);
+    for (const c of f.fields) {
+      const who = c.changedBy ? ` — changed by ${c.changedBy}${c.changedAt ? ` at ${c.changedAt}` : ''}` : '';
+      lines.push(`  ${c.field}: expected ${c.expected ?? '(none)'}, found ${c.actual ?? '(empty)'}${who}`);
+    }
   }
   for (const m of report.missing) lines.push(`missing: ${m.rowKey} (report ${m.reportKey}) — recorded in the ledger, no longer in the list`);
   lines.push(`${report.checked} rows checked: ${report.findings.length} changed, ${report.missing.length} missing; ${report.requests} Graph requests (reads only)`);

@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 
 import { actorOf, membershipFromGroups, type RoleGroups } from '../../core/divisions/division.js';
 import { FIELD_NAMES } from '../../core/edit/fields.js';
-import { fiscalYearOf } from '../../core/era/era-date.js';
+import { parseFiscalYear } from '../../core/era/era-date.js';
 import { AppError } from '../../core/errors.js';
 import { ORGANIZATIONS, findOrganization } from '../../core/model/organization.js';
 import type { Actor } from '../../core/permissions/rules.js';
@@ -39,13 +39,8 @@ export function parseOrg(text: string): string | null {
   return ORGANIZATIONS.find((o) => o.code === t.toLowerCase())?.code ?? findOrganization(t)?.code ?? null;
 }
 
-/** 2023, FY2023, 令和5年度, 令和５年度 → 2023. */
-export function parseYear(text: string): number | null {
-  const t = text.trim().normalize('NFKC');
-  const western = /^(?:FY)?(\d{4})(?:年度)?$/i.exec(t);
-  if (western) return Number(western[1]);
-  return fiscalYearOf(t);
-}
+/** 2023, FY2023, 令和5年度, 令和５年度 → 2023 (src/core/era parseFiscalYear). */
+export const parseYear = parseFiscalYear;
 
 /** The name and object id a token carries (shown and kept in the base; never the UPN). */
 function claimsOf(token: string): { name: string | null; oid: string | null } {

@@ -33,6 +33,23 @@ const ERAS: readonly EraDef[] = [
   { name: '昭和', letter: 'S', offset: 1925, start: '1926-12-25', end: '1989-01-07', maxYear: 64 },
 ];
 
+/**
+ * A 年度 label as titles print it, for finding title lines: an era by name or letter (令和5年度, R5年度, Ｈ３０年度,
+ * R元年度) or a Western year (2023年度), spaces allowed. Its value is read by fiscalYearOf, never from this pattern.
+ */
+export const FISCAL_YEAR_LABEL = new RegExp(
+  `(?:(?:${ERAS.map((e) => `${e.name}|${e.letter}|${String.fromCharCode(e.letter.charCodeAt(0) + 0xfee0)}`).join('|')})\\s*[0-9０-９元]{1,3}|[0-9０-９]{4})\\s*年度`,
+);
+
+/** 2023, FY2023, 2023年度, 令和5年度, R5年度, Ｒ５ → 2023; null when the text is not one fiscal year. */
+export function parseFiscalYear(text: string): number | null {
+  const t = text.trim().normalize('NFKC');
+  const western = /^(?:FY)?(\d{4})(?:年度)?$/i.exec(t);
+  if (western) return Number(western[1]);
+  // An era letter and a year alone (R5, H30) is how a year is typed on a command line.
+  return fiscalYearOf(/^[RHS]\s*(?:\d{1,2}|元)$/i.test(t) ? `${t.toUpperCase()}年度` : t);
+}
+
 /** Western years accepted without an era: wide enough for any plan horizon, narrow enough to skip "1000人". */
 const MIN_WESTERN_YEAR = 1873;
 const MAX_WESTERN_YEAR = 2999;

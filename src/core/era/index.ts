@@ -4,5 +4,5 @@
  *
  * CONTRACT (#2) — implemented by the era work package; signatures are fixed, bodies may change.
  */
-export { daysInMonth, eraOverrunNote, findPeriods, fiscalYearOf, formatPeriod, parsePeriod } from './era-date.js';
+export { daysInMonth, eraOverrunNote, findPeriods, FISCAL_YEAR_LABEL, fiscalYearOf, formatPeriod, parseFiscalYear, parsePeriod } from './era-date.js';
 export type { PeriodError, PeriodRelation } from './era-date.js';

@@ -24,7 +24,15 @@ export type CellStyle = 'title' | 'header' | 'rowHeader' | 'body' | 'rich';
 export interface SheetCell {
   text: string;
   style: CellStyle;
+  /**
+   * The text is the lists' rich text (HTML) though the style is not `rich`: a 項目 cell of a row whose title was
+   * imported with markup (`titleRich`, e.g. a <b> word). Drawn like a rich cell's text, styled as its style says.
+   */
+  html?: true;
 }
+
+/** Whether a cell's text is HTML (to sanitise in the HTML report, to read as text in the workbook). */
+export const isHtmlCell = (cell: SheetCell): boolean => cell.style === 'rich' || cell.html === true;
 
 export type SheetRowKind = 'blank' | 'title' | 'header' | 'body';
 
@@ -132,7 +140,10 @@ function toSheetRow(line: PlacedLine): SheetRow {
   const texts = lineTexts(line);
   const cells: (SheetCell | null)[] = texts.map((text, col) => {
     const cell = line.cells.find((c) => c.col === col);
-    return cell === undefined || text === '' ? null : { text, style: styleOf(cell.role, kind) };
+    if (cell === undefined || text === '') return null;
+    const style = styleOf(cell.role, kind);
+    // The title of a row imported with markup is its titleRich (engine.ts cellText); the marker beside it is plain.
+    return style === 'rowHeader' && line.row?.titleRich != null ? { text, style, html: true } : { text, style };
   });
   while (cells.length > 0 && cells[cells.length - 1] === null) cells.pop();
   return { kind, cells };

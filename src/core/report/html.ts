@@ -6,13 +6,13 @@
  * No text becomes markup: plain cells are escaped; rich cells keep only the lists' p/ul/li/b/br (sanitizeRich).
  */
 import { escapeHtml, sanitizeRich } from '../layouts/render/html.js';
-import type { ReportBook, ReportSheet, SheetCell } from './book.js';
+import { isHtmlCell, type ReportBook, type ReportSheet, type SheetCell } from './book.js';
 import { describeSeries, indicatorChartSvg } from './charts.js';
 
 const multiline = (text: string): string => escapeHtml(text).replace(/\r\n|\r|\n/g, '<br>');
 
 function cellHtml(cell: SheetCell): string {
-  return cell.style === 'rich' ? sanitizeRich(cell.text) : multiline(cell.text);
+  return isHtmlCell(cell) ? sanitizeRich(cell.text) : multiline(cell.text);
 }
 
 function sheetHtml(sheet: ReportSheet, index: number, label: string | null): string {
@@ -47,7 +47,7 @@ function sheetHtml(sheet: ReportSheet, index: number, label: string | null): str
       const content = cell ? cellHtml(cell) : '';
       if (row.kind === 'header') tds.push(`<th scope="${span && span.colspan > 1 ? 'colgroup' : 'col'}"${attrs}>${content}</th>`);
       else if (cell?.style === 'rowHeader') tds.push(`<th scope="row"${attrs}>${content}</th>`);
-      else tds.push(`<td${attrs}${cell?.style === 'rich' ? ' class="rich"' : ''}>${content}</td>`);
+      else tds.push(`<td${attrs}${cell && isHtmlCell(cell) ? ' class="rich"' : ''}>${content}</td>`);
     }
     (row.kind === 'header' ? head : body).push(`<tr>${tds.join('')}</tr>`);
   });

@@ -6,7 +6,8 @@ import { findIndicator, parseIndicatorCell } from '../../core/indicator/index.js
 import type { ImportResult, Row, SplitKind, Status } from '../../core/model/schema.js';
 import { SPLIT_KINDS } from '../../core/model/schema.js';
 import { htmlToText, toHalfWidth } from '../../core/text/index.js';
-import { applyNarrative, applyOutcome, flagNonCp932, readCycle } from '../tsv/fields.js';
+import { FISCAL_YEAR_LABEL } from '../../core/era/index.js';
+import { applyNarrative, applyOutcome, flagNonCp932, resolveCycle } from '../tsv/fields.js';
 import type { GridLine } from '../tsv/grid.js';
 import { cellAt, filledCells, isBlankText } from '../tsv/grid.js';
 import type { ColumnSpec } from '../tsv/header.js';
@@ -23,7 +24,7 @@ export const R2_MAJOR_ITEMS = ['働き方改革', '育児・介護等と両立�
 /** The template's last part: a file without it was cut short (TRUNCATED_DOCUMENT). */
 const R2_LAST_MAJOR_ITEM = R2_MAJOR_ITEMS[3];
 
-const TITLE = /^(?:#+\s*)?(?:令和|平成)\s*[0-9０-９元]+\s*年度\s*.*取組計画等の?フォローアップ\s*$/;
+const TITLE = new RegExp(`^(?:#+\\s*)?${FISCAL_YEAR_LABEL.source}\\s*.*取組計画等の?フォローアップ\\s*$`);
 const R2_COLUMNS: readonly ColumnSpec[] = [
   exactColumn('major', '大項目'),
   exactColumn('mid', '中項目'),
@@ -133,7 +134,7 @@ function parse(doc: SourceDoc, options: ImportOptions): ImportResult {
   }
   const title = b.titleLines ? b.titleLines.map((g) => (g.cells[0] ?? '').trim()).join('').replace(/^#+\s*/, '') : '';
   const org = resolveOrganization(doc, null, options, b.firstLine, b.issues);
-  const { fiscalYear, cycleLabel } = readCycle(title);
+  const { fiscalYear, cycleLabel } = resolveCycle(doc, title, options, b.firstLine, b.issues);
   flagNonCp932(b);
   b.checkTemplateEnd(
     b.rows.some((r) => r.majorItem === R2_LAST_MAJOR_ITEM),

@@ -6,7 +6,8 @@ import { parseGuidelineRefs } from '../../core/guideline/index.js';
 import { findIndicator, parseIndicatorCell } from '../../core/indicator/index.js';
 import type { ImportResult, Layout, Report, Row, Status } from '../../core/model/schema.js';
 import { htmlToText, toHalfWidth } from '../../core/text/index.js';
-import { applyNarrative, flagNonCp932, readCycle } from '../tsv/fields.js';
+import { FISCAL_YEAR_LABEL } from '../../core/era/index.js';
+import { applyNarrative, flagNonCp932, resolveCycle } from '../tsv/fields.js';
 import type { GridLine } from '../tsv/grid.js';
 import { cellAt, filledCells, isBlankText } from '../tsv/grid.js';
 import type { ColumnSpec } from '../tsv/header.js';
@@ -22,7 +23,7 @@ import type { ImportOptions, LayoutImporter, SourceDoc } from '../types.js';
 const FOCUS_TITLE = /フォローアップ[（(]重点項目[）)]\s*$/;
 const OVERVIEW_TITLE = /フォローアップ[（(]重点項目含む全体像[）)]\s*$/;
 /** 「令和5年度 総務省における…」: the 府省等 printed in the title. */
-const PRINTED_ORG = /^\s*(?:令和|平成)\s*[0-9０-９元]+\s*年度\s*(\S+?)における/;
+const PRINTED_ORG = new RegExp(`^\\s*${FISCAL_YEAR_LABEL.source}\\s*(\\S+?)における`);
 
 /** 大項目 of the 令和5年度 template (§3.5). */
 export const R5_MAJOR_ITEMS = ['ワークライフバランスの推進のための働き方改革', '女性の活躍推進のための改革', '推進体制等'] as const;
@@ -157,7 +158,7 @@ function finishReport(doc: SourceDoc, b: ReportBuilder, options: ImportOptions):
   const title = b.titleLines ? b.titleLines.map((g) => (g.cells[0] ?? '').trim()).join('') : '';
   const printed = PRINTED_ORG.exec(title)?.[1] ?? null;
   const org = resolveOrganization(doc, printed, options, b.firstLine, b.issues);
-  const { fiscalYear, cycleLabel } = readCycle(title);
+  const { fiscalYear, cycleLabel } = resolveCycle(doc, title, options, b.firstLine, b.issues);
   if (!b.titleLines) {
     b.issue({
       severity: 'warning',

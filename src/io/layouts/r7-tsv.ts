@@ -5,7 +5,8 @@
 import { findIndicator, parseIndicatorCell } from '../../core/indicator/index.js';
 import type { ImportResult, Row } from '../../core/model/schema.js';
 import { htmlToText, toHalfWidth } from '../../core/text/index.js';
-import { applyNarrative, applyOutcome, flagNonCp932, readCycle } from '../tsv/fields.js';
+import { FISCAL_YEAR_LABEL } from '../../core/era/index.js';
+import { applyNarrative, applyOutcome, flagNonCp932, resolveCycle } from '../tsv/fields.js';
 import type { GridLine } from '../tsv/grid.js';
 import { cellAt, filledCells, isBlankText } from '../tsv/grid.js';
 import type { ColumnSpec } from '../tsv/header.js';
@@ -19,7 +20,7 @@ import { canonicalScope, findSurvey, parseSubFields, scopeAnswer } from '../../c
 import type { ImportOptions, LayoutImporter, SourceDoc } from '../types.js';
 
 /** The title ends with the 年度 label; the 重点項目 compilation (002) ends with （重点項目） and must not match. */
-const TITLE = /取組計画等のフォローアップ\s*[（(]\s*(?:令和|平成)\s*[0-9０-９元]+\s*年度\s*[）)]\s*$/;
+const TITLE = new RegExp(`取組計画等のフォローアップ\\s*[（(]\\s*${FISCAL_YEAR_LABEL.source}\\s*[）)]\\s*$`);
 const R7_COLUMNS: readonly ColumnSpec[] = [
   exactColumn('item', '項目'),
   exactColumn('narrative', '具体的な取組時期・内容'),
@@ -70,7 +71,7 @@ function parse(doc: SourceDoc, options: ImportOptions): ImportResult {
   }
   const title = b.titleLines ? b.titleLines.map((g) => (g.cells[0] ?? '').trim()).join('') : '';
   const org = resolveOrganization(doc, null, options, b.firstLine, b.issues);
-  const { fiscalYear, cycleLabel } = readCycle(title);
+  const { fiscalYear, cycleLabel } = resolveCycle(doc, title, options, b.firstLine, b.issues);
   flagNonCp932(b);
   // The 令和7年度 template ends with item 6 (推進体制・実態把握) and its 調査 rows; without item 6 the file was cut short.
   b.checkTemplateEnd(

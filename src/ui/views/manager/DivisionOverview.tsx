@@ -8,6 +8,8 @@ import type { DivisionLine } from './overview-model.js';
 const useStyles = makeStyles({
   progress: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS, minWidth: '8rem' },
   num: { textAlign: 'end', fontVariantNumeric: 'tabular-nums' },
+  /** A number column's header sits over its numbers (the header cell's content box is a flex row). */
+  numHead: { justifyContent: 'flex-end', textAlign: 'end' },
   overdue: { color: tokens.colorPaletteRedForeground1, fontWeight: tokens.fontWeightSemibold },
   muted: { color: tokens.colorNeutralForeground2 },
 });
@@ -20,11 +22,11 @@ export function DivisionOverview({ lines, lang, t, onOpen }: { lines: readonly D
         <TableRow>
           <TableHeaderCell>{t('manager.col.division')}</TableHeaderCell>
           <TableHeaderCell>{t('manager.col.progress')}</TableHeaderCell>
-          <TableHeaderCell>{t('review.state.unreviewed')}</TableHeaderCell>
-          <TableHeaderCell>{t('review.state.submitted')}</TableHeaderCell>
-          <TableHeaderCell>{t('review.state.returned')}</TableHeaderCell>
-          <TableHeaderCell>{t('review.state.approved')}</TableHeaderCell>
-          <TableHeaderCell>{t('manager.col.overdue')}</TableHeaderCell>
+          <TableHeaderCell button={{ className: s.numHead }}>{t('review.state.unreviewed')}</TableHeaderCell>
+          <TableHeaderCell button={{ className: s.numHead }}>{t('review.state.submitted')}</TableHeaderCell>
+          <TableHeaderCell button={{ className: s.numHead }}>{t('review.state.returned')}</TableHeaderCell>
+          <TableHeaderCell button={{ className: s.numHead }}>{t('review.state.approved')}</TableHeaderCell>
+          <TableHeaderCell button={{ className: s.numHead }}>{t('manager.col.overdue')}</TableHeaderCell>
           <TableHeaderCell>{t('manager.col.lastSubmitted')}</TableHeaderCell>
         </TableRow>
       </TableHeader>
