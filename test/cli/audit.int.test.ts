@@ -1,54 +1,34 @@
 // `followup audit` as a user runs it: a child process against an in-process local service (#8).
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { FetchOptions } from '@microsoft/microsoft-graph-client';
 
-import { secretariatActor } from '../../src/core/permissions/rules.js';
-import { createLocalGraph, type LocalGraph } from '../../src/emulator/index.js';
+import { type LocalGraph } from '../../src/emulator/index.js';
 import { createGraphClient, staticTokenProvider } from '../../src/graph/create-graph-client.js';
-import { openGraphFollowUpAdmin, type GraphFollowUpAdmin } from '../../src/graph/graph-follow-up-store.js';
-import { provisionSite } from '../../src/graph/provision.js';
+import { type GraphFollowUpAdmin } from '../../src/graph/graph-follow-up-store.js';
 import { makeReport } from '../core/lists/make-row.js';
+import { startCliSite, type CliRun, type CliSite } from '../support/cli-site.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 let graph: LocalGraph;
-let dir: string;
-let caFile: string;
 let dispatcher: Agent;
 let admin: GraphFollowUpAdmin;
+let site: CliSite;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'cli-audit-'));
-  graph = await createLocalGraph({ dbPath: ':memory:', port: 0, certDir: join(dir, 'certs') });
-  caFile = join(dir, 'ca.pem');
-  writeFileSync(caFile, graph.ca);
-  dispatcher = new Agent({ connect: { ca: graph.ca } });
-  const connection = createGraphClient({ baseUrl: graph.graphUrl, tokenProvider: staticTokenProvider(graph.tokenFor()), fetchOptions: { dispatcher } as unknown as FetchOptions });
-  await provisionSite(connection, `${graph.url}/sites/followup`);
-  admin = await openGraphFollowUpAdmin({ connection, site: `${graph.url}/sites/followup`, actor: secretariatActor() });
+  site = await startCliSite('cli-audit-');
+  ({ graph, dispatcher, admin } = site);
   await admin.importReport(makeReport({ key: 'soumu/2024/cli-audit', rows: 3 }));
   const rows = (await admin.open({ fiscalYear: 2024, orgCode: 'soumu' })).rows;
   await admin.assignRows(rows.map((r) => r.rowKey), 'div-somu');
 });
 afterAll(async () => {
-  await graph.close();
-  await dispatcher.close();
-  rmSync(dir, { recursive: true, force: true });
+  await site?.close();
 });
 
-function followup(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env, GRAPH_BASE_URL: graph.graphUrl, GRAPH_TOKEN: graph.tokenFor(), GRAPH_CA_FILE: caFile };
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['bin/followup.mjs', ...args], { cwd: ROOT, env, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr });
-    });
-  });
+function followup(args: string[]): Promise<CliRun> {
+  return site.followup(args);
 }
 
 describe('npx followup audit', () => {

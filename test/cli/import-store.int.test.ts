@@ -2,53 +2,31 @@
 // ministry's own document into the lists but the demo seed at first start). A child process against an in-process
 // local service: a clean document is stored once (a second run writes nothing), a document with an error issue is not
 // stored at all, and a changed re-import is said to be not stored rather than reported as done.
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { FetchOptions } from '@microsoft/microsoft-graph-client';
-import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { secretariatActor } from '../../src/core/permissions/rules.js';
-import { createLocalGraph, type LocalGraph } from '../../src/emulator/index.js';
-import { createGraphClient, staticTokenProvider } from '../../src/graph/create-graph-client.js';
-import { openGraphFollowUpAdmin, type GraphFollowUpAdmin } from '../../src/graph/graph-follow-up-store.js';
-import { provisionSite } from '../../src/graph/provision.js';
+import { type GraphFollowUpAdmin } from '../../src/graph/graph-follow-up-store.js';
+import { startCliSite, type CliRun, type CliSite } from '../support/cli-site.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const SAMPLE = join(ROOT, 'samples', '000_af6c26688b7c18a9.txt');
 const SITE = ['--site', 'localhost:/sites/followup'];
-let graph: LocalGraph;
 let dir: string;
-let caFile: string;
-let dispatcher: Agent;
 let admin: GraphFollowUpAdmin;
+let site: CliSite;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'cli-import-store-'));
-  graph = await createLocalGraph({ dbPath: ':memory:', port: 0, certDir: join(dir, 'certs') });
-  caFile = join(dir, 'ca.pem');
-  writeFileSync(caFile, graph.ca);
-  dispatcher = new Agent({ connect: { ca: graph.ca } });
-  const connection = createGraphClient({ baseUrl: graph.graphUrl, tokenProvider: staticTokenProvider(graph.tokenFor()), fetchOptions: { dispatcher } as unknown as FetchOptions });
-  await provisionSite(connection, `${graph.url}/sites/followup`);
-  admin = await openGraphFollowUpAdmin({ connection, site: `${graph.url}/sites/followup`, actor: secretariatActor() });
+  site = await startCliSite('cli-import-store-');
+  ({ dir, admin } = site);
 }, 60_000);
 afterAll(async () => {
-  await graph?.close();
-  await dispatcher?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await site?.close();
 });
 
-function followup(args: string[]): Promise<{ code: number; stderr: string }> {
-  const env = { ...process.env, GRAPH_BASE_URL: graph.graphUrl, GRAPH_TOKEN: graph.tokenFor(), GRAPH_CA_FILE: caFile };
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['bin/followup.mjs', ...args], { cwd: ROOT, env, timeout: 60_000 }, (error, _stdout, stderr) => {
-      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stderr });
-    });
-  });
+function followup(args: string[]): Promise<CliRun> {
+  return site.followup(args);
 }
 
 const storedRows = async (orgCode: string): Promise<number> => (await admin.open({ fiscalYear: 2023, orgCode })).rows.length;

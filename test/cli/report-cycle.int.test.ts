@@ -1,59 +1,38 @@
 // `followup report` and `followup cycle` as a user runs them: a child process against an in-process local service (#12).
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { FetchOptions } from '@microsoft/microsoft-graph-client';
-import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { secretariatActor } from '../../src/core/permissions/rules.js';
-import { createLocalGraph, type LocalGraph } from '../../src/emulator/index.js';
-import { createGraphClient, staticTokenProvider } from '../../src/graph/create-graph-client.js';
-import { openGraphFollowUpAdmin, type GraphFollowUpAdmin } from '../../src/graph/graph-follow-up-store.js';
+import { type GraphFollowUpAdmin } from '../../src/graph/graph-follow-up-store.js';
 import { DEMO_DIVISIONS } from '../../src/entries/embedded.js';
 import { importDocuments } from '../../src/graph/import-documents.js';
 import { seedDivisions, shareDivisionsList } from '../../src/graph/site-directory.js';
-import { provisionSite } from '../../src/graph/provision.js';
 import { importBytes } from '../../src/io/import.js';
 import { renderReports } from '../../src/io/render/index.js';
 import { parseCsv } from '../support/libreoffice.js';
+import { startCliSite, type CliRun, type CliSite } from '../support/cli-site.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const SAMPLE = join(ROOT, 'samples', '004_62afef42a3180ecf.txt');
-let graph: LocalGraph;
 let dir: string;
-let caFile: string;
-let dispatcher: Agent;
 let admin: GraphFollowUpAdmin;
+let site: CliSite;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'cli-report-'));
-  graph = await createLocalGraph({ dbPath: ':memory:', port: 0, certDir: join(dir, 'certs') });
-  caFile = join(dir, 'ca.pem');
-  writeFileSync(caFile, graph.ca);
-  dispatcher = new Agent({ connect: { ca: graph.ca } });
-  const connection = createGraphClient({ baseUrl: graph.graphUrl, tokenProvider: staticTokenProvider(graph.tokenFor()), fetchOptions: { dispatcher } as unknown as FetchOptions });
-  await provisionSite(connection, `${graph.url}/sites/followup`);
-  admin = await openGraphFollowUpAdmin({ connection, site: `${graph.url}/sites/followup`, actor: secretariatActor() });
+  site = await startCliSite('cli-report-');
+  ({ dir, admin } = site);
+  const { connection } = site;
   await importDocuments(admin, importBytes('004_62afef42a3180ecf.txt', readFileSync(SAMPLE), { org: '総務省' }));
   await seedDivisions(connection, admin.site, DEMO_DIVISIONS);
   await shareDivisionsList(connection, admin.site, DEMO_DIVISIONS.map((d) => d.groupName ?? d.code));
 }, 60_000);
 afterAll(async () => {
-  await graph.close();
-  await dispatcher.close();
-  rmSync(dir, { recursive: true, force: true });
+  await site?.close();
 });
 
-function followup(args: string[], user?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env, GRAPH_BASE_URL: graph.graphUrl, GRAPH_TOKEN: graph.tokenFor(user), GRAPH_CA_FILE: caFile };
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['bin/followup.mjs', ...args], { cwd: ROOT, env, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr });
-    });
-  });
+function followup(args: string[], user?: string): Promise<CliRun> {
+  return site.followup(args, user);
 }
 
 describe('npx followup report', () => {
